@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * weir's entry point: options, configuration, EAL arguments, the module
+ * table (module.h) and the management loop. The configuration is loaded
+ * and checked completely before rte_eal_init(), so a bad file exits with
+ * its file:line error before any port is touched.
+ *
+ * Exit status: 0 after a clean stop, 1 for a configuration error, 2 for a
+ * usage error, 3 when the EAL, a port or a module fails to start.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_version.h>
+
+#include "cfg.h"
+#include "ctl.h"
+#include "module.h"
+#include "port.h"
+#include "svc.h"
+#include "telemetry.h"
+#include "weir.h"
+#include "weir_log.h"
+#include "worker.h"
+
+WEIR_LOG_TYPE("main")
+
+#define WEIR_DEFAULT_CONFIG "/etc/weir/weir.conf"
+#define WEIR_EXIT_CONFIG 1
+#define WEIR_EXIT_USAGE 2
+#define WEIR_EXIT_START 3
+#define WEIR_EAL_ARGV_MAX (CFG_EAL_ARGS_MAX + 2 * CFG_PORTS_MAX + 16)
+
+struct weir weir;
+
+static int
+weir_rcu_init(void)
+{
+	size_t sz = rte_rcu_qsbr_get_memsize(weir.conf->nb_workers);
+
+	weir.qsbr = rte_zmalloc("weir_qsbr", sz, RTE_CACHE_LINE_SIZE);
+	if (weir.qsbr == NULL)
+		return -ENOMEM;
+	return rte_rcu_qsbr_init(weir.qsbr, weir.conf->nb_workers);
+}
+
+static void
+weir_rcu_fini(void)
+{
+	rte_free(weir.qsbr);
+	weir.qsbr = NULL;
+}
+
+static const struct {
+	const char *name;
+	int (*init)(void);
+	void (*fini)(void);
+} weir_modules[] = {
+#define WEIR_MODULE_ENTRY(n, i, f) { #n, i, f },
+	WEIR_MODULES(WEIR_MODULE_ENTRY)
+#undef WEIR_MODULE_ENTRY
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+		"usage: weir [-c FILE]           run with FILE (default %s)\n"
+		"       weir --check-config FILE validate FILE, print a summary\n"
+		"       weir --help | --version\n"
+		"\n"
+		"weir is a DPDK userspace L4 gateway. EAL options, lcores, ports\n"
+		"and addresses all come from the configuration file; see\n"
+		"config/weir.conf for every key.\n"
+		"Signals: SIGINT/SIGTERM stop cleanly.\n"
+		"Exit status: 0 stopped cleanly, 1 configuration error, 2 usage\n"
+		"error, 3 start-up failure.\n", WEIR_DEFAULT_CONFIG);
+}
+
+/* Build the EAL argv from the conf; strings point into 'buf' or conf. */
+static int
+weir_eal_argv(const struct cfg_conf *c, char **argv, char *buf, size_t size)
+{
+	bool any_pci = false;
+	unsigned int i;
+	int argc = 0;
+	size_t off = 0;
+
+	argv[argc++] = (char *)(uintptr_t)"weir";
+	if (c->lcores != NULL) {
+		argv[argc++] = (char *)(uintptr_t)"--lcores";
+		argv[argc++] = c->lcores;
+	} else {
+		argv[argc++] = (char *)(uintptr_t)"-l";
+		argv[argc++] = buf;
+		off += (size_t)snprintf(buf, size, "%u", c->main_lcore);
+		for (i = 0; i < c->nb_workers && off < size; i++)
+			off += (size_t)snprintf(buf + off, size - off, ",%u",
+				c->workers[i]);
+		off++;
+	}
+	if (off >= size)
+		return -ENOSPC;
+	argv[argc++] = (char *)(uintptr_t)"--main-lcore";
+	argv[argc++] = buf + off;
+	off += (size_t)snprintf(buf + off, size - off, "%u", c->main_lcore) + 1;
+	if (off >= size)
+		return -ENOSPC;
+	for (i = 0; i < c->nb_ports; i++) {
+		argv[argc++] = (char *)(uintptr_t)(c->ports[i].is_vdev ?
+			"--vdev" : "-a");
+		argv[argc++] = (char *)(uintptr_t)c->ports[i].device;
+		any_pci |= !c->ports[i].is_vdev;
+	}
+	/* Without PCI ports, do not probe (and grab) the host's NICs. */
+	if (!any_pci)
+		argv[argc++] = (char *)(uintptr_t)"--no-pci";
+	for (i = 0; i < c->nb_eal_args; i++)
+		argv[argc++] = c->eal_args[i];
+	argv[argc] = NULL;
+	return argc;
+}
+
+static int
+weir_log_level(const char *name)
+{
+	static const char *const names[] = { "emerg", "alert", "crit", "error",
+		"warning", "notice", "info", "debug" };
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(names); i++)
+		if (strcmp(names[i], name) == 0)
+			return (int)i + 1;	/* RTE_LOG_EMERG is 1 */
+	return RTE_LOG_INFO;
+}
+
+static int
+check_config(const char *path)
+{
+	char err[1024];
+	struct cfg_conf *c = cfg_conf_load(path, err, sizeof(err));
+
+	if (c == NULL) {
+		fprintf(stderr, "weir: %s\n", err);
+		return WEIR_EXIT_CONFIG;
+	}
+	cfg_conf_dump(c, stdout);
+	cfg_conf_free(c);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check-config", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = WEIR_DEFAULT_CONFIG;
+	char *eal_argv[WEIR_EAL_ARGV_MAX + 1], eal_buf[1024], err[1024];
+	unsigned int nb_init = 0;
+	int opt, eal_argc, rc, status = 0;
+	sigset_t set;
+
+	while ((opt = getopt_long(argc, argv, "c:t:hV", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			path = optarg;
+			break;
+		case 't':
+			return check_config(optarg);
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("weir %s (DPDK %s)\n", WEIR_VERSION,
+				rte_version());
+			return 0;
+		default:
+			usage(stderr);
+			return WEIR_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "weir: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return WEIR_EXIT_USAGE;
+	}
+
+	weir.conf = cfg_conf_load(path, err, sizeof(err));
+	if (weir.conf == NULL) {
+		fprintf(stderr, "weir: %s\n", err);
+		return WEIR_EXIT_CONFIG;
+	}
+	eal_argc = weir_eal_argv(weir.conf, eal_argv, eal_buf, sizeof(eal_buf));
+	if (eal_argc < 0) {
+		fprintf(stderr, "weir: %s: lcore list too long\n", path);
+		cfg_conf_free(weir.conf);
+		return WEIR_EXIT_CONFIG;
+	}
+	/*
+	 * Block the signals ctl reads from its signalfd before the EAL
+	 * starts threads, so that every thread inherits the mask and the
+	 * signals reach the signalfd rather than a random thread.
+	 */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+	if (rte_eal_init(eal_argc, eal_argv) < 0) {
+		fprintf(stderr, "weir: EAL initialisation failed: %s\n",
+			rte_strerror(rte_errno));
+		cfg_conf_free(weir.conf);
+		return WEIR_EXIT_START;
+	}
+	rte_log_set_level_pattern("weir.*",
+		(uint32_t)weir_log_level(weir.conf->log_level));
+	weir.start_tsc = rte_get_tsc_cycles();
+	WEIR_LOG(INFO, "weir %s starting with %s", WEIR_VERSION, path);
+
+	for (nb_init = 0; nb_init < RTE_DIM(weir_modules); nb_init++) {
+		rc = weir_modules[nb_init].init();
+		if (rc < 0) {
+			WEIR_LOG(ERR, "start-up failed in %s: %s",
+				weir_modules[nb_init].name, strerror(-rc));
+			status = WEIR_EXIT_START;
+			nb_init++;	/* its fini copes with a partial init */
+			break;
+		}
+	}
+	if (status == 0 && ctl_run() < 0)
+		status = WEIR_EXIT_START;
+	while (nb_init > 0) {
+		nb_init--;
+		weir_modules[nb_init].fini();
+	}
+	WEIR_LOG(INFO, "stopped");
+	rte_eal_cleanup();
+	cfg_conf_free(weir.conf);
+	weir.conf = NULL;
+	return status;
+}

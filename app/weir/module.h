@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The ordered module table. main() runs each init in this order after the
+ * EAL is up and, on exit or on a failed init, the fini of every module that
+ * was initialised, in reverse. An explicit table (rather than constructors)
+ * makes the order visible in one place and keeps unit tests free of
+ * registration stubs.
+ *
+ * X(name, init, fini): init returns 0 or -errno and logs its own error;
+ * fini cannot fail and copes with a partial init.
+ */
+#ifndef MODULE_H
+#define MODULE_H
+
+#define WEIR_MODULES(X)							\
+	X(rcu, weir_rcu_init, weir_rcu_fini)				\
+	X(port, port_init_all, port_fini_all)				\
+	X(worker, worker_init_all, worker_fini_all)			\
+	X(svc, svc_snap_init, svc_snap_fini)				\
+	X(ctl, ctl_init, ctl_fini)					\
+	X(telemetry, telemetry_init, telemetry_fini)			\
+	X(launch, worker_launch_all, worker_stop_all)
+
+#endif /* MODULE_H */

@@ -1,0 +1,876 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Configuration loader. libconfig parses the syntax; this file walks the tree
+ * with typed getters that know each key's unit, bounds and default, rejects
+ * keys it does not know (a typo must not silently fall back to a default),
+ * and cross-checks what single keys cannot (duplicate addresses, routes whose
+ * next hop is on no port, workers on the main lcore).
+ *
+ * Every error names file:line and the dotted path of the setting, taken from
+ * libconfig's source information, so an operator jumps straight to the line.
+ * The alternative, a generic schema interpreter, was rejected: the checks
+ * that matter most are the cross-key ones, which a schema cannot express.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <libconfig.h>
+
+#include "cfg.h"
+#include "weir_common.h"
+
+/* Defaults, each with its unit and the reason for its value. */
+#define CFG_DEF_BURST 32	/* packets: DPDK's usual burst, fills a cache-friendly array */
+#define CFG_DEF_MTU 1500	/* bytes: Ethernet */
+#define CFG_DEF_DESC 1024	/* descriptors: absorbs a 100 us stall at 10 Mpps */
+#define CFG_DEF_MBUFS 16383	/* mbufs: 2^n - 1 is the mempool's best size */
+#define CFG_DEF_CACHE 256	/* mbufs: 8 bursts per lcore */
+#define CFG_DEF_DATA_ROOM 2176	/* bytes: 2048 + RTE_PKTMBUF_HEADROOM */
+#define CFG_DEF_PUNT_RING 1024	/* packets: ARP/ND/ICMP bursts to ctl */
+#define CFG_DEF_NEIGH_MAX 4096	/* neighbors */
+#define CFG_DEF_REACHABLE_MS 30000 /* ms: RFC 4861 REACHABLE_TIME */
+#define CFG_DEF_STALE_S 600	/* s: unused entries leave after 10 min */
+#define CFG_DEF_RETRANS_MS 1000	/* ms: RFC 4861 RETRANS_TIMER */
+#define CFG_DEF_PROBES 3	/* solicitations: RFC 4861 MAX_MULTICAST_SOLICIT */
+#define CFG_DEF_NEIGH_QUEUE 8	/* packets per unresolved neighbor */
+
+struct cfg_ctx {
+	const char *file;	/* top-level file, for errors without a setting */
+	char *err;
+	size_t err_size;
+	int failed;		/* an error was recorded */
+};
+
+/* Append the dotted path of 's' ("ports[1].mtu") to buf at *off. */
+static void
+cfg_path(const config_setting_t *s, char *buf, size_t size, size_t *off)
+{
+	const config_setting_t *parent = config_setting_parent(s);
+	int n;
+
+	if (parent == NULL)
+		return;
+	cfg_path(parent, buf, size, off);
+	if (*off >= size)
+		return;
+	if (config_setting_name(s) != NULL)
+		n = snprintf(buf + *off, size - *off, "%s%s",
+			*off ? "." : "", config_setting_name(s));
+	else
+		n = snprintf(buf + *off, size - *off, "[%d]",
+			config_setting_index(s));
+	*off += n > 0 ? (size_t)n : 0;
+}
+
+/*
+ * Record "file:line: path[.key]: message" once; the first error wins because
+ * later ones are usually its consequences.
+ */
+static int __attribute__((format(printf, 4, 5)))
+cfg_fail(struct cfg_ctx *c, const config_setting_t *s, const char *key,
+	const char *fmt, ...)
+{
+	char path[256], msg[512];
+	const char *file = NULL;
+	unsigned int line = 0;
+	va_list ap;
+
+	if (c->failed)
+		return -EINVAL;
+	c->failed = 1;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	path[0] = '\0';
+	if (s != NULL) {
+		size_t off = 0;
+
+		cfg_path(s, path, sizeof(path), &off);
+		file = config_setting_source_file(s);
+		line = config_setting_source_line(s);
+	}
+	if (key != NULL) {
+		size_t n = strlen(path);
+
+		snprintf(path + n, sizeof(path) - n, "%s%s", n ? "." : "", key);
+	}
+	snprintf(c->err, c->err_size, "%s:%u: %s%s%s", file ? file : c->file,
+		line, path, path[0] ? ": " : "", msg);
+	return -EINVAL;
+}
+
+/* Reject members of group 's' that are not in the NULL-ended 'known'. */
+static int
+cfg_check_keys(struct cfg_ctx *c, const config_setting_t *s,
+	const char *const *known)
+{
+	int i, n = config_setting_length(s);
+
+	for (i = 0; i < n; i++) {
+		const config_setting_t *m = config_setting_get_elem(s, i);
+		const char *name = config_setting_name(m);
+		const char *const *k;
+
+		for (k = known; *k != NULL; k++)
+			if (strcmp(*k, name) == 0)
+				break;
+		if (*k == NULL)
+			return cfg_fail(c, m, NULL, "unknown key");
+	}
+	return 0;
+}
+
+/*
+ * Integer key 'key' of group 's' into *out: 'def' when absent (required
+ * keys pass def < 0), else it must lie in [min, max] 'unit'.
+ */
+static int
+cfg_uint(struct cfg_ctx *c, const config_setting_t *s, const char *key,
+	long long def, long long min, long long max, const char *unit,
+	unsigned int *out)
+{
+	const config_setting_t *m = config_setting_get_member(s, key);
+	long long v;
+
+	if (m == NULL) {
+		if (def < 0)
+			return cfg_fail(c, s, key, "missing (%s, %lld to %lld)",
+				unit, min, max);
+		*out = (unsigned int)def;
+		return 0;
+	}
+	if (config_setting_type(m) != CONFIG_TYPE_INT &&
+	    config_setting_type(m) != CONFIG_TYPE_INT64)
+		return cfg_fail(c, m, NULL, "must be an integer (%s)", unit);
+	v = config_setting_get_int64(m);
+	if (v < min || v > max)
+		return cfg_fail(c, m, NULL, "%lld is out of range: %lld to %lld %s",
+			v, min, max, unit);
+	*out = (unsigned int)v;
+	return 0;
+}
+
+/* String key: NULL *out when absent and not 'required'. */
+static int
+cfg_string(struct cfg_ctx *c, const config_setting_t *s, const char *key,
+	bool required, const char **out)
+{
+	const config_setting_t *m = config_setting_get_member(s, key);
+
+	*out = NULL;
+	if (m == NULL)
+		return required ? cfg_fail(c, s, key, "missing") : 0;
+	if (config_setting_type(m) != CONFIG_TYPE_STRING)
+		return cfg_fail(c, m, NULL, "must be a string");
+	*out = config_setting_get_string(m);
+	return 0;
+}
+
+static int
+cfg_copy(struct cfg_ctx *c, const config_setting_t *s, const char *key,
+	const char *val, char *buf, size_t size)
+{
+	if (strlen(val) >= size || val[0] == '\0')
+		return cfg_fail(c, s, key, "must be 1 to %zu characters",
+			size - 1);
+	memcpy(buf, val, strlen(val) + 1);
+	return 0;
+}
+
+/* A list or array member 'key' of 's' (absent: *out = NULL). */
+static int
+cfg_aggregate(struct cfg_ctx *c, const config_setting_t *s, const char *key,
+	const config_setting_t **out)
+{
+	const config_setting_t *m = config_setting_get_member(s, key);
+
+	*out = m;
+	if (m != NULL && config_setting_type(m) != CONFIG_TYPE_LIST &&
+	    config_setting_type(m) != CONFIG_TYPE_ARRAY)
+		return cfg_fail(c, m, NULL, "must be a list, [ ... ] or ( ... )");
+	return 0;
+}
+
+int
+cfg_prefix_parse(const char *s, bool need_len, struct cfg_prefix *p)
+{
+	char buf[WEIR_ADDR_STR_SIZE];
+	const char *slash = strchr(s, '/');
+	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
+	unsigned int max;
+
+	memset(p, 0, sizeof(*p));
+	if (alen == 0 || alen >= sizeof(buf) || (need_len && slash == NULL))
+		return -EINVAL;
+	memcpy(buf, s, alen);
+	buf[alen] = '\0';
+	if (inet_pton(AF_INET, buf, p->addr.a) == 1) {
+		p->addr.family = AF_INET;
+		max = 32;
+	} else if (inet_pton(AF_INET6, buf, p->addr.a) == 1) {
+		p->addr.family = AF_INET6;
+		max = 128;
+	} else {
+		return -EINVAL;
+	}
+	p->len = (uint8_t)max;
+	if (slash != NULL) {
+		char *end;
+		unsigned long l;
+
+		if (slash[1] < '0' || slash[1] > '9')
+			return -EINVAL;
+		l = strtoul(slash + 1, &end, 10);
+		if (*end != '\0' || l > max)
+			return -EINVAL;
+		p->len = (uint8_t)l;
+	}
+	return 0;
+}
+
+char *
+cfg_addr_str(const struct cfg_addr *a, char *buf, size_t size)
+{
+	if (inet_ntop(a->family, a->a, buf, (socklen_t)size) == NULL)
+		snprintf(buf, size, "?");
+	return buf;
+}
+
+char *
+cfg_prefix_str(const struct cfg_prefix *p, char *buf, size_t size)
+{
+	char a[WEIR_ADDR_STR_SIZE];
+
+	snprintf(buf, size, "%s/%u", cfg_addr_str(&p->addr, a, sizeof(a)),
+		p->len);
+	return buf;
+}
+
+bool
+cfg_prefix_contains(const struct cfg_prefix *p, const struct cfg_addr *a)
+{
+	unsigned int full = p->len / 8, rest = p->len % 8;
+
+	if (p->addr.family != a->family)
+		return false;
+	if (memcmp(p->addr.a, a->a, full) != 0)
+		return false;
+	if (rest == 0)
+		return true;
+	return ((p->addr.a[full] ^ a->a[full]) & (0xff << (8 - rest))) == 0;
+}
+
+static bool
+cfg_prefix_host_bits_zero(const struct cfg_prefix *p)
+{
+	unsigned int bytes = p->addr.family == AF_INET ? 4 : 16, i;
+
+	for (i = 0; i < bytes; i++) {
+		unsigned int lo = i * 8;
+		uint8_t mask;
+
+		if (lo + 8 <= p->len)
+			continue;
+		mask = lo >= p->len ? 0xff : (uint8_t)(0xff >> (p->len - lo));
+		if (p->addr.a[i] & mask)
+			return false;
+	}
+	return true;
+}
+
+/* Reject what can never be a host address of weir's. */
+static const char *
+cfg_addr_unusable(const struct cfg_prefix *p)
+{
+	const uint8_t *a = p->addr.a;
+	static const uint8_t zero[16];
+
+	if (p->addr.family == AF_INET) {
+		if (a[0] == 0 || a[0] == 127 || a[0] >= 224)
+			return "is not a unicast host address";
+		if (p->len < 31 && (cfg_prefix_host_bits_zero(p)))
+			return "is the network address of its prefix";
+		return NULL;
+	}
+	if (memcmp(a, zero, 16) == 0 || a[0] == 0xff ||
+	    (memcmp(a, zero, 15) == 0 && a[15] == 1))
+		return "is not a unicast host address";
+	return NULL;
+}
+
+static int
+cfg_parse_log_level(struct cfg_ctx *c, const config_setting_t *root,
+	struct cfg_conf *conf)
+{
+	static const char *const levels[] = {
+		"emerg", "alert", "crit", "error", "warning", "notice",
+		"info", "debug", NULL
+	};
+	const char *v;
+	unsigned int i;
+	int rc;
+
+	rc = cfg_string(c, root, "log_level", false, &v);
+	if (rc < 0)
+		return rc;
+	if (v == NULL)
+		v = "info";
+	for (i = 0; levels[i] != NULL; i++)
+		if (strcmp(levels[i], v) == 0)
+			break;
+	if (levels[i] == NULL)
+		return cfg_fail(c, config_setting_get_member(root, "log_level"),
+			NULL, "'%s' is not one of emerg, alert, crit, error, "
+			"warning, notice, info, debug", v);
+	snprintf(conf->log_level, sizeof(conf->log_level), "%s", v);
+	return 0;
+}
+
+/* EAL options weir derives from other keys; giving them twice is a bug. */
+static const char *const cfg_eal_owned[] = {
+	"-l", "--lcores", "-c", "--main-lcore", "--master-lcore",
+	"--vdev", "-a", "--allow", "-b", "--block", "--pci-whitelist",
+	NULL
+};
+
+static int
+cfg_parse_eal(struct cfg_ctx *c, const config_setting_t *root,
+	struct cfg_conf *conf)
+{
+	const config_setting_t *l, *e;
+	const char *v;
+	int i, n, rc;
+
+	rc = cfg_aggregate(c, root, "eal_args", &l);
+	if (rc < 0 || l == NULL)
+		return rc;
+	n = config_setting_length(l);
+	if (n > CFG_EAL_ARGS_MAX)
+		return cfg_fail(c, l, NULL, "more than %d arguments",
+			CFG_EAL_ARGS_MAX);
+	for (i = 0; i < n; i++) {
+		const char *const *o;
+
+		e = config_setting_get_elem(l, i);
+		if (config_setting_type(e) != CONFIG_TYPE_STRING)
+			return cfg_fail(c, e, NULL, "must be a string");
+		v = config_setting_get_string(e);
+		for (o = cfg_eal_owned; *o != NULL; o++) {
+			size_t ol = strlen(*o);
+
+			if (strncmp(v, *o, ol) == 0 &&
+			    (v[ol] == '\0' || v[ol] == '=' ||
+			     (ol == 2 && v[1] != '-')))
+				return cfg_fail(c, e, NULL, "'%s' is set by weir "
+					"from 'lcores', 'main_lcore', "
+					"'workers' and 'ports'", v);
+		}
+		conf->eal_args[i] = strdup(v);
+		if (conf->eal_args[i] == NULL)
+			return -ENOMEM;
+		conf->nb_eal_args++;
+	}
+	return 0;
+}
+
+static int
+cfg_parse_lcores(struct cfg_ctx *c, const config_setting_t *root,
+	struct cfg_conf *conf)
+{
+	const config_setting_t *l, *e;
+	const char *map;
+	int i, n, rc;
+
+	rc = cfg_string(c, root, "lcores", false, &map);
+	if (rc < 0)
+		return rc;
+	if (map != NULL) {
+		conf->lcores = strdup(map);
+		if (conf->lcores == NULL)
+			return -ENOMEM;
+	}
+	rc = cfg_uint(c, root, "main_lcore", 0, 0, CFG_LCORE_MAX, "lcore id",
+		&conf->main_lcore);
+	if (rc < 0)
+		return rc;
+	rc = cfg_aggregate(c, root, "workers", &l);
+	if (rc < 0)
+		return rc;
+	if (l == NULL)
+		return cfg_fail(c, root, "workers", "missing: list of worker "
+			"lcore ids, e.g. [ 1 ]");
+	n = config_setting_length(l);
+	if (n == 0 || n > CFG_WORKERS_MAX)
+		return cfg_fail(c, l, NULL, "needs 1 to %d worker lcores",
+			CFG_WORKERS_MAX);
+	for (i = 0; i < n; i++) {
+		unsigned int j;
+		int v;
+
+		e = config_setting_get_elem(l, i);
+		if (config_setting_type(e) != CONFIG_TYPE_INT)
+			return cfg_fail(c, e, NULL, "must be an lcore id");
+		v = config_setting_get_int(e);
+		if (v < 0 || v > CFG_LCORE_MAX)
+			return cfg_fail(c, e, NULL, "%d is out of range: 0 to %d "
+				"lcore id", v, CFG_LCORE_MAX);
+		if ((unsigned int)v == conf->main_lcore)
+			return cfg_fail(c, e, NULL, "lcore %d is main_lcore, "
+				"which runs the management thread", v);
+		for (j = 0; j < conf->nb_workers; j++)
+			if (conf->workers[j] == (unsigned int)v)
+				return cfg_fail(c, e, NULL, "lcore %d is listed "
+					"twice", v);
+		conf->workers[conf->nb_workers++] = (unsigned int)v;
+	}
+	return 0;
+}
+
+static int
+cfg_parse_mempool(struct cfg_ctx *c, const config_setting_t *root,
+	struct cfg_conf *conf)
+{
+	static const char *const known[] = { "mbufs", "cache", "data_room", NULL };
+	const config_setting_t *g = config_setting_get_member(root, "mempool");
+	struct cfg_mempool *mp = &conf->mempool;
+	int rc;
+
+	mp->nb_mbufs = CFG_DEF_MBUFS;
+	mp->cache = CFG_DEF_CACHE;
+	mp->data_room = CFG_DEF_DATA_ROOM;
+	if (g == NULL)
+		return 0;
+	if (!config_setting_is_group(g))
+		return cfg_fail(c, g, NULL, "must be a group { ... }");
+	if ((rc = cfg_check_keys(c, g, known)) < 0 ||
+	    (rc = cfg_uint(c, g, "mbufs", CFG_DEF_MBUFS, 1023, 16777215,
+		"mbufs", &mp->nb_mbufs)) < 0 ||
+	    (rc = cfg_uint(c, g, "cache", CFG_DEF_CACHE, 0, 512, "mbufs",
+		&mp->cache)) < 0 ||
+	    (rc = cfg_uint(c, g, "data_room", CFG_DEF_DATA_ROOM, 1152, 65535,
+		"bytes", &mp->data_room)) < 0)
+		return rc;
+	if ((uint64_t)mp->cache * 3 > (uint64_t)mp->nb_mbufs * 2)
+		return cfg_fail(c, g, "cache", "%u is above mbufs / 1.5, which "
+			"DPDK refuses", mp->cache);
+	return 0;
+}
+
+static int
+cfg_parse_neigh(struct cfg_ctx *c, const config_setting_t *root,
+	struct cfg_conf *conf)
+{
+	static const char *const known[] = { "max_entries", "reachable_ms",
+		"stale_s", "retrans_ms", "max_probes", "queue_len", NULL };
+	const config_setting_t *g = config_setting_get_member(root, "neighbors");
+	struct cfg_neigh *n = &conf->neigh;
+	int rc;
+
+	n->max_entries = CFG_DEF_NEIGH_MAX;
+	n->reachable_ms = CFG_DEF_REACHABLE_MS;
+	n->stale_s = CFG_DEF_STALE_S;
+	n->retrans_ms = CFG_DEF_RETRANS_MS;
+	n->max_probes = CFG_DEF_PROBES;
+	n->queue_len = CFG_DEF_NEIGH_QUEUE;
+	if (g == NULL)
+		return 0;
+	if (!config_setting_is_group(g))
+		return cfg_fail(c, g, NULL, "must be a group { ... }");
+	if ((rc = cfg_check_keys(c, g, known)) < 0 ||
+	    (rc = cfg_uint(c, g, "max_entries", CFG_DEF_NEIGH_MAX, 16, 1 << 20,
+		"neighbors", &n->max_entries)) < 0 ||
+	    (rc = cfg_uint(c, g, "reachable_ms", CFG_DEF_REACHABLE_MS, 1000,
+		3600000, "ms", &n->reachable_ms)) < 0 ||
+	    (rc = cfg_uint(c, g, "stale_s", CFG_DEF_STALE_S, 1, 86400, "s",
+		&n->stale_s)) < 0 ||
+	    (rc = cfg_uint(c, g, "retrans_ms", CFG_DEF_RETRANS_MS, 100, 60000,
+		"ms", &n->retrans_ms)) < 0 ||
+	    (rc = cfg_uint(c, g, "max_probes", CFG_DEF_PROBES, 1, 20,
+		"solicitations", &n->max_probes)) < 0 ||
+	    (rc = cfg_uint(c, g, "queue_len", CFG_DEF_NEIGH_QUEUE, 0, 256,
+		"packets", &n->queue_len)) < 0)
+		return rc;
+	return 0;
+}
+
+static int
+cfg_parse_port_addrs(struct cfg_ctx *c, const config_setting_t *g,
+	struct cfg_conf *conf, struct cfg_port *p)
+{
+	const config_setting_t *l;
+	char buf[WEIR_ADDR_STR_SIZE];
+	int i, n, rc;
+
+	rc = cfg_aggregate(c, g, "addresses", &l);
+	if (rc < 0)
+		return rc;
+	if (l == NULL)
+		return cfg_fail(c, g, "addresses", "missing: list of "
+			"\"address/prefix\" strings");
+	n = config_setting_length(l);
+	if (n == 0 || n > CFG_PORT_ADDRS_MAX)
+		return cfg_fail(c, l, NULL, "needs 1 to %d addresses",
+			CFG_PORT_ADDRS_MAX);
+	for (i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(l, i);
+		struct cfg_prefix *pf = &p->addrs[p->nb_addrs];
+		const char *why;
+		unsigned int pi, ai;
+
+		if (config_setting_type(e) != CONFIG_TYPE_STRING)
+			return cfg_fail(c, e, NULL, "must be a string "
+				"\"address/prefix\"");
+		if (cfg_prefix_parse(config_setting_get_string(e), true, pf) < 0)
+			return cfg_fail(c, e, NULL, "'%s' is not an IPv4 or IPv6 "
+				"address with a /prefix length",
+				config_setting_get_string(e));
+		why = cfg_addr_unusable(pf);
+		if (why != NULL)
+			return cfg_fail(c, e, NULL, "%s %s",
+				config_setting_get_string(e), why);
+		if (pf->addr.family == AF_INET6 && p->mtu < 1280)
+			return cfg_fail(c, e, NULL, "IPv6 needs mtu >= 1280, "
+				"the port has %u", p->mtu);
+		/* The same address twice anywhere makes replies ambiguous. */
+		for (pi = 0; pi <= conf->nb_ports; pi++) {
+			const struct cfg_port *o = &conf->ports[pi];
+			unsigned int na = o == p ? p->nb_addrs : o->nb_addrs;
+
+			for (ai = 0; ai < na; ai++)
+				if (o->addrs[ai].addr.family == pf->addr.family &&
+				    memcmp(o->addrs[ai].addr.a, pf->addr.a, 16) == 0)
+					return cfg_fail(c, e, NULL, "%s is already "
+						"an address of port '%s'",
+						cfg_addr_str(&pf->addr, buf,
+							sizeof(buf)), o->name);
+		}
+		p->nb_addrs++;
+	}
+	return 0;
+}
+
+static int
+cfg_parse_ports(struct cfg_ctx *c, const config_setting_t *root,
+	struct cfg_conf *conf)
+{
+	static const char *const known[] = { "name", "device", "mtu",
+		"rx_desc", "tx_desc", "addresses", NULL };
+	const config_setting_t *l;
+	int i, n, rc;
+
+	rc = cfg_aggregate(c, root, "ports", &l);
+	if (rc < 0)
+		return rc;
+	if (l == NULL)
+		return cfg_fail(c, root, "ports", "missing: list of port "
+			"groups ( { name = ...; device = ...; ... } )");
+	n = config_setting_length(l);
+	if (n == 0 || n > CFG_PORTS_MAX)
+		return cfg_fail(c, l, NULL, "needs 1 to %d ports", CFG_PORTS_MAX);
+	for (i = 0; i < n; i++) {
+		const config_setting_t *g = config_setting_get_elem(l, i);
+		struct cfg_port *p = &conf->ports[conf->nb_ports];
+		const char *name, *dev;
+		unsigned int v, j;
+
+		if (!config_setting_is_group(g))
+			return cfg_fail(c, g, NULL, "must be a group { ... }");
+		p->line = config_setting_source_line(g);
+		if ((rc = cfg_check_keys(c, g, known)) < 0 ||
+		    (rc = cfg_string(c, g, "name", true, &name)) < 0 ||
+		    (rc = cfg_copy(c, g, "name", name, p->name,
+			sizeof(p->name))) < 0 ||
+		    (rc = cfg_string(c, g, "device", true, &dev)) < 0 ||
+		    (rc = cfg_copy(c, g, "device", dev, p->device,
+			sizeof(p->device))) < 0)
+			return rc;
+		for (j = 0; j < conf->nb_ports; j++) {
+			if (strcmp(conf->ports[j].name, p->name) == 0)
+				return cfg_fail(c, g, "name", "port '%s' is "
+					"defined twice", p->name);
+			if (strcmp(conf->ports[j].device, p->device) == 0)
+				return cfg_fail(c, g, "device", "device '%s' is "
+					"already port '%s'", p->device,
+					conf->ports[j].name);
+		}
+		/* DPDK names virtual devices net_<driver><n>; PCI is BDF. */
+		p->is_vdev = strncmp(p->device, "net_", 4) == 0 ||
+			strncmp(p->device, "eth_", 4) == 0;
+		if ((rc = cfg_uint(c, g, "mtu", CFG_DEF_MTU, 68, 9600, "bytes",
+			&v)) < 0)
+			return rc;
+		p->mtu = (uint16_t)v;
+		if ((rc = cfg_uint(c, g, "rx_desc", CFG_DEF_DESC, 64, 16384,
+			"descriptors", &v)) < 0)
+			return rc;
+		p->rx_desc = (uint16_t)v;
+		if ((rc = cfg_uint(c, g, "tx_desc", CFG_DEF_DESC, 64, 16384,
+			"descriptors", &v)) < 0)
+			return rc;
+		p->tx_desc = (uint16_t)v;
+		if ((rc = cfg_parse_port_addrs(c, g, conf, p)) < 0)
+			return rc;
+		conf->nb_ports++;
+	}
+	return 0;
+}
+
+/* Find the port with a connected prefix holding 'via'. */
+static int
+cfg_route_port(const struct cfg_conf *conf, const struct cfg_addr *via)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < conf->nb_ports; i++)
+		for (j = 0; j < conf->ports[i].nb_addrs; j++)
+			if (cfg_prefix_contains(&conf->ports[i].addrs[j], via))
+				return (int)i;
+	return -1;
+}
+
+static int
+cfg_add_route(struct cfg_ctx *c, const config_setting_t *s, const char *key,
+	struct cfg_conf *conf, const struct cfg_prefix *dst, const char *via)
+{
+	struct cfg_route *r = &conf->routes[conf->nb_routes];
+	struct cfg_prefix vp;
+	char buf[WEIR_ADDR_STR_SIZE];
+	unsigned int i;
+	int port;
+
+	if (conf->nb_routes == CFG_ROUTES_MAX)
+		return cfg_fail(c, s, key, "more than %d routes", CFG_ROUTES_MAX);
+	if (cfg_prefix_parse(via, false, &vp) < 0 || vp.len !=
+	    (vp.addr.family == AF_INET ? 32 : 128))
+		return cfg_fail(c, s, key, "'%s' is not an IPv4 or IPv6 address",
+			via);
+	if (vp.addr.family != dst->addr.family)
+		return cfg_fail(c, s, key, "next hop %s is not of the family of "
+			"%s", via, cfg_prefix_str(dst, buf, sizeof(buf)));
+	port = cfg_route_port(conf, &vp.addr);
+	if (port < 0)
+		return cfg_fail(c, s, key, "next hop %s is on no port's prefix",
+			via);
+	for (i = 0; i < conf->nb_routes; i++)
+		if (conf->routes[i].dst.len == dst->len &&
+		    conf->routes[i].dst.addr.family == dst->addr.family &&
+		    memcmp(conf->routes[i].dst.addr.a, dst->addr.a, 16) == 0)
+			return cfg_fail(c, s, key, "route to %s is defined twice",
+				cfg_prefix_str(dst, buf, sizeof(buf)));
+	r->dst = *dst;
+	r->via = vp.addr;
+	r->port = (unsigned int)port;
+	conf->nb_routes++;
+	return 0;
+}
+
+static int
+cfg_parse_routes(struct cfg_ctx *c, const config_setting_t *root,
+	struct cfg_conf *conf)
+{
+	static const char *const known[] = { "to", "via", NULL };
+	static const struct {
+		const char *key;
+		const char *dflt;
+		int family;
+	} gws[] = {
+		{ "gateway", "0.0.0.0/0", AF_INET },
+		{ "gateway6", "::/0", AF_INET6 },
+	};
+	const config_setting_t *l;
+	unsigned int k;
+	int i, n, rc;
+
+	for (k = 0; k < WEIR_ARRAY_LEN(gws); k++) {
+		struct cfg_prefix dst;
+		const char *via;
+
+		if ((rc = cfg_string(c, root, gws[k].key, false, &via)) < 0)
+			return rc;
+		if (via == NULL)
+			continue;
+		cfg_prefix_parse(gws[k].dflt, true, &dst);
+		if (strchr(via, ':') != NULL) {
+			if (gws[k].family != AF_INET6)
+				return cfg_fail(c, config_setting_get_member(root,
+					gws[k].key), NULL, "'%s' is IPv6: use "
+					"gateway6", via);
+		} else if (gws[k].family != AF_INET) {
+			return cfg_fail(c, config_setting_get_member(root,
+				gws[k].key), NULL, "'%s' is not IPv6: use "
+				"gateway", via);
+		}
+		if ((rc = cfg_add_route(c, config_setting_get_member(root,
+			gws[k].key), NULL, conf, &dst, via)) < 0)
+			return rc;
+	}
+	if ((rc = cfg_aggregate(c, root, "routes", &l)) < 0 || l == NULL)
+		return rc;
+	n = config_setting_length(l);
+	for (i = 0; i < n; i++) {
+		const config_setting_t *g = config_setting_get_elem(l, i);
+		struct cfg_prefix dst;
+		const char *to, *via;
+
+		if (!config_setting_is_group(g))
+			return cfg_fail(c, g, NULL, "must be a group "
+				"{ to = \"prefix\"; via = \"address\"; }");
+		if ((rc = cfg_check_keys(c, g, known)) < 0 ||
+		    (rc = cfg_string(c, g, "to", true, &to)) < 0 ||
+		    (rc = cfg_string(c, g, "via", true, &via)) < 0)
+			return rc;
+		if (cfg_prefix_parse(to, true, &dst) < 0)
+			return cfg_fail(c, g, "to", "'%s' is not a prefix "
+				"\"address/length\"", to);
+		if (!cfg_prefix_host_bits_zero(&dst))
+			return cfg_fail(c, g, "to", "'%s' has bits set past its "
+				"prefix length", to);
+		if ((rc = cfg_add_route(c, g, "via", conf, &dst, via)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+cfg_parse_root(struct cfg_ctx *c, const config_setting_t *root,
+	struct cfg_conf *conf)
+{
+	static const char *const known[] = { "log_level", "eal_args",
+		"lcores", "main_lcore", "workers", "burst", "punt_ring",
+		"mempool", "ports", "routes", "gateway", "gateway6",
+		"neighbors", NULL };
+	int rc;
+
+	if ((rc = cfg_check_keys(c, root, known)) < 0 ||
+	    (rc = cfg_parse_log_level(c, root, conf)) < 0 ||
+	    (rc = cfg_parse_eal(c, root, conf)) < 0 ||
+	    (rc = cfg_parse_lcores(c, root, conf)) < 0 ||
+	    (rc = cfg_uint(c, root, "burst", CFG_DEF_BURST, 1, 256, "packets",
+		&conf->burst)) < 0 ||
+	    (rc = cfg_uint(c, root, "punt_ring", CFG_DEF_PUNT_RING, 64, 65536,
+		"packets", &conf->punt_ring)) < 0 ||
+	    (rc = cfg_parse_mempool(c, root, conf)) < 0 ||
+	    (rc = cfg_parse_ports(c, root, conf)) < 0 ||
+	    (rc = cfg_parse_routes(c, root, conf)) < 0 ||
+	    (rc = cfg_parse_neigh(c, root, conf)) < 0)
+		return rc;
+	/* rte_ring sizes are powers of two; say so rather than round. */
+	if ((conf->punt_ring & (conf->punt_ring - 1)) != 0)
+		return cfg_fail(c, config_setting_get_member(root, "punt_ring"),
+			NULL, "%u is not a power of two", conf->punt_ring);
+	return 0;
+}
+
+struct cfg_conf *
+cfg_conf_load(const char *path, char *err, size_t err_size)
+{
+	struct cfg_ctx c = { .file = path, .err = err, .err_size = err_size };
+	struct cfg_conf *conf;
+	config_t lc;
+	int rc;
+
+	err[0] = '\0';
+	conf = calloc(1, sizeof(*conf));
+	if (conf == NULL) {
+		snprintf(err, err_size, "%s: out of memory", path);
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (strlen(path) >= sizeof(conf->file)) {
+		snprintf(err, err_size, "%.64s...: file name too long", path);
+		free(conf);
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	strcpy(conf->file, path);
+	config_init(&lc);
+	if (config_read_file(&lc, path) != CONFIG_TRUE) {
+		if (config_error_type(&lc) == CONFIG_ERR_FILE_IO) {
+			rc = errno ? errno : EIO;
+			snprintf(err, err_size, "%s: cannot read: %s", path,
+				strerror(rc));
+			errno = rc;
+		} else {
+			snprintf(err, err_size, "%s:%d: syntax error: %s",
+				config_error_file(&lc) ? config_error_file(&lc) :
+				path, config_error_line(&lc),
+				config_error_text(&lc));
+			errno = EINVAL;
+		}
+		config_destroy(&lc);
+		cfg_conf_free(conf);
+		return NULL;
+	}
+	rc = cfg_parse_root(&c, config_root_setting(&lc), conf);
+	config_destroy(&lc);
+	if (rc < 0) {
+		if (!c.failed)
+			snprintf(err, err_size, "%s: %s", path, strerror(-rc));
+		cfg_conf_free(conf);
+		errno = -rc;
+		return NULL;
+	}
+	return conf;
+}
+
+void
+cfg_conf_free(struct cfg_conf *conf)
+{
+	unsigned int i;
+
+	if (conf == NULL)
+		return;
+	for (i = 0; i < conf->nb_eal_args; i++)
+		free(conf->eal_args[i]);
+	free(conf->lcores);
+	free(conf);
+}
+
+int
+cfg_conf_dump(const struct cfg_conf *conf, FILE *f)
+{
+	char buf[WEIR_ADDR_STR_SIZE], via[WEIR_ADDR_STR_SIZE];
+	unsigned int i, j;
+
+	fprintf(f, "config %s: ok\n", conf->file);
+	fprintf(f, "  main lcore %u, workers", conf->main_lcore);
+	for (i = 0; i < conf->nb_workers; i++)
+		fprintf(f, " %u", conf->workers[i]);
+	fprintf(f, "%s%s\n", conf->lcores ? ", lcore map " : "",
+		conf->lcores ? conf->lcores : "");
+	fprintf(f, "  burst %u packets, punt ring %u packets, log level %s\n",
+		conf->burst, conf->punt_ring, conf->log_level);
+	fprintf(f, "  mempool: %u mbufs of %u bytes per socket, cache %u\n",
+		conf->mempool.nb_mbufs, conf->mempool.data_room,
+		conf->mempool.cache);
+	for (i = 0; i < conf->nb_ports; i++) {
+		const struct cfg_port *p = &conf->ports[i];
+
+		fprintf(f, "  port %s: %s %s, mtu %u, rx/tx desc %u/%u\n",
+			p->name, p->is_vdev ? "vdev" : "pci", p->device, p->mtu,
+			p->rx_desc, p->tx_desc);
+		for (j = 0; j < p->nb_addrs; j++)
+			fprintf(f, "    address %s\n",
+				cfg_prefix_str(&p->addrs[j], buf, sizeof(buf)));
+	}
+	for (i = 0; i < conf->nb_routes; i++)
+		fprintf(f, "  route %s via %s port %s\n",
+			cfg_prefix_str(&conf->routes[i].dst, buf, sizeof(buf)),
+			cfg_addr_str(&conf->routes[i].via, via, sizeof(via)),
+			conf->ports[conf->routes[i].port].name);
+	fprintf(f, "  neighbors: max %u, reachable %u ms, stale %u s, "
+		"retrans %u ms x %u, queue %u packets\n",
+		conf->neigh.max_entries, conf->neigh.reachable_ms,
+		conf->neigh.stale_s, conf->neigh.retrans_ms,
+		conf->neigh.max_probes, conf->neigh.queue_len);
+	for (i = 0; i < conf->nb_eal_args; i++)
+		fprintf(f, "%s%s", i ? " " : "  eal args: ", conf->eal_args[i]);
+	if (conf->nb_eal_args)
+		fputc('\n', f);
+	return ferror(f) ? -EIO : 0;
+}

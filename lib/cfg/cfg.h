@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Configuration loading: libconfig file in, struct cfg_conf out. Every
+ * error reads "file:line: path.to.key: message" and the first one stops the
+ * load, so a bad file never half-applies.
+ *
+ * Context: ctl (and tests); not thread-safe, no DPDK state used.
+ */
+#ifndef CFG_H
+#define CFG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "cfg_types.h"
+
+/**
+ * Load and validate a configuration file.
+ *
+ * @param path
+ *   File to read.
+ * @param err
+ *   Receives one line naming file:line, the setting and the problem.
+ * @param err_size
+ *   Bytes at 'err'.
+ * @return
+ *   A new conf, owned by the caller (free with cfg_conf_free()), or NULL
+ *   with errno set (EINVAL: bad content, others: the file could not be
+ *   read) and 'err' filled.
+ */
+struct cfg_conf *cfg_conf_load(const char *path, char *err, size_t err_size);
+
+/** Free a conf from cfg_conf_load(); NULL is a no-op. */
+void cfg_conf_free(struct cfg_conf *conf);
+
+/**
+ * Print a human summary of 'conf' (what --check-config shows).
+ * @return 0, or -errno if writing failed.
+ */
+int cfg_conf_dump(const struct cfg_conf *conf, FILE *f);
+
+/**
+ * Parse "a.b.c.d/len" or "x::y/len" ('need_len': the "/len" is required;
+ * otherwise a bare address gets the full length).
+ * @return 0, or -EINVAL.
+ */
+int cfg_prefix_parse(const char *s, bool need_len, struct cfg_prefix *p);
+
+/** Format 'p' as "addr/len" into 'buf'. @return 'buf'. */
+char *cfg_prefix_str(const struct cfg_prefix *p, char *buf, size_t size);
+
+/** Format 'a' into 'buf'. @return 'buf'. */
+char *cfg_addr_str(const struct cfg_addr *a, char *buf, size_t size);
+
+/** @return true if 'a' lies in prefix 'p' (same family). */
+bool cfg_prefix_contains(const struct cfg_prefix *p, const struct cfg_addr *a);
+
+#endif /* CFG_H */

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The parsed configuration: plain data, no libconfig types, so that every
+ * module reads its settings from a struct and tests build one by hand.
+ * Bounds here are array sizes; the limits users see are checked in cfg.c
+ * and documented in config/weir.conf.
+ */
+#ifndef CFG_TYPES_H
+#define CFG_TYPES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define CFG_NAME_SIZE 32	/* bytes, port names */
+#define CFG_DEVICE_SIZE 256	/* bytes, PCI address or vdev devargs */
+#define CFG_PATH_SIZE 4096	/* bytes, file names */
+#define CFG_WORKERS_MAX 64	/* worker lcores */
+#define CFG_PORTS_MAX 8		/* ports */
+#define CFG_PORT_ADDRS_MAX 8	/* addresses per port */
+#define CFG_ROUTES_MAX 256	/* static routes */
+#define CFG_EAL_ARGS_MAX 32	/* extra EAL arguments */
+#define CFG_LCORE_MAX 127	/* highest lcore id, RTE_MAX_LCORE - 1 in Debian's build */
+
+/* An IPv4 or IPv6 address; IPv4 lives in the first 4 bytes of 'a'. */
+struct cfg_addr {
+	uint8_t family;		/* AF_INET or AF_INET6 */
+	uint8_t a[16];		/* network order */
+};
+
+/* An address with a prefix length: a port address or a route's target. */
+struct cfg_prefix {
+	struct cfg_addr addr;
+	uint8_t len;		/* bits */
+};
+
+struct cfg_port {
+	char name[CFG_NAME_SIZE];	/* used in logs, routes and the console */
+	char device[CFG_DEVICE_SIZE];	/* "0000:01:00.0" or "net_xxx0,k=v" */
+	bool is_vdev;			/* device is a vdev string, not PCI */
+	uint16_t mtu;			/* bytes of IP datagram */
+	uint16_t rx_desc;		/* descriptors per RX queue */
+	uint16_t tx_desc;		/* descriptors per TX queue */
+	unsigned int nb_addrs;
+	struct cfg_prefix addrs[CFG_PORT_ADDRS_MAX];
+	unsigned int line;		/* where it was defined, for errors */
+};
+
+struct cfg_route {
+	struct cfg_prefix dst;		/* host bits are zero */
+	struct cfg_addr via;		/* on-link next hop */
+	unsigned int port;		/* index in cfg_conf.ports, from 'via' */
+};
+
+struct cfg_mempool {
+	unsigned int nb_mbufs;		/* mbufs per NUMA socket */
+	unsigned int cache;		/* mbufs cached per lcore */
+	unsigned int data_room;		/* bytes of packet data per mbuf */
+};
+
+struct cfg_neigh {
+	unsigned int max_entries;	/* neighbors, all ports together */
+	unsigned int reachable_ms;	/* confirmed entry stays fresh, ms */
+	unsigned int stale_s;		/* unused stale entry is removed, s */
+	unsigned int retrans_ms;	/* between solicitations, ms */
+	unsigned int max_probes;	/* solicitations before giving up */
+	unsigned int queue_len;		/* packets held per unresolved entry */
+};
+
+struct cfg_conf {
+	char file[CFG_PATH_SIZE];		/* the file it came from */
+	char log_level[16];			/* "error" .. "debug" */
+	unsigned int nb_eal_args;
+	char *eal_args[CFG_EAL_ARGS_MAX];	/* owned, freed with the conf */
+	char *lcores;				/* EAL --lcores map, or NULL */
+	unsigned int main_lcore;		/* runs the management thread */
+	unsigned int nb_workers;
+	unsigned int workers[CFG_WORKERS_MAX];	/* lcore ids */
+	unsigned int burst;			/* packets per rx/tx burst */
+	unsigned int punt_ring;			/* packets, worker to ctl */
+	struct cfg_mempool mempool;
+	unsigned int nb_ports;
+	struct cfg_port ports[CFG_PORTS_MAX];
+	unsigned int nb_routes;
+	struct cfg_route routes[CFG_ROUTES_MAX];
+	struct cfg_neigh neigh;
+};
+
+#endif /* CFG_TYPES_H */
