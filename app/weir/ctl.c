@@ -385,9 +385,14 @@ ctl_neigh_drop(void *arg, void *pkt)
 	rte_pktmbuf_free(pkt);
 }
 
-/* Route 'm' (an IP packet with room for Ethernet) to 'dst' and send it. */
+/*
+ * Route 'm' (an IP packet with room for Ethernet) to 'dst' and send it.
+ * Link-local destinations have no route: they are on the link 'in' (the
+ * port the request came from).
+ */
 static void
-ctl_route_send(struct rte_mbuf *m, const struct cfg_addr *dst)
+ctl_route_send(struct rte_mbuf *m, const struct cfg_addr *dst,
+	const struct port *in)
 {
 	struct route_hop hop;
 	struct neigh_key k;
@@ -395,7 +400,11 @@ ctl_route_send(struct rte_mbuf *m, const struct cfg_addr *dst)
 	struct port *p;
 	int rc;
 
-	if (route_lookup(ctl.routes, dst, &hop) < 0) {
+	if (dst->family == AF_INET6 && dst->a[0] == 0xfe &&
+	    (dst->a[1] & 0xc0) == 0x80) {
+		hop.port = (unsigned int)(in - weir.ports);
+		hop.nh = *dst;
+	} else if (route_lookup(ctl.routes, dst, &hop) < 0) {
 		CTL_INC(no_route);
 		rte_pktmbuf_free(m);
 		return;
@@ -467,7 +476,7 @@ ctl_handle_arp(struct port *p, struct rte_mbuf *m, const struct pkt_meta *pm)
 }
 
 static void
-ctl_handle_icmp(struct rte_mbuf *m, const struct pkt_meta *pm)
+ctl_handle_icmp(struct port *p, struct rte_mbuf *m, const struct pkt_meta *pm)
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m,
 		struct rte_ipv4_hdr *, pm->l3_off);
@@ -498,7 +507,7 @@ ctl_handle_icmp(struct rte_mbuf *m, const struct pkt_meta *pm)
 		pm->l3_len));
 	memcpy(dst.a, &a, 4);
 	CTL_INC(icmp_echo_replies_tx);
-	ctl_route_send(m, &dst);
+	ctl_route_send(m, &dst, p);
 	return;
 drop:
 	rte_pktmbuf_free(m);
@@ -568,7 +577,7 @@ ctl_handle_nd(struct port *p, struct rte_mbuf *m, const struct pkt_meta *pm,
 	}
 	CTL_INC(ns_rx);
 	if (!svc_port_has_ip6(sp, target)) {
-		CTL_INC(icmp_ignored);
+		CTL_INC(icmp6_ignored);
 		goto drop;
 	}
 	if (ctl_ip6_is_unspec(ip->src_addr)) {
@@ -635,12 +644,12 @@ ctl_handle_icmp6(struct port *p, struct rte_mbuf *m, const struct pkt_meta *pm)
 			(pm->l3_off + sizeof(*ip) + pm->l4_len)));
 		memcpy(dst.a, tmp, 16);
 		CTL_INC(icmp6_echo_replies_tx);
-		ctl_route_send(m, &dst);
+		ctl_route_send(m, &dst, p);
 		return;
 	default:
 		break;
 	}
-	CTL_INC(icmp_ignored);
+	CTL_INC(icmp6_ignored);
 drop:
 	rte_pktmbuf_free(m);
 }
@@ -661,7 +670,7 @@ ctl_handle_punt(struct rte_mbuf *m)
 	if (pm.l3 == PKT_L3_ARP)
 		ctl_handle_arp(p, m, &pm);
 	else if (pm.l4_proto == IPPROTO_ICMP)
-		ctl_handle_icmp(m, &pm);
+		ctl_handle_icmp(p, m, &pm);
 	else if (pm.l4_proto == IPPROTO_ICMPV6)
 		ctl_handle_icmp6(p, m, &pm);
 	else

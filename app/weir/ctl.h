@@ -27,7 +27,8 @@
 	X(icmp6_echo_replies_tx, "ICMPv6 echo replies sent")		\
 	X(icmp_bad_csum, "ICMP messages with a wrong checksum")		\
 	X(icmp6_bad_csum, "ICMPv6 messages with a wrong checksum")	\
-	X(icmp_ignored, "ICMP/ICMPv6 messages weir does not answer")	\
+	X(icmp_ignored, "ICMP messages weir does not answer")		\
+	X(icmp6_ignored, "ICMPv6 messages weir does not answer (MLD, RS, ...)") \
 	X(no_route, "replies with no route back")			\
 	X(neigh_drops, "replies dropped: next hop unresolved or queue full") \
 	X(tx_drops, "management packets the port or ring refused")	\

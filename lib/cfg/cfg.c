@@ -69,7 +69,9 @@ cfg_path(const config_setting_t *s, char *buf, size_t size, size_t *off)
 
 /*
  * Record "file:line: path[.key]: message" once; the first error wins because
- * later ones are usually its consequences.
+ * later ones are usually its consequences. When 'key' names a member of 's'
+ * that exists, the line is the member's own; a key missing at the top level
+ * has no line at all, so the message reads "file: key: message".
  */
 static int __attribute__((format(printf, 4, 5)))
 cfg_fail(struct cfg_ctx *c, const config_setting_t *s, const char *key,
@@ -91,6 +93,9 @@ cfg_fail(struct cfg_ctx *c, const config_setting_t *s, const char *key,
 		size_t off = 0;
 
 		cfg_path(s, path, sizeof(path), &off);
+		if (key != NULL && config_setting_is_group(s) &&
+		    config_setting_get_member(s, key) != NULL)
+			s = config_setting_get_member(s, key);
 		file = config_setting_source_file(s);
 		line = config_setting_source_line(s);
 	}
@@ -99,8 +104,13 @@ cfg_fail(struct cfg_ctx *c, const config_setting_t *s, const char *key,
 
 		snprintf(path + n, sizeof(path) - n, "%s%s", n ? "." : "", key);
 	}
-	snprintf(c->err, c->err_size, "%s:%u: %s%s%s", file ? file : c->file,
-		line, path, path[0] ? ": " : "", msg);
+	if (line > 0)
+		snprintf(c->err, c->err_size, "%s:%u: %s%s%s",
+			file ? file : c->file, line, path,
+			path[0] ? ": " : "", msg);
+	else
+		snprintf(c->err, c->err_size, "%s: %s%s%s",
+			file ? file : c->file, path, path[0] ? ": " : "", msg);
 	return -EINVAL;
 }
 
@@ -265,10 +275,12 @@ cfg_prefix_contains(const struct cfg_prefix *p, const struct cfg_addr *a)
 	return ((p->addr.a[full] ^ a->a[full]) & (0xff << (8 - rest))) == 0;
 }
 
+/* True if every bit past the prefix length is 'bit' (0 or 1). */
 static bool
-cfg_prefix_host_bits_zero(const struct cfg_prefix *p)
+cfg_prefix_host_bits_are(const struct cfg_prefix *p, unsigned int bit)
 {
 	unsigned int bytes = p->addr.family == AF_INET ? 4 : 16, i;
+	uint8_t fill = bit ? 0xff : 0x00;
 
 	for (i = 0; i < bytes; i++) {
 		unsigned int lo = i * 8;
@@ -277,7 +289,7 @@ cfg_prefix_host_bits_zero(const struct cfg_prefix *p)
 		if (lo + 8 <= p->len)
 			continue;
 		mask = lo >= p->len ? 0xff : (uint8_t)(0xff >> (p->len - lo));
-		if (p->addr.a[i] & mask)
+		if ((p->addr.a[i] & mask) != (fill & mask))
 			return false;
 	}
 	return true;
@@ -293,8 +305,10 @@ cfg_addr_unusable(const struct cfg_prefix *p)
 	if (p->addr.family == AF_INET) {
 		if (a[0] == 0 || a[0] == 127 || a[0] >= 224)
 			return "is not a unicast host address";
-		if (p->len < 31 && (cfg_prefix_host_bits_zero(p)))
+		if (p->len < 31 && cfg_prefix_host_bits_are(p, 0))
 			return "is the network address of its prefix";
+		if (p->len < 31 && cfg_prefix_host_bits_are(p, 1))
+			return "is the broadcast address of its prefix";
 		return NULL;
 	}
 	if (memcmp(a, zero, 16) == 0 || a[0] == 0xff ||
@@ -335,6 +349,7 @@ cfg_parse_log_level(struct cfg_ctx *c, const config_setting_t *root,
 static const char *const cfg_eal_owned[] = {
 	"-l", "--lcores", "-c", "--main-lcore", "--master-lcore",
 	"--vdev", "-a", "--allow", "-b", "--block", "--pci-whitelist",
+	"--no-pci",
 	NULL
 };
 
@@ -414,7 +429,8 @@ cfg_parse_lcores(struct cfg_ctx *c, const config_setting_t *root,
 
 		e = config_setting_get_elem(l, i);
 		if (config_setting_type(e) != CONFIG_TYPE_INT)
-			return cfg_fail(c, e, NULL, "must be an lcore id");
+			return cfg_fail(c, e, NULL,
+				"must be an integer lcore id");
 		v = config_setting_get_int(e);
 		if (v < 0 || v > CFG_LCORE_MAX)
 			return cfg_fail(c, e, NULL, "%d is out of range: 0 to %d "
@@ -577,6 +593,7 @@ cfg_parse_ports(struct cfg_ctx *c, const config_setting_t *root,
 		struct cfg_port *p = &conf->ports[conf->nb_ports];
 		const char *name, *dev;
 		unsigned int v, j;
+		size_t dlen;
 
 		if (!config_setting_is_group(g))
 			return cfg_fail(c, g, NULL, "must be a group { ... }");
@@ -589,14 +606,22 @@ cfg_parse_ports(struct cfg_ctx *c, const config_setting_t *root,
 		    (rc = cfg_copy(c, g, "device", dev, p->device,
 			sizeof(p->device))) < 0)
 			return rc;
+		/*
+		 * DPDK names the device by what precedes the first ',', so
+		 * "net_tap0,iface=a" and "net_tap0,iface=b" are one device.
+		 */
+		dlen = strcspn(p->device, ",");
 		for (j = 0; j < conf->nb_ports; j++) {
+			const char *od = conf->ports[j].device;
+
 			if (strcmp(conf->ports[j].name, p->name) == 0)
 				return cfg_fail(c, g, "name", "port '%s' is "
 					"defined twice", p->name);
-			if (strcmp(conf->ports[j].device, p->device) == 0)
-				return cfg_fail(c, g, "device", "device '%s' is "
-					"already port '%s'", p->device,
-					conf->ports[j].name);
+			if (strcspn(od, ",") == dlen &&
+			    strncmp(od, p->device, dlen) == 0)
+				return cfg_fail(c, g, "device", "device '%.*s' "
+					"is already port '%s'", (int)dlen,
+					p->device, conf->ports[j].name);
 		}
 		/* DPDK names virtual devices net_<driver><n>; PCI is BDF. */
 		p->is_vdev = strncmp(p->device, "net_", 4) == 0 ||
@@ -633,35 +658,51 @@ cfg_route_port(const struct cfg_conf *conf, const struct cfg_addr *via)
 	return -1;
 }
 
+/*
+ * Add the route to 'dst' via 'via'. Errors name 'to_key' or 'via_key' of
+ * 's', whichever holds the culprit (NULL: 's' itself, for gateway keys).
+ */
 static int
-cfg_add_route(struct cfg_ctx *c, const config_setting_t *s, const char *key,
-	struct cfg_conf *conf, const struct cfg_prefix *dst, const char *via)
+cfg_add_route(struct cfg_ctx *c, const config_setting_t *s,
+	const char *to_key, const char *via_key, struct cfg_conf *conf,
+	const struct cfg_prefix *dst, const char *via)
 {
 	struct cfg_route *r = &conf->routes[conf->nb_routes];
 	struct cfg_prefix vp;
 	char buf[WEIR_ADDR_STR_SIZE];
-	unsigned int i;
+	unsigned int i, j;
 	int port;
 
 	if (conf->nb_routes == CFG_ROUTES_MAX)
-		return cfg_fail(c, s, key, "more than %d routes", CFG_ROUTES_MAX);
-	if (cfg_prefix_parse(via, false, &vp) < 0 || vp.len !=
-	    (vp.addr.family == AF_INET ? 32 : 128))
-		return cfg_fail(c, s, key, "'%s' is not an IPv4 or IPv6 address",
-			via);
-	if (vp.addr.family != dst->addr.family)
-		return cfg_fail(c, s, key, "next hop %s is not of the family of "
-			"%s", via, cfg_prefix_str(dst, buf, sizeof(buf)));
-	port = cfg_route_port(conf, &vp.addr);
-	if (port < 0)
-		return cfg_fail(c, s, key, "next hop %s is on no port's prefix",
-			via);
+		return cfg_fail(c, s, to_key, "more than %d routes",
+			CFG_ROUTES_MAX);
 	for (i = 0; i < conf->nb_routes; i++)
 		if (conf->routes[i].dst.len == dst->len &&
 		    conf->routes[i].dst.addr.family == dst->addr.family &&
 		    memcmp(conf->routes[i].dst.addr.a, dst->addr.a, 16) == 0)
-			return cfg_fail(c, s, key, "route to %s is defined twice",
-				cfg_prefix_str(dst, buf, sizeof(buf)));
+			return cfg_fail(c, s, to_key, "route to %s is defined "
+				"twice", cfg_prefix_str(dst, buf, sizeof(buf)));
+	if (strchr(via, '/') != NULL || cfg_prefix_parse(via, false, &vp) < 0)
+		return cfg_fail(c, s, via_key, "'%s' is not an IPv4 or IPv6 "
+			"address", via);
+	if (vp.addr.family != dst->addr.family)
+		return cfg_fail(c, s, via_key, "next hop %s is not of the family "
+			"of %s", via, cfg_prefix_str(dst, buf, sizeof(buf)));
+	port = cfg_route_port(conf, &vp.addr);
+	if (port < 0)
+		return cfg_fail(c, s, via_key, "next hop %s is on no port's "
+			"prefix", via);
+	/* A next hop of weir's own would resolve to itself: a black hole. */
+	for (i = 0; i < conf->nb_ports; i++) {
+		const struct cfg_port *p = &conf->ports[i];
+
+		for (j = 0; j < p->nb_addrs; j++)
+			if (p->addrs[j].addr.family == vp.addr.family &&
+			    memcmp(p->addrs[j].addr.a, vp.addr.a, 16) == 0)
+				return cfg_fail(c, s, via_key, "next hop %s is "
+					"weir's own address on port '%s'", via,
+					p->name);
+	}
 	r->dst = *dst;
 	r->via = vp.addr;
 	r->port = (unsigned int)port;
@@ -706,7 +747,7 @@ cfg_parse_routes(struct cfg_ctx *c, const config_setting_t *root,
 				"gateway", via);
 		}
 		if ((rc = cfg_add_route(c, config_setting_get_member(root,
-			gws[k].key), NULL, conf, &dst, via)) < 0)
+			gws[k].key), NULL, NULL, conf, &dst, via)) < 0)
 			return rc;
 	}
 	if ((rc = cfg_aggregate(c, root, "routes", &l)) < 0 || l == NULL)
@@ -727,10 +768,11 @@ cfg_parse_routes(struct cfg_ctx *c, const config_setting_t *root,
 		if (cfg_prefix_parse(to, true, &dst) < 0)
 			return cfg_fail(c, g, "to", "'%s' is not a prefix "
 				"\"address/length\"", to);
-		if (!cfg_prefix_host_bits_zero(&dst))
+		if (!cfg_prefix_host_bits_are(&dst, 0))
 			return cfg_fail(c, g, "to", "'%s' has bits set past its "
 				"prefix length", to);
-		if ((rc = cfg_add_route(c, g, "via", conf, &dst, via)) < 0)
+		if ((rc = cfg_add_route(c, g, "to", "via", conf, &dst,
+			via)) < 0)
 			return rc;
 	}
 	return 0;

@@ -67,9 +67,12 @@ neigh_table_create(const struct neigh_params *p, const struct neigh_ops *ops)
 	struct neigh_table *t;
 	uint32_t nb_buckets = 1, i;
 
-	if (p->max_entries == 0 || p->max_entries >= NEIGH_NIL / 2 ||
-	    p->max_probes == 0 || ops->solicit == NULL || ops->send == NULL ||
-	    ops->drop == NULL) {
+	/* max_entries above 2^30 would need 2^32 buckets (the doubling loop
+	 * below never ends); max_probes must fit the 8-bit nb_probes. */
+	if (p == NULL || ops == NULL || p->max_entries == 0 ||
+	    p->max_entries > (UINT32_C(1) << 30) || p->max_probes == 0 ||
+	    p->max_probes > UINT8_MAX || ops->solicit == NULL ||
+	    ops->send == NULL || ops->drop == NULL) {
 		errno = EINVAL;
 		return NULL;
 	}

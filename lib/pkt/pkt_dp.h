@@ -20,6 +20,7 @@
 #include <assert.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <netinet/in.h>
 
 #include <rte_byteorder.h>
@@ -65,8 +66,8 @@ pkt_parse_l4(const uint8_t *data, uint32_t off, uint32_t len,
 		doff = (uint32_t)(l4[12] >> 4) * 4;
 		if (doff < PKT_TCP_HLEN_MIN || doff > len)
 			return PKT_DROP_TCP_DOFF;
-		m->sport = *(const uint16_t *)(const void *)l4;
-		m->dport = *(const uint16_t *)(const void *)(l4 + 2);
+		memcpy(&m->sport, l4, 2);
+		memcpy(&m->dport, l4 + 2, 2);
 		return PKT_OK;
 	}
 	case IPPROTO_UDP: {
@@ -85,8 +86,8 @@ pkt_parse_l4(const uint8_t *data, uint32_t off, uint32_t len,
 		if (ulen < PKT_UDP_HLEN ||
 		    ((m->flags & PKT_F_FRAG) ? ulen < len : ulen != len))
 			return PKT_DROP_UDP_LEN;
-		m->sport = *(const uint16_t *)(const void *)l4;
-		m->dport = *(const uint16_t *)(const void *)(l4 + 2);
+		memcpy(&m->sport, l4, 2);
+		memcpy(&m->dport, l4 + 2, 2);
 		return PKT_OK;
 	}
 	case IPPROTO_ICMP:
@@ -94,7 +95,7 @@ pkt_parse_l4(const uint8_t *data, uint32_t off, uint32_t len,
 			return PKT_DROP_ICMP_TRUNC;
 		m->icmp_type = l4[0];
 		m->icmp_code = l4[1];
-		m->sport = *(const uint16_t *)(const void *)(l4 + 4);
+		memcpy(&m->sport, l4 + 4, 2);
 		return PKT_OK;
 	case IPPROTO_ICMPV6:
 		if (len < PKT_ICMP6_HLEN)
@@ -102,7 +103,7 @@ pkt_parse_l4(const uint8_t *data, uint32_t off, uint32_t len,
 		m->icmp_type = l4[0];
 		m->icmp_code = l4[1];
 		if (len >= 8)
-			m->sport = *(const uint16_t *)(const void *)(l4 + 4);
+			memcpy(&m->sport, l4 + 4, 2);
 		return PKT_OK;
 	default:
 		/* Other protocols pass; classification decides. */
