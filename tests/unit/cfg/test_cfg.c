@@ -1,0 +1,1157 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests of the configuration loader (cfg.c): every key of a full file
+ * parsed into the expected field, defaults applied when keys are absent,
+ * values at the edge of their ranges accepted, and one file per mistake in
+ * bad/, each of which must be refused with errno EINVAL and one exact
+ * message "file:line: path: message". The message is the operator's only
+ * guide to a bad file, so it is compared whole: a wrong line, a wrong path
+ * or a vaguer wording is a failure. Addresses are written out byte by byte
+ * here, so no expected value comes from the code under test. The prefix
+ * helpers that the loader and the route module share are tested last, at
+ * every byte and bit boundary. Run under valgrind, this also shows that a
+ * refused file leaves nothing allocated.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "weir_cunit.h"
+#include "weir_common.h"
+#include "cfg.h"
+
+#define ERR_SIZE 1024		/* bytes, as weir's main() uses */
+
+/* Defaults documented by cfg.c's CFG_DEF_* constants. */
+#define DEF_LOG_LEVEL "info"
+#define DEF_BURST 32		/* packets */
+#define DEF_PUNT_RING 1024	/* packets */
+#define DEF_MBUFS 16383		/* mbufs */
+#define DEF_CACHE 256		/* mbufs */
+#define DEF_DATA_ROOM 2176	/* bytes */
+#define DEF_MTU 1500		/* bytes */
+#define DEF_DESC 1024		/* descriptors */
+#define DEF_NEIGH_MAX 4096	/* neighbors */
+#define DEF_REACHABLE_MS 30000	/* ms */
+#define DEF_STALE_S 600		/* s */
+#define DEF_RETRANS_MS 1000	/* ms */
+#define DEF_PROBES 3		/* solicitations */
+#define DEF_NEIGH_QUEUE 8	/* packets */
+
+static const uint8_t ip4_cli[4] = { 198, 18, 0, 1 };
+static const uint8_t ip4_be[4] = { 198, 18, 1, 1 };
+static const uint8_t ip4_gw[4] = { 198, 18, 0, 254 };
+static const uint8_t ip4_be_peer[4] = { 198, 18, 1, 2 };
+static const uint8_t ip4_cli_peer[4] = { 198, 18, 0, 2 };
+static const uint8_t ip4_any[4] = { 0, 0, 0, 0 };
+static const uint8_t ip4_test3[4] = { 203, 0, 113, 0 };
+static const uint8_t ip4_test2_hi[4] = { 198, 51, 100, 128 };
+static const uint8_t ip6_cli[16] = { 0x20, 0x01, 0x00, 0x02, 0x00, 0x00,
+	0x00, 0x01, [15] = 0x01 };
+static const uint8_t ip6_be[16] = { 0x20, 0x01, 0x00, 0x02, 0x00, 0x00,
+	0x00, 0x02, [15] = 0x01 };
+static const uint8_t ip6_gw[16] = { 0x20, 0x01, 0x00, 0x02, 0x00, 0x00,
+	0x00, 0x01, [15] = 0xfe };
+static const uint8_t ip6_be_peer[16] = { 0x20, 0x01, 0x00, 0x02, 0x00, 0x00,
+	0x00, 0x02, [15] = 0x02 };
+static const uint8_t ip6_any[16];
+static const uint8_t ip6_doc100[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x01, 0x00 };
+
+/* 'a' must be 'family' with bytes 'want'; IPv4 leaves bytes 4..15 zero. */
+static void
+expect_addr(const struct cfg_addr *a, int family, const uint8_t *want)
+{
+	uint8_t full[16] = { 0 };
+
+	memcpy(full, want, family == AF_INET ? 4 : 16);
+	CU_ASSERT_EQUAL(a->family, family);
+	CU_ASSERT_EQUAL(memcmp(a->a, full, sizeof(full)), 0);
+}
+
+static void
+expect_prefix(const struct cfg_prefix *p, int family, const uint8_t *want,
+	unsigned int len)
+{
+	expect_addr(&p->addr, family, want);
+	CU_ASSERT_EQUAL(p->len, len);
+}
+
+static void
+expect_route(const struct cfg_route *r, int family, const uint8_t *dst,
+	unsigned int len, const uint8_t *via, unsigned int port)
+{
+	expect_prefix(&r->dst, family, dst, len);
+	expect_addr(&r->via, family, via);
+	CU_ASSERT_EQUAL(r->port, port);
+}
+
+/* Load a file that must load; the caller frees the conf. */
+static struct cfg_conf *
+load_ok(const char *path)
+{
+	char err[ERR_SIZE];
+	struct cfg_conf *conf;
+
+	memset(err, 'x', sizeof(err));
+	conf = cfg_conf_load(path, err, sizeof(err));
+	if (conf == NULL)
+		fprintf(stderr, "\n    %s: unexpected error: %s\n", path, err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(conf);
+	CU_ASSERT_STRING_EQUAL(err, "");
+	return conf;
+}
+
+/* Load a file that must be refused with errno 'eno' and exactly 'want'. */
+static void
+expect_err(const char *path, int eno, const char *want)
+{
+	char err[ERR_SIZE];
+	struct cfg_conf *conf;
+	int saved;
+
+	memset(err, 'x', sizeof(err));
+	errno = 0;
+	conf = cfg_conf_load(path, err, sizeof(err));
+	saved = errno;
+	CU_ASSERT_PTR_NULL(conf);
+	CU_ASSERT_EQUAL(saved, eno);
+	CU_ASSERT_PTR_NOT_NULL(memchr(err, '\0', sizeof(err)));
+	if (memchr(err, '\0', sizeof(err)) == NULL)
+		err[sizeof(err) - 1] = '\0';
+	if (strcmp(err, want) != 0)
+		fprintf(stderr, "\n    want: %s\n    got:  %s\n", want, err);
+	CU_ASSERT_STRING_EQUAL(err, want);
+	cfg_conf_free(conf);
+}
+
+/* A content error: "path:line: what", or "path: what" when line is 0. */
+static void
+expect_bad(const char *path, unsigned int line, const char *what)
+{
+	char want[ERR_SIZE];
+
+	if (line > 0)
+		snprintf(want, sizeof(want), "%s:%u: %s", path, line, what);
+	else
+		snprintf(want, sizeof(want), "%s: %s", path, what);
+	expect_err(path, EINVAL, want);
+}
+
+static void
+test_load_valid_all_parsed(void)
+{
+	struct cfg_conf *c = load_ok("valid.conf");
+	const struct cfg_port *p;
+
+	CU_ASSERT_STRING_EQUAL(c->file, "valid.conf");
+	CU_ASSERT_STRING_EQUAL(c->log_level, "debug");
+	CU_ASSERT_EQUAL_FATAL(c->nb_eal_args, 4);
+	CU_ASSERT_STRING_EQUAL(c->eal_args[0], "--file-prefix=weir-test");
+	CU_ASSERT_STRING_EQUAL(c->eal_args[1], "--log-level=lib.eal:info");
+	CU_ASSERT_STRING_EQUAL(c->eal_args[2], "-n");
+	CU_ASSERT_STRING_EQUAL(c->eal_args[3], "4");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c->lcores);
+	CU_ASSERT_STRING_EQUAL(c->lcores, "3@0,1@1,2@1");
+	CU_ASSERT_EQUAL(c->main_lcore, 3);
+	CU_ASSERT_EQUAL_FATAL(c->nb_workers, 2);
+	CU_ASSERT_EQUAL(c->workers[0], 2);
+	CU_ASSERT_EQUAL(c->workers[1], 1);
+	CU_ASSERT_EQUAL(c->burst, 64);
+	CU_ASSERT_EQUAL(c->punt_ring, 2048);
+	CU_ASSERT_EQUAL(c->mempool.nb_mbufs, 32767);
+	CU_ASSERT_EQUAL(c->mempool.cache, 128);
+	CU_ASSERT_EQUAL(c->mempool.data_room, 4224);
+
+	CU_ASSERT_EQUAL_FATAL(c->nb_ports, 2);
+	p = &c->ports[0];
+	CU_ASSERT_STRING_EQUAL(p->name, "cli");
+	CU_ASSERT_STRING_EQUAL(p->device, "net_af_packet0,iface=wcli,qpairs=2");
+	CU_ASSERT_TRUE(p->is_vdev);
+	CU_ASSERT_EQUAL(p->mtu, 9000);
+	CU_ASSERT_EQUAL(p->rx_desc, 512);
+	CU_ASSERT_EQUAL(p->tx_desc, 2048);
+	CU_ASSERT_EQUAL(p->line, 16);
+	CU_ASSERT_EQUAL_FATAL(p->nb_addrs, 2);
+	expect_prefix(&p->addrs[0], AF_INET, ip4_cli, 24);
+	expect_prefix(&p->addrs[1], AF_INET6, ip6_cli, 64);
+	p = &c->ports[1];
+	CU_ASSERT_STRING_EQUAL(p->name, "be");
+	CU_ASSERT_STRING_EQUAL(p->device, "0000:01:00.0");
+	CU_ASSERT_FALSE(p->is_vdev);
+	CU_ASSERT_EQUAL(p->mtu, DEF_MTU);
+	CU_ASSERT_EQUAL(p->rx_desc, DEF_DESC);
+	CU_ASSERT_EQUAL(p->tx_desc, DEF_DESC);
+	CU_ASSERT_EQUAL(p->line, 24);
+	CU_ASSERT_EQUAL_FATAL(p->nb_addrs, 2);
+	expect_prefix(&p->addrs[0], AF_INET, ip4_be, 30);
+	expect_prefix(&p->addrs[1], AF_INET6, ip6_be, 126);
+
+	/* Gateways come first, then 'routes' in file order. */
+	CU_ASSERT_EQUAL_FATAL(c->nb_routes, 5);
+	expect_route(&c->routes[0], AF_INET, ip4_any, 0, ip4_gw, 0);
+	expect_route(&c->routes[1], AF_INET6, ip6_any, 0, ip6_gw, 0);
+	expect_route(&c->routes[2], AF_INET, ip4_test3, 24, ip4_be_peer, 1);
+	expect_route(&c->routes[3], AF_INET6, ip6_doc100, 48, ip6_be_peer, 1);
+	expect_route(&c->routes[4], AF_INET, ip4_test2_hi, 25, ip4_cli_peer, 0);
+
+	CU_ASSERT_EQUAL(c->neigh.max_entries, 8192);
+	CU_ASSERT_EQUAL(c->neigh.reachable_ms, 15000);
+	CU_ASSERT_EQUAL(c->neigh.stale_s, 300);
+	CU_ASSERT_EQUAL(c->neigh.retrans_ms, 500);
+	CU_ASSERT_EQUAL(c->neigh.max_probes, 5);
+	CU_ASSERT_EQUAL(c->neigh.queue_len, 16);
+	cfg_conf_free(c);
+}
+
+static void
+test_load_minimal_defaults_applied(void)
+{
+	struct cfg_conf *c = load_ok("minimal.conf");
+	const struct cfg_port *p = &c->ports[0];
+
+	CU_ASSERT_STRING_EQUAL(c->file, "minimal.conf");
+	CU_ASSERT_STRING_EQUAL(c->log_level, DEF_LOG_LEVEL);
+	CU_ASSERT_EQUAL(c->nb_eal_args, 0);
+	CU_ASSERT_PTR_NULL(c->lcores);
+	CU_ASSERT_EQUAL(c->main_lcore, 0);
+	CU_ASSERT_EQUAL_FATAL(c->nb_workers, 1);
+	CU_ASSERT_EQUAL(c->workers[0], 1);
+	CU_ASSERT_EQUAL(c->burst, DEF_BURST);
+	CU_ASSERT_EQUAL(c->punt_ring, DEF_PUNT_RING);
+	CU_ASSERT_EQUAL(c->mempool.nb_mbufs, DEF_MBUFS);
+	CU_ASSERT_EQUAL(c->mempool.cache, DEF_CACHE);
+	CU_ASSERT_EQUAL(c->mempool.data_room, DEF_DATA_ROOM);
+	CU_ASSERT_EQUAL_FATAL(c->nb_ports, 1);
+	CU_ASSERT_STRING_EQUAL(p->name, "p0");
+	CU_ASSERT_STRING_EQUAL(p->device, "net_null0");
+	CU_ASSERT_TRUE(p->is_vdev);
+	CU_ASSERT_EQUAL(p->mtu, DEF_MTU);
+	CU_ASSERT_EQUAL(p->rx_desc, DEF_DESC);
+	CU_ASSERT_EQUAL(p->tx_desc, DEF_DESC);
+	CU_ASSERT_EQUAL(p->line, 4);
+	CU_ASSERT_EQUAL_FATAL(p->nb_addrs, 1);
+	expect_prefix(&p->addrs[0], AF_INET, ip4_cli, 24);
+	CU_ASSERT_EQUAL(c->nb_routes, 0);
+	CU_ASSERT_EQUAL(c->neigh.max_entries, DEF_NEIGH_MAX);
+	CU_ASSERT_EQUAL(c->neigh.reachable_ms, DEF_REACHABLE_MS);
+	CU_ASSERT_EQUAL(c->neigh.stale_s, DEF_STALE_S);
+	CU_ASSERT_EQUAL(c->neigh.retrans_ms, DEF_RETRANS_MS);
+	CU_ASSERT_EQUAL(c->neigh.max_probes, DEF_PROBES);
+	CU_ASSERT_EQUAL(c->neigh.queue_len, DEF_NEIGH_QUEUE);
+	cfg_conf_free(c);
+}
+
+/*
+ * Limits, point-to-point /31 and /127 prefixes (no network address to
+ * refuse), a 31-character name, and DPDK's largest mempool cache on the
+ * smallest pool: the cache check (cache <= mbufs / 1.5) cannot fire within
+ * the ranges of mbufs (>= 1023) and cache (<= 512), and must not here.
+ */
+static void
+test_load_edge_values_accepted(void)
+{
+	static const uint8_t a0[4] = { 10, 0, 0, 0 };
+	static const uint8_t a1[4] = { 10, 0, 1, 255 };
+	static const uint8_t a2[4] = { 10, 0, 2, 1 };
+	static const uint8_t peer0[4] = { 10, 0, 0, 1 };
+	static const uint8_t peer2[4] = { 10, 0, 2, 2 };
+	static const uint8_t host[4] = { 192, 0, 2, 7 };
+	static const uint8_t a6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	static const uint8_t peer6[16] = { 0x20, 0x01, 0x0d, 0xb8 };
+	struct cfg_conf *c = load_ok("edge.conf");
+
+	CU_ASSERT_EQUAL(c->main_lcore, 127);
+	CU_ASSERT_EQUAL_FATAL(c->nb_workers, 2);
+	CU_ASSERT_EQUAL(c->workers[0], 0);
+	CU_ASSERT_EQUAL(c->workers[1], 126);
+	CU_ASSERT_EQUAL(c->burst, 256);
+	CU_ASSERT_EQUAL(c->punt_ring, 65536);
+	CU_ASSERT_EQUAL(c->mempool.nb_mbufs, 1023);
+	CU_ASSERT_EQUAL(c->mempool.cache, 512);
+	CU_ASSERT_EQUAL(c->mempool.data_room, 1152);
+	CU_ASSERT_EQUAL_FATAL(c->nb_ports, 2);
+	CU_ASSERT_STRING_EQUAL(c->ports[0].name,
+		"p234567890123456789012345678901");
+	CU_ASSERT_EQUAL(c->ports[0].mtu, 1280);
+	CU_ASSERT_EQUAL(c->ports[0].rx_desc, 64);
+	CU_ASSERT_EQUAL(c->ports[0].tx_desc, 16384);
+	CU_ASSERT_EQUAL_FATAL(c->ports[0].nb_addrs, 3);
+	expect_prefix(&c->ports[0].addrs[0], AF_INET, a0, 31);
+	expect_prefix(&c->ports[0].addrs[1], AF_INET, a1, 32);
+	expect_prefix(&c->ports[0].addrs[2], AF_INET6, a6, 127);
+	CU_ASSERT_EQUAL(c->ports[1].mtu, 68);
+	CU_ASSERT_TRUE(c->ports[1].is_vdev);
+	CU_ASSERT_EQUAL_FATAL(c->ports[1].nb_addrs, 1);
+	expect_prefix(&c->ports[1].addrs[0], AF_INET, a2, 30);
+	CU_ASSERT_EQUAL_FATAL(c->nb_routes, 3);
+	expect_route(&c->routes[0], AF_INET, ip4_any, 0, peer0, 0);
+	expect_route(&c->routes[1], AF_INET6, ip6_any, 0, peer6, 0);
+	expect_route(&c->routes[2], AF_INET, host, 32, peer2, 1);
+	CU_ASSERT_EQUAL(c->neigh.max_entries, 16);
+	CU_ASSERT_EQUAL(c->neigh.reachable_ms, 1000);
+	CU_ASSERT_EQUAL(c->neigh.stale_s, 86400);
+	CU_ASSERT_EQUAL(c->neigh.retrans_ms, 60000);
+	CU_ASSERT_EQUAL(c->neigh.max_probes, 20);
+	CU_ASSERT_EQUAL(c->neigh.queue_len, 0);
+	cfg_conf_free(c);
+}
+
+/* The conf owns its strings: they outlive libconfig's tree. */
+static void
+test_load_strings_copied_owned(void)
+{
+	struct cfg_conf *a = load_ok("valid.conf");
+	struct cfg_conf *b = load_ok("valid.conf");
+
+	CU_ASSERT_PTR_NOT_EQUAL(a->eal_args[0], b->eal_args[0]);
+	CU_ASSERT_PTR_NOT_EQUAL(a->lcores, b->lcores);
+	cfg_conf_free(a);
+	CU_ASSERT_STRING_EQUAL(b->eal_args[3], "4");
+	CU_ASSERT_STRING_EQUAL(b->lcores, "3@0,1@1,2@1");
+	cfg_conf_free(b);
+}
+
+static void
+test_free_null_noop(void)
+{
+	cfg_conf_free(NULL);
+	CU_PASS("cfg_conf_free(NULL) returned");
+}
+
+/* Dump 'path' into a string; the caller frees it. */
+static char *
+dump_to_string(const char *path)
+{
+	struct cfg_conf *c = load_ok(path);
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(cfg_conf_dump(c, f), 0);
+	CU_ASSERT_EQUAL(fclose(f), 0);
+	cfg_conf_free(c);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	return text;
+}
+
+static void
+test_dump_valid_summary_printed(void)
+{
+	static const char *const want[] = {
+		"config valid.conf: ok\n",
+		"main lcore 3, workers 2 1, lcore map 3@0,1@1,2@1\n",
+		"burst 64 packets, punt ring 2048 packets, log level debug\n",
+		"mempool: 32767 mbufs of 4224 bytes per socket, cache 128\n",
+		"port cli: vdev net_af_packet0,iface=wcli,qpairs=2, mtu 9000, "
+			"rx/tx desc 512/2048\n",
+		"port be: pci 0000:01:00.0, mtu 1500, rx/tx desc 1024/1024\n",
+		"address 198.18.0.1/24\n",
+		"address 2001:2:0:1::1/64\n",
+		"address 198.18.1.1/30\n",
+		"address 2001:2:0:2::1/126\n",
+		"route 0.0.0.0/0 via 198.18.0.254 port cli\n",
+		"route ::/0 via 2001:2:0:1::fe port cli\n",
+		"route 203.0.113.0/24 via 198.18.1.2 port be\n",
+		"route 2001:db8:100::/48 via 2001:2:0:2::2 port be\n",
+		"route 198.51.100.128/25 via 198.18.0.2 port cli\n",
+		"neighbors: max 8192, reachable 15000 ms, stale 300 s, "
+			"retrans 500 ms x 5, queue 16 packets\n",
+		"eal args: --file-prefix=weir-test --log-level=lib.eal:info "
+			"-n 4\n",
+	};
+	char *text = dump_to_string("valid.conf");
+	unsigned int i;
+
+	for (i = 0; i < WEIR_ARRAY_LEN(want); i++) {
+		if (strstr(text, want[i]) == NULL)
+			fprintf(stderr, "\n    missing: %s", want[i]);
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, want[i]));
+	}
+	free(text);
+}
+
+static void
+test_dump_minimal_no_optional_lines(void)
+{
+	char *text = dump_to_string("minimal.conf");
+
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "config minimal.conf: ok\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "port p0: vdev net_null0,"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "main lcore 0, workers 1\n"));
+	CU_ASSERT_PTR_NULL(strstr(text, "route "));
+	CU_ASSERT_PTR_NULL(strstr(text, "eal args"));
+	CU_ASSERT_PTR_NULL(strstr(text, "lcore map"));
+	free(text);
+}
+
+static void
+test_load_missing_file_enoent(void)
+{
+	expect_err("bad/nonexistent.conf", ENOENT,
+		"bad/nonexistent.conf: cannot read: No such file or directory");
+}
+
+static void
+test_load_directory_eisdir(void)
+{
+	expect_err("bad", EISDIR, "bad: cannot read: Is a directory");
+}
+
+/* A short buffer gets a cut, terminated prefix of the message. */
+static void
+test_load_short_err_buffer_truncated(void)
+{
+	static const char full[] = "bad/workers_empty.conf:3: workers: needs "
+		"1 to 64 worker lcores";
+	char err[16];
+
+	memset(err, 'x', sizeof(err));
+	errno = 0;
+	CU_ASSERT_PTR_NULL(cfg_conf_load("bad/workers_empty.conf", err,
+		sizeof(err)));
+	CU_ASSERT_EQUAL(errno, EINVAL);
+	CU_ASSERT_EQUAL(strlen(err), sizeof(err) - 1);
+	CU_ASSERT_EQUAL(strncmp(err, full, sizeof(err) - 1), 0);
+}
+
+static void
+test_load_syntax_brace_rejected(void)
+{
+	expect_bad("bad/syntax_brace.conf", 9, "syntax error: syntax error");
+}
+
+static void
+test_load_syntax_comma_rejected(void)
+{
+	expect_bad("bad/syntax_comma.conf", 3, "syntax error: syntax error");
+}
+
+static void
+test_load_syntax_equals_rejected(void)
+{
+	expect_bad("bad/syntax_equals.conf", 4, "syntax error: syntax error");
+}
+
+static void
+test_load_unknown_top_key_rejected(void)
+{
+	expect_bad("bad/unknown_top.conf", 3, "worker: unknown key");
+}
+
+static void
+test_load_unknown_port_key_rejected(void)
+{
+	expect_bad("bad/unknown_port_key.conf", 8,
+		"ports[0].speed: unknown key");
+}
+
+static void
+test_load_unknown_mempool_key_rejected(void)
+{
+	expect_bad("bad/mempool_key.conf", 4, "mempool.size: unknown key");
+}
+
+static void
+test_load_workers_missing_rejected(void)
+{
+	expect_bad("bad/workers_missing.conf", 0, "workers: missing: list of "
+		"worker lcore ids, e.g. [ 1 ]");
+}
+
+static void
+test_load_workers_empty_rejected(void)
+{
+	expect_bad("bad/workers_empty.conf", 3,
+		"workers: needs 1 to 64 worker lcores");
+}
+
+static void
+test_load_workers_dup_rejected(void)
+{
+	expect_bad("bad/workers_dup.conf", 3,
+		"workers[2]: lcore 1 is listed twice");
+}
+
+static void
+test_load_workers_main_lcore_rejected(void)
+{
+	expect_bad("bad/workers_main.conf", 4, "workers[1]: lcore 2 is "
+		"main_lcore, which runs the management thread");
+}
+
+static void
+test_load_workers_range_rejected(void)
+{
+	expect_bad("bad/workers_range.conf", 3,
+		"workers[1]: 128 is out of range: 0 to 127 lcore id");
+}
+
+static void
+test_load_workers_type_rejected(void)
+{
+	expect_bad("bad/workers_type.conf", 3,
+		"workers[0]: must be an integer lcore id");
+}
+
+static void
+test_load_main_lcore_range_rejected(void)
+{
+	expect_bad("bad/main_lcore_range.conf", 3,
+		"main_lcore: -1 is out of range: 0 to 127 lcore id");
+}
+
+static void
+test_load_burst_type_rejected(void)
+{
+	expect_bad("bad/burst_type.conf", 4,
+		"burst: must be an integer (packets)");
+}
+
+static void
+test_load_burst_range_rejected(void)
+{
+	expect_bad("bad/burst_range.conf", 4,
+		"burst: 512 is out of range: 1 to 256 packets");
+}
+
+static void
+test_load_punt_ring_pow2_rejected(void)
+{
+	expect_bad("bad/punt_ring_pow2.conf", 4,
+		"punt_ring: 1000 is not a power of two");
+}
+
+static void
+test_load_mempool_cache_rejected(void)
+{
+	expect_bad("bad/mempool_cache.conf", 4,
+		"mempool.cache: 513 is out of range: 0 to 512 mbufs");
+}
+
+static void
+test_load_mempool_type_rejected(void)
+{
+	expect_bad("bad/mempool_type.conf", 4,
+		"mempool: must be a group { ... }");
+}
+
+static void
+test_load_ports_missing_rejected(void)
+{
+	expect_bad("bad/ports_missing.conf", 0, "ports: missing: list of port "
+		"groups ( { name = ...; device = ...; ... } )");
+}
+
+static void
+test_load_port_no_name_rejected(void)
+{
+	expect_bad("bad/port_no_name.conf", 5, "ports[0].name: missing");
+}
+
+static void
+test_load_port_name_long_rejected(void)
+{
+	expect_bad("bad/port_name_long.conf", 6,
+		"ports[0].name: must be 1 to 31 characters");
+}
+
+static void
+test_load_port_dup_name_rejected(void)
+{
+	expect_bad("bad/port_dup_name.conf", 11,
+		"ports[1].name: port 'p0' is defined twice");
+}
+
+static void
+test_load_port_dup_device_rejected(void)
+{
+	expect_bad("bad/port_dup_device.conf", 12,
+		"ports[1].device: device 'net_null0' is already port 'p0'");
+}
+
+static void
+test_load_port_dup_vdev_args_rejected(void)
+{
+	expect_bad("bad/port_dup_vdev.conf", 12, "ports[1].device: device "
+		"'net_af_packet0' is already port 'p0'");
+}
+
+static void
+test_load_port_no_addrs_rejected(void)
+{
+	expect_bad("bad/port_no_addrs.conf", 5, "ports[0].addresses: missing: "
+		"list of \"address/prefix\" strings");
+}
+
+static void
+test_load_port_mtu_range_rejected(void)
+{
+	expect_bad("bad/port_mtu_range.conf", 8,
+		"ports[0].mtu: 9601 is out of range: 68 to 9600 bytes");
+}
+
+static void
+test_load_addr_no_prefix_rejected(void)
+{
+	expect_bad("bad/addr_no_prefix.conf", 8, "ports[0].addresses[0]: "
+		"'198.18.0.1' is not an IPv4 or IPv6 address with a /prefix "
+		"length");
+}
+
+static void
+test_load_addr_bad_text_rejected(void)
+{
+	expect_bad("bad/addr_bad_text.conf", 8, "ports[0].addresses[1]: "
+		"'198.18.0.256/24' is not an IPv4 or IPv6 address with a "
+		"/prefix length");
+}
+
+static void
+test_load_addr_network_rejected(void)
+{
+	expect_bad("bad/addr_network.conf", 8, "ports[0].addresses[0]: "
+		"198.18.0.0/24 is the network address of its prefix");
+}
+
+static void
+test_load_addr_broadcast_rejected(void)
+{
+	expect_bad("bad/addr_broadcast.conf", 8, "ports[0].addresses[0]: "
+		"198.18.0.255/24 is the broadcast address of its prefix");
+}
+
+static void
+test_load_addr_multicast_rejected(void)
+{
+	expect_bad("bad/addr_multicast.conf", 8, "ports[0].addresses[0]: "
+		"224.0.0.1/24 is not a unicast host address");
+}
+
+static void
+test_load_addr_multicast6_rejected(void)
+{
+	expect_bad("bad/addr_multicast6.conf", 8, "ports[0].addresses[1]: "
+		"ff02::1/64 is not a unicast host address");
+}
+
+static void
+test_load_addr_dup_across_ports_rejected(void)
+{
+	expect_bad("bad/addr_dup.conf", 13, "ports[1].addresses[0]: "
+		"198.18.0.1 is already an address of port 'p0'");
+}
+
+static void
+test_load_addr_dup_same_port_rejected(void)
+{
+	expect_bad("bad/addr_dup_same_port.conf", 8, "ports[0].addresses[2]: "
+		"2001:db8::1 is already an address of port 'p0'");
+}
+
+static void
+test_load_addr6_small_mtu_rejected(void)
+{
+	expect_bad("bad/addr6_small_mtu.conf", 9, "ports[0].addresses[1]: "
+		"IPv6 needs mtu >= 1280, the port has 1000");
+}
+
+static void
+test_load_route_host_bits_rejected(void)
+{
+	expect_bad("bad/route_host_bits.conf", 7, "routes[0].to: "
+		"'203.0.113.1/24' has bits set past its prefix length");
+}
+
+static void
+test_load_route_off_link_rejected(void)
+{
+	expect_bad("bad/route_off_link.conf", 8, "routes[0].via: "
+		"next hop 192.0.2.1 is on no port's prefix");
+}
+
+static void
+test_load_route_family_rejected(void)
+{
+	expect_bad("bad/route_family.conf", 8, "routes[0].via: "
+		"next hop 2001:db8::2 is not of the family of 203.0.113.0/24");
+}
+
+static void
+test_load_route_via_self_rejected(void)
+{
+	expect_bad("bad/route_via_self.conf", 8, "routes[0].via: "
+		"next hop 198.18.0.1 is weir's own address on port 'p0'");
+}
+
+static void
+test_load_route_via_prefix_rejected(void)
+{
+	expect_bad("bad/route_via_prefix.conf", 8, "routes[0].via: "
+		"'198.18.0.2/32' is not an IPv4 or IPv6 address");
+}
+
+static void
+test_load_route_dup_rejected(void)
+{
+	expect_bad("bad/route_dup.conf", 8, "routes[1].to: "
+		"route to 203.0.113.0/24 is defined twice");
+}
+
+static void
+test_load_route_dup_gateway_rejected(void)
+{
+	expect_bad("bad/route_dup_gateway.conf", 8, "routes[0].to: "
+		"route to 0.0.0.0/0 is defined twice");
+}
+
+static void
+test_load_gateway_ip6_rejected(void)
+{
+	expect_bad("bad/gateway_v6.conf", 5,
+		"gateway: '2001:db8::2' is IPv6: use gateway6");
+}
+
+static void
+test_load_gateway6_ip4_rejected(void)
+{
+	expect_bad("bad/gateway6_v4.conf", 5,
+		"gateway6: '198.18.0.2' is not IPv6: use gateway");
+}
+
+static void
+test_load_eal_lcores_rejected(void)
+{
+	expect_bad("bad/eal_lcores.conf", 3, "eal_args[1]: '-l' is set by "
+		"weir from 'lcores', 'main_lcore', 'workers' and 'ports'");
+}
+
+static void
+test_load_eal_lcores_attached_rejected(void)
+{
+	expect_bad("bad/eal_lcores_attached.conf", 3, "eal_args[0]: '-l0-3' is "
+		"set by weir from 'lcores', 'main_lcore', 'workers' and "
+		"'ports'");
+}
+
+static void
+test_load_eal_vdev_rejected(void)
+{
+	expect_bad("bad/eal_vdev.conf", 3, "eal_args[0]: '--vdev=net_tap0' is "
+		"set by weir from 'lcores', 'main_lcore', 'workers' and "
+		"'ports'");
+}
+
+static void
+test_load_eal_no_pci_rejected(void)
+{
+	expect_bad("bad/eal_no_pci.conf", 3, "eal_args[0]: '--no-pci' is set "
+		"by weir from 'lcores', 'main_lcore', 'workers' and 'ports'");
+}
+
+static void
+test_load_eal_type_rejected(void)
+{
+	expect_bad("bad/eal_type.conf", 3,
+		"eal_args: must be a list, [ ... ] or ( ... )");
+}
+
+static void
+test_load_neigh_retrans_range_rejected(void)
+{
+	expect_bad("bad/neigh_retrans.conf", 6,
+		"neighbors.retrans_ms: 50 is out of range: 100 to 60000 ms");
+}
+
+static void
+test_load_log_level_unknown_rejected(void)
+{
+	expect_bad("bad/log_level.conf", 3, "log_level: 'verbose' is not one "
+		"of emerg, alert, crit, error, warning, notice, info, debug");
+}
+
+/* Parse 's', which must be valid; the test stops otherwise. */
+static struct cfg_prefix
+pfx(const char *s)
+{
+	struct cfg_prefix p;
+
+	CU_ASSERT_EQUAL_FATAL(cfg_prefix_parse(s, true, &p), 0);
+	return p;
+}
+
+static struct cfg_addr
+addr(const char *s)
+{
+	struct cfg_prefix p;
+
+	CU_ASSERT_EQUAL_FATAL(cfg_prefix_parse(s, false, &p), 0);
+	return p.addr;
+}
+
+static void
+test_prefix_parse_ip4_parsed(void)
+{
+	static const uint8_t a[4] = { 192, 0, 2, 1 };
+	static const uint8_t bc[4] = { 255, 255, 255, 255 };
+	struct cfg_prefix p;
+
+	CU_ASSERT_EQUAL(cfg_prefix_parse("192.0.2.1/24", true, &p), 0);
+	expect_prefix(&p, AF_INET, a, 24);
+	CU_ASSERT_EQUAL(cfg_prefix_parse("0.0.0.0/0", true, &p), 0);
+	expect_prefix(&p, AF_INET, ip4_any, 0);
+	CU_ASSERT_EQUAL(cfg_prefix_parse("255.255.255.255/32", true, &p), 0);
+	expect_prefix(&p, AF_INET, bc, 32);
+	/* A prefix may keep host bits; routes check them, addresses need them. */
+	CU_ASSERT_EQUAL(cfg_prefix_parse("192.0.2.1/8", false, &p), 0);
+	expect_prefix(&p, AF_INET, a, 8);
+}
+
+static void
+test_prefix_parse_ip6_parsed(void)
+{
+	static const uint8_t a[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xab, 0xcd };
+	static const uint8_t ones[16] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t mapped[16] = { [10] = 0xff, [11] = 0xff,
+		[12] = 192, [13] = 0, [14] = 2, [15] = 1 };
+	struct cfg_prefix p;
+
+	CU_ASSERT_EQUAL(cfg_prefix_parse("2001:db8::abcd/64", true, &p), 0);
+	expect_prefix(&p, AF_INET6, a, 64);
+	CU_ASSERT_EQUAL(cfg_prefix_parse("::/0", true, &p), 0);
+	expect_prefix(&p, AF_INET6, ip6_any, 0);
+	CU_ASSERT_EQUAL(cfg_prefix_parse("ffff:ffff:ffff:ffff:ffff:ffff:ffff:"
+		"ffff/128", true, &p), 0);
+	expect_prefix(&p, AF_INET6, ones, 128);
+	/* A v4-mapped address is IPv6, never confused with its IPv4 twin. */
+	CU_ASSERT_EQUAL(cfg_prefix_parse("::ffff:192.0.2.1/128", true, &p), 0);
+	expect_prefix(&p, AF_INET6, mapped, 128);
+}
+
+static void
+test_prefix_parse_bare_full_len(void)
+{
+	static const uint8_t a4[4] = { 1, 2, 3, 4 };
+	static const uint8_t a6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	struct cfg_prefix p;
+
+	CU_ASSERT_EQUAL(cfg_prefix_parse("1.2.3.4", false, &p), 0);
+	expect_prefix(&p, AF_INET, a4, 32);
+	CU_ASSERT_EQUAL(cfg_prefix_parse("2001:db8::1", false, &p), 0);
+	expect_prefix(&p, AF_INET6, a6, 128);
+	CU_ASSERT_EQUAL(cfg_prefix_parse("1.2.3.4", true, &p), -EINVAL);
+	CU_ASSERT_EQUAL(cfg_prefix_parse("2001:db8::1", true, &p), -EINVAL);
+}
+
+static void
+test_prefix_parse_bad_einval(void)
+{
+	static const struct {
+		const char *s;
+		bool need_len;
+	} bad[] = {
+		{ "1.2.3.4/33", true }, { "1.2.3.4/33", false },
+		{ "::/129", true }, { "::/129", false },
+		{ "/24", true }, { "/24", false },
+		{ "1.2.3.4/", true }, { "1.2.3.4/", false },
+		{ "1.2.3.4/2x", true }, { "1.2.3.4/-1", true },
+		{ "1.2.3.4/+8", true }, { "1.2.3.4/ 8", true },
+		{ "1.2.3.4/8 ", true }, { " 1.2.3.4/8", true },
+		{ "1.2.3.4/8/8", true }, { "1.2.3.4/4294967304", true },
+		{ "1.2.3.4/99999999999999999999999", true },
+		{ "", true }, { "", false }, { "/", false },
+		{ "1.2.3/8", true }, { "1.2.3.4.5/8", true },
+		{ "256.1.1.1/8", true }, { "1.2.3.4x", false },
+		{ "2001:db8::g/64", true }, { "2001:db8:::1/64", true },
+		{ "1:2:3:4:5:6:7:8:9/64", true }, { "localhost", false },
+		{ "1111:2222:3333:4444:5555:6666:7777:8888:9999:aaaa:bbbb:"
+			"cccc/64", true },
+	};
+	struct cfg_prefix p;
+	unsigned int i;
+
+	for (i = 0; i < WEIR_ARRAY_LEN(bad); i++) {
+		int rc = cfg_prefix_parse(bad[i].s, bad[i].need_len, &p);
+
+		if (rc != -EINVAL)
+			fprintf(stderr, "\n    \"%s\" (need_len %d): %d\n",
+				bad[i].s, bad[i].need_len, rc);
+		CU_ASSERT_EQUAL(rc, -EINVAL);
+	}
+}
+
+/* One contains() check: does prefix 'p' hold address 'a'? */
+struct contains_case {
+	const char *p;
+	const char *a;
+	bool in;
+};
+
+static void
+check_contains(const struct contains_case *t, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		struct cfg_prefix p = pfx(t[i].p);
+		struct cfg_addr a = addr(t[i].a);
+		bool in = cfg_prefix_contains(&p, &a);
+
+		if (in != t[i].in)
+			fprintf(stderr, "\n    %s contains %s: %d\n", t[i].p,
+				t[i].a, in);
+		CU_ASSERT_EQUAL(in, t[i].in);
+	}
+}
+
+static void
+test_prefix_contains_ip4_boundaries(void)
+{
+	static const struct contains_case t[] = {
+		{ "0.0.0.0/0", "0.0.0.0", true },
+		{ "0.0.0.0/0", "255.255.255.255", true },
+		{ "128.0.0.0/1", "128.0.0.0", true },
+		{ "128.0.0.0/1", "255.255.255.255", true },
+		{ "128.0.0.0/1", "127.255.255.255", false },
+		{ "10.0.0.0/7", "10.0.0.0", true },
+		{ "10.0.0.0/7", "11.255.255.255", true },
+		{ "10.0.0.0/7", "12.0.0.0", false },
+		{ "10.0.0.0/7", "9.255.255.255", false },
+		{ "10.0.0.0/8", "10.255.255.255", true },
+		{ "10.0.0.0/8", "11.0.0.0", false },
+		{ "10.128.0.0/9", "10.255.0.0", true },
+		{ "10.128.0.0/9", "10.127.255.255", false },
+		{ "192.0.2.0/31", "192.0.2.0", true },
+		{ "192.0.2.0/31", "192.0.2.1", true },
+		{ "192.0.2.0/31", "192.0.2.2", false },
+		{ "192.0.2.0/31", "192.0.3.0", false },
+		{ "192.0.2.1/32", "192.0.2.1", true },
+		{ "192.0.2.1/32", "192.0.2.0", false },
+		{ "192.0.2.1/32", "192.0.2.3", false },
+		/* A port address keeps its host bits; they are ignored. */
+		{ "198.18.0.1/24", "198.18.0.200", true },
+		{ "198.18.0.1/24", "198.18.1.1", false },
+	};
+
+	check_contains(t, WEIR_ARRAY_LEN(t));
+}
+
+static void
+test_prefix_contains_ip6_boundaries(void)
+{
+	static const struct contains_case t[] = {
+		{ "::/0", "::", true },
+		{ "::/0", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", true },
+		{ "8000::/1", "8000::", true },
+		{ "8000::/1", "7fff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", false },
+		{ "fe00::/7", "fdff::1", false },
+		{ "fe00::/7", "ffff::1", true },
+		{ "2001:db8:0:1::/64", "2001:db8:0:1:ffff:ffff:ffff:ffff",
+			true },
+		{ "2001:db8:0:1::/64", "2001:db8:0:2::", false },
+		{ "2001:db8:0:1::/64", "2001:db8:0:0:ffff:ffff:ffff:ffff",
+			false },
+		{ "2001:db8::/127", "2001:db8::", true },
+		{ "2001:db8::/127", "2001:db8::1", true },
+		{ "2001:db8::/127", "2001:db8::2", false },
+		{ "2001:db8::1/128", "2001:db8::1", true },
+		{ "2001:db8::1/128", "2001:db8::", false },
+		{ "2001:db8::1/128", "2001:db8::3", false },
+		{ "2001:2:0:1::1/64", "2001:2:0:1::fe", true },
+	};
+
+	check_contains(t, WEIR_ARRAY_LEN(t));
+}
+
+static void
+test_prefix_contains_family_mismatch_false(void)
+{
+	static const struct contains_case t[] = {
+		{ "0.0.0.0/0", "::", false },
+		{ "0.0.0.0/0", "2001:db8::1", false },
+		{ "::/0", "0.0.0.0", false },
+		{ "::/0", "192.0.2.1", false },
+		{ "192.0.2.0/24", "::ffff:192.0.2.1", false },
+		{ "::ffff:192.0.2.0/120", "192.0.2.1", false },
+	};
+
+	check_contains(t, WEIR_ARRAY_LEN(t));
+}
+
+static void
+test_prefix_str_formatted(void)
+{
+	static const struct {
+		const char *in;
+		const char *out;
+	} t[] = {
+		{ "198.18.0.1/24", "198.18.0.1/24" },
+		{ "0.0.0.0/0", "0.0.0.0/0" },
+		{ "::/0", "::/0" },
+		{ "2001:0db8:0000:0000:0000:0000:0000:0001/64", "2001:db8::1/64" },
+		{ "2001:DB8::A/128", "2001:db8::a/128" },
+		{ "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128",
+			"ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128" },
+	};
+	char buf[WEIR_ADDR_STR_SIZE];
+	unsigned int i;
+
+	for (i = 0; i < WEIR_ARRAY_LEN(t); i++) {
+		struct cfg_prefix p = pfx(t[i].in);
+
+		CU_ASSERT_PTR_EQUAL(cfg_prefix_str(&p, buf, sizeof(buf)), buf);
+		CU_ASSERT_STRING_EQUAL(buf, t[i].out);
+	}
+}
+
+static void
+test_prefix_str_short_buffer_truncated(void)
+{
+	struct cfg_prefix p = pfx("198.18.0.1/24");
+	char buf[8];
+
+	memset(buf, 'x', sizeof(buf));
+	cfg_prefix_str(&p, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "198.18.");
+}
+
+static void
+test_addr_str_formatted(void)
+{
+	struct cfg_addr a4 = addr("192.0.2.1");
+	struct cfg_addr a6 = addr("2001:db8:0:0:1:0:0:1");
+	char buf[WEIR_ADDR_STR_SIZE];
+
+	CU_ASSERT_PTR_EQUAL(cfg_addr_str(&a4, buf, sizeof(buf)), buf);
+	CU_ASSERT_STRING_EQUAL(buf, "192.0.2.1");
+	CU_ASSERT_STRING_EQUAL(cfg_addr_str(&a6, buf, sizeof(buf)),
+		"2001:db8::1:0:0:1");
+}
+
+static void
+test_addr_str_bad_input_question_mark(void)
+{
+	struct cfg_addr bad = { .family = 0 };
+	struct cfg_addr a4 = addr("198.18.0.1");
+	char buf[WEIR_ADDR_STR_SIZE], small[4];
+
+	CU_ASSERT_STRING_EQUAL(cfg_addr_str(&bad, buf, sizeof(buf)), "?");
+	/* Too small for the text: a marker, never a cut address. */
+	CU_ASSERT_STRING_EQUAL(cfg_addr_str(&a4, small, sizeof(small)), "?");
+}
+
+static CU_TestInfo load_tests[] = {
+	{"load_valid_all_parsed", test_load_valid_all_parsed},
+	{"load_minimal_defaults_applied", test_load_minimal_defaults_applied},
+	{"load_edge_values_accepted", test_load_edge_values_accepted},
+	{"load_strings_copied_owned", test_load_strings_copied_owned},
+	{"free_null_noop", test_free_null_noop},
+	{"dump_valid_summary_printed", test_dump_valid_summary_printed},
+	{"dump_minimal_no_optional_lines", test_dump_minimal_no_optional_lines},
+	CU_TEST_INFO_NULL
+};
+
+static CU_TestInfo bad_tests[] = {
+	{"load_missing_file_enoent", test_load_missing_file_enoent},
+	{"load_directory_eisdir", test_load_directory_eisdir},
+	{"load_short_err_buffer_truncated",
+		test_load_short_err_buffer_truncated},
+	{"load_syntax_brace_rejected", test_load_syntax_brace_rejected},
+	{"load_syntax_comma_rejected", test_load_syntax_comma_rejected},
+	{"load_syntax_equals_rejected", test_load_syntax_equals_rejected},
+	{"load_unknown_top_key_rejected", test_load_unknown_top_key_rejected},
+	{"load_unknown_port_key_rejected", test_load_unknown_port_key_rejected},
+	{"load_unknown_mempool_key_rejected",
+		test_load_unknown_mempool_key_rejected},
+	{"load_workers_missing_rejected", test_load_workers_missing_rejected},
+	{"load_workers_empty_rejected", test_load_workers_empty_rejected},
+	{"load_workers_dup_rejected", test_load_workers_dup_rejected},
+	{"load_workers_main_lcore_rejected",
+		test_load_workers_main_lcore_rejected},
+	{"load_workers_range_rejected", test_load_workers_range_rejected},
+	{"load_workers_type_rejected", test_load_workers_type_rejected},
+	{"load_main_lcore_range_rejected", test_load_main_lcore_range_rejected},
+	{"load_burst_type_rejected", test_load_burst_type_rejected},
+	{"load_burst_range_rejected", test_load_burst_range_rejected},
+	{"load_punt_ring_pow2_rejected", test_load_punt_ring_pow2_rejected},
+	{"load_mempool_cache_rejected", test_load_mempool_cache_rejected},
+	{"load_mempool_type_rejected", test_load_mempool_type_rejected},
+	{"load_ports_missing_rejected", test_load_ports_missing_rejected},
+	{"load_port_no_name_rejected", test_load_port_no_name_rejected},
+	{"load_port_name_long_rejected", test_load_port_name_long_rejected},
+	{"load_port_dup_name_rejected", test_load_port_dup_name_rejected},
+	{"load_port_dup_device_rejected", test_load_port_dup_device_rejected},
+	{"load_port_dup_vdev_args_rejected",
+		test_load_port_dup_vdev_args_rejected},
+	{"load_port_no_addrs_rejected", test_load_port_no_addrs_rejected},
+	{"load_port_mtu_range_rejected", test_load_port_mtu_range_rejected},
+	{"load_addr_no_prefix_rejected", test_load_addr_no_prefix_rejected},
+	{"load_addr_bad_text_rejected", test_load_addr_bad_text_rejected},
+	{"load_addr_network_rejected", test_load_addr_network_rejected},
+	{"load_addr_broadcast_rejected", test_load_addr_broadcast_rejected},
+	{"load_addr_multicast_rejected", test_load_addr_multicast_rejected},
+	{"load_addr_multicast6_rejected", test_load_addr_multicast6_rejected},
+	{"load_addr_dup_across_ports_rejected",
+		test_load_addr_dup_across_ports_rejected},
+	{"load_addr_dup_same_port_rejected",
+		test_load_addr_dup_same_port_rejected},
+	{"load_addr6_small_mtu_rejected", test_load_addr6_small_mtu_rejected},
+	{"load_route_host_bits_rejected", test_load_route_host_bits_rejected},
+	{"load_route_off_link_rejected", test_load_route_off_link_rejected},
+	{"load_route_family_rejected", test_load_route_family_rejected},
+	{"load_route_via_self_rejected", test_load_route_via_self_rejected},
+	{"load_route_via_prefix_rejected", test_load_route_via_prefix_rejected},
+	{"load_route_dup_rejected", test_load_route_dup_rejected},
+	{"load_route_dup_gateway_rejected",
+		test_load_route_dup_gateway_rejected},
+	{"load_gateway_ip6_rejected", test_load_gateway_ip6_rejected},
+	{"load_gateway6_ip4_rejected", test_load_gateway6_ip4_rejected},
+	{"load_eal_lcores_rejected", test_load_eal_lcores_rejected},
+	{"load_eal_lcores_attached_rejected",
+		test_load_eal_lcores_attached_rejected},
+	{"load_eal_vdev_rejected", test_load_eal_vdev_rejected},
+	{"load_eal_no_pci_rejected", test_load_eal_no_pci_rejected},
+	{"load_eal_type_rejected", test_load_eal_type_rejected},
+	{"load_neigh_retrans_range_rejected",
+		test_load_neigh_retrans_range_rejected},
+	{"load_log_level_unknown_rejected",
+		test_load_log_level_unknown_rejected},
+	CU_TEST_INFO_NULL
+};
+
+static CU_TestInfo prefix_tests[] = {
+	{"prefix_parse_ip4_parsed", test_prefix_parse_ip4_parsed},
+	{"prefix_parse_ip6_parsed", test_prefix_parse_ip6_parsed},
+	{"prefix_parse_bare_full_len", test_prefix_parse_bare_full_len},
+	{"prefix_parse_bad_einval", test_prefix_parse_bad_einval},
+	{"prefix_contains_ip4_boundaries", test_prefix_contains_ip4_boundaries},
+	{"prefix_contains_ip6_boundaries", test_prefix_contains_ip6_boundaries},
+	{"prefix_contains_family_mismatch_false",
+		test_prefix_contains_family_mismatch_false},
+	{"prefix_str_formatted", test_prefix_str_formatted},
+	{"prefix_str_short_buffer_truncated",
+		test_prefix_str_short_buffer_truncated},
+	{"addr_str_formatted", test_addr_str_formatted},
+	{"addr_str_bad_input_question_mark",
+		test_addr_str_bad_input_question_mark},
+	CU_TEST_INFO_NULL
+};
+
+static CU_SuiteInfo suites[] = {
+	{ .pName = "cfg_load", .pTests = load_tests },
+	{ .pName = "cfg_bad", .pTests = bad_tests },
+	{ .pName = "cfg_prefix", .pTests = prefix_tests },
+	CU_SUITE_INFO_NULL
+};
+
+int
+main(void)
+{
+	return weir_cunit_run(suites);
+}
