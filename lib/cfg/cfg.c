@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <libconfig.h>
 
@@ -831,9 +832,16 @@ cfg_conf_load(const char *path, char *err, size_t err_size)
 	}
 	strcpy(conf->file, path);
 	config_init(&lc);
+	errno = 0;	/* libconfig leaves it alone for some failures */
 	if (config_read_file(&lc, path) != CONFIG_TRUE) {
 		if (config_error_type(&lc) == CONFIG_ERR_FILE_IO) {
-			rc = errno ? errno : EIO;
+			struct stat st;
+
+			/* A directory opens; libconfig refuses it, errno 0. */
+			rc = errno;
+			if (rc == 0)
+				rc = stat(path, &st) == 0 &&
+					S_ISDIR(st.st_mode) ? EISDIR : EIO;
 			snprintf(err, err_size, "%s: cannot read: %s", path,
 				strerror(rc));
 			errno = rc;

@@ -33,7 +33,7 @@
 #define P_PROBES 3
 #define P_QLEN 4
 
-#define T0 1000			/* ms: an arbitrary, non-zero start time */
+#define T0 1000			/* ms: arbitrary non-zero start time */
 
 struct solicit_rec {
 	struct neigh_key key;
