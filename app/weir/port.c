@@ -77,22 +77,6 @@ port_dev_name(const struct cfg_port *c, char *buf, size_t size)
 	buf[n] = '\0';
 }
 
-/* mbufs the rings and queues can hold at once; the pool must exceed it. */
-static unsigned int
-port_mbufs_needed(void)
-{
-	const struct cfg_conf *c = weir.conf;
-	unsigned int i, n = 0;
-
-	for (i = 0; i < c->nb_ports; i++)
-		n += (c->ports[i].rx_desc + c->ports[i].tx_desc) *
-			(c->nb_workers + 1);
-	n += c->nb_workers * (c->punt_ring * 2 + c->burst * 2);
-	n += (c->nb_workers + 1) * c->mempool.cache;
-	n += c->neigh.queue_len * 64;	/* a few unresolved neighbors */
-	return n;
-}
-
 static int
 port_setup(struct port *p)
 {
@@ -214,15 +198,9 @@ int
 port_init_all(void)
 {
 	const struct cfg_conf *c = weir.conf;
-	unsigned int i, need = port_mbufs_needed();
+	unsigned int i;
 	int rc;
 
-	if (c->mempool.nb_mbufs < need) {
-		WEIR_LOG(ERR, "mempool.mbufs = %u is below the %u mbufs that the "
-			"port descriptors, rings and caches can hold; raise it",
-			c->mempool.nb_mbufs, need);
-		return -EINVAL;
-	}
 	weir.ports = calloc(c->nb_ports, sizeof(*weir.ports));
 	if (weir.ports == NULL)
 		return -ENOMEM;

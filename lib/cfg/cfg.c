@@ -29,7 +29,8 @@
 #define CFG_DEF_BURST 32	/* packets: DPDK's usual burst, fills a cache-friendly array */
 #define CFG_DEF_MTU 1500	/* bytes: Ethernet */
 #define CFG_DEF_DESC 1024	/* descriptors: absorbs a 100 us stall at 10 Mpps */
-#define CFG_DEF_MBUFS 16383	/* mbufs: 2^n - 1 is the mempool's best size */
+#define CFG_MBUFS_AUTO 0	/* mbufs: size the pool from cfg_mbufs_needed() */
+#define CFG_MBUFS_AUTO_MIN 8191 /* mbufs: floor of the automatic size */
 #define CFG_DEF_CACHE 256	/* mbufs: 8 bursts per lcore */
 #define CFG_DEF_DATA_ROOM 2176	/* bytes: 2048 + RTE_PKTMBUF_HEADROOM */
 #define CFG_DEF_PUNT_RING 1024	/* packets: ARP/ND/ICMP bursts to ctl */
@@ -457,7 +458,7 @@ cfg_parse_mempool(struct cfg_ctx *c, const config_setting_t *root,
 	struct cfg_mempool *mp = &conf->mempool;
 	int rc;
 
-	mp->nb_mbufs = CFG_DEF_MBUFS;
+	mp->nb_mbufs = CFG_MBUFS_AUTO;
 	mp->cache = CFG_DEF_CACHE;
 	mp->data_room = CFG_DEF_DATA_ROOM;
 	if (g == NULL)
@@ -465,17 +466,32 @@ cfg_parse_mempool(struct cfg_ctx *c, const config_setting_t *root,
 	if (!config_setting_is_group(g))
 		return cfg_fail(c, g, NULL, "must be a group { ... }");
 	if ((rc = cfg_check_keys(c, g, known)) < 0 ||
-	    (rc = cfg_uint(c, g, "mbufs", CFG_DEF_MBUFS, 1023, 16777215,
+	    (rc = cfg_uint(c, g, "mbufs", CFG_MBUFS_AUTO, 1023, 16777215,
 		"mbufs", &mp->nb_mbufs)) < 0 ||
 	    (rc = cfg_uint(c, g, "cache", CFG_DEF_CACHE, 0, 512, "mbufs",
 		&mp->cache)) < 0 ||
 	    (rc = cfg_uint(c, g, "data_room", CFG_DEF_DATA_ROOM, 1152, 65535,
 		"bytes", &mp->data_room)) < 0)
 		return rc;
-	if ((uint64_t)mp->cache * 3 > (uint64_t)mp->nb_mbufs * 2)
-		return cfg_fail(c, g, "cache", "%u is above mbufs / 1.5, which "
-			"DPDK refuses", mp->cache);
 	return 0;
+}
+
+unsigned int
+cfg_mbufs_needed(const struct cfg_conf *c)
+{
+	unsigned int i, n = 0;
+
+	/* Every RX and TX descriptor of every queue (workers' and ctl's). */
+	for (i = 0; i < c->nb_ports; i++)
+		n += (c->ports[i].rx_desc + c->ports[i].tx_desc) *
+			(c->nb_workers + 1);
+	/* Both rings of each worker full, plus a burst in flight each way. */
+	n += c->nb_workers * (c->punt_ring * 2 + c->burst * 2);
+	/* Per-lcore caches, workers and ctl. */
+	n += (c->nb_workers + 1) * c->mempool.cache;
+	/* Packets waiting for a few dozen unresolved neighbors. */
+	n += c->neigh.queue_len * 64;
+	return n;
 }
 
 static int
@@ -806,6 +822,25 @@ cfg_parse_root(struct cfg_ctx *c, const config_setting_t *root,
 	if ((conf->punt_ring & (conf->punt_ring - 1)) != 0)
 		return cfg_fail(c, config_setting_get_member(root, "punt_ring"),
 			NULL, "%u is not a power of two", conf->punt_ring);
+	if (conf->mempool.nb_mbufs == CFG_MBUFS_AUTO) {
+		/* 2^n - 1 is the mempool's best size (one ring slot spare). */
+		unsigned int n = CFG_MBUFS_AUTO_MIN;
+
+		while (n < cfg_mbufs_needed(conf))
+			n = n * 2 + 1;
+		conf->mempool.nb_mbufs = n;
+	} else if (conf->mempool.nb_mbufs < cfg_mbufs_needed(conf)) {
+		const config_setting_t *g =
+			config_setting_get_member(root, "mempool");
+		const config_setting_t *m = g ?
+			config_setting_get_member(g, "mbufs") : NULL;
+
+		return cfg_fail(c, m ? m : (g ? g : root), m ? NULL :
+			"mempool.mbufs", "%u is below the %u mbufs that the port "
+			"descriptors, rings and caches can hold at once; raise it "
+			"or lower rx_desc/tx_desc", conf->mempool.nb_mbufs,
+			cfg_mbufs_needed(conf));
+	}
 	return 0;
 }
 

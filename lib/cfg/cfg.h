@@ -35,6 +35,13 @@ struct cfg_conf *cfg_conf_load(const char *path, char *err, size_t err_size);
 void cfg_conf_free(struct cfg_conf *conf);
 
 /**
+ * @return the mbufs that the queues, rings and caches 'conf' describes can
+ * hold at once; mempool.mbufs must be at least this, or the pool could run
+ * dry with every buffer parked in a descriptor ring.
+ */
+unsigned int cfg_mbufs_needed(const struct cfg_conf *conf);
+
+/**
  * Print a human summary of 'conf' (what --check-config shows).
  * @return 0, or -errno if writing failed.
  */

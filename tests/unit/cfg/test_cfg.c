@@ -30,7 +30,7 @@
 #define DEF_LOG_LEVEL "info"
 #define DEF_BURST 32		/* packets */
 #define DEF_PUNT_RING 1024	/* packets */
-#define DEF_MBUFS 16383		/* mbufs */
+#define DEF_MBUFS 8191		/* mbufs: automatic size, its floor */
 #define DEF_CACHE 256		/* mbufs */
 #define DEF_DATA_ROOM 2176	/* bytes */
 #define DEF_MTU 1500		/* bytes */
@@ -252,6 +252,18 @@ test_load_minimal_defaults_applied(void)
  * the ranges of mbufs (>= 1023) and cache (<= 512), and must not here.
  */
 static void
+test_load_mbufs_auto_sized(void)
+{
+	struct cfg_conf *c = load_ok("auto.conf");
+
+	/* 2 ports x 2048 descriptors x 3 queues + 2 x 2112 in rings +
+	 * 3 x 256 cached + 8 x 64 queued = 17792, rounded up to 2^n - 1. */
+	CU_ASSERT_EQUAL(cfg_mbufs_needed(c), 17792);
+	CU_ASSERT_EQUAL(c->mempool.nb_mbufs, 32767);
+	cfg_conf_free(c);
+}
+
+static void
 test_load_edge_values_accepted(void)
 {
 	static const uint8_t a0[4] = { 10, 0, 0, 0 };
@@ -270,7 +282,7 @@ test_load_edge_values_accepted(void)
 	CU_ASSERT_EQUAL(c->workers[1], 126);
 	CU_ASSERT_EQUAL(c->burst, 256);
 	CU_ASSERT_EQUAL(c->punt_ring, 65536);
-	CU_ASSERT_EQUAL(c->mempool.nb_mbufs, 1023);
+	CU_ASSERT_EQUAL(c->mempool.nb_mbufs, 16777215);
 	CU_ASSERT_EQUAL(c->mempool.cache, 512);
 	CU_ASSERT_EQUAL(c->mempool.data_room, 1152);
 	CU_ASSERT_EQUAL_FATAL(c->nb_ports, 2);
@@ -530,6 +542,17 @@ test_load_punt_ring_pow2_rejected(void)
 {
 	expect_bad("bad/punt_ring_pow2.conf", 4,
 		"punt_ring: 1000 is not a power of two");
+}
+
+static void
+test_load_mempool_small_rejected(void)
+{
+	/* 2048 descriptors x 3 queues + 2 x 2112 in rings + 3 x 256 cached
+	 * + 8 x 64 queued: the pool must hold them all at once. */
+	expect_bad("bad/mempool_small.conf", 4,
+		"mempool.mbufs: 4095 is below the 11648 mbufs that the port "
+		"descriptors, rings and caches can hold at once; raise it or "
+		"lower rx_desc/tx_desc");
 }
 
 static void
@@ -1055,6 +1078,7 @@ test_addr_str_bad_input_question_mark(void)
 static CU_TestInfo load_tests[] = {
 	{"load_valid_all_parsed", test_load_valid_all_parsed},
 	{"load_minimal_defaults_applied", test_load_minimal_defaults_applied},
+	{"load_mbufs_auto_sized", test_load_mbufs_auto_sized},
 	{"load_edge_values_accepted", test_load_edge_values_accepted},
 	{"load_strings_copied_owned", test_load_strings_copied_owned},
 	{"free_null_noop", test_free_null_noop},
@@ -1086,6 +1110,7 @@ static CU_TestInfo bad_tests[] = {
 	{"load_burst_type_rejected", test_load_burst_type_rejected},
 	{"load_burst_range_rejected", test_load_burst_range_rejected},
 	{"load_punt_ring_pow2_rejected", test_load_punt_ring_pow2_rejected},
+	{"load_mempool_small_rejected", test_load_mempool_small_rejected},
 	{"load_mempool_cache_rejected", test_load_mempool_cache_rejected},
 	{"load_mempool_type_rejected", test_load_mempool_type_rejected},
 	{"load_ports_missing_rejected", test_load_ports_missing_rejected},
