@@ -27,7 +27,7 @@ w = json.load(open('$E2E_DIR/workers.json'))
 sys.exit(0 if sorted(v['lcore'] for v in w.values()) == [1, 2] else 1)"
 # lib.sh maps lcore N to CPU (N - 1) mod nproc; DPDK names the threads.
 pinned() {
-	local t lc cpu want
+	local t lc cpu want n=0
 	for t in /proc/"$WEIR_PID"/task/*; do
 		case $(cat "$t/comm") in lcore-worker-*) ;; *) continue ;; esac
 		lc=$(sed 's/lcore-worker-//' "$t/comm")
@@ -35,7 +35,9 @@ pinned() {
 		want=$(( (lc - 1) % $(nproc) ))
 		echo "lcore $lc on CPUs $cpu, want $want"
 		[ "$cpu" = "$want" ] || return 1
+		n=$((n + 1))
 	done
+	[ "$n" = 2 ] || { echo "found $n worker threads, want 2"; return 1; }
 }
 check "each worker thread is pinned to its one CPU" pinned
 check "every echo request was answered (16 + 3)" wait_stat icmp_echo_replies_tx 16
