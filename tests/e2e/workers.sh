@@ -29,8 +29,8 @@ sys.exit(0 if sorted(v['lcore'] for v in w.values()) == [1, 2] else 1)"
 pinned() {
 	local t lc cpu want n=0
 	for t in /proc/"$WEIR_PID"/task/*; do
-		case $(cat "$t/comm") in lcore-worker-*) ;; *) continue ;; esac
-		lc=$(sed 's/lcore-worker-//' "$t/comm")
+		case $(cat "$t/comm") in rte-worker-*) ;; *) continue ;; esac
+		lc=$(sed 's/rte-worker-//' "$t/comm")
 		cpu=$(sed -n 's/^Cpus_allowed_list:\t*//p' "$t/status")
 		want=$(( (lc - 1) % $(nproc) ))
 		echo "lcore $lc on CPUs $cpu, want $want"
