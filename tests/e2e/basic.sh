@@ -52,6 +52,15 @@ check "/weir/ports shows both links up" \
 check "/weir/info answers with the version" \
 	bash -c "$PY $WEIRTEL -f weir-$E2E_NAME /weir/info version | grep -qE '^[0-9]+\.[0-9]+\.[0-9]+$'"
 
+tel /weir/stats >"$E2E_DIR/stats.json"
+check "docs/telemetry.md names every /weir/stats counter" "$PY" -c '
+import json, sys
+keys = json.load(open(sys.argv[1]))
+doc = open(sys.argv[2]).read()
+missing = [k for k in keys if "`%s`" % k not in doc]
+print("missing:", missing)
+sys.exit(1 if missing or not keys else 0)' "$E2E_DIR/stats.json" "$WEIR_SRC/docs/telemetry.md"
+
 # A clean stop: SIGTERM, exit status 0, the log says why.
 kill -TERM "$WEIR_PID"
 rc=0
