@@ -73,6 +73,7 @@ static struct {
 	struct route_table *routes;
 	uint64_t next_age_ms;
 	uint64_t next_link_ms;
+	uint64_t next_nh_ms;
 } ctl = { .epfd = -1, .sigfd = -1 };
 
 #define CTL_INC(name) weir_stat_add(&ctl_counters[CTL_C_ ## name], 1)
@@ -147,7 +148,7 @@ ctl_tx(struct port *p, struct rte_mbuf *m)
 	if (p->has_ctl_txq) {
 		if (rte_eth_tx_burst(p->id, (uint16_t)weir.nb_workers, &m, 1) == 1)
 			return;
-	} else if (rte_ring_sp_enqueue(weir.workers[0]->ctl_tx, m) == 0) {
+	} else if (rte_ring_sp_enqueue(worker_ctl_tx_ring(), m) == 0) {
 		return;
 	}
 	CTL_INC(tx_drops);
@@ -684,7 +685,7 @@ ctl_poll_punt(void)
 	unsigned int i, j, n;
 
 	for (i = 0; i < weir.nb_workers; i++) {
-		n = rte_ring_sc_dequeue_burst(weir.workers[i]->punt,
+		n = rte_ring_sc_dequeue_burst(worker_punt_ring(i),
 			(void **)pkts, CTL_PUNT_BURST, NULL);
 		for (j = 0; j < n; j++)
 			ctl_handle_punt(pkts[j]);
@@ -789,7 +790,7 @@ ctl_fini(void)
 
 	/* Packets still punted hold mbufs of pools about to be freed. */
 	for (i = 0; i < weir.nb_workers; i++)
-		while (rte_ring_sc_dequeue(weir.workers[i]->punt,
+		while (rte_ring_sc_dequeue(worker_punt_ring(i),
 				(void **)&m) == 0)
 			rte_pktmbuf_free(m);
 	neigh_table_destroy(ctl.neigh);
@@ -801,6 +802,97 @@ ctl_fini(void)
 	if (ctl.sigfd >= 0)
 		close(ctl.sigfd);
 	ctl.epfd = ctl.sigfd = -1;
+}
+
+/*
+ * svc_nh_fn for the snapshot builder: the port towards a backend and, if
+ * its next hop is resolved, the MAC. Asking also starts resolution, so a
+ * backend's MAC is being looked for from the moment it is configured.
+ */
+static bool
+ctl_nh(void *arg, const struct cfg_addr *addr, uint16_t *port_id,
+	struct rte_ether_addr *mac)
+{
+	struct route_hop hop;
+	struct neigh_key k;
+
+	(void)arg;
+	*port_id = 0;
+	if (route_lookup(ctl.routes, addr, &hop) < 0)
+		return false;
+	*port_id = weir.ports[hop.port].id;
+	k = ctl_neigh_key(*port_id, &hop.nh);
+	return neigh_resolve(ctl.neigh, &k, NULL, ctl_now_ms(),
+		mac->addr_bytes) == 0;
+}
+
+static void
+ctl_publish(const char *why)
+{
+	const struct svc_snap *s;
+	unsigned int i, j, nb_be = 0, nb_ok = 0;
+	int rc;
+
+	rc = svc_snap_update(ctl_nh, NULL);
+	if (rc < 0) {
+		WEIR_LOG(ERR, "snapshot not published (%s): %s", why,
+			strerror(-rc));
+		return;
+	}
+	s = weir_rcu_get(&weir.snap);
+	for (i = 0; i < s->nb_svc; i++)
+		for (j = 0; j < s->svc[i].nb_be; j++, nb_be++)
+			nb_ok += s->svc[i].be[j].has_mac;
+	WEIR_LOG(INFO, "published %u services, %u of %u backends resolved "
+		"(%s)", s->nb_svc, nb_ok, nb_be, why);
+}
+
+/*
+ * SIGHUP: load the file again, check it whole, refuse it if a
+ * startup-only key changed, else switch to it and publish. On any error
+ * the running configuration stays as it was.
+ */
+static void
+ctl_reload(void)
+{
+	struct cfg_conf *nc, *old = weir.conf;
+	struct route_table *rt;
+	const char *diff;
+	char err[1024];
+	unsigned int i;
+
+	nc = cfg_conf_load(old->file, err, sizeof(err));
+	if (nc == NULL) {
+		WEIR_LOG(ERR, "reload rejected, running configuration kept: %s",
+			err);
+		return;
+	}
+	diff = cfg_conf_startup_diff(old, nc);
+	if (diff != NULL) {
+		WEIR_LOG(ERR, "reload rejected, running configuration kept: %s: "
+			"'%s' changed and only takes effect at start; restart "
+			"weir to apply it", nc->file, diff);
+		cfg_conf_free(nc);
+		return;
+	}
+	rt = route_table_create(nc);
+	if (rt == NULL) {
+		WEIR_LOG(ERR, "reload rejected: %s", strerror(errno));
+		cfg_conf_free(nc);
+		return;
+	}
+	route_table_destroy(ctl.routes);
+	ctl.routes = rt;
+	/* Ports keep pointing at their (identical) settings in the new conf. */
+	for (i = 0; i < weir.nb_ports; i++)
+		weir.ports[i].cfg = &nc->ports[i];
+	weir.conf = nc;
+	rte_log_set_level_pattern("weir.*", (uint32_t)cfg_log_level(
+		nc->log_level));
+	ctl_publish("reload");
+	/* Nothing reads 'old' any more: workers never look at the conf. */
+	cfg_conf_free(old);
+	WEIR_LOG(NOTICE, "reloaded %s: %u services", nc->file, nc->nb_services);
 }
 
 static void
@@ -817,6 +909,11 @@ ctl_tick(uint64_t now_ms)
 		__atomic_store_n(&ctl_neigh_nb, neigh_count(ctl.neigh),
 			__ATOMIC_RELAXED);
 		ctl.next_age_ms = now_ms + CTL_AGE_MS;
+	}
+	if (now_ms >= ctl.next_nh_ms) {
+		if (svc_snap_nh_changed(ctl_nh, NULL))
+			ctl_publish("backend next hops changed");
+		ctl.next_nh_ms = now_ms + CTL_AGE_MS;
 	}
 	if (now_ms >= ctl.next_link_ms) {
 		port_link_poll();
@@ -838,9 +935,9 @@ ctl_signal(void)
 				strsignal((int)si.ssi_signo), si.ssi_pid);
 			return 1;
 		case SIGHUP:
-			WEIR_LOG(WARNING, "SIGHUP: configuration reload is not "
-				"supported by this version; restart weir to "
-				"apply a new configuration");
+			WEIR_LOG(NOTICE, "SIGHUP from pid %u: reloading",
+				si.ssi_pid);
+			ctl_reload();
 			break;
 		default:
 			break;
@@ -857,6 +954,7 @@ ctl_run(void)
 
 	ctl_announce();
 	ctl_resolve_gateways();
+	ctl_publish("start");
 	WEIR_LOG(NOTICE, "ready: %u ports, %u workers", weir.nb_ports,
 		weir.nb_workers);
 	for (;;) {

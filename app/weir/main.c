@@ -132,19 +132,6 @@ weir_eal_argv(const struct cfg_conf *c, char **argv, char *buf, size_t size)
 }
 
 static int
-weir_log_level(const char *name)
-{
-	static const char *const names[] = { "emerg", "alert", "crit", "error",
-		"warning", "notice", "info", "debug" };
-	unsigned int i;
-
-	for (i = 0; i < RTE_DIM(names); i++)
-		if (strcmp(names[i], name) == 0)
-			return (int)i + 1;	/* RTE_LOG_EMERG is 1 */
-	return RTE_LOG_INFO;
-}
-
-static int
 check_config(const char *path)
 {
 	char err[1024];
@@ -229,8 +216,13 @@ main(int argc, char **argv)
 		return WEIR_EXIT_START;
 	}
 	rte_log_set_level_pattern("weir.*",
-		(uint32_t)weir_log_level(weir.conf->log_level));
+		(uint32_t)cfg_log_level(weir.conf->log_level));
 	weir.start_tsc = rte_get_tsc_cycles();
+	/* The largest power-of-two tick of at most 1 ms: shifts, not
+	 * divisions, on the data path. */
+	while ((rte_get_tsc_hz() >> (weir.tick_shift + 1)) >= 1000)
+		weir.tick_shift++;
+	weir.ticks_per_s = rte_get_tsc_hz() >> weir.tick_shift;
 	WEIR_LOG(INFO, "weir %s starting with %s", WEIR_VERSION, path);
 
 	for (nb_init = 0; nb_init < RTE_DIM(weir_modules); nb_init++) {

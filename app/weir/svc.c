@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Builds and publishes struct svc_snap. Today the snapshot is built once at
- * start; the publish/synchronize/free order is already the one every later
- * update (reload, discovery, health) goes through: build, publish,
- * rte_rcu_qsbr_synchronize(), free the old.
+ * Builds and publishes struct svc_snap. Every change (start, reload, a
+ * backend's next hop resolving or moving) builds a whole new snapshot from
+ * the configuration and publishes it in the same order: build, publish,
+ * rte_rcu_qsbr_synchronize(), free the old. Rebuilding everything, Maglev
+ * tables included, costs about a millisecond per service and happens only
+ * on such events; patching a live snapshot in place was rejected because
+ * workers would see half-applied changes.
  */
 #include <errno.h>
 #include <sys/socket.h>
@@ -11,6 +14,8 @@
 #include <rte_malloc.h>
 #include <rte_rcu_qsbr.h>
 
+#include "cfg.h"
+#include "maglev.h"
 #include "port.h"
 #include "svc.h"
 #include "weir.h"
@@ -35,28 +40,165 @@ svc_link_local(const struct rte_ether_addr *mac, uint8_t *ip)
 	ip[15] = mac->addr_bytes[5];
 }
 
+/* Add 'a' to the port's addresses unless it is there or the list is full. */
 static void
-svc_snap_publish(struct svc_snap *s)
+svc_port_add(struct svc_port *sp, const struct cfg_addr *a)
 {
-	struct svc_snap *old = weir_rcu_get(&weir.snap);
+	if (a->family == AF_INET) {
+		uint32_t ip;
 
-	weir_rcu_set(&weir.snap, s);
-	/* Workers may still read 'old' until each passes a quiescent state. */
-	if (old != NULL) {
-		rte_rcu_qsbr_synchronize(weir.qsbr, RTE_QSBR_THRID_INVALID);
-		rte_free(old);
+		memcpy(&ip, a->a, 4);
+		if (!svc_port_has_ip4(sp, ip) && sp->nb_ip4 < SVC_ADDRS_MAX)
+			sp->ip4[sp->nb_ip4++] = ip;
+	} else if (!svc_port_has_ip6(sp, a->a) && sp->nb_ip6 < SVC_ADDRS_MAX) {
+		memcpy(sp->ip6[sp->nb_ip6++], a->a, 16);
 	}
 }
 
-int
-svc_snap_init(void)
+/* Add 'a' to whichever port's prefix holds it. */
+static void
+svc_port_add_on_link(struct svc_snap *s, const struct cfg_addr *a)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < weir.nb_ports; i++) {
+		const struct port *p = &weir.ports[i];
+
+		for (j = 0; j < p->cfg->nb_addrs; j++)
+			if (cfg_prefix_contains(&p->cfg->addrs[j], a)) {
+				svc_port_add(&s->port[p->id], a);
+				return;
+			}
+	}
+}
+
+static uint32_t
+svc_ticks(unsigned int s)
+{
+	return (uint32_t)((uint64_t)s * weir.ticks_per_s);
+}
+
+static void
+svc_timeouts(const struct cfg_timeouts *c, struct flow_timeouts *t)
+{
+	t->t[FLOW_S_SYN_SENT] = svc_ticks(c->syn_s);
+	t->t[FLOW_S_SYN_RECV] = svc_ticks(c->syn_s);
+	t->t[FLOW_S_ESTABLISHED] = svc_ticks(c->established_s);
+	t->t[FLOW_S_FIN_WAIT] = svc_ticks(c->fin_s);
+	t->t[FLOW_S_LAST_ACK] = svc_ticks(c->fin_s);
+	t->t[FLOW_S_TIME_WAIT] = svc_ticks(c->time_wait_s);
+	t->t[FLOW_S_CLOSE] = svc_ticks(c->close_s);
+	t->t[FLOW_S_UDP] = svc_ticks(c->udp_s);
+}
+
+static int
+svc_build_one(const struct cfg_service *c, struct svc *v, svc_nh_fn *nh,
+	void *arg, uint64_t seed)
+{
+	struct maglev_backend *mb;
+	struct svc_backend *be;
+	uint8_t (*keys)[18];
+	unsigned int i;
+	uint16_t *table;
+	int rc;
+
+	memcpy(v->vip, c->vip.a, 16);
+	v->family = c->vip.family;
+	v->proto = c->proto;
+	v->balancer = c->balancer;
+	v->hash = c->hash;
+	v->port_lo = c->port_lo;
+	v->port_hi = c->port_hi;
+	v->midflow = c->midflow;
+	v->mss = c->mss;
+	v->nb_laddrs = (uint16_t)c->nb_laddrs;
+	for (i = 0; i < c->nb_laddrs; i++)
+		memcpy(v->laddrs[i], c->laddrs[i].a, 16);
+	svc_timeouts(&c->timeouts, &v->timeouts);
+	snprintf(v->name, sizeof(v->name), "%s", c->name);
+
+	be = rte_zmalloc("weir_svc_be", c->nb_backends * sizeof(*be),
+		RTE_CACHE_LINE_SIZE);
+	table = rte_malloc("weir_maglev", c->maglev_size * sizeof(*table),
+		RTE_CACHE_LINE_SIZE);
+	mb = calloc(c->nb_backends, sizeof(*mb));
+	keys = calloc(c->nb_backends, sizeof(*keys));
+	if (be == NULL || table == NULL || mb == NULL || keys == NULL) {
+		rc = -ENOMEM;
+		goto err;
+	}
+	for (i = 0; i < c->nb_backends; i++) {
+		const struct cfg_backend *cb = &c->backends[i];
+
+		memcpy(be[i].addr, cb->addr.a, 16);
+		be[i].port = rte_cpu_to_be_16(cb->port);
+		be[i].weight = (uint16_t)cb->weight;
+		be[i].has_mac = nh(arg, &cb->addr, &be[i].tx_port, &be[i].mac);
+		/* The key is what every node agrees on: address and port. */
+		memcpy(keys[i], cb->addr.a, 16);
+		keys[i][16] = (uint8_t)(cb->port >> 8);
+		keys[i][17] = (uint8_t)cb->port;
+		mb[i].key = keys[i];
+		mb[i].key_len = sizeof(keys[i]);
+		mb[i].weight = cb->weight;
+	}
+	rc = maglev_build(mb, c->nb_backends, c->maglev_size, seed, table);
+	if (rc == -ENOENT) {
+		/* Every weight is 0: the service takes no new flows. */
+		rte_free(table);
+		table = NULL;
+	} else if (rc < 0) {
+		WEIR_LOG(ERR, "service %s: Maglev table: %s", c->name,
+			strerror(-rc));
+		goto err;
+	}
+	v->be = be;
+	v->nb_be = (uint16_t)c->nb_backends;
+	v->table = table;
+	v->table_size = c->maglev_size;
+	free(mb);
+	free(keys);
+	return 0;
+err:
+	rte_free(be);
+	rte_free(table);
+	free(mb);
+	free(keys);
+	return rc;
+}
+
+void
+svc_snap_free(struct svc_snap *s)
+{
+	uint32_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->nb_svc; i++) {
+		rte_free((void *)(uintptr_t)s->svc[i].be);
+		rte_free((void *)(uintptr_t)s->svc[i].table);
+	}
+	rte_free(s->svc);
+	rte_free(s);
+}
+
+struct svc_snap *
+svc_snap_build(const struct cfg_conf *conf, svc_nh_fn *nh, void *arg)
 {
 	struct svc_snap *s;
 	unsigned int i, j;
+	int rc;
 
 	s = rte_zmalloc("weir_svc_snap", sizeof(*s), RTE_CACHE_LINE_SIZE);
 	if (s == NULL)
-		return -ENOMEM;
+		goto nomem;
+	s->seed = conf->hash_seed;
+	s->lport_lo = conf->lport_lo;
+	s->lport_hi = conf->lport_hi;
+	s->svc = rte_zmalloc("weir_svc", (conf->nb_services ?
+		conf->nb_services : 1) * sizeof(*s->svc), RTE_CACHE_LINE_SIZE);
+	if (s->svc == NULL)
+		goto nomem;
 	for (i = 0; i < weir.nb_ports; i++) {
 		const struct port *p = &weir.ports[i];
 		struct svc_port *sp = &s->port[p->id];
@@ -66,20 +208,102 @@ svc_snap_init(void)
 		sp->idx = (uint8_t)i;
 		sp->mac = p->mac;
 		for (j = 0; j < p->cfg->nb_addrs; j++) {
-			const struct cfg_addr *a = &p->cfg->addrs[j].addr;
-
-			if (a->family == AF_INET) {
-				memcpy(&sp->ip4[sp->nb_ip4++], a->a, 4);
-			} else {
-				memcpy(sp->ip6[sp->nb_ip6++], a->a, 16);
-				has_v6 = true;
-			}
+			svc_port_add(sp, &p->cfg->addrs[j].addr);
+			has_v6 |= p->cfg->addrs[j].addr.family == AF_INET6;
 		}
-		if (has_v6)
-			svc_link_local(&p->mac, sp->ip6[sp->nb_ip6++]);
+		if (has_v6) {
+			struct cfg_addr ll = { .family = AF_INET6 };
+
+			svc_link_local(&p->mac, ll.a);
+			svc_port_add(sp, &ll);
+		}
 	}
+	for (i = 0; i < conf->nb_services; i++) {
+		rc = svc_build_one(&conf->services[i], &s->svc[i], nh, arg,
+			conf->hash_seed);
+		if (rc < 0) {
+			svc_snap_free(s);
+			errno = -rc;
+			return NULL;
+		}
+		s->nb_svc++;
+		/* weir answers ARP/ND for SNAT addresses and on-link VIPs. */
+		for (j = 0; j < conf->services[i].nb_laddrs; j++)
+			svc_port_add_on_link(s, &conf->services[i].laddrs[j]);
+		svc_port_add_on_link(s, &conf->services[i].vip);
+	}
+	return s;
+nomem:
+	svc_snap_free(s);
+	errno = ENOMEM;
+	return NULL;
+}
+
+void
+svc_snap_publish(struct svc_snap *s)
+{
+	struct svc_snap *old = weir_rcu_get(&weir.snap);
+
+	weir_rcu_set(&weir.snap, s);
+	/* Workers may still read 'old' until each passes a quiescent state. */
+	if (old != NULL) {
+		rte_rcu_qsbr_synchronize(weir.qsbr, RTE_QSBR_THRID_INVALID);
+		svc_snap_free(old);
+	}
+}
+
+bool
+svc_snap_nh_changed(svc_nh_fn *nh, void *arg)
+{
+	const struct svc_snap *s = weir_rcu_get(&weir.snap);
+	const struct cfg_conf *conf = weir.conf;
+	uint32_t i, j;
+
+	if (s == NULL || s->nb_svc != conf->nb_services)
+		return true;
+	for (i = 0; i < s->nb_svc; i++)
+		for (j = 0; j < s->svc[i].nb_be; j++) {
+			const struct svc_backend *b = &s->svc[i].be[j];
+			struct rte_ether_addr mac;
+			uint16_t port;
+			bool ok;
+
+			ok = nh(arg, &conf->services[i].backends[j].addr, &port,
+				&mac);
+			if (ok != b->has_mac || port != b->tx_port ||
+			    (ok && !rte_is_same_ether_addr(&mac, &b->mac)))
+				return true;
+		}
+	return false;
+}
+
+int
+svc_snap_update(svc_nh_fn *nh, void *arg)
+{
+	struct svc_snap *s = svc_snap_build(weir.conf, nh, arg);
+
+	if (s == NULL)
+		return -errno;
 	svc_snap_publish(s);
 	return 0;
+}
+
+/* Before ctl runs, no next hop is known; ctl publishes as they resolve. */
+static bool
+svc_nh_unknown(void *arg, const struct cfg_addr *addr, uint16_t *port_id,
+	struct rte_ether_addr *mac)
+{
+	(void)arg;
+	(void)addr;
+	*port_id = 0;
+	memset(mac, 0, sizeof(*mac));
+	return false;
+}
+
+int
+svc_snap_init(void)
+{
+	return svc_snap_update(svc_nh_unknown, NULL);
 }
 
 void
@@ -88,5 +312,5 @@ svc_snap_fini(void)
 	struct svc_snap *s = weir_rcu_get(&weir.snap);
 
 	weir_rcu_set(&weir.snap, NULL);
-	rte_free(s);
+	svc_snap_free(s);
 }

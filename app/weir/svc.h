@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The forwarding snapshot workers read: per port, the MAC and weir's own
- * addresses (configured ones plus the IPv6 link-local address derived from
- * the MAC). Services and VIPs join it with load balancing.
+ * The forwarding snapshot workers read: per port, the MAC and the addresses
+ * weir answers for (configured, IPv6 link-local, local SNAT addresses and
+ * on-link VIPs); per service, its VIP and ports, balancer, Maglev table,
+ * backends with their next-hop MACs, local addresses and timeouts.
  *
  * Thread-safety: a snapshot is immutable once published. ctl builds a new
  * one, publishes it with weir_rcu_set(&weir.snap, ...), waits for a QSBR
- * grace period and only then frees the old one. Workers load the pointer
- * once per loop iteration with weir_rcu_get() and report quiescence at the
- * end of the iteration.
+ * grace period and only then frees the old one with its tables. Workers
+ * load the pointer once per loop iteration with weir_rcu_get() and report
+ * quiescence at the end of the iteration; sessions copy what they need
+ * (addresses, ports, MACs), so no session points into a snapshot.
  *
  * Example (worker):
  *	const struct svc_snap *s = weir_rcu_get(&weir.snap);
@@ -26,8 +28,10 @@
 #include <rte_ether.h>
 
 #include "cfg_types.h"
+#include "flow_types.h"
 
-#define SVC_ADDRS_MAX (CFG_PORT_ADDRS_MAX + 1)	/* + IPv6 link-local */
+/* Addresses per family per port: own, link-local, SNAT and on-link VIPs. */
+#define SVC_ADDRS_MAX 64
 
 struct svc_port {
 	bool in_use;				/* a configured port */
@@ -39,12 +43,79 @@ struct svc_port {
 	uint8_t ip6[SVC_ADDRS_MAX][16];		/* network order */
 };
 
+struct svc_backend {
+	uint8_t addr[16];		/* network order, IPv4 in 4 bytes */
+	uint16_t port;			/* network order */
+	uint16_t weight;		/* relative */
+	uint16_t tx_port;		/* DPDK port id towards it */
+	bool has_mac;			/* next hop resolved */
+	struct rte_ether_addr mac;	/* next-hop MAC */
+};
+
+struct svc {
+	uint8_t vip[16];		/* network order */
+	uint8_t family;			/* AF_INET or AF_INET6 */
+	uint8_t proto;			/* IPPROTO_TCP or IPPROTO_UDP */
+	uint8_t balancer;		/* enum cfg_balancer */
+	uint8_t hash;			/* enum cfg_hash */
+	uint16_t port_lo;		/* host order */
+	uint16_t port_hi;		/* host order */
+	bool midflow;			/* pick up non-SYN TCP */
+	uint16_t mss;			/* bytes, 0: no clamp */
+	uint16_t nb_be;
+	uint16_t nb_laddrs;
+	uint32_t table_size;		/* slots */
+	const uint16_t *table;		/* Maglev slots -> backend; NULL: none
+					 * has weight */
+	const struct svc_backend *be;	/* [nb_be] */
+	uint8_t laddrs[CFG_SVC_LADDRS_MAX][16];	/* SNAT sources */
+	struct flow_timeouts timeouts;	/* ticks */
+	char name[CFG_NAME_SIZE];
+};
+
 struct svc_snap {
+	uint64_t seed;			/* balancing and local port hash */
+	uint16_t lport_lo;		/* host order */
+	uint16_t lport_hi;
+	uint32_t nb_svc;
+	struct svc *svc;		/* [nb_svc], same memory as the snap */
 	/* Indexed by DPDK port id, so workers need no mapping. */
 	struct svc_port port[RTE_MAX_ETHPORTS];
 };
 
-/** Build the snapshot from the ports and publish it. @return 0 or -errno. */
+/*
+ * How ctl tells the builder where a backend is: the DPDK port towards
+ * 'addr' and, if resolved, the next-hop MAC. @return true if resolved.
+ */
+typedef bool (svc_nh_fn)(void *arg, const struct cfg_addr *addr,
+	uint16_t *port_id, struct rte_ether_addr *mac);
+
+/**
+ * Build a snapshot from 'conf' and the ports, asking 'nh' for backends.
+ * @return the snapshot (free with svc_snap_free()), or NULL (errno).
+ */
+struct svc_snap *svc_snap_build(const struct cfg_conf *conf, svc_nh_fn *nh,
+	void *arg);
+
+/** Free a snapshot that no worker can see. NULL: no-op. */
+void svc_snap_free(struct svc_snap *s);
+
+/**
+ * Publish 's' (ownership passes to the RCU pointer), wait until no worker
+ * can see the previous one, free it.
+ */
+void svc_snap_publish(struct svc_snap *s);
+
+/**
+ * @return true if any backend's next hop in the published snapshot differs
+ * from what 'nh' says now (a MAC was learned, changed or lost).
+ */
+bool svc_snap_nh_changed(svc_nh_fn *nh, void *arg);
+
+/** Build from weir.conf with 'nh' and publish. @return 0 or -errno. */
+int svc_snap_update(svc_nh_fn *nh, void *arg);
+
+/** Module init: publish a first snapshot (no backends resolved yet). */
 int svc_snap_init(void);
 
 /** Unpublish and free the snapshot once workers are stopped. */
@@ -70,6 +141,41 @@ svc_port_has_ip6(const struct svc_port *sp, const uint8_t *ip)
 
 	for (i = 0; i < sp->nb_ip6; i++)
 		if (memcmp(sp->ip6[i], ip, 16) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Context: worker. @return the service for a packet to 'dst' (16 bytes,
+ * IPv4 in the first 4) port 'dport' (host order), or NULL.
+ * XXX(#5): a linear scan; a hash on (VIP, protocol) when services grow.
+ */
+static inline const struct svc *
+svc_find(const struct svc_snap *s, uint8_t family, uint8_t proto,
+	const uint8_t *dst, uint16_t dport)
+{
+	unsigned int i, alen = family == AF_INET ? 4 : 16;
+
+	for (i = 0; i < s->nb_svc; i++) {
+		const struct svc *v = &s->svc[i];
+
+		if (v->family == family && v->proto == proto &&
+		    dport >= v->port_lo && dport <= v->port_hi &&
+		    memcmp(v->vip, dst, alen) == 0)
+			return v;
+	}
+	return NULL;
+}
+
+/* Context: worker. @return true if 'dst' is the VIP of some service. */
+static inline bool
+svc_is_vip(const struct svc_snap *s, uint8_t family, const uint8_t *dst)
+{
+	unsigned int i, alen = family == AF_INET ? 4 : 16;
+
+	for (i = 0; i < s->nb_svc; i++)
+		if (s->svc[i].family == family &&
+		    memcmp(s->svc[i].vip, dst, alen) == 0)
 			return true;
 	return false;
 }

@@ -234,7 +234,7 @@ telemetry_init(void)
 	tel_nb_ports = weir.nb_ports;
 	tel_nb_workers = weir.nb_workers;
 	for (i = 0; i < weir.nb_workers; i++)
-		tel_lcores[i] = weir.workers[i]->lcore;
+		tel_lcores[i] = worker_lcore(i);
 	__atomic_store_n(&tel_ports_live, true, __ATOMIC_RELEASE);
 	for (i = 0; i < RTE_DIM(cmds); i++) {
 		rc = rte_telemetry_register_cmd(cmds[i].cmd, cmds[i].fn,

@@ -19,7 +19,6 @@
 #include "weir_rcu.h"
 
 struct port;
-struct worker;
 struct svc_snap;
 
 struct weir {
@@ -27,12 +26,14 @@ struct weir {
 	unsigned int nb_ports;
 	struct port *ports;			/* [nb_ports], config order */
 	unsigned int nb_workers;
-	struct worker *workers[CFG_WORKERS_MAX];
 	struct rte_mempool *pools[RTE_MAX_NUMA_NODES];	/* per socket */
 	struct rte_rcu_qsbr *qsbr;		/* workers are its threads */
 	WEIR_RCU(struct svc_snap *) snap;	/* what workers forward by */
 	bool stop;				/* workers leave their loop */
 	uint64_t start_tsc;			/* for uptime */
+	/* Workers' clock: ticks = TSC >> tick_shift, about 1 ms each. */
+	unsigned int tick_shift;
+	uint64_t ticks_per_s;
 };
 
 extern struct weir weir;

@@ -1,29 +1,56 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The worker loop: rx_burst on each port, parse, classify, then punt, drop
- * or (with load balancing) forward; then drain the ctl_tx ring and report a
+ * The worker loop: rx_burst on each port, parse, classify, then balance and
+ * NAT, redirect, punt or drop; then the redirect rings from other workers,
+ * the ctl_tx ring, the TX flush, a bounded step of session expiry, and a
  * quiescent state. The snapshot is loaded once per iteration, so one burst
  * is always handled against one consistent view.
  *
+ * FullNAT: a client's packet to a VIP becomes local-address:local-port ->
+ * backend; the backend's reply to local-address:local-port becomes VIP ->
+ * client. The session holds both keys, so either direction rewrites from
+ * the session alone, whatever the snapshot says by then.
+ *
+ * HOW IT WORKS: local ports and their owner
+ * The local ports [lport_lo, lport_hi] are dealt out round-robin: port p
+ * belongs to worker (p - lport_lo) mod nb_workers. A worker gives new
+ * sessions only ports it owns, so a reply's destination port names the
+ * worker holding the session, whichever queue the NIC (or af_packet's
+ * fanout) delivered it to; another worker hands it over on a redirect ring.
+ * The port is chosen from a hash of the client's flow (seeded by hash_seed)
+ * and probed forward on collision with a session already using the same
+ * (backend, local address, local port). After a restart the same client
+ * flow hashes to the same worker and the same first port, so a mid-flow
+ * packet picked up again (midflow) reaches the backend with the local port
+ * the backend already knows: the connection survives. A port stays taken
+ * as long as its session, TIME-WAIT included, so it is not reused while the
+ * backend may still hold the old connection.
+ *
  * Nothing here locks, allocates from the heap, logs or makes a system call:
  * drops are counted by reason and the management thread reports them.
- *
  * Counters live in a static array rather than in the rte_zmalloc'd worker:
  * telemetry reads them from its own thread at any moment, also during
- * shutdown, and static storage outlives every such read. Each block is
- * cache-aligned, so the only cost is NUMA placement of a few counter lines.
+ * shutdown, and static storage outlives every such read.
  */
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
+#include <rte_icmp.h>
+#include <rte_jhash.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_random.h>
 #include <rte_rcu_qsbr.h>
 
+#include "flow.h"
+#include "flow_dp.h"
+#include "maglev_dp.h"
+#include "nat_dp.h"
 #include "pkt_dp.h"
 #include "port.h"
 #include "svc.h"
@@ -36,8 +63,37 @@
 WEIR_LOG_TYPE("worker")
 
 #define WORKER_BURST_MAX 256	/* packets: upper bound of config 'burst' */
+#define WORKER_LPORT_PROBES 32	/* local ports tried before giving up */
+#define WORKER_EXPIRE_BUDGET 64	/* sessions examined per loop iteration */
+#define WORKER_LPORT_NONE 0xff	/* owner of ports outside the local range */
 
+struct worker_txq {
+	uint16_t n;				/* packets waiting */
+	struct rte_mbuf *pkts[WORKER_BURST_MAX];
+};
+
+struct worker {
+	unsigned int idx;		/* 0..nb_workers-1: queue id, QSBR id */
+	unsigned int lcore;		/* EAL lcore it runs on */
+	struct rte_ring *punt;		/* to ctl */
+	struct rte_ring *ctl_tx;	/* from ctl */
+	struct rte_ring *redir_in[CFG_WORKERS_MAX];	/* from worker j */
+	struct flow_table *ft;		/* sessions this worker owns */
+	struct worker_stats *stats;
+	uint32_t now;			/* ticks, once per loop iteration */
+	uint32_t half_open_max;		/* flows */
+	uint16_t lport_first;		/* host order: first port owned */
+	uint32_t nb_lports;		/* ports owned, lport_first + k * W */
+	uint64_t rnd;			/* xorshift64 state, 'random' balancer */
+	unsigned int burst;		/* packets, from the config at start */
+	uint32_t rr[CFG_SVC_MAX];	/* round-robin cursor per service */
+	struct worker_txq txq[CFG_PORTS_MAX];	/* by port index */
+} __rte_cache_aligned;
+
+static struct worker *workers[CFG_WORKERS_MAX];
 static struct worker_stats worker_stats_all[CFG_WORKERS_MAX];
+/* Owner worker of each local port; written once before workers start. */
+static uint8_t worker_lport_owner[65536];
 
 static const char *const worker_counter_names[] = {
 #define WORKER_COUNTER_NAME(n, help) #n,
@@ -69,14 +125,500 @@ worker_stats_get(unsigned int idx)
 	return idx < CFG_WORKERS_MAX ? &worker_stats_all[idx] : NULL;
 }
 
+struct rte_ring *
+worker_punt_ring(unsigned int i)
+{
+	return workers[i]->punt;
+}
+
+struct rte_ring *
+worker_ctl_tx_ring(void)
+{
+	return workers[0]->ctl_tx;
+}
+
+unsigned int
+worker_lcore(unsigned int i)
+{
+	return workers[i]->lcore;
+}
+
 #define WORKER_INC(w, name, n) \
 	weir_stat_add(&(w)->stats->c[WORKER_C_ ## name], (n))
 
-/* What to do with one packet. */
-enum worker_verdict {
-	WORKER_V_DROP,		/* counted already, free it */
-	WORKER_V_PUNT,		/* to the management thread */
-};
+static inline void
+worker_gauge(struct worker *w, enum worker_counter c, uint64_t v)
+{
+	__atomic_store_n(&w->stats->c[c], v, __ATOMIC_RELAXED);
+}
+
+/* Map a uniform 32-bit hash onto [0, n) without dividing. */
+static inline uint32_t
+worker_range(uint32_t h, uint32_t n)
+{
+	return (uint32_t)(((uint64_t)h * n) >> 32);
+}
+
+static inline void
+worker_tx(struct worker *w, const struct svc_snap *snap, uint16_t port_id,
+	struct rte_mbuf *m)
+{
+	struct worker_txq *q = &w->txq[snap->port[port_id].idx];
+	uint16_t sent;
+
+	q->pkts[q->n++] = m;
+	if (q->n < w->burst)
+		return;
+	sent = rte_eth_tx_burst(port_id, (uint16_t)w->idx, q->pkts, q->n);
+	WORKER_INC(w, tx_packets, sent);
+	if (unlikely(sent < q->n)) {
+		WORKER_INC(w, tx_drops, q->n - sent);
+		rte_pktmbuf_free_bulk(&q->pkts[sent], q->n - sent);
+	}
+	q->n = 0;
+}
+
+static inline unsigned int
+worker_tx_flush(struct worker *w)
+{
+	unsigned int i, total = 0;
+	uint16_t sent;
+
+	for (i = 0; i < weir.nb_ports; i++) {
+		struct worker_txq *q = &w->txq[i];
+
+		if (q->n == 0)
+			continue;
+		sent = rte_eth_tx_burst(weir.ports[i].id, (uint16_t)w->idx,
+			q->pkts, q->n);
+		WORKER_INC(w, tx_packets, sent);
+		if (unlikely(sent < q->n)) {
+			WORKER_INC(w, tx_drops, q->n - sent);
+			rte_pktmbuf_free_bulk(&q->pkts[sent], q->n - sent);
+		}
+		total += q->n;
+		q->n = 0;
+	}
+	return total;
+}
+
+static inline void
+worker_drop(struct worker *w, enum worker_counter c, struct rte_mbuf *m)
+{
+	weir_stat_add(&w->stats->c[c], 1);
+	rte_pktmbuf_free(m);
+}
+
+static inline void
+worker_punt(struct worker *w, struct rte_mbuf *m)
+{
+	if (rte_ring_sp_enqueue(w->punt, m) == 0) {
+		WORKER_INC(w, punted, 1);
+	} else {
+		WORKER_INC(w, punt_drops, 1);
+		rte_pktmbuf_free(m);
+	}
+}
+
+/* The addresses and ports of an IP packet as a flow key. */
+static inline void
+worker_key(struct flow_key *k, const struct pkt_meta *pm, const uint8_t *d)
+{
+	memset(k, 0, sizeof(*k));
+	if (pm->l3 == PKT_L3_IPV4) {
+		const struct rte_ipv4_hdr *ip = (const void *)(d + pm->l3_off);
+
+		memcpy(k->src, &ip->src_addr, 4);
+		memcpy(k->dst, &ip->dst_addr, 4);
+		k->family = AF_INET;
+	} else {
+		const struct rte_ipv6_hdr *ip = (const void *)(d + pm->l3_off);
+
+		memcpy(k->src, ip->src_addr, 16);
+		memcpy(k->dst, ip->dst_addr, 16);
+		k->family = AF_INET6;
+	}
+	k->sport = pm->sport;
+	k->dport = pm->dport;
+	k->proto = pm->l4_proto;
+}
+
+/*
+ * Rewrite the packet to src:sport -> dst:dport (from keys), decrement the
+ * TTL, set the Ethernet addresses and queue it on 'port_id'.
+ * @return false (packet dropped) if the TTL ran out.
+ */
+static inline bool
+worker_nat_tx(struct worker *w, const struct svc_snap *snap,
+	struct rte_mbuf *m, const struct pkt_meta *pm, const uint8_t *src,
+	uint16_t sport, const uint8_t *dst, uint16_t dport, uint16_t port_id,
+	const uint8_t *mac)
+{
+	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
+	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)d;
+	void *l4 = d + pm->l4_off;
+
+	if (pm->l3 == PKT_L3_IPV4) {
+		struct rte_ipv4_hdr *ip = (void *)(d + pm->l3_off);
+		uint32_t s4, d4;
+
+		if (!nat_ip4_ttl_dec(ip))
+			goto ttl;
+		memcpy(&s4, src, 4);
+		memcpy(&d4, dst, 4);
+		nat_rewrite_ip4(ip, l4, pm->l4_proto, s4, d4, sport, dport);
+	} else {
+		struct rte_ipv6_hdr *ip = (void *)(d + pm->l3_off);
+
+		if (!nat_ip6_hop_dec(ip))
+			goto ttl;
+		nat_rewrite_ip6(ip, l4, pm->l4_proto, src, dst, sport, dport);
+	}
+	memcpy(&eh->dst_addr, mac, RTE_ETHER_ADDR_LEN);
+	eh->src_addr = snap->port[port_id].mac;
+	worker_tx(w, snap, port_id, m);
+	return true;
+ttl:
+	worker_drop(w, WORKER_C_drop_ttl, m);
+	return false;
+}
+
+/* Pick a backend of 'v' for flow 'k'. @return its index or -1. */
+static inline int
+worker_pick(struct worker *w, const struct svc_snap *snap, const struct svc *v,
+	const struct flow_key *k)
+{
+	uint32_t seed = (uint32_t)(snap->seed ^ (snap->seed >> 32)), h, slot;
+
+	if (v->table == NULL)
+		return -1;
+	switch (v->balancer) {
+	case CFG_LB_ROUND_ROBIN:
+		/* Walking the Maglev table in order interleaves backends in
+		 * proportion to their weights. */
+		slot = w->rr[v - snap->svc]++;
+		if (slot >= v->table_size) {
+			slot = 0;
+			w->rr[v - snap->svc] = 1;
+		}
+		return v->table[slot];
+	case CFG_LB_RANDOM:
+		w->rnd ^= w->rnd << 13;
+		w->rnd ^= w->rnd >> 7;
+		w->rnd ^= w->rnd << 17;
+		return maglev_lookup(v->table, v->table_size, (uint32_t)w->rnd);
+	default:
+		h = v->hash == CFG_HASH_SOURCE ?
+			rte_jhash(k->src, k->family == AF_INET ? 4 : 16, seed) :
+			rte_jhash(k, sizeof(*k), seed);
+		return maglev_lookup(v->table, v->table_size, h);
+	}
+}
+
+/* Create the session for client flow 'k' to service 'v', or count why not. */
+static inline struct flow *
+worker_flow_new(struct worker *w, const struct svc_snap *snap,
+	const struct svc *v, const struct rte_mbuf *m, const struct flow_key *k,
+	uint8_t tcp_flags)
+{
+	uint32_t seed = (uint32_t)(snap->seed ^ (snap->seed >> 32));
+	const struct svc_backend *be;
+	struct flow_key rev;
+	uint32_t h, j, i;
+	bool midflow = false;
+	struct flow *f;
+	int idx;
+
+	if (k->proto == IPPROTO_TCP &&
+	    (tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG |
+		RTE_TCP_RST_FLAG)) != RTE_TCP_SYN_FLAG) {
+		/* Not a first SYN: pick it up only if it can be a live
+		 * connection (weir restarted, or the flow moved here). */
+		if ((tcp_flags & (RTE_TCP_RST_FLAG | RTE_TCP_SYN_FLAG)) ||
+		    !v->midflow) {
+			WORKER_INC(w, drop_no_session, 1);
+			return NULL;
+		}
+		midflow = true;
+	}
+	idx = worker_pick(w, snap, v, k);
+	if (idx < 0) {
+		WORKER_INC(w, drop_no_backend, 1);
+		return NULL;
+	}
+	be = &v->be[idx];
+	if (!be->has_mac) {
+		WORKER_INC(w, drop_backend_unresolved, 1);
+		return NULL;
+	}
+	if (!midflow && k->proto == IPPROTO_TCP &&
+	    flow_table_stats(w->ft)->nb_half_open >= w->half_open_max) {
+		WORKER_INC(w, drop_half_open, 1);
+		return NULL;
+	}
+	/* Local address and first port from the client's flow (see top). */
+	h = rte_jhash(k, sizeof(*k), seed ^ 0x9e3779b9);
+	memset(&rev, 0, sizeof(rev));
+	memcpy(rev.src, be->addr, 16);
+	memcpy(rev.dst, v->laddrs[worker_range(h, v->nb_laddrs)], 16);
+	rev.sport = be->port;
+	rev.proto = k->proto;
+	rev.family = k->family;
+	j = worker_range(rte_jhash_1word(h, seed), w->nb_lports);
+	for (i = 0; i < WORKER_LPORT_PROBES; i++) {
+		rev.dport = rte_cpu_to_be_16((uint16_t)(w->lport_first +
+			j * weir.nb_workers));
+		if (!flow_key_in_use(w->ft, &rev, flow_key_hash(w->ft, &rev)))
+			break;
+		if (++j == w->nb_lports)
+			j = 0;
+	}
+	if (i == WORKER_LPORT_PROBES) {
+		WORKER_INC(w, drop_no_local_port, 1);
+		return NULL;
+	}
+	f = flow_insert(w->ft, k, &rev, w->now, v->timeouts.t[
+		k->proto == IPPROTO_TCP ? FLOW_S_SYN_SENT : FLOW_S_UDP]);
+	if (f == NULL) {
+		WORKER_INC(w, drop_session_full, 1);
+		return NULL;
+	}
+	f->svc = (uint16_t)(v - snap->svc);
+	f->be = (uint16_t)idx;
+	f->cli_port = m->port;
+	f->be_port = be->tx_port;
+	memcpy(f->cli_mac, rte_pktmbuf_mtod_offset(m, const uint8_t *,
+		RTE_ETHER_ADDR_LEN), RTE_ETHER_ADDR_LEN);
+	memcpy(f->be_mac, &be->mac, RTE_ETHER_ADDR_LEN);
+	if (midflow) {
+		f->state = FLOW_S_ESTABLISHED;
+		f->flags |= FLOW_F_MIDFLOW;
+		WORKER_INC(w, lb_midflow, 1);
+	}
+	WORKER_INC(w, lb_new_flows, 1);
+	return f;
+}
+
+static inline uint8_t
+worker_tcp_flags(const struct rte_mbuf *m, const struct pkt_meta *pm)
+{
+	if (pm->l4_proto != IPPROTO_TCP)
+		return 0;
+	return rte_pktmbuf_mtod_offset(m, const struct rte_tcp_hdr *,
+		pm->l4_off)->tcp_flags;
+}
+
+static inline void
+worker_mss(const struct svc *v, struct rte_mbuf *m, const struct pkt_meta *pm,
+	uint8_t tcp_flags)
+{
+	struct rte_tcp_hdr *th;
+
+	if (v == NULL || v->mss == 0 || !(tcp_flags & RTE_TCP_SYN_FLAG))
+		return;
+	th = rte_pktmbuf_mtod_offset(m, struct rte_tcp_hdr *, pm->l4_off);
+	nat_tcp_mss_clamp(th, (uint32_t)(th->data_off >> 4) * 4, v->mss);
+}
+
+/* Client -> VIP. */
+static inline void
+worker_lb_orig(struct worker *w, const struct svc_snap *snap,
+	const struct svc *v, struct rte_mbuf *m, const struct pkt_meta *pm)
+{
+	uint8_t tcp_flags = worker_tcp_flags(m, pm);
+	enum flow_dir dir;
+	struct flow_key k;
+	struct flow *f;
+
+	worker_key(&k, pm, rte_pktmbuf_mtod(m, const uint8_t *));
+	f = flow_lookup(w->ft, &k, flow_key_hash(w->ft, &k), &dir);
+	if (f == NULL) {
+		f = worker_flow_new(w, snap, v, m, &k, tcp_flags);
+		if (f == NULL) {
+			rte_pktmbuf_free(m);
+			return;
+		}
+	}
+	flow_update(w->ft, f, FLOW_DIR_ORIG, tcp_flags, w->now, &v->timeouts);
+	worker_mss(v, m, pm, tcp_flags);
+	if (worker_nat_tx(w, snap, m, pm, f->rev.dst, f->rev.dport,
+			f->rev.src, f->rev.sport, f->be_port, f->be_mac))
+		WORKER_INC(w, lb_to_backend, 1);
+}
+
+/* Timeouts for a flow whose service may have changed or gone since. */
+static inline const struct flow_timeouts *
+worker_timeouts(const struct svc_snap *snap, const struct flow *f,
+	const struct svc **vp)
+{
+	static const struct flow_timeouts none;
+	const struct svc *v = svc_find(snap, f->fwd.family, f->fwd.proto,
+		f->fwd.dst, rte_be_to_cpu_16(f->fwd.dport));
+
+	*vp = v;
+	return v != NULL ? &v->timeouts : &none;
+}
+
+/* @return true if 'm' was handed to the worker owning local port 'port'. */
+static inline bool
+worker_redirect(struct worker *w, struct rte_mbuf *m, uint16_t port,
+	bool redirected)
+{
+	uint8_t owner = worker_lport_owner[rte_be_to_cpu_16(port)];
+
+	if (owner == w->idx || owner == WORKER_LPORT_NONE || redirected)
+		return false;
+	if (rte_ring_sp_enqueue(workers[owner]->redir_in[w->idx], m) == 0) {
+		WORKER_INC(w, redirect_out, 1);
+	} else {
+		WORKER_INC(w, redirect_drops, 1);
+		rte_pktmbuf_free(m);
+	}
+	return true;
+}
+
+/* Backend -> local address. */
+static inline void
+worker_lb_reply(struct worker *w, const struct svc_snap *snap,
+	struct rte_mbuf *m, const struct pkt_meta *pm, bool redirected)
+{
+	uint8_t tcp_flags = worker_tcp_flags(m, pm);
+	const struct flow_timeouts *to;
+	const struct svc *v;
+	enum flow_dir dir;
+	struct flow_key k;
+	struct flow *f;
+
+	if (worker_redirect(w, m, pm->dport, redirected))
+		return;
+	worker_key(&k, pm, rte_pktmbuf_mtod(m, const uint8_t *));
+	f = flow_lookup(w->ft, &k, flow_key_hash(w->ft, &k), &dir);
+	if (f == NULL || dir != FLOW_DIR_REPLY) {
+		worker_drop(w, WORKER_C_drop_no_session_reply, m);
+		return;
+	}
+	to = worker_timeouts(snap, f, &v);
+	/* A flow whose service is gone keeps its current deadline. */
+	if (v != NULL)
+		flow_update(w->ft, f, FLOW_DIR_REPLY, tcp_flags, w->now, to);
+	worker_mss(v, m, pm, tcp_flags);
+	if (worker_nat_tx(w, snap, m, pm, f->fwd.dst, f->fwd.dport,
+			f->fwd.src, f->fwd.sport, f->cli_port, f->cli_mac))
+		WORKER_INC(w, lb_to_client, 1);
+}
+
+static inline bool
+worker_icmp_is_error(const struct pkt_meta *pm)
+{
+	/* Destination unreachable, time exceeded, parameter problem. */
+	if (pm->l4_proto == IPPROTO_ICMP)
+		return pm->icmp_type == 3 || pm->icmp_type == 11 ||
+			pm->icmp_type == 12;
+	/* ICMPv6 errors are types 1 to 4 (RFC 4443). */
+	return pm->icmp_type >= 1 && pm->icmp_type <= 4;
+}
+
+/*
+ * An ICMP error about a packet weir sent to a backend (local -> backend):
+ * rewrite it as the client would expect it about its own packet
+ * (client -> VIP), from the VIP, and send it to the client. Path MTU
+ * discovery through weir relies on this.
+ */
+static inline void
+worker_icmp_error(struct worker *w, const struct svc_snap *snap,
+	struct rte_mbuf *m, const struct pkt_meta *pm, bool redirected)
+{
+	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
+	uint32_t off = pm->l4_off + 8, len = pm->l4_off + pm->l4_len, ihl;
+	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)d;
+	uint8_t *in = d + off, *inl4;
+	struct flow_key k;
+	enum flow_dir dir;
+	struct flow *f;
+
+	memset(&k, 0, sizeof(k));
+	if (pm->l3 == PKT_L3_IPV4) {
+		if (len < off + 20 || (in[0] >> 4) != 4)
+			goto bad;
+		ihl = (uint32_t)(in[0] & 0xf) * 4;
+		if (ihl < 20 || len < off + ihl + 4)
+			goto bad;
+		memcpy(k.src, in + 16, 4);	/* backend */
+		memcpy(k.dst, in + 12, 4);	/* local address */
+		k.proto = in[9];
+		k.family = AF_INET;
+	} else {
+		ihl = 40;
+		if (len < off + ihl + 4 || (in[0] >> 4) != 6)
+			goto bad;
+		memcpy(k.src, in + 24, 16);
+		memcpy(k.dst, in + 8, 16);
+		k.proto = in[6];
+		k.family = AF_INET6;
+	}
+	if (k.proto != IPPROTO_TCP && k.proto != IPPROTO_UDP)
+		goto bad;
+	inl4 = in + ihl;
+	memcpy(&k.sport, inl4 + 2, 2);
+	memcpy(&k.dport, inl4, 2);
+	if (worker_redirect(w, m, k.dport, redirected))
+		return;
+	f = flow_lookup(w->ft, &k, flow_key_hash(w->ft, &k), &dir);
+	if (f == NULL || dir != FLOW_DIR_REPLY)
+		goto bad;
+	/* Inner: what the client sent, client -> VIP. */
+	memcpy(inl4, &f->fwd.sport, 2);
+	memcpy(inl4 + 2, &f->fwd.dport, 2);
+	if (pm->l3 == PKT_L3_IPV4) {
+		struct rte_ipv4_hdr *ip = (void *)(d + pm->l3_off);
+		struct rte_ipv4_hdr *iip = (void *)in;
+		struct rte_icmp_hdr *ic = (void *)(d + pm->l4_off);
+
+		memcpy(&iip->src_addr, f->fwd.src, 4);
+		memcpy(&iip->dst_addr, f->fwd.dst, 4);
+		iip->hdr_checksum = 0;
+		iip->hdr_checksum = rte_ipv4_cksum(iip);
+		if (!nat_ip4_ttl_dec(ip)) {
+			worker_drop(w, WORKER_C_drop_ttl, m);
+			return;
+		}
+		memcpy(&ip->src_addr, f->fwd.dst, 4);
+		memcpy(&ip->dst_addr, f->fwd.src, 4);
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		/* Errors are rare: a full sum is simpler than tracking every
+		 * changed word of the quoted packet. */
+		ic->icmp_cksum = 0;
+		ic->icmp_cksum = (uint16_t)~rte_raw_cksum(ic, pm->l4_len);
+	} else {
+		struct rte_ipv6_hdr *ip = (void *)(d + pm->l3_off);
+		uint8_t *ic = d + pm->l4_off;
+
+		memcpy(in + 8, f->fwd.src, 16);
+		memcpy(in + 24, f->fwd.dst, 16);
+		if (!nat_ip6_hop_dec(ip)) {
+			worker_drop(w, WORKER_C_drop_ttl, m);
+			return;
+		}
+		memcpy(ip->src_addr, f->fwd.dst, 16);
+		memcpy(ip->dst_addr, f->fwd.src, 16);
+		if (pm->nb_ext != 0)
+			goto bad;	/* the pseudo-header sum below needs none */
+		ic[2] = ic[3] = 0;
+		{
+			uint16_t s = rte_ipv6_udptcp_cksum(ip, ic);
+
+			memcpy(ic + 2, &s, 2);
+		}
+	}
+	memcpy(&eh->dst_addr, f->cli_mac, RTE_ETHER_ADDR_LEN);
+	eh->src_addr = snap->port[f->cli_port].mac;
+	WORKER_INC(w, icmp_errors_translated, 1);
+	worker_tx(w, snap, f->cli_port, m);
+	return;
+bad:
+	worker_drop(w, WORKER_C_drop_icmp_error, m);
+}
 
 static inline bool
 worker_ip4_martian(uint32_t src)
@@ -86,114 +628,156 @@ worker_ip4_martian(uint32_t src)
 	return src == 0 || first >= 224;
 }
 
-/*
- * Decide for one parsed packet. Everything weir answers itself goes to ctl;
- * everything else is dropped with its reason until services exist.
- */
-static inline enum worker_verdict
-worker_classify(struct worker *w, const struct svc_port *sp,
-	const struct rte_mbuf *m, const struct pkt_meta *pm)
+/* An IP packet for this port: to a VIP, to a weir address, or not ours. */
+static inline void
+worker_ip(struct worker *w, const struct svc_snap *snap,
+	const struct svc_port *sp, struct rte_mbuf *m, const struct pkt_meta *pm)
 {
 	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+	bool is_l4 = pm->l4_proto == IPPROTO_TCP || pm->l4_proto == IPPROTO_UDP;
+	bool is_icmp = pm->l4_proto == IPPROTO_ICMP ||
+		pm->l4_proto == IPPROTO_ICMPV6;
+	const uint8_t *dst;
+	uint8_t family;
+	bool local, martian;
 
-	if (!(pm->flags & (PKT_F_L2_BCAST | PKT_F_L2_MCAST)) &&
-	    !rte_is_same_ether_addr((const struct rte_ether_addr *)d,
-		&sp->mac)) {
-		WORKER_INC(w, drop_other_host, 1);
-		return WORKER_V_DROP;
-	}
-	if (pm->flags & PKT_F_VLAN) {
-		WORKER_INC(w, drop_vlan, 1);
-		return WORKER_V_DROP;
-	}
-	switch (pm->l3) {
-	case PKT_L3_ARP:
-		return WORKER_V_PUNT;
-	case PKT_L3_IPV4: {
+	if (pm->l3 == PKT_L3_IPV4) {
 		const struct rte_ipv4_hdr *ip = (const void *)(d + pm->l3_off);
 
-		if (!svc_port_has_ip4(sp, ip->dst_addr)) {
-			WORKER_INC(w, drop_not_local, 1);
-			return WORKER_V_DROP;
-		}
-		if (worker_ip4_martian(ip->src_addr)) {
-			WORKER_INC(w, drop_martian, 1);
-			return WORKER_V_DROP;
-		}
-		if (pm->flags & PKT_F_FRAG) {
-			WORKER_INC(w, drop_local_frag, 1);
-			return WORKER_V_DROP;
-		}
-		if (pm->l4_proto == IPPROTO_ICMP)
-			return WORKER_V_PUNT;
-		WORKER_INC(w, drop_local_proto, 1);
-		return WORKER_V_DROP;
-	}
-	case PKT_L3_IPV6: {
+		dst = (const uint8_t *)&ip->dst_addr;
+		family = AF_INET;
+		local = svc_port_has_ip4(sp, ip->dst_addr);
+		martian = worker_ip4_martian(ip->src_addr);
+	} else {
 		const struct rte_ipv6_hdr *ip = (const void *)(d + pm->l3_off);
-		bool mcast = ip->dst_addr[0] == 0xff;
 
-		if (!mcast && !svc_port_has_ip6(sp, ip->dst_addr)) {
-			WORKER_INC(w, drop_not_local, 1);
-			return WORKER_V_DROP;
-		}
-		if (ip->src_addr[0] == 0xff) {
-			WORKER_INC(w, drop_martian, 1);
-			return WORKER_V_DROP;
-		}
-		if (pm->flags & PKT_F_FRAG) {
-			WORKER_INC(w, drop_local_frag, 1);
-			return WORKER_V_DROP;
-		}
+		dst = ip->dst_addr;
+		family = AF_INET6;
 		/* Link-scope multicast carries ND; ctl checks the group. */
-		if (pm->l4_proto == IPPROTO_ICMPV6)
-			return WORKER_V_PUNT;
-		WORKER_INC(w, drop_local_proto, 1);
-		return WORKER_V_DROP;
+		local = dst[0] == 0xff || svc_port_has_ip6(sp, dst);
+		martian = ip->src_addr[0] == 0xff;
 	}
-	default:
-		return WORKER_V_DROP;
+	if (is_l4) {
+		const struct svc *v = svc_find(snap, family, pm->l4_proto, dst,
+			rte_be_to_cpu_16(pm->dport));
+
+		if (v != NULL) {
+			if (pm->flags & PKT_F_FRAG)
+				worker_drop(w, WORKER_C_drop_frag, m);
+			else if (martian)
+				worker_drop(w, WORKER_C_drop_martian, m);
+			else
+				worker_lb_orig(w, snap, v, m, pm);
+			return;
+		}
+	}
+	if (!local) {
+		/* Echo to a VIP is answered like echo to weir. */
+		if (is_icmp && !(pm->flags & PKT_F_FRAG) &&
+		    svc_is_vip(snap, family, dst)) {
+			worker_punt(w, m);
+			return;
+		}
+		worker_drop(w, WORKER_C_drop_not_local, m);
+		return;
+	}
+	if (martian) {
+		worker_drop(w, WORKER_C_drop_martian, m);
+	} else if (pm->flags & PKT_F_FRAG) {
+		worker_drop(w, WORKER_C_drop_frag, m);
+	} else if (is_l4) {
+		worker_lb_reply(w, snap, m, pm, false);
+	} else if (is_icmp) {
+		if (worker_icmp_is_error(pm) && dst[0] != 0xff)
+			worker_icmp_error(w, snap, m, pm, false);
+		else
+			worker_punt(w, m);
+	} else {
+		worker_drop(w, WORKER_C_drop_local_proto, m);
 	}
 }
 
 static inline void
+worker_packet(struct worker *w, const struct svc_snap *snap,
+	const struct svc_port *sp, struct rte_mbuf *m)
+{
+	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
+	struct pkt_meta pm;
+	enum pkt_drop r;
+
+	r = pkt_parse_mbuf(m, &pm);
+	if (unlikely(r != PKT_OK)) {
+		weir_stat_add(&w->stats->drops[r], 1);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (!(pm.flags & (PKT_F_L2_BCAST | PKT_F_L2_MCAST)) &&
+	    !rte_is_same_ether_addr((const struct rte_ether_addr *)d,
+		&sp->mac)) {
+		worker_drop(w, WORKER_C_drop_other_host, m);
+		return;
+	}
+	if (pm.flags & PKT_F_VLAN) {
+		worker_drop(w, WORKER_C_drop_vlan, m);
+		return;
+	}
+	if (pm.l3 == PKT_L3_ARP)
+		worker_punt(w, m);
+	else
+		worker_ip(w, snap, sp, m, &pm);
+}
+
+static inline unsigned int
 worker_rx_port(struct worker *w, const struct svc_snap *snap,
 	const struct port *p, unsigned int burst)
 {
-	struct rte_mbuf *pkts[WORKER_BURST_MAX], *punt[WORKER_BURST_MAX];
+	struct rte_mbuf *pkts[WORKER_BURST_MAX];
 	const struct svc_port *sp = &snap->port[p->id];
-	unsigned int i, n, nb_punt = 0, sent;
+	unsigned int i, n;
 
 	n = rte_eth_rx_burst(p->id, (uint16_t)w->idx, pkts, (uint16_t)burst);
 	if (n == 0)
-		return;
+		return 0;
 	WORKER_INC(w, rx_bursts, 1);
 	WORKER_INC(w, rx_packets, n);
 	for (i = 0; i < n; i++) {
-		struct pkt_meta pm;
-		enum pkt_drop r;
-
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-		r = pkt_parse_mbuf(pkts[i], &pm);
-		if (unlikely(r != PKT_OK)) {
-			weir_stat_add(&w->stats->drops[r], 1);
-			rte_pktmbuf_free(pkts[i]);
+		worker_packet(w, snap, sp, pkts[i]);
+	}
+	return n;
+}
+
+/* Replies other workers received for sessions this worker owns. */
+static inline unsigned int
+worker_redirected(struct worker *w, const struct svc_snap *snap,
+	unsigned int burst)
+{
+	struct rte_mbuf *pkts[WORKER_BURST_MAX];
+	unsigned int i, j, n, total = 0;
+
+	for (j = 0; j < weir.nb_workers; j++) {
+		if (w->redir_in[j] == NULL)
 			continue;
+		n = rte_ring_sc_dequeue_burst(w->redir_in[j], (void **)pkts,
+			burst, NULL);
+		total += n;
+		for (i = 0; i < n; i++) {
+			struct pkt_meta pm;
+
+			if (pkt_parse_mbuf(pkts[i], &pm) != PKT_OK) {
+				rte_pktmbuf_free(pkts[i]);
+				continue;
+			}
+			WORKER_INC(w, redirect_in, 1);
+			if (pm.l4_proto == IPPROTO_TCP ||
+			    pm.l4_proto == IPPROTO_UDP)
+				worker_lb_reply(w, snap, pkts[i], &pm, true);
+			else
+				worker_icmp_error(w, snap, pkts[i], &pm, true);
 		}
-		if (worker_classify(w, sp, pkts[i], &pm) == WORKER_V_PUNT)
-			punt[nb_punt++] = pkts[i];
-		else
-			rte_pktmbuf_free(pkts[i]);
 	}
-	if (nb_punt == 0)
-		return;
-	sent = rte_ring_sp_enqueue_burst(w->punt, (void **)punt, nb_punt, NULL);
-	WORKER_INC(w, punted, sent);
-	if (unlikely(sent < nb_punt)) {
-		WORKER_INC(w, punt_drops, nb_punt - sent);
-		rte_pktmbuf_free_bulk(&punt[sent], nb_punt - sent);
-	}
+	return total;
 }
 
 /* Transmit what ctl queued for us; each mbuf's 'port' names its port. */
@@ -220,18 +804,29 @@ static int
 worker_main(void *arg)
 {
 	struct worker *w = arg;
-	unsigned int burst = weir.conf->burst, i;
+	unsigned int burst = w->burst, i, work;
 
 	rte_rcu_qsbr_thread_register(weir.qsbr, w->idx);
 	rte_rcu_qsbr_thread_online(weir.qsbr, w->idx);
 	while (!__atomic_load_n(&weir.stop, __ATOMIC_RELAXED)) {
 		const struct svc_snap *snap = weir_rcu_get(&weir.snap);
-		uint64_t before = w->stats->c[WORKER_C_rx_packets];
+		const struct flow_stats *fs = flow_table_stats(w->ft);
+		unsigned int expired;
 
+		w->now = (uint32_t)(rte_rdtsc() >> weir.tick_shift);
+		work = 0;
 		for (i = 0; i < weir.nb_ports; i++)
-			worker_rx_port(w, snap, &weir.ports[i], burst);
-		if (worker_ctl_tx(w, burst) > 0 ||
-		    w->stats->c[WORKER_C_rx_packets] != before)
+			work += worker_rx_port(w, snap, &weir.ports[i], burst);
+		work += worker_redirected(w, snap, burst);
+		work += worker_ctl_tx(w, burst);
+		worker_tx_flush(w);
+		expired = flow_expire(w->ft, w->now, WORKER_EXPIRE_BUDGET,
+			NULL, NULL);
+		if (expired != 0)
+			WORKER_INC(w, sessions_expired, expired);
+		worker_gauge(w, WORKER_C_sessions, fs->nb_flows);
+		worker_gauge(w, WORKER_C_sessions_half_open, fs->nb_half_open);
+		if (work != 0)
 			WORKER_INC(w, busy_loops, 1);
 		WORKER_INC(w, loops, 1);
 		rte_rcu_qsbr_quiescent(weir.qsbr, w->idx);
@@ -241,45 +836,104 @@ worker_main(void *arg)
 	return 0;
 }
 
+static int
+worker_alloc(unsigned int i)
+{
+	const struct cfg_conf *c = weir.conf;
+	unsigned int lc = c->workers[i], nb_w = c->nb_workers;
+	int socket = (int)rte_lcore_to_socket_id(lc);
+	char name[RTE_RING_NAMESIZE];
+	struct worker *w;
+	size_t fsize;
+	void *mem;
+
+	if (!rte_lcore_is_enabled(lc) || lc == rte_get_main_lcore()) {
+		WEIR_LOG(ERR, "worker lcore %u is not an enabled worker lcore of "
+			"this EAL (check 'lcores' and 'main_lcore')", lc);
+		return -EINVAL;
+	}
+	w = rte_zmalloc_socket("weir_worker", sizeof(*w), RTE_CACHE_LINE_SIZE,
+		socket);
+	if (w == NULL)
+		return -ENOMEM;
+	workers[i] = w;
+	weir.nb_workers = i + 1;
+	w->idx = i;
+	w->lcore = lc;
+	w->stats = &worker_stats_all[i];
+	w->rnd = rte_rand() | 1;
+	w->burst = c->burst;
+	w->half_open_max = (uint32_t)((uint64_t)c->sessions.max_per_worker *
+		c->sessions.half_open_pct / 100);
+	w->lport_first = (uint16_t)(c->lport_lo + i);
+	w->nb_lports = (c->lport_hi - c->lport_lo + 1u - i + nb_w - 1) / nb_w;
+	snprintf(name, sizeof(name), "weir_punt_%u", i);
+	w->punt = rte_ring_create(name, c->punt_ring, socket,
+		RING_F_SP_ENQ | RING_F_SC_DEQ);
+	snprintf(name, sizeof(name), "weir_ctltx_%u", i);
+	w->ctl_tx = rte_ring_create(name, c->punt_ring, socket,
+		RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (w->punt == NULL || w->ctl_tx == NULL) {
+		WEIR_LOG(ERR, "worker %u rings: %s", i, rte_strerror(rte_errno));
+		return weir_err(rte_errno);
+	}
+	fsize = flow_table_size(c->sessions.max_per_worker);
+	mem = rte_zmalloc_socket("weir_flows", fsize, RTE_CACHE_LINE_SIZE,
+		socket);
+	if (mem == NULL) {
+		WEIR_LOG(ERR, "worker %u: %zu bytes for %u sessions: out of "
+			"memory (lower sessions.max_per_worker or add memory)",
+			i, fsize, c->sessions.max_per_worker);
+		return -ENOMEM;
+	}
+	w->ft = flow_table_init(mem, c->sessions.max_per_worker,
+		(uint32_t)(rte_rdtsc() >> weir.tick_shift), (uint32_t)rte_rand());
+	if (w->ft == NULL) {
+		rte_free(mem);
+		return -errno;
+	}
+	return 0;
+}
+
 int
 worker_init_all(void)
 {
 	const struct cfg_conf *c = weir.conf;
-	unsigned int i;
+	unsigned int i, j, p;
+	int rc;
 
+	memset(worker_lport_owner, WORKER_LPORT_NONE,
+		sizeof(worker_lport_owner));
+	for (p = c->lport_lo; p <= c->lport_hi; p++)
+		worker_lport_owner[p] = (uint8_t)((p - c->lport_lo) %
+			c->nb_workers);
 	for (i = 0; i < c->nb_workers; i++) {
-		unsigned int lc = c->workers[i];
-		int socket = (int)rte_lcore_to_socket_id(lc);
-		char name[RTE_RING_NAMESIZE];
-		struct worker *w;
-
-		if (!rte_lcore_is_enabled(lc) || lc == rte_get_main_lcore()) {
-			WEIR_LOG(ERR, "worker lcore %u is not an enabled worker "
-				"lcore of this EAL (check 'lcores' and "
-				"'main_lcore')", lc);
-			return -EINVAL;
-		}
-		w = rte_zmalloc_socket("weir_worker", sizeof(*w),
-			RTE_CACHE_LINE_SIZE, socket);
-		if (w == NULL)
-			return -ENOMEM;
-		weir.workers[i] = w;
-		weir.nb_workers = i + 1;
-		w->idx = i;
-		w->lcore = lc;
-		w->stats = &worker_stats_all[i];
-		snprintf(name, sizeof(name), "weir_punt_%u", i);
-		w->punt = rte_ring_create(name, c->punt_ring, socket,
-			RING_F_SP_ENQ | RING_F_SC_DEQ);
-		snprintf(name, sizeof(name), "weir_ctltx_%u", i);
-		w->ctl_tx = rte_ring_create(name, c->punt_ring, socket,
-			RING_F_SP_ENQ | RING_F_SC_DEQ);
-		if (w->punt == NULL || w->ctl_tx == NULL) {
-			WEIR_LOG(ERR, "worker %u rings: %s", i,
-				rte_strerror(rte_errno));
-			return weir_err(rte_errno);
-		}
+		rc = worker_alloc(i);
+		if (rc < 0)
+			return rc;
 	}
+	/* One SP/SC ring per ordered pair: no two producers ever share. */
+	for (i = 0; i < weir.nb_workers; i++)
+		for (j = 0; j < weir.nb_workers; j++) {
+			char name[RTE_RING_NAMESIZE];
+
+			if (i == j)
+				continue;
+			snprintf(name, sizeof(name), "weir_rd_%u_%u", j % CFG_WORKERS_MAX, i % CFG_WORKERS_MAX);
+			workers[i]->redir_in[j] = rte_ring_create(name,
+				CFG_REDIR_RING, (int)rte_lcore_to_socket_id(
+				workers[i]->lcore), RING_F_SP_ENQ | RING_F_SC_DEQ);
+			if (workers[i]->redir_in[j] == NULL) {
+				WEIR_LOG(ERR, "redirect ring %s: %s", name,
+					rte_strerror(rte_errno));
+				return weir_err(rte_errno);
+			}
+		}
+	WEIR_LOG(INFO, "%u workers, %u sessions each (%zu bytes), local ports "
+		"%u-%u dealt round-robin", weir.nb_workers,
+		c->sessions.max_per_worker,
+		flow_table_size(c->sessions.max_per_worker), c->lport_lo,
+		c->lport_hi);
 	return 0;
 }
 
@@ -290,17 +944,25 @@ worker_launch_all(void)
 	int rc;
 
 	for (i = 0; i < weir.nb_workers; i++) {
-		rc = rte_eal_remote_launch(worker_main, weir.workers[i],
-			weir.workers[i]->lcore);
+		rc = rte_eal_remote_launch(worker_main, workers[i],
+			workers[i]->lcore);
 		if (rc < 0) {
 			WEIR_LOG(ERR, "launch worker %u on lcore %u: %s", i,
-				weir.workers[i]->lcore, rte_strerror(-rc));
+				workers[i]->lcore, rte_strerror(-rc));
 			return weir_err(rc);
 		}
 		WEIR_LOG(INFO, "worker %u running on lcore %u", i,
-			weir.workers[i]->lcore);
+			workers[i]->lcore);
 	}
 	return 0;
+}
+
+void
+worker_stop_all(void)
+{
+	__atomic_store_n(&weir.stop, true, __ATOMIC_RELAXED);
+	rte_eal_mp_wait_lcore();
+	WEIR_LOG(INFO, "workers stopped");
 }
 
 static void
@@ -316,25 +978,22 @@ worker_ring_free(struct rte_ring *r)
 }
 
 void
-worker_stop_all(void)
-{
-	__atomic_store_n(&weir.stop, true, __ATOMIC_RELAXED);
-	rte_eal_mp_wait_lcore();
-	WEIR_LOG(INFO, "workers stopped");
-}
-
-void
 worker_fini_all(void)
 {
-	unsigned int i;
+	unsigned int i, j;
 
 	for (i = 0; i < weir.nb_workers; i++) {
-		struct worker *w = weir.workers[i];
+		struct worker *w = workers[i];
 
 		worker_ring_free(w->punt);
 		worker_ring_free(w->ctl_tx);
+		for (j = 0; j < CFG_WORKERS_MAX; j++)
+			worker_ring_free(w->redir_in[j]);
+		for (j = 0; j < CFG_PORTS_MAX; j++)
+			rte_pktmbuf_free_bulk(w->txq[j].pkts, w->txq[j].n);
+		rte_free(w->ft);
 		rte_free(w);
-		weir.workers[i] = NULL;
+		workers[i] = NULL;
 	}
 	weir.nb_workers = 0;
 }

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Workers: one per worker lcore, each polling its own RX queue on every
- * port, classifying packets, handing ARP/ND/ICMP-to-us to the management
- * thread over its punt ring and transmitting what the management thread
- * gives it on its ctl_tx ring (for ports without a spare TX queue).
+ * port. A worker parses and classifies each packet; balances new flows to
+ * backends and carries both directions of its sessions with FullNAT; hands
+ * replies that reached the wrong worker to their owner over a redirect
+ * ring; punts ARP/ND/ICMP-to-weir to the management thread; and transmits
+ * what the management thread gives it on its ctl_tx ring.
  *
- * Thread-safety: a struct worker is written only by its lcore, except the
- * two rings (SP/SC: worker produces punt, ctl consumes; ctl produces
- * ctl_tx, worker consumes) and the counters, which ctl and telemetry read
- * with relaxed loads.
+ * Thread-safety: a struct worker and its session table are written only by
+ * its lcore. The rings are SP/SC: punt (worker -> ctl), ctl_tx (ctl ->
+ * worker), redirect (worker i -> worker j, one ring per ordered pair).
+ * Counters are read by other threads with relaxed loads.
  */
 #ifndef WORKER_H
 #define WORKER_H
@@ -18,6 +20,7 @@
 #include <rte_common.h>
 #include <rte_ring.h>
 
+#include "cfg_types.h"
 #include "pkt_types.h"
 
 /* X(name, help). Units: packets unless the name says otherwise. */
@@ -30,13 +33,32 @@
 	X(tx_drops, "packets the TX queue refused")			\
 	X(punted, "packets handed to the management thread")		\
 	X(punt_drops, "packets dropped: punt ring full")		\
+	X(lb_to_backend, "packets forwarded client -> backend")	\
+	X(lb_to_client, "packets forwarded backend -> client")		\
+	X(lb_new_flows, "sessions created")				\
+	X(lb_midflow, "sessions created from a non-SYN TCP packet")	\
+	X(redirect_out, "replies handed to the worker owning the port")	\
+	X(redirect_in, "replies received from another worker")		\
+	X(redirect_drops, "replies dropped: redirect ring full")	\
+	X(icmp_errors_translated, "ICMP errors about a session sent to its client") \
+	X(sessions, "sessions in the table (gauge)")			\
+	X(sessions_half_open, "sessions in the handshake (gauge)")	\
+	X(sessions_expired, "sessions removed by the expiry wheel")	\
 	X(drop_other_host, "frames for another MAC address")		\
 	X(drop_vlan, "VLAN-tagged frames (no VLAN is configured)")	\
 	X(drop_not_local, "IP packets to an address weir does not serve") \
-	X(drop_local_proto,						\
-		"packets to weir's address of a protocol it does not answer") \
-	X(drop_local_frag, "fragments addressed to weir itself")	\
-	X(drop_martian, "multicast/broadcast or unspecified IP source")
+	X(drop_local_proto, "packets to weir of a protocol it does not answer") \
+	X(drop_frag, "fragments to a VIP or a weir address (no reassembly)") \
+	X(drop_martian, "multicast/broadcast or unspecified IP source")	\
+	X(drop_no_session, "TCP to a VIP that is neither a SYN nor picked up mid-flow") \
+	X(drop_no_session_reply, "packets to a local port of no session")	\
+	X(drop_session_full, "new flows refused: session table full")	\
+	X(drop_half_open, "new flows refused: half-open sessions at their limit") \
+	X(drop_no_backend, "new flows refused: every backend has weight 0") \
+	X(drop_backend_unresolved, "new flows refused: backend MAC unknown yet") \
+	X(drop_no_local_port, "new flows refused: no free local port found") \
+	X(drop_ttl, "packets whose TTL or hop limit ran out")		\
+	X(drop_icmp_error, "ICMP errors weir cannot map to a session")
 
 enum worker_counter {
 #define WORKER_COUNTER_ENUM(n, help) WORKER_C_ ## n,
@@ -51,15 +73,9 @@ struct worker_stats {
 	uint64_t drops[PKT_DROP_COUNT];		/* parser drops by reason */
 } __rte_cache_aligned;
 
-struct worker {
-	unsigned int idx;		/* 0..nb_workers-1: queue id, QSBR id */
-	unsigned int lcore;		/* EAL lcore it runs on */
-	struct rte_ring *punt;		/* to ctl; SP/SC */
-	struct rte_ring *ctl_tx;	/* from ctl; SP/SC */
-	struct worker_stats *stats;	/* process-lifetime, see worker.c */
-} __rte_cache_aligned;
+struct worker;
 
-/** Allocate workers and their rings. Context: ctl. @return 0 or -errno. */
+/** Allocate workers, their rings and session tables. @return 0 or -errno. */
 int worker_init_all(void);
 
 /** Launch every worker on its lcore. @return 0 or -errno. */
@@ -70,6 +86,15 @@ void worker_stop_all(void);
 
 /** Free workers, their rings and the packets still in them. */
 void worker_fini_all(void);
+
+/** @return worker i's punt ring (ctl dequeues from it). */
+struct rte_ring *worker_punt_ring(unsigned int i);
+
+/** @return worker 0's ctl_tx ring (ctl enqueues to it). */
+struct rte_ring *worker_ctl_tx_ring(void);
+
+/** @return the lcore worker 'i' runs on. */
+unsigned int worker_lcore(unsigned int i);
 
 /** Names and help of counters, for telemetry and dumps. */
 const char *worker_counter_name(enum worker_counter c);

@@ -18,11 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
 #include <sys/stat.h>
 
 #include <libconfig.h>
 
 #include "cfg.h"
+#include "cfg_priv.h"
 #include "weir_common.h"
 
 /* Defaults, each with its unit and the reason for its value. */
@@ -40,13 +42,6 @@
 #define CFG_DEF_RETRANS_MS 1000	/* ms: RFC 4861 RETRANS_TIMER */
 #define CFG_DEF_PROBES 3	/* solicitations: RFC 4861 MAX_MULTICAST_SOLICIT */
 #define CFG_DEF_NEIGH_QUEUE 8	/* packets per unresolved neighbor */
-
-struct cfg_ctx {
-	const char *file;	/* top-level file, for errors without a setting */
-	char *err;
-	size_t err_size;
-	int failed;		/* an error was recorded */
-};
 
 /* Append the dotted path of 's' ("ports[1].mtu") to buf at *off. */
 static void
@@ -75,7 +70,7 @@ cfg_path(const config_setting_t *s, char *buf, size_t size, size_t *off)
  * that exists, the line is the member's own; a key missing at the top level
  * has no line at all, so the message reads "file: key: message".
  */
-static int __attribute__((format(printf, 4, 5)))
+int
 cfg_fail(struct cfg_ctx *c, const config_setting_t *s, const char *key,
 	const char *fmt, ...)
 {
@@ -117,7 +112,7 @@ cfg_fail(struct cfg_ctx *c, const config_setting_t *s, const char *key,
 }
 
 /* Reject members of group 's' that are not in the NULL-ended 'known'. */
-static int
+int
 cfg_check_keys(struct cfg_ctx *c, const config_setting_t *s,
 	const char *const *known)
 {
@@ -141,7 +136,7 @@ cfg_check_keys(struct cfg_ctx *c, const config_setting_t *s,
  * Integer key 'key' of group 's' into *out: 'def' when absent (required
  * keys pass def < 0), else it must lie in [min, max] 'unit'.
  */
-static int
+int
 cfg_uint(struct cfg_ctx *c, const config_setting_t *s, const char *key,
 	long long def, long long min, long long max, const char *unit,
 	unsigned int *out)
@@ -168,7 +163,7 @@ cfg_uint(struct cfg_ctx *c, const config_setting_t *s, const char *key,
 }
 
 /* String key: NULL *out when absent and not 'required'. */
-static int
+int
 cfg_string(struct cfg_ctx *c, const config_setting_t *s, const char *key,
 	bool required, const char **out)
 {
@@ -183,7 +178,7 @@ cfg_string(struct cfg_ctx *c, const config_setting_t *s, const char *key,
 	return 0;
 }
 
-static int
+int
 cfg_copy(struct cfg_ctx *c, const config_setting_t *s, const char *key,
 	const char *val, char *buf, size_t size)
 {
@@ -195,7 +190,7 @@ cfg_copy(struct cfg_ctx *c, const config_setting_t *s, const char *key,
 }
 
 /* A list or array member 'key' of 's' (absent: *out = NULL). */
-static int
+int
 cfg_aggregate(struct cfg_ctx *c, const config_setting_t *s, const char *key,
 	const config_setting_t **out)
 {
@@ -319,16 +314,27 @@ cfg_addr_unusable(const struct cfg_prefix *p)
 	return NULL;
 }
 
+static const char *const cfg_log_levels[] = {
+	"emerg", "alert", "crit", "error", "warning", "notice", "info",
+	"debug", NULL
+};
+
+int
+cfg_log_level(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; cfg_log_levels[i] != NULL; i++)
+		if (strcmp(cfg_log_levels[i], name) == 0)
+			return (int)i + 1;
+	return -EINVAL;
+}
+
 static int
 cfg_parse_log_level(struct cfg_ctx *c, const config_setting_t *root,
 	struct cfg_conf *conf)
 {
-	static const char *const levels[] = {
-		"emerg", "alert", "crit", "error", "warning", "notice",
-		"info", "debug", NULL
-	};
 	const char *v;
-	unsigned int i;
 	int rc;
 
 	rc = cfg_string(c, root, "log_level", false, &v);
@@ -336,10 +342,7 @@ cfg_parse_log_level(struct cfg_ctx *c, const config_setting_t *root,
 		return rc;
 	if (v == NULL)
 		v = "info";
-	for (i = 0; levels[i] != NULL; i++)
-		if (strcmp(levels[i], v) == 0)
-			break;
-	if (levels[i] == NULL)
+	if (cfg_log_level(v) < 0)
 		return cfg_fail(c, config_setting_get_member(root, "log_level"),
 			NULL, "'%s' is not one of emerg, alert, crit, error, "
 			"warning, notice, info, debug", v);
@@ -485,8 +488,11 @@ cfg_mbufs_needed(const struct cfg_conf *c)
 	for (i = 0; i < c->nb_ports; i++)
 		n += (c->ports[i].rx_desc + c->ports[i].tx_desc) *
 			(c->nb_workers + 1);
-	/* Both rings of each worker full, plus a burst in flight each way. */
-	n += c->nb_workers * (c->punt_ring * 2 + c->burst * 2);
+	/* Both rings of each worker full, plus a burst in flight each way
+	 * and a TX batch per port. */
+	n += c->nb_workers * (c->punt_ring * 2 + c->burst * (2 + c->nb_ports));
+	/* Redirect rings between every ordered pair of workers. */
+	n += c->nb_workers * (c->nb_workers - 1) * CFG_REDIR_RING;
 	/* Per-lcore caches, workers and ctl. */
 	n += (c->nb_workers + 1) * c->mempool.cache;
 	/* Packets waiting for a few dozen unresolved neighbors. */
@@ -802,7 +808,8 @@ cfg_parse_root(struct cfg_ctx *c, const config_setting_t *root,
 	static const char *const known[] = { "log_level", "eal_args",
 		"lcores", "main_lcore", "workers", "burst", "punt_ring",
 		"mempool", "ports", "routes", "gateway", "gateway6",
-		"neighbors", NULL };
+		"neighbors", "hash_seed", "local_ports", "sessions", "services",
+		NULL };
 	int rc;
 
 	if ((rc = cfg_check_keys(c, root, known)) < 0 ||
@@ -816,7 +823,8 @@ cfg_parse_root(struct cfg_ctx *c, const config_setting_t *root,
 	    (rc = cfg_parse_mempool(c, root, conf)) < 0 ||
 	    (rc = cfg_parse_ports(c, root, conf)) < 0 ||
 	    (rc = cfg_parse_routes(c, root, conf)) < 0 ||
-	    (rc = cfg_parse_neigh(c, root, conf)) < 0)
+	    (rc = cfg_parse_neigh(c, root, conf)) < 0 ||
+	    (rc = cfg_parse_services(c, root, conf)) < 0)
 		return rc;
 	/* rte_ring sizes are powers of two; say so rather than round. */
 	if ((conf->punt_ring & (conf->punt_ring - 1)) != 0)
@@ -913,7 +921,55 @@ cfg_conf_free(struct cfg_conf *conf)
 	for (i = 0; i < conf->nb_eal_args; i++)
 		free(conf->eal_args[i]);
 	free(conf->lcores);
+	cfg_services_free(conf);
 	free(conf);
+}
+
+const char *
+cfg_conf_startup_diff(const struct cfg_conf *a, const struct cfg_conf *b)
+{
+	unsigned int i;
+
+	if (a->nb_eal_args != b->nb_eal_args)
+		return "eal_args";
+	for (i = 0; i < a->nb_eal_args; i++)
+		if (strcmp(a->eal_args[i], b->eal_args[i]) != 0)
+			return "eal_args";
+	if ((a->lcores == NULL) != (b->lcores == NULL) ||
+	    (a->lcores != NULL && strcmp(a->lcores, b->lcores) != 0))
+		return "lcores";
+	if (a->main_lcore != b->main_lcore)
+		return "main_lcore";
+	if (a->nb_workers != b->nb_workers ||
+	    memcmp(a->workers, b->workers, a->nb_workers *
+		sizeof(a->workers[0])) != 0)
+		return "workers";
+	if (a->burst != b->burst)
+		return "burst";
+	if (a->punt_ring != b->punt_ring)
+		return "punt_ring";
+	if (memcmp(&a->mempool, &b->mempool, sizeof(a->mempool)) != 0)
+		return "mempool";
+	if (a->nb_ports != b->nb_ports)
+		return "ports";
+	for (i = 0; i < a->nb_ports; i++) {
+		const struct cfg_port *x = &a->ports[i], *y = &b->ports[i];
+
+		if (strcmp(x->name, y->name) != 0 ||
+		    strcmp(x->device, y->device) != 0 || x->mtu != y->mtu ||
+		    x->rx_desc != y->rx_desc || x->tx_desc != y->tx_desc ||
+		    x->nb_addrs != y->nb_addrs ||
+		    memcmp(x->addrs, y->addrs, x->nb_addrs *
+			sizeof(x->addrs[0])) != 0)
+			return "ports";
+	}
+	if (memcmp(&a->neigh, &b->neigh, sizeof(a->neigh)) != 0)
+		return "neighbors";
+	if (memcmp(&a->sessions, &b->sessions, sizeof(a->sessions)) != 0)
+		return "sessions";
+	if (a->lport_lo != b->lport_lo || a->lport_hi != b->lport_hi)
+		return "local_ports";
+	return NULL;
 }
 
 int
@@ -953,6 +1009,32 @@ cfg_conf_dump(const struct cfg_conf *conf, FILE *f)
 		conf->neigh.max_entries, conf->neigh.reachable_ms,
 		conf->neigh.stale_s, conf->neigh.retrans_ms,
 		conf->neigh.max_probes, conf->neigh.queue_len);
+	fprintf(f, "  sessions: %u per worker, half-open up to %u%%, local "
+		"ports %u-%u, hash seed 0x%llx\n", conf->sessions.max_per_worker,
+		conf->sessions.half_open_pct, conf->lport_lo, conf->lport_hi,
+		(unsigned long long)conf->hash_seed);
+	for (i = 0; i < conf->nb_services; i++) {
+		static const char *const lbs[] = { "maglev", "round-robin",
+			"random" };
+		const struct cfg_service *sv = &conf->services[i];
+
+		fprintf(f, "  service %s: %s %s port %u", sv->name,
+			sv->proto == IPPROTO_TCP ? "tcp" : "udp",
+			cfg_addr_str(&sv->vip, buf, sizeof(buf)), sv->port_lo);
+		if (sv->port_hi != sv->port_lo)
+			fprintf(f, "-%u", sv->port_hi);
+		fprintf(f, ", %s%s, %u backends\n", lbs[sv->balancer],
+			sv->hash == CFG_HASH_SOURCE ? " by source" : "",
+			sv->nb_backends);
+		for (j = 0; j < sv->nb_backends; j++)
+			fprintf(f, "    backend %s port %u weight %u\n",
+				cfg_addr_str(&sv->backends[j].addr, buf,
+					sizeof(buf)), sv->backends[j].port,
+				sv->backends[j].weight);
+		for (j = 0; j < sv->nb_laddrs; j++)
+			fprintf(f, "    local address %s\n",
+				cfg_addr_str(&sv->laddrs[j], buf, sizeof(buf)));
+	}
 	for (i = 0; i < conf->nb_eal_args; i++)
 		fprintf(f, "%s%s", i ? " " : "  eal args: ", conf->eal_args[i]);
 	if (conf->nb_eal_args)

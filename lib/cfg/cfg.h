@@ -42,6 +42,16 @@ void cfg_conf_free(struct cfg_conf *conf);
 unsigned int cfg_mbufs_needed(const struct cfg_conf *conf);
 
 /**
+ * Compare the startup-only settings of two confs (everything but
+ * log_level, routes, gateways, hash_seed and services, which a reload may
+ * change).
+ * @return NULL if they are equal, else the name of the first key that
+ * differs.
+ */
+const char *cfg_conf_startup_diff(const struct cfg_conf *a,
+	const struct cfg_conf *b);
+
+/**
  * Print a human summary of 'conf' (what --check-config shows).
  * @return 0, or -errno if writing failed.
  */
@@ -56,6 +66,12 @@ int cfg_prefix_parse(const char *s, bool need_len, struct cfg_prefix *p);
 
 /** Format 'p' as "addr/len" into 'buf'. @return 'buf'. */
 char *cfg_prefix_str(const struct cfg_prefix *p, char *buf, size_t size);
+
+/**
+ * @return the rte_log level (RTE_LOG_EMERG 1 .. RTE_LOG_DEBUG 8) of a
+ * log_level name, or -EINVAL.
+ */
+int cfg_log_level(const char *name);
 
 /** Format 'a' into 'buf'. @return 'buf'. */
 char *cfg_addr_str(const struct cfg_addr *a, char *buf, size_t size);

@@ -66,6 +66,63 @@ struct cfg_neigh {
 	unsigned int queue_len;		/* packets held per unresolved entry */
 };
 
+#define CFG_REDIR_RING 1024		/* packets per worker-to-worker ring */
+#define CFG_SVC_MAX 256			/* services */
+#define CFG_SVC_BACKENDS_MAX 4096	/* backends per service */
+#define CFG_SVC_LADDRS_MAX 8		/* local (SNAT) addresses per service */
+
+enum cfg_balancer {
+	CFG_LB_MAGLEV = 0,	/* consistent hash, same choice on every node */
+	CFG_LB_ROUND_ROBIN,	/* per worker, weighted by slots */
+	CFG_LB_RANDOM,		/* per flow, weighted */
+};
+
+enum cfg_hash {
+	CFG_HASH_5TUPLE = 0,	/* addresses, ports, protocol */
+	CFG_HASH_SOURCE,	/* client address only: client affinity */
+};
+
+/* Session timeouts of a service, in seconds, by state group. */
+struct cfg_timeouts {
+	unsigned int syn_s;		/* handshake in progress */
+	unsigned int established_s;	/* idle established TCP */
+	unsigned int fin_s;		/* FIN seen, closing */
+	unsigned int time_wait_s;	/* closed; local port held */
+	unsigned int close_s;		/* after RST */
+	unsigned int udp_s;		/* idle UDP */
+};
+
+struct cfg_backend {
+	struct cfg_addr addr;
+	uint16_t port;			/* host order */
+	uint32_t weight;		/* 0: gets no new flows */
+	unsigned int line;
+};
+
+struct cfg_service {
+	char name[CFG_NAME_SIZE];
+	struct cfg_addr vip;
+	uint16_t port_lo;		/* host order; == port_hi for one port */
+	uint16_t port_hi;
+	uint8_t proto;			/* IPPROTO_TCP or IPPROTO_UDP */
+	uint8_t balancer;		/* enum cfg_balancer */
+	uint8_t hash;			/* enum cfg_hash */
+	bool midflow;			/* pick up non-SYN TCP without a session */
+	uint16_t mss;			/* TCP MSS clamp in bytes, 0: off */
+	uint32_t maglev_size;		/* slots, prime */
+	struct cfg_timeouts timeouts;
+	unsigned int nb_laddrs;
+	struct cfg_addr laddrs[CFG_SVC_LADDRS_MAX];	/* SNAT sources */
+	unsigned int nb_backends;
+	struct cfg_backend *backends;	/* owned */
+	unsigned int line;
+};
+
+struct cfg_sessions {
+	unsigned int max_per_worker;	/* flows */
+	unsigned int half_open_pct;	/* % of max_per_worker */
+};
+
 struct cfg_conf {
 	char file[CFG_PATH_SIZE];		/* the file it came from */
 	char log_level[16];			/* "error" .. "debug" */
@@ -83,6 +140,12 @@ struct cfg_conf {
 	unsigned int nb_routes;
 	struct cfg_route routes[CFG_ROUTES_MAX];
 	struct cfg_neigh neigh;
+	uint64_t hash_seed;			/* balancing and local ports */
+	uint16_t lport_lo;			/* local ports, host order */
+	uint16_t lport_hi;
+	struct cfg_sessions sessions;
+	unsigned int nb_services;
+	struct cfg_service *services;		/* owned, [nb_services] */
 };
 
 #endif /* CFG_TYPES_H */

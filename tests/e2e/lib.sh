@@ -100,6 +100,50 @@ ports = (
 	}
 );
 neighbors = { retrans_ms = 200; };
+${E2E_EXTRA_CONF:-}
+CONF
+}
+
+VIP4=198.19.0.10
+VIP6=2001:2:0:100::10
+
+# e2e_backends PORT [WEIGHTS...] FAMILY: the backends list of a service.
+e2e_backends() {
+	local port=$1 fam=$2 i=0 ip sep=""
+	shift 2
+	local ips
+	if [ "$fam" = 6 ]; then ips=$TB_BE_IP6; else ips=$TB_BE_IP4; fi
+	for ip in $ips; do
+		i=$((i + 1))
+		printf '%s{ address = "%s"; port = %s; weight = %s; }' "$sep" \
+			"$ip" "$port" "${E2E_WEIGHTS[$((i - 1))]:-1}"
+		sep=", "
+	done
+}
+
+# e2e_services: the standard services of the LB tests (uses E2E_WEIGHTS,
+# E2E_SERVICE_EXTRA for keys added to every service).
+e2e_services() {
+	local x=${E2E_SERVICE_EXTRA:-}
+	cat <<CONF
+services = (
+	{ name = "web4"; vip = "$VIP4"; port = 80; $x
+	  backends = ( $(e2e_backends "$TB_HTTP_PORT" 4) ); },
+	{ name = "web6"; vip = "$VIP6"; port = 80; $x
+	  backends = ( $(e2e_backends "$TB_HTTP_PORT" 6) ); },
+	{ name = "echo4"; vip = "$VIP4"; port = 9000; $x
+	  backends = ( $(e2e_backends "$TB_ECHO_PORT" 4) ); },
+	{ name = "echo6"; vip = "$VIP6"; port = 9000; $x
+	  backends = ( $(e2e_backends "$TB_ECHO_PORT" 6) ); },
+	{ name = "dns4"; vip = "$VIP4"; port = 53; protocol = "udp";
+	  backends = ( $(e2e_backends "$TB_UDP_PORT" 4) ); },
+	{ name = "dns6"; vip = "$VIP6"; port = 53; protocol = "udp";
+	  backends = ( $(e2e_backends "$TB_UDP_PORT" 6) ); },
+	{ name = "closed4"; vip = "$VIP4"; port = 54; protocol = "udp";
+	  backends = ( { address = "${TB_BE_IP4%% *}"; port = 5999; } ); },
+	{ name = "closed6"; vip = "$VIP6"; port = 54; protocol = "udp";
+	  backends = ( { address = "${TB_BE_IP6%% *}"; port = 5999; } ); }
+);
 CONF
 }
 
@@ -117,20 +161,67 @@ e2e_start() {
 		>"$E2E_DIR/testbed.log" 2>&1 || {
 		cat "$E2E_DIR/testbed.log"; not_ok "test bed up"; exit 1; }
 	eval "$("$TESTBED" env "$E2E_NAME")"
+	E2E_WORKERS=$nw
+	[ -n "${E2E_WITH_SERVICES:-}" ] && E2E_EXTRA_CONF="${E2E_EXTRA_CONF:-}
+$(e2e_services)"
 	e2e_conf "$nw" >"$E2E_DIR/weir.conf"
+	e2e_weir_start || { not_ok "weir starts"; exit 1; }
+	ok "weir starts ($nw worker(s)) on test bed $E2E_NAME"
+}
+
+# e2e_weir_start: start weir on the current config; wait until it is ready
+# and, with services, until every backend's next hop is resolved.
+e2e_weir_start() {
+	local i
+	touch "$E2E_DIR/weir.log"
 	ip netns exec "$TB_GW" "$WEIR" -c "$E2E_DIR/weir.conf" \
-		>"$E2E_DIR/weir.log" 2>&1 &
+		>>"$E2E_DIR/weir.log" 2>&1 &
 	WEIR_PID=$!
 	for i in $(seq 200); do
-		grep -q 'ready:' "$E2E_DIR/weir.log" && break
-		kill -0 "$WEIR_PID" 2>/dev/null || break
+		[ "$(grep -c 'ready:' "$E2E_DIR/weir.log")" -gt "${E2E_STARTS:-0}" ] && break
+		kill -0 "$WEIR_PID" 2>/dev/null || return 1
 		sleep 0.1
 	done
-	if ! grep -q 'ready:' "$E2E_DIR/weir.log"; then
-		not_ok "weir starts"
-		exit 1
-	fi
-	ok "weir starts ($nw worker(s)) on test bed $E2E_NAME"
+	E2E_STARTS=$(grep -c 'ready:' "$E2E_DIR/weir.log")
+	[ "$E2E_STARTS" -gt 0 ] || return 1
+	[ -n "${E2E_WITH_SERVICES:-}" ] || return 0
+	for i in $(seq 100); do
+		tail -n 5 "$E2E_DIR/weir.log" | grep -Eq 'published .* ([0-9]+) of \1 backends resolved' && return 0
+		sleep 0.1
+	done
+	echo "backends did not resolve"
+	return 1
+}
+
+# e2e_weir_stop: SIGTERM and wait; the exit status is weir's.
+e2e_weir_stop() {
+	local rc=0
+	kill -TERM "$WEIR_PID"
+	wait "$WEIR_PID" || rc=$?
+	WEIR_PID=
+	return "$rc"
+}
+
+# e2e_reload: SIGHUP weir and wait for its verdict; prints the log line.
+e2e_reload() {
+	local before i
+	before=$(grep -Ec 'reloaded|reload rejected' "$E2E_DIR/weir.log")
+	kill -HUP "$WEIR_PID"
+	for i in $(seq 100); do
+		[ "$(grep -Ec 'reloaded|reload rejected' "$E2E_DIR/weir.log")" -gt "$before" ] && break
+		sleep 0.05
+	done
+	grep -E 'reloaded|reload rejected' "$E2E_DIR/weir.log" | tail -n 1
+}
+
+# lbc ARGS...: run the LB client in the client namespace.
+lbc() {
+	in_ns "$TB_CLI" "$PY" "$WEIR_SRC/tests/e2e/lbclient.py" "$@"
+}
+
+# jget FILE EXPR: evaluate a Python expression over the JSON in FILE (as j).
+jget() {
+	"$PY" -c "import json,sys; j=json.load(open(sys.argv[1])); print($2)" "$1"
 }
 
 # tel CMD [KEY]: query weir's telemetry.

@@ -256,9 +256,10 @@ test_load_mbufs_auto_sized(void)
 {
 	struct cfg_conf *c = load_ok("auto.conf");
 
-	/* 2 ports x 2048 descriptors x 3 queues + 2 x 2112 in rings +
-	 * 3 x 256 cached + 8 x 64 queued = 17792, rounded up to 2^n - 1. */
-	CU_ASSERT_EQUAL(cfg_mbufs_needed(c), 17792);
+	/* 2 ports x 2048 descriptors x 3 queues + 2 x (2048 + 32 x 4) in
+	 * rings and batches + 2 x 1024 redirected + 3 x 256 cached + 8 x 64
+	 * queued = 19968, rounded up to 2^n - 1. */
+	CU_ASSERT_EQUAL(cfg_mbufs_needed(c), 19968);
 	CU_ASSERT_EQUAL(c->mempool.nb_mbufs, 32767);
 	cfg_conf_free(c);
 }
@@ -547,10 +548,11 @@ test_load_punt_ring_pow2_rejected(void)
 static void
 test_load_mempool_small_rejected(void)
 {
-	/* 2048 descriptors x 3 queues + 2 x 2112 in rings + 3 x 256 cached
-	 * + 8 x 64 queued: the pool must hold them all at once. */
+	/* 2048 descriptors x 3 queues + 2 x (2048 + 32 x 3) in rings and
+	 * batches + 2 x 1024 redirected + 3 x 256 cached + 8 x 64 queued:
+	 * the pool must hold them all at once. */
 	expect_bad("bad/mempool_small.conf", 4,
-		"mempool.mbufs: 4095 is below the 11648 mbufs that the port "
+		"mempool.mbufs: 4095 is below the 13760 mbufs that the port "
 		"descriptors, rings and caches can hold at once; raise it or "
 		"lower rx_desc/tx_desc");
 }

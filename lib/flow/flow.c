@@ -1,0 +1,672 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Per-worker session table: a fixed array of flows, an index that finds a
+ * flow by either of its two keys, the TCP state machine and an expiry
+ * wheel. Workers call it from the packet path (flow_dp.h); ctl only sizes
+ * and lays it out (flow.h). Everything lives in one block the caller gives,
+ * so the table works the same in weir (rte_zmalloc_socket() memory) and in
+ * tests without an EAL, and nothing here ever allocates or frees.
+ *
+ * The index is a bucketized two-choice hash rather than rte_hash (which
+ * needs EAL memory, its own locking modes and a second table to map a hit
+ * back to a direction) or chains as in lib/neigh (a pointer chase per probe
+ * and unbounded under attack). A key lives in one of two 64-byte buckets of
+ * 8 entries; a lookup reads at most two cache lines plus the flow it
+ * finds, and an insert either succeeds at once or fails (counted as
+ * index_full) without moving anything, so its cost is bounded too. We size
+ * the index at 50% load, where a two-choice insert almost never finds both
+ * buckets full; cuckoo displacement would allow higher load at the price
+ * of an insert loop on the data path.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <netinet/in.h>
+
+#include <rte_common.h>
+#include <rte_jhash.h>
+#include <rte_tcp.h>
+
+#include "weir_stats.h"
+#include "flow.h"
+#include "flow_dp.h"
+#include "flow_priv.h"
+
+#define FLOW_ALIGN 64	/* bytes: every piece of the layout starts a line */
+
+/* Where each piece sits in the caller's block, in bytes from its start. */
+struct flow_layout {
+	uint32_t nb_buckets;
+	size_t flows_off;
+	size_t buckets_off;
+	size_t prev_off;
+	size_t heads_off;
+	size_t size;
+};
+
+static bool
+flow_layout_get(uint32_t capacity, struct flow_layout *l)
+{
+	size_t off;
+
+	if (capacity == 0 || capacity > FLOW_CAPACITY_MAX)
+		return false;
+	/*
+	 * Two keys per flow and 8 entries per bucket: capacity / 2 buckets
+	 * keep the index at most half full. Two buckets at least, so that a
+	 * key always has a second choice.
+	 */
+	l->nb_buckets = rte_align32pow2(RTE_MAX((capacity + 1) / 2, 2u));
+	off = RTE_ALIGN_CEIL(sizeof(struct flow_table), FLOW_ALIGN);
+	l->flows_off = off;
+	off += RTE_ALIGN_CEIL((size_t)capacity * sizeof(struct flow),
+		FLOW_ALIGN);
+	l->buckets_off = off;
+	off += (size_t)l->nb_buckets * sizeof(struct flow_bucket);
+	l->prev_off = off;
+	off += RTE_ALIGN_CEIL((size_t)capacity * sizeof(uint32_t), FLOW_ALIGN);
+	l->heads_off = off;
+	off += RTE_ALIGN_CEIL(FLOW_WHEEL_SLOTS * sizeof(uint32_t), FLOW_ALIGN);
+	l->size = off;
+	return true;
+}
+
+size_t
+flow_table_size(uint32_t capacity)
+{
+	struct flow_layout l;
+
+	return flow_layout_get(capacity, &l) ? l.size : 0;
+}
+
+struct flow_table *
+flow_table_init(void *mem, uint32_t capacity, uint32_t now, uint32_t seed)
+{
+	struct flow_table *t = mem;
+	struct flow_layout l;
+	uint32_t i;
+
+	if (mem == NULL || ((uintptr_t)mem & (FLOW_ALIGN - 1)) != 0 ||
+	    !flow_layout_get(capacity, &l)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	memset(t, 0, sizeof(*t));
+	t->capacity = capacity;
+	t->bucket_mask = l.nb_buckets - 1;
+	t->seed = seed;
+	t->flows = RTE_PTR_ADD(mem, l.flows_off);
+	t->buckets = RTE_PTR_ADD(mem, l.buckets_off);
+	t->wheel_prev = RTE_PTR_ADD(mem, l.prev_off);
+	t->wheel_head = RTE_PTR_ADD(mem, l.heads_off);
+	/* Zeroed rather than left as found, so a dump never shows junk. */
+	memset(t->flows, 0, (size_t)capacity * sizeof(struct flow));
+	for (i = 0; i < capacity; i++) {
+		t->flows[i].state = FLOW_S_FREE;
+		t->flows[i].wheel_next = i + 1 < capacity ? i + 1 : FLOW_NIL;
+	}
+	t->free_head = 0;
+	memset(t->buckets, 0, (size_t)l.nb_buckets * sizeof(struct flow_bucket));
+	memset(t->wheel_prev, 0, (size_t)capacity * sizeof(uint32_t));
+	for (i = 0; i < FLOW_WHEEL_SLOTS; i++)
+		t->wheel_head[i] = FLOW_NIL;
+	t->wheel_cur = now & ~(FLOW_WHEEL_SPAN - 1);
+	return t;
+}
+
+/*
+ * Names come from the FLOW_STATES list, lowercased at compile time one
+ * character at a time, so a new state cannot be forgotten here. The index
+ * into the literal is clamped so that the unused branch never reads past
+ * it either.
+ */
+#define FLOW_NAME_SIZE 16	/* bytes: longest state name plus NUL */
+#define FLOW_LOWER(c) ((c) >= 'A' && (c) <= 'Z' ? (c) - 'A' + 'a' : (c))
+#define FLOW_NAME_CH(s, i)						\
+	((i) < sizeof(s) ? FLOW_LOWER((s)[(i) < sizeof(s) ? (i) : 0]) : '\0')
+#define FLOW_NAME(s) {							\
+	FLOW_NAME_CH(s, 0), FLOW_NAME_CH(s, 1), FLOW_NAME_CH(s, 2),	\
+	FLOW_NAME_CH(s, 3), FLOW_NAME_CH(s, 4), FLOW_NAME_CH(s, 5),	\
+	FLOW_NAME_CH(s, 6), FLOW_NAME_CH(s, 7), FLOW_NAME_CH(s, 8),	\
+	FLOW_NAME_CH(s, 9), FLOW_NAME_CH(s, 10), FLOW_NAME_CH(s, 11),	\
+	FLOW_NAME_CH(s, 12), FLOW_NAME_CH(s, 13), FLOW_NAME_CH(s, 14),	\
+	'\0' }
+
+const char *
+flow_state_name(enum flow_state s)
+{
+	static const char names[FLOW_S_COUNT][FLOW_NAME_SIZE] = {
+#define FLOW_STATE_NAME(e, what) [FLOW_S_ ## e] = FLOW_NAME(#e),
+		FLOW_STATES(FLOW_STATE_NAME)
+#undef FLOW_STATE_NAME
+	};
+#define FLOW_STATE_LEN(e, what)						\
+	_Static_assert(sizeof(#e) < FLOW_NAME_SIZE, "state name too long");
+	FLOW_STATES(FLOW_STATE_LEN)
+#undef FLOW_STATE_LEN
+
+	return (unsigned int)s < FLOW_S_COUNT ? names[s] : "?";
+}
+
+/* Counter helpers: adding 2^64 - 1 wraps to a decrement. */
+static inline void
+flow_stat_inc(uint64_t *c)
+{
+	weir_stat_add(c, 1);
+}
+
+static inline void
+flow_stat_dec(uint64_t *c)
+{
+	weir_stat_add(c, UINT64_MAX);
+}
+
+/*
+ * jhash rather than the CRC32 instruction: the two bucket choices and the
+ * signature all come from these 32 bits, and CRC is linear, so keys that
+ * differ in a few bits (neighbouring ports) would differ predictably in
+ * every one of them. The per-table seed keeps an outsider from building
+ * keys that collide on purpose.
+ */
+uint32_t
+flow_key_hash(const struct flow_table *t, const struct flow_key *k)
+{
+	return rte_jhash(k, sizeof(*k), t->seed);
+}
+
+/* @return the ref of the entry holding 'k', or FLOW_NIL. */
+static inline uint32_t
+flow_index_find(const struct flow_table *t, const struct flow_key *k,
+	uint32_t h)
+{
+	uint32_t sig = flow_sig(h), b[2], i, j;
+
+	flow_bucket_pair(h, t->bucket_mask, &b[0], &b[1]);
+	for (j = 0; j < 2; j++) {
+		const struct flow_bucket *bk = &t->buckets[b[j]];
+
+		for (i = 0; i < FLOW_BUCKET_ENTRIES; i++) {
+			uint32_t ref = bk->ref[i];
+			const struct flow *f;
+
+			if (bk->sig[i] != sig)
+				continue;
+			f = &t->flows[ref >> 1];
+			if (memcmp(ref & FLOW_REF_REV ? &f->rev : &f->fwd, k,
+					sizeof(*k)) == 0)
+				return ref;
+		}
+	}
+	return FLOW_NIL;
+}
+
+static unsigned int
+flow_bucket_load(const struct flow_bucket *bk)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < FLOW_BUCKET_ENTRIES; i++)
+		n += bk->sig[i] != 0;
+	return n;
+}
+
+/* Put 'ref' in the emptier bucket of hash 'h'; false if both are full. */
+static bool
+flow_index_add(struct flow_table *t, uint32_t h, uint32_t ref)
+{
+	uint32_t b1, b2, i;
+	struct flow_bucket *bk;
+
+	flow_bucket_pair(h, t->bucket_mask, &b1, &b2);
+	bk = &t->buckets[b1];
+	if (flow_bucket_load(&t->buckets[b2]) < flow_bucket_load(bk))
+		bk = &t->buckets[b2];
+	for (i = 0; i < FLOW_BUCKET_ENTRIES; i++) {
+		if (bk->sig[i] == 0) {
+			bk->sig[i] = flow_sig(h);
+			bk->ref[i] = ref;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Remove the entry 'ref' of hash 'h'; the ref alone identifies it. */
+static void
+flow_index_del(struct flow_table *t, uint32_t h, uint32_t ref)
+{
+	uint32_t sig = flow_sig(h), b[2], i, j;
+
+	flow_bucket_pair(h, t->bucket_mask, &b[0], &b[1]);
+	for (j = 0; j < 2; j++) {
+		struct flow_bucket *bk = &t->buckets[b[j]];
+
+		for (i = 0; i < FLOW_BUCKET_ENTRIES; i++) {
+			if (bk->sig[i] == sig && bk->ref[i] == ref) {
+				bk->sig[i] = 0;
+				return;
+			}
+		}
+	}
+}
+
+struct flow *
+flow_lookup(struct flow_table *t, const struct flow_key *k, uint32_t h,
+	enum flow_dir *dir)
+{
+	uint32_t ref = flow_index_find(t, k, h);
+
+	if (ref == FLOW_NIL)
+		return NULL;
+	if (dir != NULL)
+		*dir = ref & FLOW_REF_REV ? FLOW_DIR_REPLY : FLOW_DIR_ORIG;
+	return &t->flows[ref >> 1];
+}
+
+bool
+flow_key_in_use(const struct flow_table *t, const struct flow_key *k,
+	uint32_t h)
+{
+	return flow_index_find(t, k, h) != FLOW_NIL;
+}
+
+/*
+ * HOW IT WORKS: ageing
+ *
+ * Time is cut into slots of FLOW_WHEEL_SPAN ticks and the wheel has one
+ * list per slot, FLOW_WHEEL_SLOTS of them, so slot numbers repeat every
+ * rotation (FLOW_WHEEL_ROT ticks). wheel_cur is the start of the oldest
+ * slot not yet walked. A flow is linked in exactly one slot, chosen from
+ * its expire time when it is linked:
+ *
+ *	expire before wheel_cur		the slot at wheel_cur (walked next)
+ *	within one rotation		the slot holding expire
+ *	a rotation or more away		the slot just before wheel_cur,
+ *					walked last in this rotation
+ *
+ * so a flow never sits in a slot walked later than the one holding its
+ * expire time. The hot path keeps that true cheaply: each packet pushes
+ * expire forward (same state, later now) and the flow stays where it is;
+ * it is found early, seen still alive and linked again further on, once
+ * per timeout rather than once per packet. Only a state change to a
+ * shorter timeout (FIN, RST, the last ACK) can pull expire into an
+ * earlier slot; flow_update() then moves the flow, O(1) because the lists
+ * are doubly linked (wheel_next in the flow, wheel_prev beside it). Left
+ * in place, a reset session would hold its entry and its local port for
+ * the established timeout instead of the close one.
+ *
+ * flow_expire(now) walks the slots whose span has ended (start + span <=
+ * now), never the one holding 'now': every flow it links again has
+ * expire > now, so it can never land in the slot being walked. A flow is
+ * removed when now has passed its expire, so it lives past expire by less
+ * than one span: expiry precision is FLOW_WHEEL_SPAN ticks, removal
+ * happens in (expire, expire + FLOW_WHEEL_SPAN]. Each call examines at
+ * most 'budget' flows and resumes where it stopped; a burst of flows due
+ * in one slot drains over several loops instead of stalling one.
+ *
+ * If flow_expire() was not called for two rotations or more, every slot
+ * is overdue and walking each once suffices, so wheel_cur jumps forward
+ * by whole rotations (keeping each slot's number) to between one and two
+ * rotations behind 'now'. A catch-up thus steps through at most 2 *
+ * FLOW_WHEEL_SLOTS empty heads per call (32 KiB, sequential) on top of
+ * its budget.
+ *
+ * Times compare as signed 32-bit differences, so the counter may wrap;
+ * timeouts and pauses between calls must stay below 2^31 ticks (24 days
+ * at 1 ms).
+ */
+
+/* @return the slot a flow expiring at 'expire' is linked in now. */
+static inline uint32_t
+flow_wheel_slot(const struct flow_table *t, uint32_t expire)
+{
+	uint32_t d = expire - t->wheel_cur;
+
+	if ((int32_t)d < 0)
+		d = 0;
+	else if (d >= FLOW_WHEEL_ROT)
+		d = FLOW_WHEEL_ROT - FLOW_WHEEL_SPAN;
+	return ((t->wheel_cur + d) >> FLOW_WHEEL_SPAN_SHIFT) &
+		(FLOW_WHEEL_SLOTS - 1);
+}
+
+static inline void
+flow_wheel_push(struct flow_table *t, uint32_t i, uint32_t slot)
+{
+	uint32_t first = t->wheel_head[slot];
+
+	t->flows[i].wheel_next = first;
+	t->wheel_prev[i] = FLOW_WHEEL_HEAD | slot;
+	if (first != FLOW_NIL)
+		t->wheel_prev[first] = i;
+	t->wheel_head[slot] = i;
+}
+
+static inline void
+flow_wheel_unlink(struct flow_table *t, uint32_t i)
+{
+	uint32_t prev = t->wheel_prev[i], next = t->flows[i].wheel_next;
+
+	if (prev & FLOW_WHEEL_HEAD)
+		t->wheel_head[prev & ~FLOW_WHEEL_HEAD] = next;
+	else
+		t->flows[prev].wheel_next = next;
+	if (next != FLOW_NIL)
+		t->wheel_prev[next] = prev;
+}
+
+struct flow *
+flow_insert(struct flow_table *t, const struct flow_key *fwd,
+	const struct flow_key *rev, uint32_t now, uint32_t timeout)
+{
+	uint32_t i = t->free_head, hf, hr;
+	struct flow *f;
+
+	if (i == FLOW_NIL) {
+		flow_stat_inc(&t->stats.full);
+		return NULL;
+	}
+	f = &t->flows[i];
+	hf = flow_key_hash(t, fwd);
+	hr = flow_key_hash(t, rev);
+	if (!flow_index_add(t, hf, i << 1))
+		goto err_index;
+	if (!flow_index_add(t, hr, i << 1 | FLOW_REF_REV))
+		goto err_index_fwd;
+	/* Safe to clobber now: wheel_next held the free list link. */
+	t->free_head = f->wheel_next;
+	f->fwd = *fwd;
+	f->rev = *rev;
+	memset(&f->expire, 0, sizeof(*f) - offsetof(struct flow, expire));
+	f->expire = now + timeout;
+	f->state = fwd->proto == IPPROTO_TCP ? FLOW_S_SYN_SENT : FLOW_S_UDP;
+	flow_wheel_push(t, i, flow_wheel_slot(t, f->expire));
+	flow_stat_inc(&t->stats.created);
+	flow_stat_inc(&t->stats.nb_flows);
+	return f;
+
+err_index_fwd:
+	flow_index_del(t, hf, i << 1);
+err_index:
+	flow_stat_inc(&t->stats.index_full);
+	return NULL;
+}
+
+/*
+ * TCP state machine.
+ *
+ * The table sees only flags, not sequence numbers, like IPVS: it exists to
+ * pick a timeout, not to police the connection. Each packet becomes one
+ * event; RST wins over everything, then the SYN/FIN/ACK combination
+ * decides. A FIN from a side whose FIN was already seen is a
+ * retransmission (FIN_DUP) and moves nothing. Combinations no TCP stack
+ * sends (no flags, SYN with FIN) are NONE and move nothing either.
+ */
+enum flow_tcp_ev {
+	FLOW_EV_NONE,		/* nothing meaningful: no flags, SYN+FIN */
+	FLOW_EV_SYN,		/* SYN without ACK: a connection attempt */
+	FLOW_EV_SYNACK,		/* SYN+ACK: the backend accepts */
+	FLOW_EV_FIN,		/* first FIN from this side */
+	FLOW_EV_FIN_DUP,	/* FIN again from a side already seen */
+	FLOW_EV_ACK,		/* ACK, data, no SYN/FIN/RST */
+	FLOW_EV_RST,		/* RST, whatever else is set */
+	FLOW_EV_COUNT
+};
+
+/*
+ * Event of SYN/FIN/ACK, indexed by FIN | SYN | ACK >> 2 (bits 0, 1, 2).
+ * FIN alone counts as a FIN although real stacks always add ACK: a FIN
+ * scan then ages the flow like a close would, which a guessed 4-tuple can
+ * do with FIN+ACK anyway.
+ */
+static const uint8_t flow_tcp_ev_of[8] = {
+	[0] = FLOW_EV_NONE,
+	[RTE_TCP_FIN_FLAG] = FLOW_EV_FIN,
+	[RTE_TCP_SYN_FLAG] = FLOW_EV_SYN,
+	[RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG] = FLOW_EV_NONE,
+	[RTE_TCP_ACK_FLAG >> 2] = FLOW_EV_ACK,
+	[(RTE_TCP_ACK_FLAG >> 2) | RTE_TCP_FIN_FLAG] = FLOW_EV_FIN,
+	[(RTE_TCP_ACK_FLAG >> 2) | RTE_TCP_SYN_FLAG] = FLOW_EV_SYNACK,
+	[(RTE_TCP_ACK_FLAG >> 2) | RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG] =
+		FLOW_EV_NONE,
+};
+
+static inline enum flow_tcp_ev
+flow_tcp_event(uint8_t tcp_flags, bool fin_seen)
+{
+	uint8_t ev;
+
+	if (tcp_flags & RTE_TCP_RST_FLAG)
+		return FLOW_EV_RST;
+	ev = flow_tcp_ev_of[(tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG)) |
+		((tcp_flags & RTE_TCP_ACK_FLAG) >> 2)];
+	if (ev == FLOW_EV_FIN && fin_seen)
+		return FLOW_EV_FIN_DUP;
+	return (enum flow_tcp_ev)ev;
+}
+
+/*
+ * Table entries: the next state in the low bits, plus what happens to the
+ * FIN flags. SET records the sender's FIN; CLR forgets both, when a
+ * client's new SYN reuses a closed session (IPVS does the same: the
+ * session, its backend and its local port carry over to the new
+ * connection, instead of the SYN being dropped until the old one expires).
+ */
+#define FLOW_TCP_STATE 0x0f	/* next state */
+#define FLOW_TCP_SET 0x10	/* set the sender's FIN flag */
+#define FLOW_TCP_CLR 0x20	/* clear both FIN flags */
+
+#define SS FLOW_S_SYN_SENT
+#define SR FLOW_S_SYN_RECV
+#define ES FLOW_S_ESTABLISHED
+#define FW FLOW_S_FIN_WAIT
+#define LA FLOW_S_LAST_ACK
+#define TW FLOW_S_TIME_WAIT
+#define CL FLOW_S_CLOSE
+#define UD FLOW_S_UDP
+#define SET FLOW_TCP_SET
+#define CLR FLOW_TCP_CLR
+
+/*
+ * next = flow_tcp_table[state][dir][event]. Notes on the choices:
+ * - SYN_SENT waits for the backend's SYN+ACK; anything else from the
+ *   client (retransmitted SYN, early ACK or FIN) keeps it half-open.
+ * - SYN_RECV becomes ESTABLISHED on the client's ACK. A FIN from either
+ *   side there means that side finished its handshake and closes at once.
+ * - ESTABLISHED ignores a SYN: a restarted client's SYN is spoofable by
+ *   anyone who guesses the 4-tuple, and tearing down on it would let them
+ *   reset sessions. The backend answers it with an ACK or RST, which is
+ *   what moves the state.
+ * - FIN_WAIT goes to LAST_ACK on the other side's FIN (FIN_DUP is the same
+ *   side again). LAST_ACK goes to TIME_WAIT on any ACK: the flags do not
+ *   tell which FIN it acknowledges, and either way the session is done.
+ * - TIME_WAIT ignores RST as RFC 1337 asks (no TIME-WAIT assassination):
+ *   the session keeps its local port until it expires. Only the client's
+ *   SYN reopens it.
+ * - RST anywhere else goes to CLOSE, whose short timeout frees the entry;
+ *   CLOSE reopens on the client's SYN as TIME_WAIT does.
+ */
+static const uint8_t flow_tcp_table[FLOW_S_COUNT][2][FLOW_EV_COUNT] = {
+	/*		  NONE SYN      SYNACK FIN      FIN_DUP ACK RST */
+	[FLOW_S_SYN_SENT] = {
+		[FLOW_DIR_ORIG] = { SS, SS,      SS, SS,      SS, SS, CL },
+		[FLOW_DIR_REPLY] = { SS, SS,     SR, SS,      SS, SS, CL },
+	},
+	[FLOW_S_SYN_RECV] = {
+		[FLOW_DIR_ORIG] = { SR, SR,      SR, FW | SET, SR, ES, CL },
+		[FLOW_DIR_REPLY] = { SR, SR,     SR, FW | SET, SR, SR, CL },
+	},
+	[FLOW_S_ESTABLISHED] = {
+		[FLOW_DIR_ORIG] = { ES, ES,      ES, FW | SET, ES, ES, CL },
+		[FLOW_DIR_REPLY] = { ES, ES,     ES, FW | SET, ES, ES, CL },
+	},
+	[FLOW_S_FIN_WAIT] = {
+		[FLOW_DIR_ORIG] = { FW, FW,      FW, LA | SET, FW, FW, CL },
+		[FLOW_DIR_REPLY] = { FW, FW,     FW, LA | SET, FW, FW, CL },
+	},
+	[FLOW_S_LAST_ACK] = {
+		[FLOW_DIR_ORIG] = { LA, LA,      LA, LA | SET, LA, TW, CL },
+		[FLOW_DIR_REPLY] = { LA, LA,     LA, LA | SET, LA, TW, CL },
+	},
+	[FLOW_S_TIME_WAIT] = {
+		[FLOW_DIR_ORIG] = { TW, SS | CLR, TW, TW,     TW, TW, TW },
+		[FLOW_DIR_REPLY] = { TW, TW,     TW, TW,      TW, TW, TW },
+	},
+	[FLOW_S_CLOSE] = {
+		[FLOW_DIR_ORIG] = { CL, SS | CLR, CL, CL,     CL, CL, CL },
+		[FLOW_DIR_REPLY] = { CL, CL,     CL, CL,      CL, CL, CL },
+	},
+	[FLOW_S_UDP] = {
+		[FLOW_DIR_ORIG] = { UD, UD,      UD, UD,      UD, UD, UD },
+		[FLOW_DIR_REPLY] = { UD, UD,     UD, UD,      UD, UD, UD },
+	},
+};
+
+#undef SS
+#undef SR
+#undef ES
+#undef FW
+#undef LA
+#undef TW
+#undef CL
+#undef UD
+#undef SET
+#undef CLR
+
+_Static_assert(FLOW_S_COUNT <= FLOW_TCP_STATE + 1,
+	"flow_tcp_table packs a state in 4 bits");
+
+enum flow_state
+flow_tcp_next(enum flow_state s, uint8_t fl, enum flow_dir dir,
+	uint8_t tcp_flags, uint8_t *new_flags)
+{
+	uint8_t fin, e;
+
+	/* Not a state or direction the table knows: leave it alone. */
+	if ((unsigned int)s >= FLOW_S_COUNT ||
+	    (unsigned int)dir > FLOW_DIR_REPLY) {
+		*new_flags = fl;
+		return s;
+	}
+	fin = dir == FLOW_DIR_ORIG ? FLOW_F_FIN_ORIG : FLOW_F_FIN_REPLY;
+	e = flow_tcp_table[s][dir][flow_tcp_event(tcp_flags, fl & fin)];
+	if (e & FLOW_TCP_SET)
+		fl |= fin;
+	if (e & FLOW_TCP_CLR)
+		fl &= ~(FLOW_F_FIN_ORIG | FLOW_F_FIN_REPLY);
+	*new_flags = fl;
+	return (enum flow_state)(e & FLOW_TCP_STATE);
+}
+
+enum flow_state
+flow_update(struct flow_table *t, struct flow *f, enum flow_dir dir,
+	uint8_t tcp_flags, uint32_t now, const struct flow_timeouts *timeouts)
+{
+	enum flow_state s = FLOW_S_UDP;
+	uint8_t fl = f->flags;
+	uint32_t expire;
+	bool half_open;
+
+	if (f->fwd.proto == IPPROTO_TCP)
+		s = flow_tcp_next((enum flow_state)f->state, fl, dir,
+			tcp_flags, &fl);
+	/* The gauge follows the flag, so it stays right whoever set state. */
+	half_open = s == FLOW_S_SYN_SENT || s == FLOW_S_SYN_RECV;
+	if (half_open && !(fl & FLOW_F_HALF_OPEN)) {
+		fl |= FLOW_F_HALF_OPEN;
+		flow_stat_inc(&t->stats.nb_half_open);
+	} else if (!half_open && (fl & FLOW_F_HALF_OPEN)) {
+		fl &= ~FLOW_F_HALF_OPEN;
+		flow_stat_dec(&t->stats.nb_half_open);
+	}
+	f->state = s;
+	f->flags = fl;
+	expire = now + timeouts->t[s];
+	/* Earlier slot: move, or it would outlive its new timeout. */
+	if ((int32_t)(expire - f->expire) < 0 &&
+	    (expire >> FLOW_WHEEL_SPAN_SHIFT) !=
+	    (f->expire >> FLOW_WHEEL_SPAN_SHIFT)) {
+		uint32_t i = (uint32_t)(f - t->flows);
+
+		flow_wheel_unlink(t, i);
+		flow_wheel_push(t, i, flow_wheel_slot(t, expire));
+	}
+	f->expire = expire;
+	return s;
+}
+
+/* Unindex and free flow 'i', already off the wheel. */
+static void
+flow_free(struct flow_table *t, uint32_t i)
+{
+	struct flow *f = &t->flows[i];
+
+	flow_index_del(t, flow_key_hash(t, &f->fwd), i << 1);
+	flow_index_del(t, flow_key_hash(t, &f->rev), i << 1 | FLOW_REF_REV);
+	if (f->flags & FLOW_F_HALF_OPEN)
+		flow_stat_dec(&t->stats.nb_half_open);
+	flow_stat_dec(&t->stats.nb_flows);
+	flow_stat_inc(&t->stats.expired);
+	f->state = FLOW_S_FREE;
+	f->wheel_next = t->free_head;
+	t->free_head = i;
+}
+
+unsigned int
+flow_expire(struct flow_table *t, uint32_t now, unsigned int budget,
+	void (*cb)(void *arg, const struct flow *f), void *arg)
+{
+	unsigned int seen = 0, removed = 0;
+	uint32_t behind = now - t->wheel_cur;
+
+	/* Two rotations or more behind: skip whole rotations (see above). */
+	if ((int32_t)behind >= (int32_t)(2 * FLOW_WHEEL_ROT))
+		t->wheel_cur += ((behind >> FLOW_WHEEL_ROT_SHIFT) - 1) <<
+			FLOW_WHEEL_ROT_SHIFT;
+	while (seen < budget &&
+	       (int32_t)(now - t->wheel_cur) >= (int32_t)FLOW_WHEEL_SPAN) {
+		uint32_t slot = (t->wheel_cur >> FLOW_WHEEL_SPAN_SHIFT) &
+			(FLOW_WHEEL_SLOTS - 1);
+		uint32_t i = t->wheel_head[slot];
+		struct flow *f;
+
+		if (i == FLOW_NIL) {
+			t->wheel_cur += FLOW_WHEEL_SPAN;
+			continue;
+		}
+		seen++;
+		f = &t->flows[i];
+		flow_wheel_unlink(t, i);
+		if ((int32_t)(now - f->expire) > 0) {
+			if (cb != NULL)
+				cb(arg, f);
+			flow_free(t, i);
+			removed++;
+		} else {
+			flow_wheel_push(t, i, flow_wheel_slot(t, f->expire));
+		}
+	}
+	return removed;
+}
+
+const struct flow_stats *
+flow_table_stats(const struct flow_table *t)
+{
+	return &t->stats;
+}
+
+const struct flow *
+flow_at(const struct flow_table *t, uint32_t i)
+{
+	if (i >= t->capacity || t->flows[i].state == FLOW_S_FREE)
+		return NULL;
+	return &t->flows[i];
+}
+
+uint32_t
+flow_capacity(const struct flow_table *t)
+{
+	return t->capacity;
+}
