@@ -11,20 +11,18 @@
  * client. The session holds both keys, so either direction rewrites from
  * the session alone, whatever the snapshot says by then.
  *
- * HOW IT WORKS: local ports and their owner
- * The local ports [lport_lo, lport_hi] are dealt out round-robin: port p
- * belongs to worker (p - lport_lo) mod nb_workers. A worker gives new
- * sessions only ports it owns, so a reply's destination port names the
- * worker holding the session, whichever queue the NIC (or af_packet's
- * fanout) delivered it to; another worker hands it over on a redirect ring.
- * The port is chosen from a hash of the client's flow (seeded by hash_seed)
- * and probed forward on collision with a session already using the same
- * (backend, local address, local port). After a restart the same client
- * flow hashes to the same worker and the same first port, so a mid-flow
- * packet picked up again (midflow) reaches the backend with the local port
- * the backend already knows: the connection survives. A port stays taken
- * as long as its session, TIME-WAIT included, so it is not reused while the
- * backend may still hold the old connection.
+ * Local ports and their owner (lib/nat/nat_port.h): each worker gives new
+ * sessions only local ports it owns, so a reply's destination port names
+ * the worker holding its session; another worker hands it over on a
+ * redirect ring. The port is chosen from a hash of the client's flow
+ * (seeded by hash_seed) and probed forward on collision with a session
+ * already using the same (backend, local address, local port). After a
+ * restart the same client flow hashes to the same worker and the same
+ * first port, so a mid-flow packet picked up again (midflow) reaches the
+ * backend with the local port the backend already knows: the connection
+ * survives. A port stays taken as long as its session, TIME-WAIT
+ * included, so it is not reused while the backend may still hold the old
+ * connection.
  *
  * Nothing here locks, allocates from the heap, logs or makes a system call:
  * drops are counted by reason and the management thread reports them.
@@ -51,6 +49,7 @@
 #include "flow_dp.h"
 #include "maglev_dp.h"
 #include "nat_dp.h"
+#include "nat_port.h"
 #include "pkt_dp.h"
 #include "port.h"
 #include "svc.h"
@@ -65,7 +64,6 @@ WEIR_LOG_TYPE("worker")
 #define WORKER_BURST_MAX 256	/* packets: upper bound of config 'burst' */
 #define WORKER_LPORT_PROBES 32	/* local ports tried before giving up */
 #define WORKER_EXPIRE_BUDGET 64	/* sessions examined per loop iteration */
-#define WORKER_LPORT_NONE 0xff	/* owner of ports outside the local range */
 
 struct worker_txq {
 	uint16_t n;				/* packets waiting */
@@ -82,8 +80,8 @@ struct worker {
 	struct worker_stats *stats;
 	uint32_t now;			/* ticks, once per loop iteration */
 	uint32_t half_open_max;		/* flows */
-	uint16_t lport_first;		/* host order: first port owned */
-	uint32_t nb_lports;		/* ports owned, lport_first + k * W */
+	uint16_t lport_lo;		/* host order: first local port */
+	uint32_t nb_lports;		/* local ports this worker owns */
 	uint64_t rnd;			/* xorshift64 state, 'random' balancer */
 	unsigned int burst;		/* packets, from the config at start */
 	uint32_t rr[CFG_SVC_MAX];	/* round-robin cursor per service */
@@ -366,8 +364,8 @@ worker_flow_new(struct worker *w, const struct svc_snap *snap,
 	rev.family = k->family;
 	j = worker_range(rte_jhash_1word(h, seed), w->nb_lports);
 	for (i = 0; i < WORKER_LPORT_PROBES; i++) {
-		rev.dport = rte_cpu_to_be_16((uint16_t)(w->lport_first +
-			j * weir.nb_workers));
+		rev.dport = rte_cpu_to_be_16(nat_port_nth(w->lport_lo,
+			weir.nb_workers, w->idx, j));
 		if (!flow_key_in_use(w->ft, &rev, flow_key_hash(w->ft, &rev)))
 			break;
 		if (++j == w->nb_lports)
@@ -466,7 +464,7 @@ worker_redirect(struct worker *w, struct rte_mbuf *m, uint16_t port,
 {
 	uint8_t owner = worker_lport_owner[rte_be_to_cpu_16(port)];
 
-	if (owner == w->idx || owner == WORKER_LPORT_NONE || redirected)
+	if (owner == w->idx || owner == NAT_PORT_NONE || redirected)
 		return false;
 	if (rte_ring_sp_enqueue(workers[owner]->redir_in[w->idx], m) == 0) {
 		WORKER_INC(w, redirect_out, 1);
@@ -865,8 +863,8 @@ worker_alloc(unsigned int i)
 	w->burst = c->burst;
 	w->half_open_max = (uint32_t)((uint64_t)c->sessions.max_per_worker *
 		c->sessions.half_open_pct / 100);
-	w->lport_first = (uint16_t)(c->lport_lo + i);
-	w->nb_lports = (c->lport_hi - c->lport_lo + 1u - i + nb_w - 1) / nb_w;
+	w->lport_lo = c->lport_lo;
+	w->nb_lports = nat_port_count(c->lport_lo, c->lport_hi, nb_w, i);
 	snprintf(name, sizeof(name), "weir_punt_%u", i);
 	w->punt = rte_ring_create(name, c->punt_ring, socket,
 		RING_F_SP_ENQ | RING_F_SC_DEQ);
@@ -899,14 +897,11 @@ int
 worker_init_all(void)
 {
 	const struct cfg_conf *c = weir.conf;
-	unsigned int i, j, p;
+	unsigned int i, j;
 	int rc;
 
-	memset(worker_lport_owner, WORKER_LPORT_NONE,
-		sizeof(worker_lport_owner));
-	for (p = c->lport_lo; p <= c->lport_hi; p++)
-		worker_lport_owner[p] = (uint8_t)((p - c->lport_lo) %
-			c->nb_workers);
+	nat_port_owner_fill(worker_lport_owner, c->lport_lo, c->lport_hi,
+		c->nb_workers);
 	for (i = 0; i < c->nb_workers; i++) {
 		rc = worker_alloc(i);
 		if (rc < 0)

@@ -63,4 +63,23 @@ bad = {k: s[k] for k in ('drop_session_full', 'drop_no_local_port', 'drop_no_ses
 print(bad); sys.exit(1 if bad else 0)"
 check "closed TCP sessions linger in TIME-WAIT (sessions gauge > 0)" \
 	"$PY" -c "import json,sys; s=json.load(open('$E2E_DIR/stats.json')); sys.exit(s['sessions'] == 0)"
+# The baselines and client affinity, switched by reload on the same weir.
+reweb() {	# reweb KEYS: web4 alone, with KEYS
+	E2E_EXTRA_CONF="services = ( { name = \"web4\"; vip = \"$VIP4\";
+		port = 80; $1 backends = ( $(e2e_backends "$TB_HTTP_PORT" 4) ); } );" \
+		e2e_conf 1 >"$E2E_DIR/weir.conf"
+	e2e_reload | grep -q reloaded
+}
+check "reload: web4 round-robin" reweb 'balancer = "round-robin";'
+lbc http 600 --vip "$VIP4" --port 80 >"$E2E_DIR/rr.json"
+check "round-robin: 600 requests split 1:2:3 (within 2 points)" \
+	share "$E2E_DIR/rr.json" 600 0.02
+check "reload: web4 random" reweb 'balancer = "random";'
+lbc http 600 --vip "$VIP4" --port 80 >"$E2E_DIR/rnd.json"
+check "random: 600 requests split 1:2:3 (within 7 points)" \
+	share "$E2E_DIR/rnd.json" 600 0.07
+check "reload: web4 hashed by source address" reweb 'hash = "source";'
+lbc http 100 --vip "$VIP4" --port 80 >"$E2E_DIR/src.json"
+check "client affinity: 100 requests from one client all reach one backend" \
+	"$PY" -c "import json,sys; j=json.load(open('$E2E_DIR/src.json')); print(j); sys.exit(not (len(j['backends']) == 1 and sum(j['backends'].values()) == 100))"
 e2e_finish

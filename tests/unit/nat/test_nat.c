@@ -35,6 +35,7 @@
 #include "weir_cunit.h"
 #include "weir_common.h"
 #include "nat_dp.h"
+#include "nat_port.h"
 
 #define NB_RANDOM 10000		/* packets per random property test */
 #define NB_EDGE 1000		/* packets per edge-case loop */
@@ -1416,6 +1417,67 @@ test_csum_update16_rfc1624_example_matches(void)
 	CU_ASSERT_EQUAL(rte_be_to_cpu_16(c), 0x0000);
 }
 
+/*
+ * Port ownership: for a range and a worker count, every port in the range
+ * has exactly one owner, each worker's k-th port enumerates exactly the
+ * ports it owns, in order, and ports outside the range have none.
+ */
+static void
+check_ports(uint16_t lo, uint16_t hi, unsigned int nb_w)
+{
+	static uint8_t owner[65536];
+	static uint8_t seen[65536];
+	uint32_t total = 0, k, n, p;
+	unsigned int w;
+
+	nat_port_owner_fill(owner, lo, hi, nb_w);
+	memset(seen, 0, sizeof(seen));
+	for (w = 0; w < nb_w; w++) {
+		uint32_t prev = 0;
+
+		n = nat_port_count(lo, hi, nb_w, w);
+		total += n;
+		for (k = 0; k < n; k++) {
+			p = nat_port_nth(lo, nb_w, w, k);
+			CU_ASSERT_FATAL(p >= lo && p <= hi);
+			CU_ASSERT_EQUAL_FATAL(owner[p], w);
+			CU_ASSERT_FATAL(k == 0 || p > prev);
+			CU_ASSERT_EQUAL_FATAL(seen[p], 0);
+			seen[p] = 1;
+			prev = p;
+		}
+	}
+	CU_ASSERT_EQUAL(total, (uint32_t)hi - lo + 1);
+	for (p = 0; p < 65536; p++) {
+		if (p < lo || p > hi) {
+			CU_ASSERT_EQUAL_FATAL(owner[p], NAT_PORT_NONE);
+		} else {
+			CU_ASSERT_EQUAL_FATAL(seen[p], 1);
+		}
+	}
+}
+
+static void
+test_port_ranges_each_port_one_owner(void)
+{
+	unsigned int w;
+
+	for (w = 1; w <= 8; w++)
+		check_ports(1024, 65535, w);
+	check_ports(1000, 1063, 64);
+	check_ports(65535, 65535, 1);
+	check_ports(1, 10, 3);
+	check_ports(1, 65535, 7);
+}
+
+static void
+test_port_count_more_workers_than_ports_zero(void)
+{
+	/* Config refuses this, but the arithmetic must not wrap. */
+	CU_ASSERT_EQUAL(nat_port_count(100, 102, 8, 5), 0);
+	CU_ASSERT_EQUAL(nat_port_count(100, 102, 8, 2), 1);
+}
+
 static CU_TestInfo tests[] = {
 	{"rewrite_ip4_tcp_random_matches_full",
 		test_rewrite_ip4_tcp_random_matches_full},
@@ -1469,6 +1531,10 @@ static CU_TestInfo tests[] = {
 		test_csum_update128_random_matches_full},
 	{"csum_update16_rfc1624_example_matches",
 		test_csum_update16_rfc1624_example_matches},
+	{"port_ranges_each_port_one_owner",
+		test_port_ranges_each_port_one_owner},
+	{"port_count_more_workers_than_ports_zero",
+		test_port_count_more_workers_than_ports_zero},
 	CU_TEST_INFO_NULL
 };
 
