@@ -60,7 +60,9 @@ def frames(eth, eth_other, src4, dst4, src6, dst6):
     f["drop_other_host"] = eth_other / IP(src=src4, dst=dst4) / ICMP()
     f["drop_vlan"] = eth / Dot1Q(vlan=5, type=0x0800) / Raw(echo)
     f["drop_not_local"] = eth / IP(src=src4, dst="198.18.0.77") / ICMP()
-    f["drop_local_proto"] = eth / ip / TCP(dport=80, flags="S")
+    f["drop_local_proto"] = eth / IP(src=src4, dst=dst4, proto=47) / Raw(b"\0" * 8)
+    # TCP to weir's own address can only be a reply to a session.
+    f["drop_no_session_reply"] = eth / ip / TCP(dport=80, flags="S")
     f["drop_martian"] = eth / IP(src="224.0.0.5", dst=dst4) / ICMP()
     # Reach the management thread, which refuses them.
     f["icmp_bad_csum"] = eth / IP(src=src4, dst=dst4) / ICMP(chksum=0xdead)
