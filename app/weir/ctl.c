@@ -69,6 +69,8 @@ static unsigned int ctl_neigh_nb;
 static struct {
 	int epfd;
 	int sigfd;
+	struct ctl_io sig_io;		/* sigfd in the epoll set */
+	bool stop;			/* SIGINT/SIGTERM seen */
 	struct neigh_table *neigh;
 	struct route_table *routes;
 	uint64_t next_age_ms;
@@ -737,6 +739,8 @@ ctl_resolve_gateways(void)
 	}
 }
 
+static void ctl_signal_cb(struct ctl_io *io, uint32_t events);
+
 int
 ctl_init(void)
 {
@@ -774,8 +778,10 @@ ctl_init(void)
 		WEIR_LOG(ERR, "signalfd/epoll: %s", strerror(errno));
 		return -errno;
 	}
-	ev.data.fd = ctl.sigfd;
-	if (epoll_ctl(ctl.epfd, EPOLL_CTL_ADD, ctl.sigfd, &ev) < 0) {
+	(void)ev;
+	ctl.sig_io.fd = ctl.sigfd;
+	ctl.sig_io.cb = ctl_signal_cb;
+	if (ctl_io_add(&ctl.sig_io, EPOLLIN) < 0) {
 		WEIR_LOG(ERR, "epoll_ctl: %s", strerror(errno));
 		return -errno;
 	}
@@ -826,7 +832,7 @@ ctl_nh(void *arg, const struct cfg_addr *addr, uint16_t *port_id,
 		mac->addr_bytes) == 0;
 }
 
-static void
+void
 ctl_publish(const char *why)
 {
 	const struct svc_snap *s;
@@ -852,8 +858,8 @@ ctl_publish(const char *why)
  * startup-only key changed, else switch to it and publish. On any error
  * the running configuration stays as it was.
  */
-static void
-ctl_reload(void)
+int
+ctl_reload(char *msg, size_t size)
 {
 	struct cfg_conf *nc, *old = weir.conf;
 	struct route_table *rt;
@@ -863,23 +869,26 @@ ctl_reload(void)
 
 	nc = cfg_conf_load(old->file, err, sizeof(err));
 	if (nc == NULL) {
-		WEIR_LOG(ERR, "reload rejected, running configuration kept: %s",
-			err);
-		return;
+		snprintf(msg, size, "reload rejected, running configuration "
+			"kept: %s", err);
+		WEIR_LOG(ERR, "%s", msg);
+		return -EINVAL;
 	}
 	diff = cfg_conf_startup_diff(old, nc);
 	if (diff != NULL) {
-		WEIR_LOG(ERR, "reload rejected, running configuration kept: %s: "
-			"'%s' changed and only takes effect at start; restart "
-			"weir to apply it", nc->file, diff);
+		snprintf(msg, size, "reload rejected, running configuration "
+			"kept: %s: '%s' changed and only takes effect at start; "
+			"restart weir to apply it", nc->file, diff);
+		WEIR_LOG(ERR, "%s", msg);
 		cfg_conf_free(nc);
-		return;
+		return -EINVAL;
 	}
 	rt = route_table_create(nc);
 	if (rt == NULL) {
-		WEIR_LOG(ERR, "reload rejected: %s", strerror(errno));
+		snprintf(msg, size, "reload rejected: %s", strerror(errno));
+		WEIR_LOG(ERR, "%s", msg);
 		cfg_conf_free(nc);
-		return;
+		return -ENOMEM;
 	}
 	route_table_destroy(ctl.routes);
 	ctl.routes = rt;
@@ -889,10 +898,16 @@ ctl_reload(void)
 	weir.conf = nc;
 	rte_log_set_level_pattern("weir.*", (uint32_t)cfg_log_level(
 		nc->log_level));
+	/* Runtime state (admin states, weights) saved earlier applies again. */
+	ctl_state_apply(NULL);
 	ctl_publish("reload");
 	/* Nothing reads 'old' any more: workers never look at the conf. */
 	cfg_conf_free(old);
-	WEIR_LOG(NOTICE, "reloaded %s: %u services", nc->file, nc->nb_services);
+	snprintf(msg, size, "reloaded %s: %u services", nc->file,
+		nc->nb_services);
+	WEIR_LOG(NOTICE, "%s", msg);
+	event_log("reload", "%s", msg);
+	return 0;
 }
 
 static void
@@ -921,6 +936,29 @@ ctl_tick(uint64_t now_ms)
 	}
 }
 
+int
+ctl_io_add(struct ctl_io *io, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = io };
+
+	return epoll_ctl(ctl.epfd, EPOLL_CTL_ADD, io->fd, &ev) < 0 ? -errno : 0;
+}
+
+int
+ctl_io_mod(struct ctl_io *io, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = io };
+
+	return epoll_ctl(ctl.epfd, EPOLL_CTL_MOD, io->fd, &ev) < 0 ? -errno : 0;
+}
+
+void
+ctl_io_del(struct ctl_io *io)
+{
+	if (io->fd >= 0 && ctl.epfd >= 0)
+		epoll_ctl(ctl.epfd, EPOLL_CTL_DEL, io->fd, NULL);
+}
+
 /* @return 1 to stop, 0 to go on. */
 static int
 ctl_signal(void)
@@ -937,7 +975,11 @@ ctl_signal(void)
 		case SIGHUP:
 			WEIR_LOG(NOTICE, "SIGHUP from pid %u: reloading",
 				si.ssi_pid);
-			ctl_reload();
+			{
+				char msg[1200];
+
+				ctl_reload(msg, sizeof(msg));
+			}
 			break;
 		default:
 			break;
@@ -945,6 +987,17 @@ ctl_signal(void)
 	}
 	return 0;
 }
+
+static void
+ctl_signal_cb(struct ctl_io *io, uint32_t events)
+{
+	(void)io;
+	(void)events;
+	if (ctl_signal())
+		ctl.stop = true;
+}
+
+
 
 int
 ctl_run(void)
@@ -963,9 +1016,13 @@ ctl_run(void)
 			WEIR_LOG(ERR, "epoll_wait: %s", strerror(errno));
 			return -errno;
 		}
-		for (i = 0; i < n; i++)
-			if (ev[i].data.fd == ctl.sigfd && ctl_signal())
-				return 0;
+		for (i = 0; i < n; i++) {
+			struct ctl_io *io = ev[i].data.ptr;
+
+			io->cb(io, ev[i].events);
+		}
+		if (ctl.stop)
+			return 0;
 		ctl_poll_punt();
 		ctl_tick(ctl_now_ms());
 	}

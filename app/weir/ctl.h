@@ -8,6 +8,7 @@
 #ifndef CTL_H
 #define CTL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* X(name, help). Units: packets. */
@@ -40,6 +41,41 @@ enum ctl_counter {
 #undef CTL_COUNTER_ENUM
 	CTL_C_COUNT
 };
+
+/*
+ * A file descriptor in the management thread's epoll set: 'cb' runs on
+ * ctl with the epoll events. Listeners, connections, watches and timers
+ * of other files (console, metrics, discovery) register this way.
+ */
+struct ctl_io {
+	int fd;
+	void (*cb)(struct ctl_io *io, uint32_t events);
+};
+
+/** Add, change or remove 'io' in the epoll set. @return 0 or -errno. */
+int ctl_io_add(struct ctl_io *io, uint32_t events);
+int ctl_io_mod(struct ctl_io *io, uint32_t events);
+void ctl_io_del(struct ctl_io *io);
+
+/**
+ * Reload the configuration file now, as SIGHUP does.
+ * @param msg receives one line saying what happened.
+ * @return 0, or -EINVAL (rejected: the running configuration is kept).
+ */
+int ctl_reload(char *msg, size_t size);
+
+/** Build a snapshot from weir.conf and publish it; 'why' goes to the log. */
+void ctl_publish(const char *why);
+
+/**
+ * Apply the state file (admin states and weights) to weir.conf's backends.
+ * @param msg if not NULL, receives what happened.
+ * @return 0, -ENOENT (no state file), or -errno.
+ */
+int ctl_state_apply(char *msg);
+
+/** Walk the neighbor table (for 'show neighbors'). */
+void ctl_neigh_walk(void (*cb)(void *arg, const void *info), void *arg);
 
 /** Set up neighbors, routes and signals; announce addresses. */
 int ctl_init(void);

@@ -27,6 +27,7 @@
 #include "ctl.h"
 #include "module.h"
 #include "port.h"
+#include "stats.h"
 #include "svc.h"
 #include "telemetry.h"
 #include "weir.h"
@@ -59,6 +60,12 @@ weir_rcu_fini(void)
 {
 	rte_free(weir.qsbr);
 	weir.qsbr = NULL;
+}
+
+static int
+weir_stats_init(void)
+{
+	return stats_init(weir.conf->nb_workers);
 }
 
 static const struct {

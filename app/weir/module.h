@@ -15,6 +15,7 @@
 #define WEIR_MODULES(X)							\
 	X(rcu, weir_rcu_init, weir_rcu_fini)				\
 	X(port, port_init_all, port_fini_all)				\
+	X(stats, weir_stats_init, stats_fini)				\
 	X(worker, worker_init_all, worker_fini_all)			\
 	X(svc, svc_snap_init, svc_snap_fini)				\
 	X(ctl, ctl_init, ctl_fini)					\

@@ -17,6 +17,7 @@
 #include "cfg.h"
 #include "maglev.h"
 #include "port.h"
+#include "stats.h"
 #include "svc.h"
 #include "weir.h"
 #include "weir_log.h"
@@ -72,6 +73,139 @@ svc_port_add_on_link(struct svc_snap *s, const struct cfg_addr *a)
 	}
 }
 
+/*
+ * Stable ids. Counters are kept per id, so a service or backend keeps its
+ * counters across every rebuild that keeps it. Ids are handed out in
+ * increasing order and recycled only when the space wraps, so a session
+ * that outlives its backend's removal rarely finds its id reused by a new
+ * one. Context: ctl only.
+ */
+static struct {
+	bool used;
+	bool seen;			/* in the snapshot being built */
+	char name[CFG_NAME_SIZE];
+} svc_ids[SVC_ID_MAX];
+
+static struct {
+	bool used;
+	bool seen;
+	uint16_t svc;			/* service id */
+	struct cfg_addr addr;
+	uint16_t port;			/* host order */
+} be_ids[SVC_BE_ID_MAX];
+
+static unsigned int svc_id_next, be_id_next;
+
+static int
+svc_id_get(const char *name)
+{
+	unsigned int i, id;
+
+	for (i = 0; i < SVC_ID_MAX; i++)
+		if (svc_ids[i].used && strcmp(svc_ids[i].name, name) == 0)
+			goto found;
+	for (i = 0; i < SVC_ID_MAX; i++) {
+		id = (svc_id_next + i) % SVC_ID_MAX;
+		if (!svc_ids[id].used) {
+			svc_id_next = id + 1;
+			svc_ids[id].used = true;
+			snprintf(svc_ids[id].name, sizeof(svc_ids[id].name), "%s",
+				name);
+			stats_obj_retire(STATS_SVC, id);
+			i = id;
+			goto found;
+		}
+	}
+	return -ENOSPC;
+found:
+	svc_ids[i].seen = true;
+	return (int)i;
+}
+
+static int
+svc_be_id_get(uint16_t svc, const struct cfg_addr *addr, uint16_t port)
+{
+	unsigned int i, id;
+
+	for (i = 0; i < SVC_BE_ID_MAX; i++)
+		if (be_ids[i].used && be_ids[i].svc == svc &&
+		    be_ids[i].port == port &&
+		    memcmp(&be_ids[i].addr, addr, sizeof(*addr)) == 0)
+			goto found;
+	for (i = 0; i < SVC_BE_ID_MAX; i++) {
+		id = (be_id_next + i) % SVC_BE_ID_MAX;
+		if (!be_ids[id].used) {
+			be_id_next = id + 1;
+			be_ids[id].used = true;
+			be_ids[id].svc = svc;
+			be_ids[id].addr = *addr;
+			be_ids[id].port = port;
+			stats_obj_retire(STATS_BE, id);
+			i = id;
+			goto found;
+		}
+	}
+	return -ENOSPC;
+found:
+	be_ids[i].seen = true;
+	return (int)i;
+}
+
+/* A failed build: forget what it marked, keep every id in use. */
+static void
+svc_ids_sweep_abort(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < SVC_ID_MAX; i++)
+		svc_ids[i].seen = false;
+	for (i = 0; i < SVC_BE_ID_MAX; i++)
+		be_ids[i].seen = false;
+}
+
+/* After a build: ids the new snapshot does not use become free. */
+static void
+svc_ids_sweep(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < SVC_ID_MAX; i++) {
+		svc_ids[i].used &= svc_ids[i].seen;
+		svc_ids[i].seen = false;
+	}
+	for (i = 0; i < SVC_BE_ID_MAX; i++) {
+		be_ids[i].used &= be_ids[i].seen;
+		be_ids[i].seen = false;
+	}
+}
+
+int
+svc_id_of(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < SVC_ID_MAX; i++)
+		if (svc_ids[i].used && strcmp(svc_ids[i].name, name) == 0)
+			return (int)i;
+	return -ENOENT;
+}
+
+int
+svc_be_id_of(const char *name, const struct cfg_addr *addr, uint16_t port)
+{
+	int svc = svc_id_of(name);
+	unsigned int i;
+
+	if (svc < 0)
+		return svc;
+	for (i = 0; i < SVC_BE_ID_MAX; i++)
+		if (be_ids[i].used && be_ids[i].svc == svc &&
+		    be_ids[i].port == port &&
+		    memcmp(&be_ids[i].addr, addr, sizeof(*addr)) == 0)
+			return (int)i;
+	return -ENOENT;
+}
+
 static uint32_t
 svc_ticks(unsigned int s)
 {
@@ -100,8 +234,12 @@ svc_build_one(const struct cfg_service *c, struct svc *v, svc_nh_fn *nh,
 	uint8_t (*keys)[18];
 	unsigned int i;
 	uint16_t *table;
-	int rc;
+	int rc, id;
 
+	id = svc_id_get(c->name);
+	if (id < 0)
+		return id;
+	v->id = (uint16_t)id;
 	memcpy(v->vip, c->vip.a, 16);
 	v->family = c->vip.family;
 	v->proto = c->proto;
@@ -130,6 +268,14 @@ svc_build_one(const struct cfg_service *c, struct svc *v, svc_nh_fn *nh,
 	for (i = 0; i < c->nb_backends; i++) {
 		const struct cfg_backend *cb = &c->backends[i];
 
+		id = svc_be_id_get(v->id, &cb->addr, cb->port);
+		if (id < 0) {
+			rc = id;
+			WEIR_LOG(ERR, "service %s: more than %u backends in all "
+				"services", c->name, SVC_BE_ID_MAX);
+			goto err;
+		}
+		be[i].id = (uint16_t)id;
 		memcpy(be[i].addr, cb->addr.a, 16);
 		be[i].port = rte_cpu_to_be_16(cb->port);
 		be[i].weight = (uint16_t)cb->weight;
@@ -140,7 +286,10 @@ svc_build_one(const struct cfg_service *c, struct svc *v, svc_nh_fn *nh,
 		keys[i][17] = (uint8_t)cb->port;
 		mb[i].key = keys[i];
 		mb[i].key_len = sizeof(keys[i]);
-		mb[i].weight = cb->weight;
+		/* Drained and maintained backends keep their place in the
+		 * array (and so the table's layout for the others) but own no
+		 * slot: Maglev treats weight 0 exactly as removal. */
+		mb[i].weight = cb->state == SVC_BE_READY ? cb->weight : 0;
 	}
 	rc = maglev_build(mb, c->nb_backends, c->maglev_size, seed, table);
 	if (rc == -ENOENT) {
@@ -282,9 +431,13 @@ svc_snap_update(svc_nh_fn *nh, void *arg)
 {
 	struct svc_snap *s = svc_snap_build(weir.conf, nh, arg);
 
-	if (s == NULL)
+	if (s == NULL) {
+		/* Keep the ids the published snapshot uses. */
+		svc_ids_sweep_abort();
 		return -errno;
+	}
 	svc_snap_publish(s);
+	svc_ids_sweep();
 	return 0;
 }
 

@@ -43,7 +43,19 @@ struct svc_port {
 	uint8_t ip6[SVC_ADDRS_MAX][16];		/* network order */
 };
 
+/* Stable ids: counters are kept per id, so they survive rebuilds. */
+#define SVC_ID_MAX CFG_SVC_MAX		/* service ids */
+#define SVC_BE_ID_MAX 8192		/* backend ids, all services */
+
+/* Admin state of a backend (console, discovery, state file). */
+enum svc_be_state {
+	SVC_BE_READY = 0,	/* takes new flows by weight */
+	SVC_BE_DRAIN,		/* no new flows; sessions continue */
+	SVC_BE_MAINT,		/* out of service; sessions continue */
+};
+
 struct svc_backend {
+	uint16_t id;			/* stable, < SVC_BE_ID_MAX */
 	uint8_t addr[16];		/* network order, IPv4 in 4 bytes */
 	uint16_t port;			/* network order */
 	uint16_t weight;		/* relative */
@@ -53,6 +65,7 @@ struct svc_backend {
 };
 
 struct svc {
+	uint16_t id;			/* stable, < SVC_ID_MAX */
 	uint8_t vip[16];		/* network order */
 	uint8_t family;			/* AF_INET or AF_INET6 */
 	uint8_t proto;			/* IPPROTO_TCP or IPPROTO_UDP */
@@ -114,6 +127,14 @@ bool svc_snap_nh_changed(svc_nh_fn *nh, void *arg);
 
 /** Build from weir.conf with 'nh' and publish. @return 0 or -errno. */
 int svc_snap_update(svc_nh_fn *nh, void *arg);
+
+/**
+ * @return the stable id of service 'name' or of backend (name, addr, port)
+ * in the published snapshot, or -ENOENT.
+ */
+int svc_id_of(const char *name);
+int svc_be_id_of(const char *name, const struct cfg_addr *addr,
+	uint16_t port);
 
 /** Module init: publish a first snapshot (no backends resolved yet). */
 int svc_snap_init(void);

@@ -52,6 +52,7 @@
 #include "nat_port.h"
 #include "pkt_dp.h"
 #include "port.h"
+#include "stats.h"
 #include "svc.h"
 #include "weir.h"
 #include "weir_err.h"
@@ -78,6 +79,8 @@ struct worker {
 	struct rte_ring *redir_in[CFG_WORKERS_MAX];	/* from worker j */
 	struct flow_table *ft;		/* sessions this worker owns */
 	struct worker_stats *stats;
+	struct stats_obj *svc_stats;	/* by service id */
+	struct stats_obj *be_stats;	/* by backend id */
 	uint32_t now;			/* ticks, once per loop iteration */
 	uint32_t half_open_max;		/* flows */
 	uint16_t lport_lo;		/* host order: first local port */
@@ -281,6 +284,34 @@ ttl:
 	return false;
 }
 
+/* Count one forwarded packet of 'bytes' (IP) on its service and backend. */
+static inline void
+worker_count(struct stats_obj *sv, struct stats_obj *be, enum flow_dir dir,
+	uint32_t bytes)
+{
+	if (dir == FLOW_DIR_ORIG) {
+		weir_stat_add(&sv->pkts_in, 1);
+		weir_stat_add(&sv->bytes_in, bytes);
+		weir_stat_add(&be->pkts_in, 1);
+		weir_stat_add(&be->bytes_in, bytes);
+	} else {
+		weir_stat_add(&sv->pkts_out, 1);
+		weir_stat_add(&sv->bytes_out, bytes);
+		weir_stat_add(&be->pkts_out, 1);
+		weir_stat_add(&be->bytes_out, bytes);
+	}
+}
+
+/* flow_expire callback: a session leaves its service's and backend's gauge. */
+static void
+worker_flow_gone(void *arg, const struct flow *f)
+{
+	struct worker *w = arg;
+
+	weir_stat_add(&w->svc_stats[f->svc].sessions, (uint64_t)-1);
+	weir_stat_add(&w->be_stats[f->be].sessions, (uint64_t)-1);
+}
+
 /* Pick a backend of 'v' for flow 'k'. @return its index or -1. */
 static inline int
 worker_pick(struct worker *w, const struct svc_snap *snap, const struct svc *v,
@@ -381,8 +412,12 @@ worker_flow_new(struct worker *w, const struct svc_snap *snap,
 		WORKER_INC(w, drop_session_full, 1);
 		return NULL;
 	}
-	f->svc = (uint16_t)(v - snap->svc);
-	f->be = (uint16_t)idx;
+	f->svc = v->id;
+	f->be = be->id;
+	weir_stat_add(&w->svc_stats[f->svc].new_flows, 1);
+	weir_stat_add(&w->svc_stats[f->svc].sessions, 1);
+	weir_stat_add(&w->be_stats[f->be].new_flows, 1);
+	weir_stat_add(&w->be_stats[f->be].sessions, 1);
 	f->cli_port = m->port;
 	f->be_port = be->tx_port;
 	memcpy(f->cli_mac, rte_pktmbuf_mtod_offset(m, const uint8_t *,
@@ -440,8 +475,11 @@ worker_lb_orig(struct worker *w, const struct svc_snap *snap,
 	flow_update(w->ft, f, FLOW_DIR_ORIG, tcp_flags, w->now, &v->timeouts);
 	worker_mss(v, m, pm, tcp_flags);
 	if (worker_nat_tx(w, snap, m, pm, f->rev.dst, f->rev.dport,
-			f->rev.src, f->rev.sport, f->be_port, f->be_mac))
+			f->rev.src, f->rev.sport, f->be_port, f->be_mac)) {
 		WORKER_INC(w, lb_to_backend, 1);
+		worker_count(&w->svc_stats[f->svc], &w->be_stats[f->be],
+			FLOW_DIR_ORIG, pm->l3_len);
+	}
 }
 
 /* Timeouts for a flow whose service may have changed or gone since. */
@@ -501,8 +539,11 @@ worker_lb_reply(struct worker *w, const struct svc_snap *snap,
 		flow_update(w->ft, f, FLOW_DIR_REPLY, tcp_flags, w->now, to);
 	worker_mss(v, m, pm, tcp_flags);
 	if (worker_nat_tx(w, snap, m, pm, f->fwd.dst, f->fwd.dport,
-			f->fwd.src, f->fwd.sport, f->cli_port, f->cli_mac))
+			f->fwd.src, f->fwd.sport, f->cli_port, f->cli_mac)) {
 		WORKER_INC(w, lb_to_client, 1);
+		worker_count(&w->svc_stats[f->svc], &w->be_stats[f->be],
+			FLOW_DIR_REPLY, pm->l3_len);
+	}
 }
 
 static inline bool
@@ -819,7 +860,7 @@ worker_main(void *arg)
 		work += worker_ctl_tx(w, burst);
 		worker_tx_flush(w);
 		expired = flow_expire(w->ft, w->now, WORKER_EXPIRE_BUDGET,
-			NULL, NULL);
+			worker_flow_gone, w);
 		if (expired != 0)
 			WORKER_INC(w, sessions_expired, expired);
 		worker_gauge(w, WORKER_C_sessions, fs->nb_flows);
@@ -859,6 +900,8 @@ worker_alloc(unsigned int i)
 	w->idx = i;
 	w->lcore = lc;
 	w->stats = &worker_stats_all[i];
+	w->svc_stats = stats_worker_array(i, STATS_SVC);
+	w->be_stats = stats_worker_array(i, STATS_BE);
 	w->rnd = rte_rand() | 1;
 	w->burst = c->burst;
 	w->half_open_max = (uint32_t)((uint64_t)c->sessions.max_per_worker *

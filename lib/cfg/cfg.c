@@ -809,7 +809,8 @@ cfg_parse_root(struct cfg_ctx *c, const config_setting_t *root,
 		"lcores", "main_lcore", "workers", "burst", "punt_ring",
 		"mempool", "ports", "routes", "gateway", "gateway6",
 		"neighbors", "hash_seed", "local_ports", "sessions", "services",
-		NULL };
+		"console", "metrics", "state_file", "events", "flow_log",
+		"log_target", NULL };
 	int rc;
 
 	if ((rc = cfg_check_keys(c, root, known)) < 0 ||
@@ -824,7 +825,8 @@ cfg_parse_root(struct cfg_ctx *c, const config_setting_t *root,
 	    (rc = cfg_parse_ports(c, root, conf)) < 0 ||
 	    (rc = cfg_parse_routes(c, root, conf)) < 0 ||
 	    (rc = cfg_parse_neigh(c, root, conf)) < 0 ||
-	    (rc = cfg_parse_services(c, root, conf)) < 0)
+	    (rc = cfg_parse_services(c, root, conf)) < 0 ||
+	    (rc = cfg_parse_mgmt(c, root, conf)) < 0)
 		return rc;
 	/* rte_ring sizes are powers of two; say so rather than round. */
 	if ((conf->punt_ring & (conf->punt_ring - 1)) != 0)
@@ -969,6 +971,24 @@ cfg_conf_startup_diff(const struct cfg_conf *a, const struct cfg_conf *b)
 		return "sessions";
 	if (a->lport_lo != b->lport_lo || a->lport_hi != b->lport_hi)
 		return "local_ports";
+	if (memcmp(&a->mgmt.console, &b->mgmt.console,
+		sizeof(a->mgmt.console)) != 0)
+		return "console";
+	if (strcmp(a->mgmt.metrics, b->mgmt.metrics) != 0)
+		return "metrics";
+	if (strcmp(a->mgmt.events_file, b->mgmt.events_file) != 0 ||
+	    a->mgmt.events_keep != b->mgmt.events_keep)
+		return "events";
+	if (strcmp(a->mgmt.flow_log, b->mgmt.flow_log) != 0 ||
+	    a->mgmt.flow_sample != b->mgmt.flow_sample ||
+	    a->mgmt.flow_interval_s != b->mgmt.flow_interval_s ||
+	    a->mgmt.flow_rotate_mb != b->mgmt.flow_rotate_mb ||
+	    a->mgmt.flow_keep != b->mgmt.flow_keep)
+		return "flow_log";
+	if (strcmp(a->mgmt.log_target, b->mgmt.log_target) != 0)
+		return "log_target";
+	if (strcmp(a->mgmt.state_file, b->mgmt.state_file) != 0)
+		return "state_file";
 	return NULL;
 }
 

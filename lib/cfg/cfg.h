@@ -73,6 +73,14 @@ char *cfg_prefix_str(const struct cfg_prefix *p, char *buf, size_t size);
  */
 int cfg_log_level(const char *name);
 
+/**
+ * Parse a listener "a.b.c.d:port" or "[v6]:port".
+ * @param loopback set to true if the address is 127/8 or ::1.
+ * @return 0 or -EINVAL.
+ */
+int cfg_listen_parse(const char *s, struct cfg_addr *a, uint16_t *port,
+	bool *loopback);
+
 /** Format 'a' into 'buf'. @return 'buf'. */
 char *cfg_addr_str(const struct cfg_addr *a, char *buf, size_t size);
 

@@ -50,6 +50,11 @@ int cfg_aggregate(struct cfg_ctx *c, const config_setting_t *s,
 int cfg_parse_services(struct cfg_ctx *c, const config_setting_t *root,
 	struct cfg_conf *conf);
 
+/* Parse 'console', 'metrics', 'state_file', 'events', 'flow_log',
+ * 'log_target' (cfg_mgmt.c). */
+int cfg_parse_mgmt(struct cfg_ctx *c, const config_setting_t *root,
+	struct cfg_conf *conf);
+
 /* Free what cfg_parse_services() allocated. */
 void cfg_services_free(struct cfg_conf *conf);
 

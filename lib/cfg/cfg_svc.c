@@ -190,7 +190,9 @@ static int
 cfg_svc_backends(struct cfg_ctx *c, const config_setting_t *g,
 	const struct cfg_conf *conf, struct cfg_service *s)
 {
-	static const char *const known[] = { "address", "port", "weight", NULL };
+	static const char *const known[] = { "address", "port", "weight",
+		"state", NULL };
+	static const char *const states[] = { "ready", "drain", "maint", NULL };
 	const config_setting_t *l;
 	char buf[WEIR_ADDR_STR_SIZE];
 	int i, n, rc;
@@ -228,6 +230,10 @@ cfg_svc_backends(struct cfg_ctx *c, const config_setting_t *g,
 			"relative weight", &v)) < 0)
 			return rc;
 		be->weight = v;
+		if ((rc = cfg_word(c, b, "state", states, 0,
+			"ready, drain, maint")) < 0)
+			return rc;
+		be->state = (uint8_t)rc;
 		if (be->addr.family != s->vip.family)
 			return cfg_fail(c, b, "address", "%s is not of the VIP's "
 				"family (weir does not translate between IPv4 "
@@ -317,7 +323,7 @@ cfg_svc_one(struct cfg_ctx *c, const config_setting_t *g,
 {
 	static const char *const known[] = { "name", "vip", "port", "protocol",
 		"balancer", "hash", "maglev_size", "mss", "midflow", "timeouts",
-		"local_addresses", "backends", NULL };
+		"local_addresses", "backends", "discovery", NULL };
 	static const char *const protos[] = { "tcp", "udp", NULL };
 	static const char *const lbs[] = { "maglev", "round-robin", "random",
 		NULL };
@@ -370,6 +376,14 @@ cfg_svc_one(struct cfg_ctx *c, const config_setting_t *g,
 			return cfg_fail(c, m, NULL, "must be true or false");
 		s->midflow = config_setting_get_bool(m);
 	}
+	if ((rc = cfg_string(c, g, "discovery", false, &v)) < 0)
+		return rc;
+	if (v != NULL && (v[0] == '\0' || strlen(v) >= sizeof(s->discovery)))
+		return cfg_fail(c, config_setting_get_member(g, "discovery"),
+			NULL, "must be a file name of 1 to %zu characters",
+			sizeof(s->discovery) - 1);
+	if (v != NULL)
+		memcpy(s->discovery, v, strlen(v) + 1);
 	if ((rc = cfg_svc_timeouts(c, g, &s->timeouts)) < 0 ||
 	    (rc = cfg_svc_backends(c, g, conf, s)) < 0 ||
 	    (rc = cfg_svc_laddrs(c, g, conf, s)) < 0)

@@ -96,6 +96,7 @@ struct cfg_backend {
 	struct cfg_addr addr;
 	uint16_t port;			/* host order */
 	uint32_t weight;		/* 0: gets no new flows */
+	uint8_t state;			/* admin state, 0 ready (see svc.h) */
 	unsigned int line;
 };
 
@@ -115,12 +116,36 @@ struct cfg_service {
 	struct cfg_addr laddrs[CFG_SVC_LADDRS_MAX];	/* SNAT sources */
 	unsigned int nb_backends;
 	struct cfg_backend *backends;	/* owned */
+	char discovery[CFG_PATH_SIZE];	/* watched backend list; "" none */
 	unsigned int line;
 };
 
 struct cfg_sessions {
 	unsigned int max_per_worker;	/* flows */
 	unsigned int half_open_pct;	/* % of max_per_worker */
+};
+
+struct cfg_console {
+	char unix_path[108];		/* sun_path; "" disables */
+	unsigned int unix_mode;		/* file mode bits */
+	uint8_t unix_level;		/* enum console_level */
+	char telnet[64];		/* "addr:port"; "" disables */
+	uint8_t telnet_level;
+	bool telnet_loopback;		/* the address is a loopback one */
+};
+
+struct cfg_mgmt {
+	struct cfg_console console;
+	char metrics[64];		/* "addr:port" for /metrics; "" off */
+	char state_file[CFG_PATH_SIZE];	/* "" off */
+	char events_file[CFG_PATH_SIZE];	/* JSON lines; "" off */
+	unsigned int events_keep;	/* events held for 'show events' */
+	char flow_log[CFG_PATH_SIZE];	/* JSON lines; "" off */
+	unsigned int flow_sample;	/* log 1 flow in N */
+	unsigned int flow_interval_s;	/* long flows: a record every N s */
+	unsigned int flow_rotate_mb;	/* rotate the file at this size */
+	unsigned int flow_keep;		/* rotated files kept */
+	char log_target[16];		/* "stdout", "stderr" or "syslog" */
 };
 
 struct cfg_conf {
@@ -146,6 +171,7 @@ struct cfg_conf {
 	struct cfg_sessions sessions;
 	unsigned int nb_services;
 	struct cfg_service *services;		/* owned, [nb_services] */
+	struct cfg_mgmt mgmt;
 };
 
 #endif /* CFG_TYPES_H */

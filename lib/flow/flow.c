@@ -8,15 +8,16 @@
  * tests without an EAL, and nothing here ever allocates or frees.
  *
  * The index is a bucketized two-choice hash rather than rte_hash (which
- * needs EAL memory, its own locking modes and a second table to map a hit
- * back to a direction) or chains as in lib/neigh (a pointer chase per probe
- * and unbounded under attack). A key lives in one of two 64-byte buckets of
- * 8 entries; a lookup reads at most two cache lines plus the flow it
- * finds, and an insert either succeeds at once or fails (counted as
- * index_full) without moving anything, so its cost is bounded too. We size
- * the index at 50% load, where a two-choice insert almost never finds both
- * buckets full; cuckoo displacement would allow higher load at the price
- * of an insert loop on the data path.
+ * allocates from the EAL heap, so it could neither live in the caller's
+ * block nor run in tests without an EAL, and keeps its own copy of both
+ * 40-byte keys that the flow already holds) or chains as in lib/neigh (one
+ * dependent cache miss per chained entry). A key lives in one of two
+ * 64-byte buckets of 8 entries; a lookup reads at most two cache lines
+ * plus the flow it finds, and an insert either succeeds at once or fails
+ * (counted as index_full) without moving anything, so its cost is bounded
+ * too. We size the index at 50% load, where a two-choice insert almost
+ * never finds both buckets full; cuckoo displacement would allow a higher
+ * load at the price of an insert loop on the data path.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -108,7 +109,8 @@ flow_table_init(void *mem, uint32_t capacity, uint32_t now, uint32_t seed)
 		t->flows[i].wheel_next = i + 1 < capacity ? i + 1 : FLOW_NIL;
 	}
 	t->free_head = 0;
-	memset(t->buckets, 0, (size_t)l.nb_buckets * sizeof(struct flow_bucket));
+	memset(t->buckets, 0,
+		(size_t)l.nb_buckets * sizeof(struct flow_bucket));
 	memset(t->wheel_prev, 0, (size_t)capacity * sizeof(uint32_t));
 	for (i = 0; i < FLOW_WHEEL_SLOTS; i++)
 		t->wheel_head[i] = FLOW_NIL;
@@ -298,13 +300,13 @@ flow_key_in_use(const struct flow_table *t, const struct flow_key *k,
  * the established timeout instead of the close one.
  *
  * flow_expire(now) walks the slots whose span has ended (start + span <=
- * now), never the one holding 'now': every flow it links again has
- * expire > now, so it can never land in the slot being walked. A flow is
- * removed when now has passed its expire, so it lives past expire by less
- * than one span: expiry precision is FLOW_WHEEL_SPAN ticks, removal
- * happens in (expire, expire + FLOW_WHEEL_SPAN]. Each call examines at
- * most 'budget' flows and resumes where it stopped; a burst of flows due
- * in one slot drains over several loops instead of stalling one.
+ * now), never the one holding 'now': a flow it links again has expire >=
+ * now, past the end of the slot being walked, so it cannot land there
+ * and be seen twice in one pass. A flow is removed once now has passed
+ * its expire and its slot has ended, so expiry precision is one slot:
+ * removal happens in (expire, expire + FLOW_WHEEL_SPAN]. Each call
+ * examines at most 'budget' flows and resumes where it stopped; a burst of
+ * flows due in one slot drains over several loops instead of stalling one.
  *
  * If flow_expire() was not called for two rotations or more, every slot
  * is overdue and walking each once suffices, so wheel_cur jumps forward
@@ -440,7 +442,8 @@ flow_tcp_event(uint8_t tcp_flags, bool fin_seen)
 
 	if (tcp_flags & RTE_TCP_RST_FLAG)
 		return FLOW_EV_RST;
-	ev = flow_tcp_ev_of[(tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG)) |
+	ev = flow_tcp_ev_of[(tcp_flags &
+		(RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG)) |
 		((tcp_flags & RTE_TCP_ACK_FLAG) >> 2)];
 	if (ev == FLOW_EV_FIN && fin_seen)
 		return FLOW_EV_FIN_DUP;
@@ -458,6 +461,7 @@ flow_tcp_event(uint8_t tcp_flags, bool fin_seen)
 #define FLOW_TCP_SET 0x10	/* set the sender's FIN flag */
 #define FLOW_TCP_CLR 0x20	/* clear both FIN flags */
 
+/* Cells: two letters per state; a suffix s sets the FIN, c clears both. */
 #define SS FLOW_S_SYN_SENT
 #define SR FLOW_S_SYN_RECV
 #define ES FLOW_S_ESTABLISHED
@@ -466,19 +470,21 @@ flow_tcp_event(uint8_t tcp_flags, bool fin_seen)
 #define TW FLOW_S_TIME_WAIT
 #define CL FLOW_S_CLOSE
 #define UD FLOW_S_UDP
-#define SET FLOW_TCP_SET
-#define CLR FLOW_TCP_CLR
+#define FWs (FLOW_S_FIN_WAIT | FLOW_TCP_SET)
+#define LAs (FLOW_S_LAST_ACK | FLOW_TCP_SET)
+#define SSc (FLOW_S_SYN_SENT | FLOW_TCP_CLR)
 
 /*
  * next = flow_tcp_table[state][dir][event]. Notes on the choices:
- * - SYN_SENT waits for the backend's SYN+ACK; anything else from the
- *   client (retransmitted SYN, early ACK or FIN) keeps it half-open.
+ * - SYN_SENT waits for the backend's SYN+ACK; anything else (a
+ *   retransmitted SYN, an early ACK or FIN) keeps it half-open.
  * - SYN_RECV becomes ESTABLISHED on the client's ACK. A FIN from either
  *   side there means that side finished its handshake and closes at once.
- * - ESTABLISHED ignores a SYN: a restarted client's SYN is spoofable by
- *   anyone who guesses the 4-tuple, and tearing down on it would let them
- *   reset sessions. The backend answers it with an ACK or RST, which is
- *   what moves the state.
+ * - ESTABLISHED ignores a SYN: anyone who guesses the 4-tuple can send
+ *   one, and tearing down on it would let them reset sessions. A client
+ *   that really restarted gets the backend's challenge ACK (RFC 5961),
+ *   answers it with an RST, and that RST closes the session; its next SYN
+ *   then reopens it.
  * - FIN_WAIT goes to LAST_ACK on the other side's FIN (FIN_DUP is the same
  *   side again). LAST_ACK goes to TIME_WAIT on any ACK: the flags do not
  *   tell which FIN it acknowledges, and either way the session is done.
@@ -489,38 +495,38 @@ flow_tcp_event(uint8_t tcp_flags, bool fin_seen)
  *   CLOSE reopens on the client's SYN as TIME_WAIT does.
  */
 static const uint8_t flow_tcp_table[FLOW_S_COUNT][2][FLOW_EV_COUNT] = {
-	/*		  NONE SYN      SYNACK FIN      FIN_DUP ACK RST */
+	/*			 NONE SYN  SYNA FIN  FDUP ACK  RST */
 	[FLOW_S_SYN_SENT] = {
-		[FLOW_DIR_ORIG] = { SS, SS,      SS, SS,      SS, SS, CL },
-		[FLOW_DIR_REPLY] = { SS, SS,     SR, SS,      SS, SS, CL },
+		[FLOW_DIR_ORIG] =  { SS,  SS,  SS,  SS,  SS,  SS,  CL },
+		[FLOW_DIR_REPLY] = { SS,  SS,  SR,  SS,  SS,  SS,  CL },
 	},
 	[FLOW_S_SYN_RECV] = {
-		[FLOW_DIR_ORIG] = { SR, SR,      SR, FW | SET, SR, ES, CL },
-		[FLOW_DIR_REPLY] = { SR, SR,     SR, FW | SET, SR, SR, CL },
+		[FLOW_DIR_ORIG] =  { SR,  SR,  SR,  FWs, SR,  ES,  CL },
+		[FLOW_DIR_REPLY] = { SR,  SR,  SR,  FWs, SR,  SR,  CL },
 	},
 	[FLOW_S_ESTABLISHED] = {
-		[FLOW_DIR_ORIG] = { ES, ES,      ES, FW | SET, ES, ES, CL },
-		[FLOW_DIR_REPLY] = { ES, ES,     ES, FW | SET, ES, ES, CL },
+		[FLOW_DIR_ORIG] =  { ES,  ES,  ES,  FWs, ES,  ES,  CL },
+		[FLOW_DIR_REPLY] = { ES,  ES,  ES,  FWs, ES,  ES,  CL },
 	},
 	[FLOW_S_FIN_WAIT] = {
-		[FLOW_DIR_ORIG] = { FW, FW,      FW, LA | SET, FW, FW, CL },
-		[FLOW_DIR_REPLY] = { FW, FW,     FW, LA | SET, FW, FW, CL },
+		[FLOW_DIR_ORIG] =  { FW,  FW,  FW,  LAs, FW,  FW,  CL },
+		[FLOW_DIR_REPLY] = { FW,  FW,  FW,  LAs, FW,  FW,  CL },
 	},
 	[FLOW_S_LAST_ACK] = {
-		[FLOW_DIR_ORIG] = { LA, LA,      LA, LA | SET, LA, TW, CL },
-		[FLOW_DIR_REPLY] = { LA, LA,     LA, LA | SET, LA, TW, CL },
+		[FLOW_DIR_ORIG] =  { LA,  LA,  LA,  LA,  LA,  TW,  CL },
+		[FLOW_DIR_REPLY] = { LA,  LA,  LA,  LA,  LA,  TW,  CL },
 	},
 	[FLOW_S_TIME_WAIT] = {
-		[FLOW_DIR_ORIG] = { TW, SS | CLR, TW, TW,     TW, TW, TW },
-		[FLOW_DIR_REPLY] = { TW, TW,     TW, TW,      TW, TW, TW },
+		[FLOW_DIR_ORIG] =  { TW,  SSc, TW,  TW,  TW,  TW,  TW },
+		[FLOW_DIR_REPLY] = { TW,  TW,  TW,  TW,  TW,  TW,  TW },
 	},
 	[FLOW_S_CLOSE] = {
-		[FLOW_DIR_ORIG] = { CL, SS | CLR, CL, CL,     CL, CL, CL },
-		[FLOW_DIR_REPLY] = { CL, CL,     CL, CL,      CL, CL, CL },
+		[FLOW_DIR_ORIG] =  { CL,  SSc, CL,  CL,  CL,  CL,  CL },
+		[FLOW_DIR_REPLY] = { CL,  CL,  CL,  CL,  CL,  CL,  CL },
 	},
 	[FLOW_S_UDP] = {
-		[FLOW_DIR_ORIG] = { UD, UD,      UD, UD,      UD, UD, UD },
-		[FLOW_DIR_REPLY] = { UD, UD,     UD, UD,      UD, UD, UD },
+		[FLOW_DIR_ORIG] =  { UD,  UD,  UD,  UD,  UD,  UD,  UD },
+		[FLOW_DIR_REPLY] = { UD,  UD,  UD,  UD,  UD,  UD,  UD },
 	},
 };
 
@@ -532,8 +538,9 @@ static const uint8_t flow_tcp_table[FLOW_S_COUNT][2][FLOW_EV_COUNT] = {
 #undef TW
 #undef CL
 #undef UD
-#undef SET
-#undef CLR
+#undef FWs
+#undef LAs
+#undef SSc
 
 _Static_assert(FLOW_S_COUNT <= FLOW_TCP_STATE + 1,
 	"flow_tcp_table packs a state in 4 bits");

@@ -31,10 +31,11 @@ struct flow_table;
 uint32_t flow_key_hash(const struct flow_table *t, const struct flow_key *k);
 
 /**
- * Find the flow that 'k' (hash 'h') belongs to, in either direction.
+ * Find the flow that 'k' (hash 'h', from flow_key_hash()) belongs to, in
+ * either direction. Reads at most two 64-byte index buckets and the flow.
  * @param dir
  *   Receives FLOW_DIR_ORIG if 'k' matched the flow's fwd key, else
- *   FLOW_DIR_REPLY.
+ *   FLOW_DIR_REPLY; may be NULL.
  * @return the flow, or NULL.
  */
 struct flow *flow_lookup(struct flow_table *t, const struct flow_key *k,
@@ -45,9 +46,11 @@ bool flow_key_in_use(const struct flow_table *t, const struct flow_key *k,
 	uint32_t h);
 
 /**
- * Insert a flow indexed by 'fwd' and 'rev' (neither may be in use).
- * The new flow has state FLOW_S_SYN_SENT (TCP) or FLOW_S_UDP, flags 0 and
- * expire = now + 'timeout'; the caller fills the other fields.
+ * Insert a flow indexed by 'fwd' and 'rev' (neither may be in use, and
+ * they must differ). The new flow has state FLOW_S_SYN_SENT (TCP) or
+ * FLOW_S_UDP, flags 0 and expire = now + 'timeout'; the caller fills the
+ * other fields. It counts as half-open only once flow_update() has run.
+ * A refused insert leaves the table exactly as it was.
  * @return the flow, or NULL when the table or the index is full (counted).
  */
 struct flow *flow_insert(struct flow_table *t, const struct flow_key *fwd,
@@ -63,9 +66,11 @@ enum flow_state flow_tcp_next(enum flow_state s, uint8_t fl,
 	enum flow_dir dir, uint8_t tcp_flags, uint8_t *new_flags);
 
 /**
- * Account one packet of 'f': run the state machine (TCP; 'tcp_flags' is
- * ignored for UDP), keep the half-open count, and push expiry to
- * now + timeouts->t[new state].
+ * Account one packet of 'f' (a flow of 't' returned by flow_lookup() or
+ * flow_insert()): run the state machine (TCP; 'tcp_flags' is ignored for
+ * UDP), keep the half-open count, and set expiry to
+ * now + timeouts->t[new state]. FLOW_F_HALF_OPEN belongs to this function:
+ * callers may set the state (mid-flow pickup) but not that bit.
  * @return the new state.
  */
 enum flow_state flow_update(struct flow_table *t, struct flow *f,
@@ -74,7 +79,10 @@ enum flow_state flow_update(struct flow_table *t, struct flow *f,
 
 /**
  * Expire flows whose time has passed, examining at most 'budget' flows.
- * 'cb' (may be NULL) sees each flow just before it is removed.
+ * A flow goes within one wheel slot (256 ticks) after its expire. 'cb'
+ * (may be NULL) sees each flow just before it is removed and must not
+ * call into the table. Timeouts, and gaps between calls, must stay below
+ * 2^31 ticks.
  * @return the number of flows removed.
  */
 unsigned int flow_expire(struct flow_table *t, uint32_t now,

@@ -56,7 +56,7 @@ enum flow_dir {
 #define FLOW_F_FIN_ORIG 0x01	/* client sent FIN */
 #define FLOW_F_FIN_REPLY 0x02	/* backend sent FIN */
 #define FLOW_F_MIDFLOW 0x04	/* created from a non-SYN packet */
-#define FLOW_F_HALF_OPEN 0x08	/* counted in nb_half_open */
+#define FLOW_F_HALF_OPEN 0x08	/* in nb_half_open; set by flow_update() only */
 
 /* Per-state timeouts of one service, in ticks (see flow.h). */
 struct flow_timeouts {
@@ -73,7 +73,7 @@ struct flow {
 	struct flow_key fwd;	/* client -> VIP, as received */
 	struct flow_key rev;	/* backend -> local address, as received */
 	uint32_t expire;	/* ticks: expires when now passes this */
-	uint32_t wheel_next;	/* next flow in its wheel slot, or FLOW_NIL */
+	uint32_t wheel_next;	/* next in its wheel slot or the free list */
 	uint8_t state;		/* enum flow_state */
 	uint8_t flags;		/* FLOW_F_* */
 	uint16_t svc;		/* service index at creation, for counters */

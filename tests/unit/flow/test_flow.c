@@ -123,6 +123,19 @@ find(struct flow_table *t, const struct flow_key *k, enum flow_dir *dir)
 	return flow_lookup(t, k, flow_key_hash(t, k), dir != NULL ? dir : &d);
 }
 
+/* Occupied index entries: two per flow, or an insert left one behind. */
+static uint64_t
+index_entries(const struct flow_table *t)
+{
+	uint64_t nb = 0;
+	uint32_t b, e;
+
+	for (b = 0; b <= t->bucket_mask; b++)
+		for (e = 0; e < FLOW_BUCKET_ENTRIES; e++)
+			nb += t->buckets[b].sig[e] != 0;
+	return nb;
+}
+
 static struct flow *
 insert_n(struct flow_table *t, uint32_t n, uint8_t proto, uint32_t now,
 	uint32_t timeout)
@@ -249,84 +262,62 @@ struct tcp_row {
 #define FR FLOW_F_FIN_REPLY
 #define FB (FLOW_F_FIN_ORIG | FLOW_F_FIN_REPLY)
 
-/* Same outcome for every packet kind. */
-#define ROW_ALL(s, f) {							\
-	{ s, f }, { s, f }, { s, f }, { s, f }, { s, f }, { s, f },	\
-	{ s, f }, { s, f }, { s, f }, { s, f }, { s, f } }
+/* Outcomes: state, then the FIN flags (o: ORIG, r: REPLY, b: both). */
+#define SS0 { S_SS, 0 }
+#define SR0 { S_SR, 0 }
+#define ES0 { S_ES, 0 }
+#define FWo { S_FW, FO }
+#define FWr { S_FW, FR }
+#define LAb { S_LA, FB }
+#define TWb { S_TW, FB }
+#define CL0 { S_CL, 0 }
+#define CLo { S_CL, FO }
+#define CLr { S_CL, FR }
+#define CLb { S_CL, FB }
+#define UD0 { S_UD, 0 }
 
 static const struct tcp_row tcp_rows[] = {
+	/*	    SYN  +ECN SYNA ACK  PSHA FINA FIN  RST  RSTA NULL SYFI */
 	{ S_SS, 0, {
-		/* SYN    SYN_ECN  SYNACK   ACK      PSHACK   FINACK   FIN
-		 * RST    RSTACK   NULL     SYNFIN */
-		[ORIG] = { { S_SS, 0 }, { S_SS, 0 }, { S_SS, 0 }, { S_SS, 0 },
-			{ S_SS, 0 }, { S_SS, 0 }, { S_SS, 0 }, { S_CL, 0 },
-			{ S_CL, 0 }, { S_SS, 0 }, { S_SS, 0 } },
-		[REPLY] = { { S_SS, 0 }, { S_SS, 0 }, { S_SR, 0 }, { S_SS, 0 },
-			{ S_SS, 0 }, { S_SS, 0 }, { S_SS, 0 }, { S_CL, 0 },
-			{ S_CL, 0 }, { S_SS, 0 }, { S_SS, 0 } },
+	[ORIG] = {  SS0, SS0, SS0, SS0, SS0, SS0, SS0, CL0, CL0, SS0, SS0 },
+	[REPLY] = { SS0, SS0, SR0, SS0, SS0, SS0, SS0, CL0, CL0, SS0, SS0 },
 	} },
 	{ S_SR, 0, {
-		[ORIG] = { { S_SR, 0 }, { S_SR, 0 }, { S_SR, 0 }, { S_ES, 0 },
-			{ S_ES, 0 }, { S_FW, FO }, { S_FW, FO }, { S_CL, 0 },
-			{ S_CL, 0 }, { S_SR, 0 }, { S_SR, 0 } },
-		[REPLY] = { { S_SR, 0 }, { S_SR, 0 }, { S_SR, 0 }, { S_SR, 0 },
-			{ S_SR, 0 }, { S_FW, FR }, { S_FW, FR }, { S_CL, 0 },
-			{ S_CL, 0 }, { S_SR, 0 }, { S_SR, 0 } },
+	[ORIG] = {  SR0, SR0, SR0, ES0, ES0, FWo, FWo, CL0, CL0, SR0, SR0 },
+	[REPLY] = { SR0, SR0, SR0, SR0, SR0, FWr, FWr, CL0, CL0, SR0, SR0 },
 	} },
 	{ S_ES, 0, {
-		[ORIG] = { { S_ES, 0 }, { S_ES, 0 }, { S_ES, 0 }, { S_ES, 0 },
-			{ S_ES, 0 }, { S_FW, FO }, { S_FW, FO }, { S_CL, 0 },
-			{ S_CL, 0 }, { S_ES, 0 }, { S_ES, 0 } },
-		[REPLY] = { { S_ES, 0 }, { S_ES, 0 }, { S_ES, 0 }, { S_ES, 0 },
-			{ S_ES, 0 }, { S_FW, FR }, { S_FW, FR }, { S_CL, 0 },
-			{ S_CL, 0 }, { S_ES, 0 }, { S_ES, 0 } },
+	[ORIG] = {  ES0, ES0, ES0, ES0, ES0, FWo, FWo, CL0, CL0, ES0, ES0 },
+	[REPLY] = { ES0, ES0, ES0, ES0, ES0, FWr, FWr, CL0, CL0, ES0, ES0 },
 	} },
 	{ S_FW, FO, {
-		[ORIG] = { { S_FW, FO }, { S_FW, FO }, { S_FW, FO },
-			{ S_FW, FO }, { S_FW, FO }, { S_FW, FO }, { S_FW, FO },
-			{ S_CL, FO }, { S_CL, FO }, { S_FW, FO }, { S_FW, FO } },
-		[REPLY] = { { S_FW, FO }, { S_FW, FO }, { S_FW, FO },
-			{ S_FW, FO }, { S_FW, FO }, { S_LA, FB }, { S_LA, FB },
-			{ S_CL, FO }, { S_CL, FO }, { S_FW, FO }, { S_FW, FO } },
+	[ORIG] = {  FWo, FWo, FWo, FWo, FWo, FWo, FWo, CLo, CLo, FWo, FWo },
+	[REPLY] = { FWo, FWo, FWo, FWo, FWo, LAb, LAb, CLo, CLo, FWo, FWo },
 	} },
 	{ S_FW, FR, {
-		[ORIG] = { { S_FW, FR }, { S_FW, FR }, { S_FW, FR },
-			{ S_FW, FR }, { S_FW, FR }, { S_LA, FB }, { S_LA, FB },
-			{ S_CL, FR }, { S_CL, FR }, { S_FW, FR }, { S_FW, FR } },
-		[REPLY] = { { S_FW, FR }, { S_FW, FR }, { S_FW, FR },
-			{ S_FW, FR }, { S_FW, FR }, { S_FW, FR }, { S_FW, FR },
-			{ S_CL, FR }, { S_CL, FR }, { S_FW, FR }, { S_FW, FR } },
+	[ORIG] = {  FWr, FWr, FWr, FWr, FWr, LAb, LAb, CLr, CLr, FWr, FWr },
+	[REPLY] = { FWr, FWr, FWr, FWr, FWr, FWr, FWr, CLr, CLr, FWr, FWr },
 	} },
 	{ S_LA, FB, {
-		[ORIG] = { { S_LA, FB }, { S_LA, FB }, { S_LA, FB },
-			{ S_TW, FB }, { S_TW, FB }, { S_LA, FB }, { S_LA, FB },
-			{ S_CL, FB }, { S_CL, FB }, { S_LA, FB }, { S_LA, FB } },
-		[REPLY] = { { S_LA, FB }, { S_LA, FB }, { S_LA, FB },
-			{ S_TW, FB }, { S_TW, FB }, { S_LA, FB }, { S_LA, FB },
-			{ S_CL, FB }, { S_CL, FB }, { S_LA, FB }, { S_LA, FB } },
+	[ORIG] = {  LAb, LAb, LAb, TWb, TWb, LAb, LAb, CLb, CLb, LAb, LAb },
+	[REPLY] = { LAb, LAb, LAb, TWb, TWb, LAb, LAb, CLb, CLb, LAb, LAb },
 	} },
 	{ S_TW, FB, {
-		[ORIG] = { { S_SS, 0 }, { S_SS, 0 }, { S_TW, FB }, { S_TW, FB },
-			{ S_TW, FB }, { S_TW, FB }, { S_TW, FB }, { S_TW, FB },
-			{ S_TW, FB }, { S_TW, FB }, { S_TW, FB } },
-		[REPLY] = ROW_ALL(S_TW, FB),
+	[ORIG] = {  SS0, SS0, TWb, TWb, TWb, TWb, TWb, TWb, TWb, TWb, TWb },
+	[REPLY] = { TWb, TWb, TWb, TWb, TWb, TWb, TWb, TWb, TWb, TWb, TWb },
 	} },
 	{ S_CL, 0, {
-		[ORIG] = { { S_SS, 0 }, { S_SS, 0 }, { S_CL, 0 }, { S_CL, 0 },
-			{ S_CL, 0 }, { S_CL, 0 }, { S_CL, 0 }, { S_CL, 0 },
-			{ S_CL, 0 }, { S_CL, 0 }, { S_CL, 0 } },
-		[REPLY] = ROW_ALL(S_CL, 0),
+	[ORIG] = {  SS0, SS0, CL0, CL0, CL0, CL0, CL0, CL0, CL0, CL0, CL0 },
+	[REPLY] = { CL0, CL0, CL0, CL0, CL0, CL0, CL0, CL0, CL0, CL0, CL0 },
 	} },
 	/* Reset while closing: the FIN flag stays until a SYN reopens. */
 	{ S_CL, FO, {
-		[ORIG] = { { S_SS, 0 }, { S_SS, 0 }, { S_CL, FO }, { S_CL, FO },
-			{ S_CL, FO }, { S_CL, FO }, { S_CL, FO }, { S_CL, FO },
-			{ S_CL, FO }, { S_CL, FO }, { S_CL, FO } },
-		[REPLY] = ROW_ALL(S_CL, FO),
+	[ORIG] = {  SS0, SS0, CLo, CLo, CLo, CLo, CLo, CLo, CLo, CLo, CLo },
+	[REPLY] = { CLo, CLo, CLo, CLo, CLo, CLo, CLo, CLo, CLo, CLo, CLo },
 	} },
 	{ S_UD, 0, {
-		[ORIG] = ROW_ALL(S_UD, 0),
-		[REPLY] = ROW_ALL(S_UD, 0),
+	[ORIG] = {  UD0, UD0, UD0, UD0, UD0, UD0, UD0, UD0, UD0, UD0, UD0 },
+	[REPLY] = { UD0, UD0, UD0, UD0, UD0, UD0, UD0, UD0, UD0, UD0, UD0 },
 	} },
 };
 
@@ -888,12 +879,7 @@ test_index_shared_first_bucket_inserts(void)
 		CU_ASSERT_PTR_NULL(find(t, &fwd[i], NULL));
 		CU_ASSERT_PTR_NULL(find(t, &rev[i], NULL));
 	}
-	for (i = 0; i <= t->bucket_mask; i++) {
-		unsigned int e;
-
-		for (e = 0; e < FLOW_BUCKET_ENTRIES; e++)
-			CU_ASSERT_EQUAL(t->buckets[i].sig[e], 0);
-	}
+	CU_ASSERT_EQUAL(index_entries(t), 0);
 	free(t);
 }
 
@@ -942,6 +928,7 @@ test_index_both_buckets_full_refused_undone(void)
 		flow_key_hash(t, &other_rev)));
 	CU_ASSERT(!flow_key_in_use(t, &rev, flow_key_hash(t, &rev)));
 	CU_ASSERT_EQUAL(st->nb_flows, FLOW_BUCKET_ENTRIES);
+	CU_ASSERT_EQUAL(index_entries(t), 2 * st->nb_flows);
 	CU_ASSERT_EQUAL(st->created, FLOW_BUCKET_ENTRIES);
 	CU_ASSERT_EQUAL(st->full, 0);
 	/* No entry leaked: the other keys fill the table exactly. */
@@ -1174,6 +1161,7 @@ soak_check_all(struct soak *s)
 	SOAK_ASSERT(s, nb_at == s->nb_live);
 	SOAK_ASSERT(s, st->nb_flows == s->nb_live);
 	SOAK_ASSERT(s, st->nb_half_open == half);
+	SOAK_ASSERT(s, index_entries(s->t) == 2 * (uint64_t)s->nb_live);
 }
 
 static void

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Counters of services and backends, by stable id (svc.h), and the sums
+ * every reader (console, telemetry, Prometheus) sees. Workers count into
+ * arrays of their own; readers add the workers' arrays up and subtract a
+ * baseline: the value when the id was (re)assigned, so a reused id starts
+ * from zero, and for the console also the value at 'clear counters'.
+ * Prometheus and DPDK telemetry never see 'clear counters': their
+ * counters only go up, as scrapers expect.
+ *
+ * Thread-safety: workers write their own arrays (relaxed stores); readers
+ * load relaxed. Baselines are ctl-only.
+ */
+#ifndef STATS_H
+#define STATS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* X(name, prometheus type, help). */
+#define STATS_OBJ_COUNTERS(X)						\
+	X(new_flows, "counter", "sessions created")			\
+	X(sessions, "gauge", "sessions in the tables")			\
+	X(pkts_in, "counter", "packets client -> backend")		\
+	X(pkts_out, "counter", "packets backend -> client")		\
+	X(bytes_in, "counter", "bytes client -> backend (IP)")		\
+	X(bytes_out, "counter", "bytes backend -> client (IP)")
+
+struct stats_obj {
+#define STATS_OBJ_FIELD(n, type, help) uint64_t n;
+	STATS_OBJ_COUNTERS(STATS_OBJ_FIELD)
+#undef STATS_OBJ_FIELD
+};
+
+enum stats_kind {
+	STATS_SVC = 0,
+	STATS_BE = 1,
+};
+
+/** Allocate the per-worker arrays. Context: ctl, before launch. */
+int stats_init(unsigned int nb_workers);
+
+/** Free them; readers must be gone. */
+void stats_fini(void);
+
+/**
+ * @return worker 'w's array for 'kind' (SVC_ID_MAX or SVC_BE_ID_MAX
+ * entries). Context: the worker, to count into.
+ */
+struct stats_obj *stats_worker_array(unsigned int w, enum stats_kind kind);
+
+/**
+ * Sum object 'id' over workers into 'o', minus its baseline, minus the
+ * console's too when 'since_clear'. Context: ctl.
+ */
+void stats_obj_get(enum stats_kind kind, unsigned int id, bool since_clear,
+	struct stats_obj *o);
+
+/** Id 'id' is being (re)assigned: its counters start again from zero. */
+void stats_obj_retire(enum stats_kind kind, unsigned int id);
+
+/** 'clear counters': the console counts from now on. */
+void stats_clear(void);
+
+/** @return the console's baseline for worker counter 'c' (see worker.h). */
+uint64_t stats_worker_base(unsigned int c);
+
+/** Record the console baseline of the worker counters (used by clear). */
+void stats_worker_base_set(unsigned int c, uint64_t v);
+
+#endif /* STATS_H */
