@@ -32,6 +32,9 @@
 
 #include "cfg.h"
 #include "ctl.h"
+#include "events.h"
+#include "sd.h"
+#include "sd_file.h"
 #include "neigh.h"
 #include "pkt_dp.h"
 #include "port.h"
@@ -898,8 +901,9 @@ ctl_reload(char *msg, size_t size)
 	weir.conf = nc;
 	rte_log_set_level_pattern("weir.*", (uint32_t)cfg_log_level(
 		nc->log_level));
-	/* Runtime state (admin states, weights) saved earlier applies again. */
-	ctl_state_apply(NULL);
+	/* Discovery files, then the saved admin states, apply again. */
+	sd_file_restart();
+	ctl_state_apply();
 	ctl_publish("reload");
 	/* Nothing reads 'old' any more: workers never look at the conf. */
 	cfg_conf_free(old);
@@ -907,6 +911,92 @@ ctl_reload(char *msg, size_t size)
 		nc->nb_services);
 	WEIR_LOG(NOTICE, "%s", msg);
 	event_log("reload", "%s", msg);
+	return 0;
+}
+
+void
+ctl_neigh_walk(void (*cb)(void *arg, const void *info), void *arg)
+{
+	neigh_walk(ctl.neigh, ctl_now_ms(),
+		(void (*)(void *, const struct neigh_info *))cb, arg);
+}
+
+int
+ctl_state_save(char *msg, size_t size)
+{
+	const struct cfg_conf *c = weir.conf;
+	struct sd_saved *b;
+	unsigned int i, j, n = 0;
+	char err[512];
+	int rc;
+
+	if (c->mgmt.state_file[0] == '\0') {
+		snprintf(msg, size, "no state_file is configured");
+		return -ENOENT;
+	}
+	for (i = 0; i < c->nb_services; i++)
+		n += c->services[i].nb_backends;
+	b = calloc(n ? n : 1, sizeof(*b));
+	if (b == NULL) {
+		snprintf(msg, size, "out of memory");
+		return -ENOMEM;
+	}
+	n = 0;
+	for (i = 0; i < c->nb_services; i++)
+		for (j = 0; j < c->services[i].nb_backends; j++, n++) {
+			const struct cfg_backend *cb = &c->services[i].backends[j];
+
+			snprintf(b[n].service, sizeof(b[n].service), "%s",
+				c->services[i].name);
+			b[n].addr = cb->addr;
+			b[n].port = cb->port;
+			b[n].weight = cb->weight;
+			b[n].state = cb->state;
+		}
+	rc = sd_state_save(c->mgmt.state_file, b, n, err, sizeof(err));
+	free(b);
+	if (rc < 0) {
+		snprintf(msg, size, "state not saved: %s", err);
+		return rc;
+	}
+	snprintf(msg, size, "saved %u backends to %s", n, c->mgmt.state_file);
+	event_log("admin", "%s", msg);
+	return 0;
+}
+
+int
+ctl_state_apply(void)
+{
+	const char *path = weir.conf->mgmt.state_file;
+	struct sd_saved *b = NULL;
+	unsigned int n = 0, i, applied = 0;
+	char err[512];
+	int rc;
+
+	if (path[0] == '\0')
+		return -ENOENT;
+	rc = sd_state_load(path, &b, &n, err, sizeof(err));
+	if (rc == -ENOENT)
+		return rc;
+	if (rc < 0) {
+		WEIR_LOG(ERR, "state file ignored: %s", err);
+		return rc;
+	}
+	/* Entries for services or backends no longer configured are skipped:
+	 * the file records state, it never adds backends. */
+	for (i = 0; i < n; i++) {
+		struct cfg_service *s = cfg_service_find(weir.conf, b[i].service);
+		int j = s ? cfg_backend_find(s, &b[i].addr, b[i].port) : -1;
+
+		if (j < 0)
+			continue;
+		s->backends[j].weight = b[i].weight;
+		s->backends[j].state = b[i].state;
+		applied++;
+	}
+	free(b);
+	WEIR_LOG(INFO, "state file %s: %u of %u entries applied", path, applied,
+		n);
 	return 0;
 }
 
@@ -1007,6 +1097,7 @@ ctl_run(void)
 
 	ctl_announce();
 	ctl_resolve_gateways();
+	ctl_state_apply();
 	ctl_publish("start");
 	WEIR_LOG(NOTICE, "ready: %u ports, %u workers", weir.nb_ports,
 		weir.nb_workers);

@@ -69,12 +69,18 @@ void ctl_publish(const char *why);
 
 /**
  * Apply the state file (admin states and weights) to weir.conf's backends.
- * @param msg if not NULL, receives what happened.
- * @return 0, -ENOENT (no state file), or -errno.
+ * @return 0, -ENOENT (no state file), or -errno (logged).
  */
-int ctl_state_apply(char *msg);
+int ctl_state_apply(void);
 
-/** Walk the neighbor table (for 'show neighbors'). */
+/**
+ * Write every backend's weight and admin state to the state file.
+ * @return 0 or -errno, with 'msg' saying what happened.
+ */
+int ctl_state_save(char *msg, size_t size);
+
+/** Walk the neighbor table (for 'show neighbors'); 'info' is a
+ * const struct neigh_info *. */
 void ctl_neigh_walk(void (*cb)(void *arg, const void *info), void *arg);
 
 /** Set up neighbors, routes and signals; announce addresses. */

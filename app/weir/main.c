@@ -24,9 +24,13 @@
 #include <rte_version.h>
 
 #include "cfg.h"
+#include "console_app.h"
 #include "ctl.h"
+#include "events.h"
 #include "module.h"
+#include "metrics.h"
 #include "port.h"
+#include "sd_file.h"
 #include "stats.h"
 #include "svc.h"
 #include "telemetry.h"

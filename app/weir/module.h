@@ -18,7 +18,11 @@
 	X(stats, weir_stats_init, stats_fini)				\
 	X(worker, worker_init_all, worker_fini_all)			\
 	X(svc, svc_snap_init, svc_snap_fini)				\
+	X(events, events_init, events_fini)				\
 	X(ctl, ctl_init, ctl_fini)					\
+	X(console, console_app_init, console_app_fini)			\
+	X(discovery, sd_file_init, sd_file_fini)			\
+	X(metrics, metrics_init, metrics_fini)				\
 	X(telemetry, telemetry_init, telemetry_fini)			\
 	X(launch, worker_launch_all, worker_stop_all)
 

@@ -252,15 +252,32 @@ svc_build_one(const struct cfg_service *c, struct svc *v, svc_nh_fn *nh,
 	v->nb_laddrs = (uint16_t)c->nb_laddrs;
 	for (i = 0; i < c->nb_laddrs; i++)
 		memcpy(v->laddrs[i], c->laddrs[i].a, 16);
+	/* A service made at runtime has none: use the backend-facing port's
+	 * address, as the loader does by default. */
+	if (v->nb_laddrs == 0 && c->nb_backends > 0) {
+		uint16_t pid;
+		struct rte_ether_addr mac;
+		const struct port *p;
+
+		(void)nh(arg, &c->backends[0].addr, &pid, &mac);
+		p = port_by_id(pid);
+		for (i = 0; p != NULL && i < p->cfg->nb_addrs; i++)
+			if (p->cfg->addrs[i].addr.family == c->vip.family) {
+				memcpy(v->laddrs[0], p->cfg->addrs[i].addr.a, 16);
+				v->nb_laddrs = 1;
+				break;
+			}
+	}
 	svc_timeouts(&c->timeouts, &v->timeouts);
 	snprintf(v->name, sizeof(v->name), "%s", c->name);
 
-	be = rte_zmalloc("weir_svc_be", c->nb_backends * sizeof(*be),
+	/* One spare element: a service may have no backend (yet). */
+	be = rte_zmalloc("weir_svc_be", (c->nb_backends + 1) * sizeof(*be),
 		RTE_CACHE_LINE_SIZE);
 	table = rte_malloc("weir_maglev", c->maglev_size * sizeof(*table),
 		RTE_CACHE_LINE_SIZE);
-	mb = calloc(c->nb_backends, sizeof(*mb));
-	keys = calloc(c->nb_backends, sizeof(*keys));
+	mb = calloc(c->nb_backends + 1, sizeof(*mb));
+	keys = calloc(c->nb_backends + 1, sizeof(*keys));
 	if (be == NULL || table == NULL || mb == NULL || keys == NULL) {
 		rc = -ENOMEM;
 		goto err;
@@ -291,7 +308,8 @@ svc_build_one(const struct cfg_service *c, struct svc *v, svc_nh_fn *nh,
 		 * slot: Maglev treats weight 0 exactly as removal. */
 		mb[i].weight = cb->state == SVC_BE_READY ? cb->weight : 0;
 	}
-	rc = maglev_build(mb, c->nb_backends, c->maglev_size, seed, table);
+	rc = c->nb_backends == 0 ? -ENOENT :
+		maglev_build(mb, c->nb_backends, c->maglev_size, seed, table);
 	if (rc == -ENOENT) {
 		/* Every weight is 0: the service takes no new flows. */
 		rte_free(table);

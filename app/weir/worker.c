@@ -33,6 +33,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -88,6 +89,7 @@ struct worker {
 	uint64_t rnd;			/* xorshift64 state, 'random' balancer */
 	unsigned int burst;		/* packets, from the config at start */
 	uint32_t rr[CFG_SVC_MAX];	/* round-robin cursor per service */
+	struct worker_dump *dump;	/* posted by ctl, NULL when idle */
 	struct worker_txq txq[CFG_PORTS_MAX];	/* by port index */
 } __rte_cache_aligned;
 
@@ -376,6 +378,10 @@ worker_flow_new(struct worker *w, const struct svc_snap *snap,
 		return NULL;
 	}
 	be = &v->be[idx];
+	if (unlikely(v->nb_laddrs == 0)) {
+		WORKER_INC(w, drop_no_local_port, 1);
+		return NULL;
+	}
 	if (!be->has_mac) {
 		WORKER_INC(w, drop_backend_unresolved, 1);
 		return NULL;
@@ -839,6 +845,55 @@ worker_ctl_tx(struct worker *w, unsigned int burst)
 	return n;
 }
 
+#define WORKER_DUMP_SLICE 4096	/* session slots scanned per loop iteration */
+
+/* Serve a session dump request a slice at a time, so forwarding goes on. */
+static inline void
+worker_dump_step(struct worker *w)
+{
+	struct worker_dump *d = __atomic_load_n(&w->dump, __ATOMIC_ACQUIRE);
+	uint32_t cap, end;
+
+	if (d == NULL)
+		return;
+	cap = flow_capacity(w->ft);
+	end = d->cursor + WORKER_DUMP_SLICE < cap ? d->cursor +
+		WORKER_DUMP_SLICE : cap;
+	for (; d->cursor < end; d->cursor++) {
+		const struct flow *f = flow_at(w->ft, d->cursor);
+
+		if (f == NULL || (d->svc != UINT16_MAX && f->svc != d->svc))
+			continue;
+		if (d->n < d->max)
+			d->out[d->n++] = *f;
+		d->total++;
+	}
+	if (d->cursor == cap) {
+		w->dump = NULL;
+		/* The copies are complete before ctl sees 'done'. */
+		__atomic_store_n(&d->done, 1, __ATOMIC_RELEASE);
+	}
+}
+
+int
+worker_dump_sessions(unsigned int i, struct worker_dump *d)
+{
+	struct timespec ts = { .tv_nsec = 1000000 };	/* 1 ms */
+	unsigned int waited;
+
+	d->n = d->total = d->cursor = d->done = 0;
+	__atomic_store_n(&workers[i]->dump, d, __ATOMIC_RELEASE);
+	for (waited = 0; waited < 2000; waited++) {
+		if (__atomic_load_n(&d->done, __ATOMIC_ACQUIRE))
+			return 0;
+		nanosleep(&ts, NULL);
+	}
+	/* Take the request back; a worker mid-slice finishes it first. */
+	__atomic_store_n(&workers[i]->dump, NULL, __ATOMIC_RELEASE);
+	rte_rcu_qsbr_synchronize(weir.qsbr, RTE_QSBR_THRID_INVALID);
+	return -ETIMEDOUT;
+}
+
 static int
 worker_main(void *arg)
 {
@@ -859,6 +914,7 @@ worker_main(void *arg)
 		work += worker_redirected(w, snap, burst);
 		work += worker_ctl_tx(w, burst);
 		worker_tx_flush(w);
+		worker_dump_step(w);
 		expired = flow_expire(w->ft, w->now, WORKER_EXPIRE_BUDGET,
 			worker_flow_gone, w);
 		if (expired != 0)

@@ -96,6 +96,30 @@ struct rte_ring *worker_ctl_tx_ring(void);
 /** @return the lcore worker 'i' runs on. */
 unsigned int worker_lcore(unsigned int i);
 
+struct flow;
+
+/*
+ * A request from ctl for a copy of some of a worker's sessions (the
+ * worker owns them; only it may read its table). ctl posts the request,
+ * the worker scans its table a bounded slice per loop iteration and sets
+ * 'done'; ctl waits for it.
+ */
+struct worker_dump {
+	uint16_t svc;			/* service id, or UINT16_MAX for all */
+	uint32_t max;			/* sessions wanted */
+	struct flow *out;		/* [max], filled by the worker */
+	uint32_t n;			/* sessions copied */
+	uint32_t total;			/* sessions matching, copied or not */
+	uint32_t cursor;		/* worker's scan position */
+	uint32_t done;			/* 1 when finished (release store) */
+};
+
+/**
+ * Ask worker 'w' for up to d->max sessions of service d->svc and wait (at
+ * most 2 s) for the answer. Context: ctl. @return 0 or -ETIMEDOUT.
+ */
+int worker_dump_sessions(unsigned int w, struct worker_dump *d);
+
 /** Names and help of counters, for telemetry and dumps. */
 const char *worker_counter_name(enum worker_counter c);
 const char *worker_counter_help(enum worker_counter c);

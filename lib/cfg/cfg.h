@@ -87,4 +87,46 @@ char *cfg_addr_str(const struct cfg_addr *a, char *buf, size_t size);
 /** @return true if 'a' lies in prefix 'p' (same family). */
 bool cfg_prefix_contains(const struct cfg_prefix *p, const struct cfg_addr *a);
 
+/*
+ * Runtime changes to a loaded conf (console, discovery files), with the
+ * same checks the loader applies. Context: ctl.
+ */
+
+/** @return the service named 'name', or NULL. */
+struct cfg_service *cfg_service_find(const struct cfg_conf *conf,
+	const char *name);
+
+/** @return the index of backend 'a' port 'port' in 's', or -ENOENT. */
+int cfg_backend_find(const struct cfg_service *s, const struct cfg_addr *a,
+	uint16_t port);
+
+/**
+ * Check that 'a' port 'port' may be a backend of 's': family, not weir's,
+ * reachable. @return 0 or -EINVAL with 'err' filled.
+ */
+int cfg_backend_check(const struct cfg_conf *conf, const struct cfg_service *s,
+	const struct cfg_addr *a, uint16_t port, char *err, size_t size);
+
+/**
+ * Add backend 'b' to 's', or update its weight and state if it is there.
+ * @return 1 added, 0 updated, or -EINVAL/-ENOSPC/-ENOMEM with 'err'.
+ */
+int cfg_backend_set(struct cfg_conf *conf, struct cfg_service *s,
+	const struct cfg_backend *b, char *err, size_t size);
+
+/** Remove a backend. @return 0 or -ENOENT. */
+int cfg_backend_del(struct cfg_service *s, const struct cfg_addr *a,
+	uint16_t port);
+
+/**
+ * Add a service like 'tmpl' (name, VIP, ports, protocol, balancer...),
+ * without backends; unset timeouts and table size take their defaults.
+ * @return 0, or -EEXIST/-EINVAL/-ENOSPC/-ENOMEM with 'err'.
+ */
+int cfg_service_add(struct cfg_conf *conf, const struct cfg_service *tmpl,
+	char *err, size_t size);
+
+/** Remove a service. @return 0 or -ENOENT. */
+int cfg_service_del(struct cfg_conf *conf, const char *name);
+
 #endif /* CFG_H */

@@ -524,3 +524,179 @@ cfg_services_free(struct cfg_conf *conf)
 	conf->services = NULL;
 	conf->nb_services = 0;
 }
+
+/* Runtime changes (console, discovery): the same checks as the loader. */
+
+struct cfg_service *
+cfg_service_find(const struct cfg_conf *conf, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < conf->nb_services; i++)
+		if (strcmp(conf->services[i].name, name) == 0)
+			return &conf->services[i];
+	return NULL;
+}
+
+int
+cfg_backend_find(const struct cfg_service *s, const struct cfg_addr *a,
+	uint16_t port)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nb_backends; i++)
+		if (cfg_addr_eq(&s->backends[i].addr, a) &&
+		    s->backends[i].port == port)
+			return (int)i;
+	return -ENOENT;
+}
+
+int
+cfg_backend_check(const struct cfg_conf *conf, const struct cfg_service *s,
+	const struct cfg_addr *a, uint16_t port, char *err, size_t size)
+{
+	char buf[WEIR_ADDR_STR_SIZE];
+
+	cfg_addr_str(a, buf, sizeof(buf));
+	if (a->family != s->vip.family) {
+		snprintf(err, size, "%s is not of service %s's family", buf,
+			s->name);
+		return -EINVAL;
+	}
+	if (port == 0) {
+		snprintf(err, size, "port 0 is not a port");
+		return -EINVAL;
+	}
+	if (cfg_own_port(conf, a) != NULL) {
+		snprintf(err, size, "%s is weir's own address", buf);
+		return -EINVAL;
+	}
+	if (cfg_reach(conf, a) < 0) {
+		snprintf(err, size, "no port prefix or route reaches %s", buf);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int
+cfg_backend_set(struct cfg_conf *conf, struct cfg_service *s,
+	const struct cfg_backend *b, char *err, size_t size)
+{
+	struct cfg_backend *nb;
+	int i, rc;
+
+	rc = cfg_backend_check(conf, s, &b->addr, b->port, err, size);
+	if (rc < 0)
+		return rc;
+	if (b->weight > MAGLEV_WEIGHT_MAX) {
+		snprintf(err, size, "weight %u is above %u", b->weight,
+			MAGLEV_WEIGHT_MAX);
+		return -EINVAL;
+	}
+	i = cfg_backend_find(s, &b->addr, b->port);
+	if (i >= 0) {
+		s->backends[i].weight = b->weight;
+		s->backends[i].state = b->state;
+		return 0;
+	}
+	if (s->nb_backends == CFG_SVC_BACKENDS_MAX) {
+		snprintf(err, size, "service %s has %u backends, the most it "
+			"may", s->name, CFG_SVC_BACKENDS_MAX);
+		return -ENOSPC;
+	}
+	if (s->balancer == CFG_LB_MAGLEV && s->maglev_size <= s->nb_backends + 1) {
+		snprintf(err, size, "maglev_size %u cannot hold %u backends",
+			s->maglev_size, s->nb_backends + 1);
+		return -ENOSPC;
+	}
+	nb = realloc(s->backends, (s->nb_backends + 1) * sizeof(*nb));
+	if (nb == NULL) {
+		snprintf(err, size, "out of memory");
+		return -ENOMEM;
+	}
+	s->backends = nb;
+	s->backends[s->nb_backends++] = *b;
+	return 1;
+}
+
+int
+cfg_backend_del(struct cfg_service *s, const struct cfg_addr *a,
+	uint16_t port)
+{
+	int i = cfg_backend_find(s, a, port);
+
+	if (i < 0)
+		return i;
+	/* Keep the order of the others: it is part of the Maglev layout. */
+	memmove(&s->backends[i], &s->backends[i + 1],
+		(s->nb_backends - (unsigned int)i - 1) * sizeof(s->backends[0]));
+	s->nb_backends--;
+	return 0;
+}
+
+int
+cfg_service_add(struct cfg_conf *conf, const struct cfg_service *tmpl,
+	char *err, size_t size)
+{
+	struct cfg_service *ns, *s;
+	unsigned int i;
+
+	if (cfg_service_find(conf, tmpl->name) != NULL) {
+		snprintf(err, size, "service '%s' exists", tmpl->name);
+		return -EEXIST;
+	}
+	if (cfg_own_port(conf, &tmpl->vip) != NULL) {
+		snprintf(err, size, "the VIP is an address of port '%s'",
+			cfg_own_port(conf, &tmpl->vip));
+		return -EINVAL;
+	}
+	for (i = 0; i < conf->nb_services; i++) {
+		const struct cfg_service *o = &conf->services[i];
+
+		if (cfg_addr_eq(&o->vip, &tmpl->vip) && o->proto == tmpl->proto &&
+		    o->port_lo <= tmpl->port_hi && tmpl->port_lo <= o->port_hi) {
+			snprintf(err, size, "overlaps service '%s' on the same VIP "
+				"and protocol", o->name);
+			return -EINVAL;
+		}
+	}
+	if (conf->nb_services == CFG_SVC_MAX) {
+		snprintf(err, size, "already %u services", CFG_SVC_MAX);
+		return -ENOSPC;
+	}
+	ns = realloc(conf->services, (conf->nb_services + 1) * sizeof(*ns));
+	if (ns == NULL) {
+		snprintf(err, size, "out of memory");
+		return -ENOMEM;
+	}
+	conf->services = ns;
+	s = &conf->services[conf->nb_services++];
+	*s = *tmpl;
+	s->backends = NULL;
+	s->nb_backends = 0;
+	s->maglev_size = s->maglev_size ? s->maglev_size : MAGLEV_SIZE_DEFAULT;
+	if (s->timeouts.syn_s == 0) {
+		s->timeouts.syn_s = CFG_DEF_SYN_S;
+		s->timeouts.established_s = CFG_DEF_ESTABLISHED_S;
+		s->timeouts.fin_s = CFG_DEF_FIN_S;
+		s->timeouts.time_wait_s = CFG_DEF_TIME_WAIT_S;
+		s->timeouts.close_s = CFG_DEF_CLOSE_S;
+		s->timeouts.udp_s = CFG_DEF_UDP_S;
+	}
+	return 0;
+}
+
+int
+cfg_service_del(struct cfg_conf *conf, const char *name)
+{
+	struct cfg_service *s = cfg_service_find(conf, name);
+	unsigned int i;
+
+	if (s == NULL)
+		return -ENOENT;
+	free(s->backends);
+	i = (unsigned int)(s - conf->services);
+	memmove(s, s + 1, (conf->nb_services - i - 1) * sizeof(*s));
+	conf->nb_services--;
+	return 0;
+}

@@ -1,0 +1,933 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Console commands. Each is a row of a static table (words, arguments,
+ * help, level, argument counts, handler), as HAProxy's cli_kw_list and
+ * OVS's unixctl do; the registry checks words, levels and counts before a
+ * handler runs, so handlers only validate values. Every 'show' prints a
+ * human table by default and one JSON line with -j.
+ *
+ * Runtime changes (weights, states, backends, services) edit the running
+ * configuration and publish a new snapshot: new flows follow at once,
+ * sessions keep their backend. They last until the next reload, which
+ * starts again from the file and then applies the state file, so 'save
+ * state' is how weights and admin states outlive a reload or a restart.
+ *
+ * Context: ctl.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+
+#include "cfg.h"
+#include "cmd.h"
+#include "ctl.h"
+#include "events.h"
+#include "flow.h"
+#include "flow_types.h"
+#include "neigh.h"
+#include "pkt.h"
+#include "port.h"
+#include "stats.h"
+#include "svc.h"
+#include "weir.h"
+#include "weir_common.h"
+#include "weir_stats.h"
+#include "worker.h"
+
+#define CMD_SESSIONS_DEFAULT 100	/* sessions listed without <max> */
+#define CMD_SESSIONS_MAX 10000		/* sessions one command may list */
+
+/* Console baselines of the global counters ('clear counters'). */
+static uint64_t cmd_base_worker[WORKER_C_COUNT];
+static uint64_t cmd_base_drop[PKT_DROP_COUNT];
+static uint64_t cmd_base_ctl[CTL_C_COUNT];
+
+static const char *const cmd_states[] = { "ready", "drain", "maint" };
+static const char *const cmd_lbs[] = { "maglev", "round-robin", "random" };
+
+static uint64_t
+cmd_worker_sum(enum worker_counter c)
+{
+	uint64_t v = 0;
+	unsigned int i;
+
+	for (i = 0; i < weir.nb_workers; i++)
+		v += weir_stat_read(&worker_stats_get(i)->c[c]);
+	return v;
+}
+
+static uint64_t
+cmd_drop_sum(unsigned int d)
+{
+	uint64_t v = 0;
+	unsigned int i;
+
+	for (i = 0; i < weir.nb_workers; i++)
+		v += weir_stat_read(&worker_stats_get(i)->drops[d]);
+	return v;
+}
+
+static bool
+cmd_is_gauge(enum worker_counter c)
+{
+	return c == WORKER_C_sessions || c == WORKER_C_sessions_half_open;
+}
+
+/* "<address> <port>" of a backend. */
+static int
+cmd_be_args(struct console_ctx *ctx, const struct cfg_service *s,
+	const char *addr, const char *port, struct cfg_backend *b)
+{
+	struct cfg_prefix p;
+	unsigned long v;
+	char *end;
+
+	memset(b, 0, sizeof(*b));
+	if (cfg_prefix_parse(addr, false, &p) < 0 ||
+	    p.len != (p.addr.family == AF_INET ? 32 : 128))
+		return console_error(ctx, "'%s' is not an address", addr);
+	v = strtoul(port, &end, 10);
+	if (*end != '\0' || end == port || v < 1 || v > 65535)
+		return console_error(ctx, "'%s' is not a port (1-65535)", port);
+	if (s != NULL && p.addr.family != s->vip.family)
+		return console_error(ctx, "'%s' is not of service %s's family",
+			addr, s->name);
+	b->addr = p.addr;
+	b->port = (uint16_t)v;
+	b->weight = 1;
+	return 0;
+}
+
+static struct cfg_service *
+cmd_service(struct console_ctx *ctx, const char *name)
+{
+	struct cfg_service *s = cfg_service_find(weir.conf, name);
+
+	if (s == NULL)
+		console_error(ctx, "no service '%s'; 'show services' lists them",
+			name);
+	return s;
+}
+
+static int
+cmd_uint(struct console_ctx *ctx, const char *v, unsigned long max,
+	const char *what, unsigned long *out)
+{
+	char *end;
+
+	*out = strtoul(v, &end, 10);
+	if (*end != '\0' || end == v || v[0] == '-' || *out > max)
+		return console_error(ctx, "'%s' is not a %s (0-%lu)", v, what,
+			max);
+	return 0;
+}
+
+static uint64_t
+cmd_sessions_total(void)
+{
+	return cmd_worker_sum(WORKER_C_sessions);
+}
+
+static int
+cmd_show_info(struct console_ctx *ctx, int argc, char **argv)
+{
+	uint64_t up = (rte_get_tsc_cycles() - weir.start_tsc) /
+		rte_get_tsc_hz();
+
+	(void)argc;
+	(void)argv;
+	if (ctx->json)
+		return console_json(ctx, json_pack("{s:s, s:i, s:I, s:i, s:i, "
+			"s:i, s:I, s:s}", "version", WEIR_VERSION, "pid",
+			(int)getpid(), "uptime_s", (json_int_t)up, "workers",
+			(int)weir.nb_workers, "ports", (int)weir.nb_ports,
+			"services", (int)weir.conf->nb_services, "sessions",
+			(json_int_t)cmd_sessions_total(), "config",
+			weir.conf->file));
+	console_printf(ctx, "weir %s, pid %d, up %llu s\n", WEIR_VERSION,
+		(int)getpid(), (unsigned long long)up);
+	console_printf(ctx, "config %s\n", weir.conf->file);
+	console_printf(ctx, "%u workers, %u ports, %u services, %llu sessions\n",
+		weir.nb_workers, weir.nb_ports, weir.conf->nb_services,
+		(unsigned long long)cmd_sessions_total());
+	return 0;
+}
+
+/* Backends of 's' that take new flows: ready, weight > 0, resolved. */
+static unsigned int
+cmd_backends_up(const struct svc_snap *snap, const struct cfg_service *s)
+{
+	unsigned int i, j, n = 0;
+
+	for (i = 0; i < snap->nb_svc; i++) {
+		const struct svc *v = &snap->svc[i];
+
+		if (strcmp(v->name, s->name) != 0)
+			continue;
+		for (j = 0; j < v->nb_be && j < s->nb_backends; j++)
+			n += s->backends[j].state == SVC_BE_READY &&
+				s->backends[j].weight > 0 && v->be[j].has_mac;
+	}
+	return n;
+}
+
+static json_t *
+cmd_obj_json(json_t *o, const struct stats_obj *st)
+{
+	json_object_set_new(o, "new_flows", json_integer((json_int_t)st->new_flows));
+	json_object_set_new(o, "sessions", json_integer((json_int_t)st->sessions));
+	json_object_set_new(o, "pkts_in", json_integer((json_int_t)st->pkts_in));
+	json_object_set_new(o, "pkts_out", json_integer((json_int_t)st->pkts_out));
+	json_object_set_new(o, "bytes_in", json_integer((json_int_t)st->bytes_in));
+	json_object_set_new(o, "bytes_out", json_integer((json_int_t)st->bytes_out));
+	return o;
+}
+
+static int
+cmd_show_services(struct console_ctx *ctx, int argc, char **argv)
+{
+	static const char *const hdr[] = { "NAME", "VIP", "PORT", "PROTO",
+		"BALANCER", "UP/BACKENDS", "NEW_FLOWS", "SESSIONS", "PKTS_IN",
+		"PKTS_OUT", "BYTES_IN", "BYTES_OUT" };
+	const struct svc_snap *snap = weir_rcu_get(&weir.snap);
+	json_t *arr = ctx->json ? json_array() : NULL;
+	unsigned int i;
+
+	(void)argc;
+	(void)argv;
+	if (!ctx->json)
+		console_table_begin(ctx, RTE_DIM(hdr), hdr);
+	for (i = 0; i < weir.conf->nb_services; i++) {
+		const struct cfg_service *s = &weir.conf->services[i];
+		char vip[WEIR_ADDR_STR_SIZE], port[16];
+		struct stats_obj st = { 0 };
+		int id = svc_id_of(s->name);
+
+		if (id >= 0)
+			stats_obj_get(STATS_SVC, (unsigned int)id, !ctx->json, &st);
+		cfg_addr_str(&s->vip, vip, sizeof(vip));
+		if (s->port_lo == s->port_hi)
+			snprintf(port, sizeof(port), "%u", s->port_lo);
+		else
+			snprintf(port, sizeof(port), "%u-%u", s->port_lo,
+				s->port_hi);
+		if (ctx->json) {
+			json_t *o = json_pack("{s:s, s:s, s:i, s:i, s:s, s:s, "
+				"s:s, s:i, s:i}", "name", s->name, "vip", vip,
+				"port", s->port_lo, "port_hi", s->port_hi,
+				"protocol", s->proto == IPPROTO_TCP ? "tcp" : "udp",
+				"balancer", cmd_lbs[s->balancer], "hash",
+				s->hash == CFG_HASH_SOURCE ? "source" : "5-tuple",
+				"backends", (int)s->nb_backends, "backends_up",
+				(int)cmd_backends_up(snap, s));
+
+			json_array_append_new(arr, cmd_obj_json(o, &st));
+			continue;
+		}
+		console_table_row(ctx, "%s\t%s\t%s\t%s\t%s\t%u/%u\t%llu\t%llu\t"
+			"%llu\t%llu\t%llu\t%llu", s->name, vip, port,
+			s->proto == IPPROTO_TCP ? "tcp" : "udp",
+			cmd_lbs[s->balancer], cmd_backends_up(snap, s),
+			s->nb_backends, (unsigned long long)st.new_flows,
+			(unsigned long long)st.sessions,
+			(unsigned long long)st.pkts_in,
+			(unsigned long long)st.pkts_out,
+			(unsigned long long)st.bytes_in,
+			(unsigned long long)st.bytes_out);
+	}
+	if (ctx->json)
+		return console_json(ctx, arr);
+	console_table_end(ctx);
+	return 0;
+}
+
+/* Whether the published snapshot has resolved backend 'j' of 's'. */
+static bool
+cmd_be_resolved(const struct svc_snap *snap, const struct cfg_service *s,
+	unsigned int j)
+{
+	unsigned int i;
+
+	for (i = 0; i < snap->nb_svc; i++)
+		if (strcmp(snap->svc[i].name, s->name) == 0 &&
+		    j < snap->svc[i].nb_be)
+			return snap->svc[i].be[j].has_mac;
+	return false;
+}
+
+static int
+cmd_show_backends(struct console_ctx *ctx, int argc, char **argv)
+{
+	static const char *const hdr[] = { "SERVICE", "ADDRESS", "PORT",
+		"WEIGHT", "STATE", "RESOLVED", "NEW_FLOWS", "SESSIONS",
+		"PKTS_IN", "PKTS_OUT", "BYTES_IN", "BYTES_OUT" };
+	const struct svc_snap *snap = weir_rcu_get(&weir.snap);
+	json_t *arr = ctx->json ? json_array() : NULL;
+	unsigned int i, j;
+
+	if (argc == 1 && cmd_service(ctx, argv[0]) == NULL) {
+		json_decref(arr);
+		return -ENOENT;
+	}
+	if (!ctx->json)
+		console_table_begin(ctx, RTE_DIM(hdr), hdr);
+	for (i = 0; i < weir.conf->nb_services; i++) {
+		const struct cfg_service *s = &weir.conf->services[i];
+
+		if (argc == 1 && strcmp(s->name, argv[0]) != 0)
+			continue;
+		for (j = 0; j < s->nb_backends; j++) {
+			const struct cfg_backend *b = &s->backends[j];
+			char addr[WEIR_ADDR_STR_SIZE];
+			struct stats_obj st = { 0 };
+			int id = svc_be_id_of(s->name, &b->addr, b->port);
+			bool res = cmd_be_resolved(snap, s, j);
+
+			if (id >= 0)
+				stats_obj_get(STATS_BE, (unsigned int)id,
+					!ctx->json, &st);
+			cfg_addr_str(&b->addr, addr, sizeof(addr));
+			if (ctx->json) {
+				json_t *o = json_pack("{s:s, s:s, s:i, s:i, s:s, "
+					"s:b, s:n}", "service", s->name,
+					"address", addr, "port", b->port,
+					"weight", (int)b->weight, "state",
+					cmd_states[b->state], "resolved", res,
+					"latency_us");
+
+				json_array_append_new(arr, cmd_obj_json(o, &st));
+				continue;
+			}
+			console_table_row(ctx, "%s\t%s\t%u\t%u\t%s\t%s\t%llu\t"
+				"%llu\t%llu\t%llu\t%llu\t%llu", s->name, addr,
+				b->port, b->weight, cmd_states[b->state],
+				res ? "yes" : "no",
+				(unsigned long long)st.new_flows,
+				(unsigned long long)st.sessions,
+				(unsigned long long)st.pkts_in,
+				(unsigned long long)st.pkts_out,
+				(unsigned long long)st.bytes_in,
+				(unsigned long long)st.bytes_out);
+		}
+	}
+	if (ctx->json)
+		return console_json(ctx, arr);
+	console_table_end(ctx);
+	return 0;
+}
+
+static int
+cmd_show_stats(struct console_ctx *ctx, int argc, char **argv)
+{
+	static const char *const hdr[] = { "COUNTER", "VALUE", "MEANING" };
+	json_t *obj = ctx->json ? json_object() : NULL;
+	char name[64];
+	unsigned int i;
+	uint64_t v;
+
+	(void)argc;
+	(void)argv;
+	if (!ctx->json)
+		console_table_begin(ctx, RTE_DIM(hdr), hdr);
+#define CMD_STAT(n, val, help) do {					\
+		if (ctx->json)						\
+			json_object_set_new(obj, n,			\
+				json_integer((json_int_t)(val)));	\
+		else							\
+			console_table_row(ctx, "%s\t%llu\t%s", n,	\
+				(unsigned long long)(val), help);	\
+	} while (0)
+	for (i = 0; i < WORKER_C_COUNT; i++) {
+		v = cmd_worker_sum(i);
+		if (!cmd_is_gauge(i))
+			v -= cmd_base_worker[i];
+		CMD_STAT(worker_counter_name(i), v, worker_counter_help(i));
+	}
+	for (i = 1; i < PKT_DROP_COUNT; i++) {
+		snprintf(name, sizeof(name), "drop_%s", pkt_drop_name(i));
+		CMD_STAT(name, cmd_drop_sum(i) - cmd_base_drop[i],
+			pkt_drop_help(i));
+	}
+	for (i = 0; i < CTL_C_COUNT; i++)
+		CMD_STAT(ctl_counter_name(i), ctl_counter(i) - cmd_base_ctl[i],
+			ctl_counter_help(i));
+#undef CMD_STAT
+	if (ctx->json)
+		return console_json(ctx, obj);
+	console_table_end(ctx);
+	return 0;
+}
+
+static int
+cmd_show_workers(struct console_ctx *ctx, int argc, char **argv)
+{
+	static const char *const hdr[] = { "WORKER", "LCORE", "RX_PACKETS",
+		"TX_PACKETS", "BUSY", "SESSIONS", "REDIRECT_OUT" };
+	json_t *arr = ctx->json ? json_array() : NULL;
+	unsigned int i;
+
+	(void)argc;
+	(void)argv;
+	if (!ctx->json)
+		console_table_begin(ctx, RTE_DIM(hdr), hdr);
+	for (i = 0; i < weir.nb_workers; i++) {
+		const struct worker_stats *ws = worker_stats_get(i);
+		uint64_t loops = weir_stat_read(&ws->c[WORKER_C_loops]);
+		uint64_t busy = weir_stat_read(&ws->c[WORKER_C_busy_loops]);
+		unsigned int pm = loops ? (unsigned int)(busy * 1000 / loops) : 0;
+
+		if (ctx->json) {
+			json_array_append_new(arr, json_pack("{s:i, s:i, s:I, "
+				"s:I, s:i, s:I}", "worker", (int)i, "lcore",
+				(int)worker_lcore(i), "rx_packets", (json_int_t)
+				weir_stat_read(&ws->c[WORKER_C_rx_packets]),
+				"tx_packets", (json_int_t)weir_stat_read(
+				&ws->c[WORKER_C_tx_packets]), "busy_permille",
+				(int)pm, "sessions", (json_int_t)weir_stat_read(
+				&ws->c[WORKER_C_sessions])));
+			continue;
+		}
+		console_table_row(ctx, "%u\t%u\t%llu\t%llu\t%u.%u%%\t%llu\t%llu",
+			i, worker_lcore(i), (unsigned long long)weir_stat_read(
+			&ws->c[WORKER_C_rx_packets]), (unsigned long long)
+			weir_stat_read(&ws->c[WORKER_C_tx_packets]), pm / 10,
+			pm % 10, (unsigned long long)weir_stat_read(
+			&ws->c[WORKER_C_sessions]), (unsigned long long)
+			weir_stat_read(&ws->c[WORKER_C_redirect_out]));
+	}
+	if (ctx->json)
+		return console_json(ctx, arr);
+	console_table_end(ctx);
+	return 0;
+}
+
+static int
+cmd_show_ports(struct console_ctx *ctx, int argc, char **argv)
+{
+	static const char *const hdr[] = { "PORT", "ID", "DRIVER", "MAC",
+		"LINK", "RX_PACKETS", "TX_PACKETS", "RX_MISSED", "RX_ERRORS",
+		"TX_ERRORS" };
+	json_t *arr = ctx->json ? json_array() : NULL;
+	unsigned int i;
+
+	(void)argc;
+	(void)argv;
+	if (!ctx->json)
+		console_table_begin(ctx, RTE_DIM(hdr), hdr);
+	for (i = 0; i < weir.nb_ports; i++) {
+		const struct port *p = &weir.ports[i];
+		struct rte_eth_stats st = { 0 };
+		char mac[RTE_ETHER_ADDR_FMT_SIZE];
+
+		rte_eth_stats_get(p->id, &st);
+		rte_ether_format_addr(mac, sizeof(mac), &p->mac);
+		if (ctx->json) {
+			json_array_append_new(arr, json_pack("{s:s, s:i, s:s, "
+				"s:s, s:b, s:i, s:I, s:I, s:I, s:I, s:I}", "name",
+				p->cfg->name, "port_id", p->id, "driver",
+				p->driver, "mac", mac, "link_up", p->link_up,
+				"speed_mbps", (int)p->link_speed, "rx_packets",
+				(json_int_t)st.ipackets, "tx_packets",
+				(json_int_t)st.opackets, "rx_missed",
+				(json_int_t)st.imissed, "rx_errors",
+				(json_int_t)st.ierrors, "tx_errors",
+				(json_int_t)st.oerrors));
+			continue;
+		}
+		console_table_row(ctx, "%s\t%u\t%s\t%s\t%s\t%llu\t%llu\t%llu\t"
+			"%llu\t%llu", p->cfg->name, p->id, p->driver, mac,
+			p->link_up ? "up" : "down",
+			(unsigned long long)st.ipackets,
+			(unsigned long long)st.opackets,
+			(unsigned long long)st.imissed,
+			(unsigned long long)st.ierrors,
+			(unsigned long long)st.oerrors);
+	}
+	if (ctx->json)
+		return console_json(ctx, arr);
+	console_table_end(ctx);
+	return 0;
+}
+
+struct cmd_neigh_walk {
+	struct console_ctx *ctx;
+	json_t *arr;
+};
+
+static void
+cmd_neigh_one(void *arg, const void *info)
+{
+	struct cmd_neigh_walk *nw = arg;
+	const struct neigh_info *ni = info;
+	const struct port *p = port_by_id(ni->key.port);
+	struct cfg_addr a = { .family = ni->key.family };
+	char addr[WEIR_ADDR_STR_SIZE], mac[RTE_ETHER_ADDR_FMT_SIZE];
+
+	memcpy(a.a, ni->key.addr, 16);
+	cfg_addr_str(&a, addr, sizeof(addr));
+	rte_ether_format_addr(mac, sizeof(mac),
+		(const struct rte_ether_addr *)ni->mac);
+	if (ni->state == NEIGH_S_INCOMPLETE)
+		snprintf(mac, sizeof(mac), "-");
+	if (nw->arr != NULL) {
+		json_array_append_new(nw->arr, json_pack("{s:s, s:s, s:s, s:s, "
+			"s:I, s:i}", "port", p ? p->cfg->name : "?", "address",
+			addr, "mac", mac, "state", neigh_state_name(ni->state),
+			"age_ms", (json_int_t)ni->age_ms, "queued",
+			(int)ni->nb_queued));
+		return;
+	}
+	console_table_row(nw->ctx, "%s\t%s\t%s\t%s\t%llu\t%u",
+		p ? p->cfg->name : "?", addr, mac, neigh_state_name(ni->state),
+		(unsigned long long)ni->age_ms, ni->nb_queued);
+}
+
+static int
+cmd_show_neighbors(struct console_ctx *ctx, int argc, char **argv)
+{
+	static const char *const hdr[] = { "PORT", "ADDRESS", "MAC", "STATE",
+		"AGE_MS", "QUEUED" };
+	struct cmd_neigh_walk nw = { .ctx = ctx };
+
+	(void)argc;
+	(void)argv;
+	if (ctx->json)
+		nw.arr = json_array();
+	else
+		console_table_begin(ctx, RTE_DIM(hdr), hdr);
+	ctl_neigh_walk(cmd_neigh_one, &nw);
+	if (ctx->json)
+		return console_json(ctx, nw.arr);
+	console_table_end(ctx);
+	return 0;
+}
+
+static int
+cmd_show_config(struct console_ctx *ctx, int argc, char **argv)
+{
+	char *buf = NULL, *line, *save = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)argc;
+	(void)argv;
+	f = open_memstream(&buf, &len);
+	if (f == NULL)
+		return console_error(ctx, "out of memory");
+	cfg_conf_dump(weir.conf, f);
+	fclose(f);
+	for (line = strtok_r(buf, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save))
+		console_printf(ctx, "%s\n", line);
+	free(buf);
+	return 0;
+}
+
+static void
+cmd_flow_row(struct console_ctx *ctx, json_t *arr, unsigned int w,
+	const struct flow *f)
+{
+	char cli[WEIR_ADDR_STR_SIZE], vip[WEIR_ADDR_STR_SIZE];
+	char lad[WEIR_ADDR_STR_SIZE], be[WEIR_ADDR_STR_SIZE];
+	struct cfg_addr a = { .family = f->fwd.family };
+
+	memcpy(a.a, f->fwd.src, 16);
+	cfg_addr_str(&a, cli, sizeof(cli));
+	memcpy(a.a, f->fwd.dst, 16);
+	cfg_addr_str(&a, vip, sizeof(vip));
+	memcpy(a.a, f->rev.dst, 16);
+	cfg_addr_str(&a, lad, sizeof(lad));
+	memcpy(a.a, f->rev.src, 16);
+	cfg_addr_str(&a, be, sizeof(be));
+	if (arr != NULL) {
+		json_array_append_new(arr, json_pack("{s:i, s:s, s:s, s:i, s:s, "
+			"s:i, s:s, s:i, s:s, s:i, s:s}", "worker", (int)w,
+			"protocol", f->fwd.proto == IPPROTO_TCP ? "tcp" : "udp",
+			"client", cli, "client_port",
+			rte_be_to_cpu_16(f->fwd.sport), "vip", vip, "vip_port",
+			rte_be_to_cpu_16(f->fwd.dport), "local", lad,
+			"local_port", rte_be_to_cpu_16(f->rev.dport), "backend",
+			be, "backend_port", rte_be_to_cpu_16(f->rev.sport),
+			"state", flow_state_name(f->state)));
+		return;
+	}
+	console_table_row(ctx, "%u\t%s\t%s:%u\t%s:%u\t%s:%u\t%s:%u\t%s", w,
+		f->fwd.proto == IPPROTO_TCP ? "tcp" : "udp", cli,
+		rte_be_to_cpu_16(f->fwd.sport), vip,
+		rte_be_to_cpu_16(f->fwd.dport), lad,
+		rte_be_to_cpu_16(f->rev.dport), be,
+		rte_be_to_cpu_16(f->rev.sport), flow_state_name(f->state));
+}
+
+static int
+cmd_show_sessions(struct console_ctx *ctx, int argc, char **argv)
+{
+	static const char *const hdr[] = { "WORKER", "PROTO", "CLIENT", "VIP",
+		"LOCAL", "BACKEND", "STATE" };
+	struct worker_dump d = { .svc = UINT16_MAX, .max = CMD_SESSIONS_DEFAULT };
+	json_t *arr = ctx->json ? json_array() : NULL;
+	unsigned long max;
+	uint64_t total = 0;
+	unsigned int w, i;
+	int rc = 0;
+
+	if (argc >= 1 && strcmp(argv[0], "all") != 0) {
+		int id;
+
+		if (cmd_service(ctx, argv[0]) == NULL)
+			goto fail;
+		id = svc_id_of(argv[0]);
+		if (id < 0) {
+			console_error(ctx, "service '%s' is not published yet",
+				argv[0]);
+			goto fail;
+		}
+		d.svc = (uint16_t)id;
+	}
+	if (argc == 2) {
+		if (cmd_uint(ctx, argv[1], CMD_SESSIONS_MAX, "number of sessions",
+				&max) < 0)
+			goto fail;
+		d.max = (uint32_t)max;
+	}
+	d.out = calloc(d.max ? d.max : 1, sizeof(*d.out));
+	if (d.out == NULL) {
+		console_error(ctx, "out of memory");
+		goto fail;
+	}
+	if (!ctx->json)
+		console_table_begin(ctx, RTE_DIM(hdr), hdr);
+	for (w = 0; w < weir.nb_workers; w++) {
+		uint32_t want = d.max;
+
+		if (worker_dump_sessions(w, &d) < 0) {
+			rc = console_error(ctx, "worker %u did not answer", w);
+			break;
+		}
+		total += d.total;
+		for (i = 0; i < d.n; i++)
+			cmd_flow_row(ctx, arr, w, &d.out[i]);
+		d.max = want > d.n ? want - d.n : 0;
+	}
+	free(d.out);
+	if (ctx->json)
+		return console_json(ctx, json_pack("{s:I, s:o}", "total",
+			(json_int_t)total, "sessions", arr));
+	console_table_end(ctx);
+	console_printf(ctx, "%llu sessions match\n", (unsigned long long)total);
+	return rc;
+fail:
+	json_decref(arr);
+	return -EINVAL;
+}
+
+static void
+cmd_event_one(void *arg, const struct event *e)
+{
+	void **a = arg;
+	struct console_ctx *ctx = a[0];
+	json_t *arr = a[1];
+	char when[40];
+	struct tm tm;
+
+	gmtime_r(&e->time.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (arr != NULL)
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s}",
+			"seq", (json_int_t)e->seq, "time", when, "kind",
+			e->kind, "text", e->text));
+	else
+		console_printf(ctx, "%llu %s %s %s\n",
+			(unsigned long long)e->seq, when, e->kind, e->text);
+}
+
+static int
+cmd_show_events(struct console_ctx *ctx, int argc, char **argv)
+{
+	unsigned long n = 20;
+	void *a[2] = { ctx, NULL };
+
+	if (argc == 1 && cmd_uint(ctx, argv[0], 100000, "number of events",
+			&n) < 0)
+		return -EINVAL;
+	if (ctx->json)
+		a[1] = json_array();
+	events_walk((unsigned int)n, cmd_event_one, a);
+	return ctx->json ? console_json(ctx, a[1]) : 0;
+}
+
+/* After a runtime change: publish, and record why. */
+static int
+cmd_changed(struct console_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int
+cmd_changed(struct console_ctx *ctx, const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	ctl_publish("console");
+	event_log("admin", "%s (console, level %s)", what,
+		console_level_name(ctx->level));
+	console_printf(ctx, "%s\n", what);
+	return 0;
+}
+
+static int
+cmd_set_backend(struct console_ctx *ctx, char **argv, bool state)
+{
+	struct cfg_service *s = cmd_service(ctx, argv[0]);
+	struct cfg_backend b, *cur;
+	char err[256];
+	unsigned long v;
+	int i;
+
+	if (s == NULL || cmd_be_args(ctx, s, argv[1], argv[2], &b) < 0)
+		return -EINVAL;
+	i = cfg_backend_find(s, &b.addr, b.port);
+	if (i < 0)
+		return console_error(ctx, "service %s has no backend %s port %s",
+			s->name, argv[1], argv[2]);
+	cur = &s->backends[i];
+	b = *cur;
+	if (state) {
+		for (v = 0; v < RTE_DIM(cmd_states); v++)
+			if (strcmp(cmd_states[v], argv[3]) == 0)
+				break;
+		if (v == RTE_DIM(cmd_states))
+			return console_error(ctx, "'%s' is not ready, drain or "
+				"maint", argv[3]);
+		b.state = (uint8_t)v;
+	} else {
+		if (cmd_uint(ctx, argv[3], 65535, "weight", &v) < 0)
+			return -EINVAL;
+		b.weight = (uint32_t)v;
+	}
+	if (cfg_backend_set(weir.conf, s, &b, err, sizeof(err)) < 0)
+		return console_error(ctx, "%s", err);
+	return cmd_changed(ctx, "service %s backend %s port %s %s %s", s->name,
+		argv[1], argv[2], state ? "state" : "weight", argv[3]);
+}
+
+static int
+cmd_set_weight(struct console_ctx *ctx, int argc, char **argv)
+{
+	(void)argc;
+	return cmd_set_backend(ctx, argv, false);
+}
+
+static int
+cmd_set_state(struct console_ctx *ctx, int argc, char **argv)
+{
+	(void)argc;
+	return cmd_set_backend(ctx, argv, true);
+}
+
+static int
+cmd_add_backend(struct console_ctx *ctx, int argc, char **argv)
+{
+	struct cfg_service *s = cmd_service(ctx, argv[0]);
+	struct cfg_backend b;
+	unsigned long w = 1;
+	char err[256];
+
+	if (s == NULL || cmd_be_args(ctx, s, argv[1], argv[2], &b) < 0)
+		return -EINVAL;
+	if (argc == 4 && cmd_uint(ctx, argv[3], 65535, "weight", &w) < 0)
+		return -EINVAL;
+	if (cfg_backend_find(s, &b.addr, b.port) >= 0)
+		return console_error(ctx, "service %s already has backend %s "
+			"port %s", s->name, argv[1], argv[2]);
+	b.weight = (uint32_t)w;
+	if (cfg_backend_set(weir.conf, s, &b, err, sizeof(err)) < 0)
+		return console_error(ctx, "%s", err);
+	return cmd_changed(ctx, "service %s backend %s port %s added, weight "
+		"%lu", s->name, argv[1], argv[2], w);
+}
+
+static int
+cmd_del_backend(struct console_ctx *ctx, int argc, char **argv)
+{
+	struct cfg_service *s = cmd_service(ctx, argv[0]);
+	struct cfg_backend b;
+
+	(void)argc;
+	if (s == NULL || cmd_be_args(ctx, s, argv[1], argv[2], &b) < 0)
+		return -EINVAL;
+	if (cfg_backend_del(s, &b.addr, b.port) < 0)
+		return console_error(ctx, "service %s has no backend %s port %s",
+			s->name, argv[1], argv[2]);
+	return cmd_changed(ctx, "service %s backend %s port %s removed "
+		"(its sessions continue)", s->name, argv[1], argv[2]);
+}
+
+static int
+cmd_add_service(struct console_ctx *ctx, int argc, char **argv)
+{
+	struct cfg_service t;
+	struct cfg_prefix p;
+	unsigned long lo, hi;
+	char err[256], *end;
+
+	(void)argc;
+	memset(&t, 0, sizeof(t));
+	if (strlen(argv[0]) >= sizeof(t.name))
+		return console_error(ctx, "name '%s' is longer than %zu "
+			"characters", argv[0], sizeof(t.name) - 1);
+	snprintf(t.name, sizeof(t.name), "%s", argv[0]);
+	if (cfg_prefix_parse(argv[1], false, &p) < 0 ||
+	    p.len != (p.addr.family == AF_INET ? 32 : 128))
+		return console_error(ctx, "'%s' is not an address", argv[1]);
+	t.vip = p.addr;
+	lo = strtoul(argv[2], &end, 10);
+	hi = lo;
+	if (*end == '-')
+		hi = strtoul(end + 1, &end, 10);
+	if (*end != '\0' || lo < 1 || hi > 65535 || lo > hi)
+		return console_error(ctx, "'%s' is not a port or lo-hi range",
+			argv[2]);
+	t.port_lo = (uint16_t)lo;
+	t.port_hi = (uint16_t)hi;
+	if (strcmp(argv[3], "tcp") == 0)
+		t.proto = IPPROTO_TCP;
+	else if (strcmp(argv[3], "udp") == 0)
+		t.proto = IPPROTO_UDP;
+	else
+		return console_error(ctx, "'%s' is not tcp or udp", argv[3]);
+	t.midflow = true;
+	if (cfg_service_add(weir.conf, &t, err, sizeof(err)) < 0)
+		return console_error(ctx, "%s", err);
+	return cmd_changed(ctx, "service %s %s %s/%s added (no backends yet)",
+		argv[0], argv[1], argv[2], argv[3]);
+}
+
+static int
+cmd_del_service(struct console_ctx *ctx, int argc, char **argv)
+{
+	(void)argc;
+	if (cfg_service_del(weir.conf, argv[0]) < 0)
+		return console_error(ctx, "no service '%s'", argv[0]);
+	return cmd_changed(ctx, "service %s removed (its sessions continue "
+		"until they end)", argv[0]);
+}
+
+static int
+cmd_clear_counters(struct console_ctx *ctx, int argc, char **argv)
+{
+	unsigned int i;
+
+	(void)argc;
+	(void)argv;
+	for (i = 0; i < WORKER_C_COUNT; i++)
+		cmd_base_worker[i] = cmd_worker_sum(i);
+	for (i = 0; i < PKT_DROP_COUNT; i++)
+		cmd_base_drop[i] = cmd_drop_sum(i);
+	for (i = 0; i < CTL_C_COUNT; i++)
+		cmd_base_ctl[i] = ctl_counter(i);
+	stats_clear();
+	console_printf(ctx, "counters cleared for the console (telemetry and "
+		"/metrics keep counting up)\n");
+	return 0;
+}
+
+static int
+cmd_reload(struct console_ctx *ctx, int argc, char **argv)
+{
+	char msg[1200];
+	int rc;
+
+	(void)argc;
+	(void)argv;
+	rc = ctl_reload(msg, sizeof(msg));
+	if (rc < 0)
+		return console_error(ctx, "%s", msg);
+	console_printf(ctx, "%s\n", msg);
+	return 0;
+}
+
+static int
+cmd_save_state(struct console_ctx *ctx, int argc, char **argv)
+{
+	char msg[512];
+	int rc;
+
+	(void)argc;
+	(void)argv;
+	rc = ctl_state_save(msg, sizeof(msg));
+	if (rc < 0)
+		return console_error(ctx, "%s", msg);
+	console_printf(ctx, "%s\n", msg);
+	return 0;
+}
+
+static const struct console_cmd cmd_table[] = {
+	{ { "show", "info", NULL }, "", "version, uptime, workers, sessions",
+	  CONSOLE_USER, 0, 0, CONSOLE_F_JSON, cmd_show_info },
+	{ { "show", "services", NULL }, "",
+	  "services with their backends up and counters",
+	  CONSOLE_USER, 0, 0, CONSOLE_F_JSON, cmd_show_services },
+	{ { "show", "backends", NULL }, "[<service>]",
+	  "backends: weight, state, next hop resolved, counters",
+	  CONSOLE_USER, 0, 1, CONSOLE_F_JSON, cmd_show_backends },
+	{ { "show", "sessions", NULL }, "[<service>|all] [<max>]",
+	  "sessions of every worker (default 100, at most 10000)",
+	  CONSOLE_USER, 0, 2, CONSOLE_F_JSON, cmd_show_sessions },
+	{ { "show", "stats", NULL }, "", "every counter, with its meaning",
+	  CONSOLE_USER, 0, 0, CONSOLE_F_JSON, cmd_show_stats },
+	{ { "show", "workers", NULL }, "", "per worker: lcore, packets, busy",
+	  CONSOLE_USER, 0, 0, CONSOLE_F_JSON, cmd_show_workers },
+	{ { "show", "ports", NULL }, "", "per port: link and NIC counters",
+	  CONSOLE_USER, 0, 0, CONSOLE_F_JSON, cmd_show_ports },
+	{ { "show", "neighbors", NULL }, "", "the ARP/ND table",
+	  CONSOLE_USER, 0, 0, CONSOLE_F_JSON, cmd_show_neighbors },
+	{ { "show", "config", NULL }, "", "the running configuration",
+	  CONSOLE_USER, 0, 0, 0, cmd_show_config },
+	{ { "show", "events", NULL }, "[<n>]",
+	  "the last n events (admin, reload, discovery; default 20)",
+	  CONSOLE_USER, 0, 1, CONSOLE_F_JSON, cmd_show_events },
+	{ { "set", "backend", "weight" }, "<service> <address> <port> <weight>",
+	  "change a backend's weight (0: no new flows)",
+	  CONSOLE_OPERATOR, 4, 4, 0, cmd_set_weight },
+	{ { "set", "backend", "state" },
+	  "<service> <address> <port> ready|drain|maint",
+	  "drain: no new flows, sessions continue; maint: out of service",
+	  CONSOLE_OPERATOR, 4, 4, 0, cmd_set_state },
+	{ { "clear", "counters", NULL }, "",
+	  "count from zero in this console's views",
+	  CONSOLE_OPERATOR, 0, 0, 0, cmd_clear_counters },
+	{ { "add", "backend", NULL }, "<service> <address> <port> [<weight>]",
+	  "add a backend to a service", CONSOLE_ADMIN, 3, 4, 0,
+	  cmd_add_backend },
+	{ { "del", "backend", NULL }, "<service> <address> <port>",
+	  "remove a backend (its sessions continue)", CONSOLE_ADMIN, 3, 3, 0,
+	  cmd_del_backend },
+	{ { "add", "service", NULL }, "<name> <vip> <port|lo-hi> tcp|udp",
+	  "add a service without backends", CONSOLE_ADMIN, 4, 4, 0,
+	  cmd_add_service },
+	{ { "del", "service", NULL }, "<name>",
+	  "remove a service (its sessions continue)", CONSOLE_ADMIN, 1, 1, 0,
+	  cmd_del_service },
+	{ { "reload", NULL }, "", "read the configuration file again",
+	  CONSOLE_ADMIN, 0, 0, 0, cmd_reload },
+	{ { "save", "state", NULL }, "",
+	  "write admin states and weights to the state file",
+	  CONSOLE_ADMIN, 0, 0, 0, cmd_save_state },
+};
+
+int
+cmd_register_all(struct console_registry *r)
+{
+	return console_register(r, cmd_table, RTE_DIM(cmd_table));
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Console transports: the unix socket and the loopback telnet listener,
+ * each feeding lines of its connections to the command registry
+ * (lib/console) with the listener's access level, on the management
+ * thread's epoll loop.
+ */
+#ifndef CONSOLE_APP_H
+#define CONSOLE_APP_H
+
+/** Register the commands, open the listeners. @return 0 or -errno. */
+int console_app_init(void);
+
+/**
+ * Open a non-blocking TCP listener on "addr:port" or "[v6]:port" (the
+ * config checked the syntax). @return the socket, or -errno (logged).
+ */
+int console_listen_tcp(const char *spec, const char *what);
+
+/** Close every connection and listener, remove the unix socket. */
+void console_app_fini(void);
+
+#endif /* CONSOLE_APP_H */

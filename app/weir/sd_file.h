@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Discovery files: a service with 'discovery = "path"' takes its backend
+ * list from that file, which an external tool rewrites; weir watches it
+ * with inotify and applies each new version as a diff.
+ *
+ * Context: ctl.
+ */
+#ifndef SD_FILE_H
+#define SD_FILE_H
+
+/** Watch the discovery files of weir.conf and apply them. @return 0/-errno. */
+int sd_file_init(void);
+
+/** Stop watching. */
+void sd_file_fini(void);
+
+/** After a reload: watch the new set of files and apply them again. */
+void sd_file_restart(void);
+
+#endif /* SD_FILE_H */
