@@ -50,7 +50,8 @@ struct con_listener {
 struct con_conn {
 	struct ctl_io io;
 	struct console_ctx ctx;
-	char in[CONSOLE_LINE_MAX + 1];	/* bytes of the line being read */
+	/* bytes of the line being read: the limit, a telnet '\r', a NUL */
+	char in[CONSOLE_LINE_MAX + 2];
 	size_t in_len;
 	bool skipping;			/* rest of an over-long line */
 	bool peer_closed;		/* EOF seen: flush and close */
@@ -153,7 +154,7 @@ con_input(struct con_conn *c, const char *buf, size_t len)
 		}
 		if (c->skipping)
 			continue;
-		if (c->in_len == CONSOLE_LINE_MAX) {
+		if (c->in_len == CONSOLE_LINE_MAX + 1) {
 			c->skipping = true;
 			c->in_len = 0;
 			console_error(&c->ctx, "line longer than %d bytes; it "

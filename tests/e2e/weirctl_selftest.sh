@@ -330,6 +330,19 @@ def expect(pat, timeout=5.0):
 def send(b):
     os.write(fd, b)
 
+def prompt(timeout=5.0):
+    """Read through the prompt, then wait for libedit's raw mode: it
+    prints the prompt first, and keys typed before the switch are cooked
+    (a ^D then reads as a NUL)."""
+    if not expect(b"weir> ", timeout):
+        return False
+    end = time.time() + timeout
+    while termios.tcgetattr(fd)[3] & termios.ICANON:
+        if time.time() > end:
+            return False
+        time.sleep(0.01)
+    return True
+
 def finish(timeout=5.0):
     end = time.time() + timeout
     while time.time() < end:
@@ -342,14 +355,14 @@ def finish(timeout=5.0):
     return None
 
 if mode == "session":
-    result(expect(b"weir> "), "interactive: prompt 'weir> '", repr(buf))
+    result(prompt(), "interactive: prompt 'weir> '", repr(buf))
     send(b"show info -j\r")
-    result(expect(b'"version": "0.1.0"') and expect(b"weir> "),
+    result(expect(b'"version": "0.1.0"') and prompt(),
            "interactive: a command's reply, then the prompt again", repr(buf))
     send(b"sh\t")
     ok = expect(b"ow ", 3)
     send(b"info -j\r")
-    result(ok and expect(b'"version"') and expect(b"weir> "),
+    result(ok and expect(b'"version"') and prompt(),
            "interactive: TAB completes 'sh' to 'show '", repr(seen + buf))
     send(b"show \t")
     ok = expect(b"services", 3)
@@ -357,18 +370,18 @@ if mode == "session":
     ok = ok and all(w in listing for w in (b"backends", b"events", b"info"))
     ok = ok and expect(b"weir> show ", 3)
     send(b"ser\t-j\r")
-    result(ok and expect(b'"vip"') and expect(b"weir> "),
+    result(ok and expect(b'"vip"') and prompt(),
            "interactive: TAB after 'show ' lists the next words",
            repr(listing + buf))
     send(b"set b\tweb4 1.2.3.4 weight 2\r")
-    result(expect(b"backend web4") and expect(b"weir> "),
+    result(expect(b"backend web4") and prompt(),
            "interactive: TAB completes a second word ('set b')",
            repr(seen + buf))
     send(b"xyzzy\x03")
-    ok = expect(b"weir> ", 3)
+    ok = prompt(3)
     send(b"show info -j\r")
     ok = ok and expect(b'"version"') and b"xyzzy" not in buf
-    result(ok and expect(b"weir> "), "interactive: ^C drops the line",
+    result(ok and prompt(), "interactive: ^C drops the line",
            repr(seen + buf))
     send(b"show in")
     ok = expect(b"show in", 3)
@@ -383,23 +396,23 @@ if mode == "session":
     ok = ok and expect(b"weir> show in", 3)
     lflag = termios.tcgetattr(fd)[3]
     send(b"fo -j\r")
-    ok = ok and expect(b'"version"') and expect(b"weir> ")
+    ok = ok and expect(b'"version"') and prompt()
     result(ok and not lflag & (termios.ICANON | termios.ECHO),
            "interactive: after a stop, continue retakes the terminal",
            "lflag=%x %r" % (lflag, seen + buf))
     send(b"bogus\r")
-    result(expect(b"error: unknown command") and expect(b"weir> "),
+    result(expect(b"error: unknown command") and prompt(),
            "interactive: an error reply keeps the session", repr(buf))
     send(b"quit\r")
     rc = finish()
     result(rc == 0, "interactive: 'quit' exits 0", "rc=%r" % rc)
 elif mode == "eof":
-    expect(b"weir> ")
+    prompt()
     send(b"\x04")
     rc = finish()
     result(rc == 0, "interactive: EOF (^D) exits 0", "rc=%r" % rc)
 elif mode == "idle":
-    ok = expect(b"weir> ")
+    ok = prompt()
     srv.terminate()
     srv.wait()
     ok = ok and expect(b"connection closed by server")
@@ -408,7 +421,7 @@ elif mode == "idle":
            "interactive: server gone while idle: said at once, exit 3",
            "rc=%r out=%r" % (rc, seen + buf))
 elif mode == "hangup":
-    expect(b"weir> ")
+    prompt()
     send(b"die\r")
     ok = expect(b"connection closed by server")
     rc = finish()
