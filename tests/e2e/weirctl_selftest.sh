@@ -138,7 +138,7 @@ run "$W" "${S[@]}" show info
 check "one-shot 'show info' exits 0 and prints the reply" \
 	eval 'rc_is 0 && out_has "version: 0.1.0" && out_has "workers: 2"'
 no_empty_line() {
-	! cmp -s <(tail -c 2 "$tmp/out") <(printf '\n\n') && ! grep -qx '' "$tmp/out"
+	[[ -s $tmp/out ]] && ! cmp -s <(tail -c 2 "$tmp/out") <(printf '\n\n') && ! grep -qx '' "$tmp/out"
 }
 check "the reply is printed without its terminating empty line" no_empty_line
 
@@ -354,101 +354,112 @@ def finish(timeout=5.0):
     os.waitpid(pid, 0)
     return None
 
-if mode == "session":
-    result(prompt(), "interactive: prompt 'weir> '", repr(buf))
-    send(b"show info -j\r")
-    result(expect(b'"version": "0.1.0"') and prompt(),
-           "interactive: a command's reply, then the prompt again", repr(buf))
-    send(b"sh\t")
-    ok = expect(b"ow ", 3)
-    send(b"info -j\r")
-    result(ok and expect(b'"version"') and prompt(),
-           "interactive: TAB completes 'sh' to 'show '", repr(seen + buf))
-    send(b"show \t")
-    ok = expect(b"services", 3)
-    listing = seen
-    ok = ok and all(w in listing for w in (b"backends", b"events", b"info"))
-    ok = ok and expect(b"weir> show ", 3)
-    send(b"ser\t-j\r")
-    result(ok and expect(b'"vip"') and prompt(),
-           "interactive: TAB after 'show ' lists the next words",
-           repr(listing + buf))
-    send(b"set b\tweb4 1.2.3.4 weight 2\r")
-    result(expect(b"backend web4") and prompt(),
-           "interactive: TAB completes a second word ('set b')",
-           repr(seen + buf))
-    send(b"xyzzy\x03")
-    ok = prompt(3)
-    send(b"show info -j\r")
-    ok = ok and expect(b'"version"') and b"xyzzy" not in buf
-    result(ok and prompt(), "interactive: ^C drops the line",
-           repr(seen + buf))
-    send(b"show in")
-    ok = expect(b"show in", 3)
-    time.sleep(0.2)
-    os.kill(pid, signal.SIGSTOP)
-    os.waitpid(pid, os.WUNTRACED)
-    # a shell takes the terminal back in its own (canonical) mode
-    t = termios.tcgetattr(fd)
-    t[3] |= termios.ICANON | termios.ECHO
-    termios.tcsetattr(fd, termios.TCSANOW, t)
-    os.kill(pid, signal.SIGCONT)
-    ok = ok and expect(b"weir> show in", 3)
-    lflag = termios.tcgetattr(fd)[3]
-    send(b"fo -j\r")
-    ok = ok and expect(b'"version"') and prompt()
-    result(ok and not lflag & (termios.ICANON | termios.ECHO),
-           "interactive: after a stop, continue retakes the terminal",
-           "lflag=%x %r" % (lflag, seen + buf))
-    send(b"bogus\r")
-    result(expect(b"error: unknown command") and prompt(),
-           "interactive: an error reply keeps the session", repr(buf))
-    send(b"quit\r")
-    rc = finish()
-    result(rc == 0, "interactive: 'quit' exits 0", "rc=%r" % rc)
-elif mode == "eof":
-    prompt()
-    send(b"\x04")
-    rc = finish()
-    result(rc == 0, "interactive: EOF (^D) exits 0", "rc=%r" % rc)
-elif mode == "idle":
-    ok = prompt()
-    srv.terminate()
-    srv.wait()
-    ok = ok and expect(b"connection closed by server")
-    rc = finish()
-    result(ok and rc == 3,
-           "interactive: server gone while idle: said at once, exit 3",
-           "rc=%r out=%r" % (rc, seen + buf))
-elif mode == "hangup":
-    prompt()
-    send(b"die\r")
-    ok = expect(b"connection closed by server")
-    rc = finish()
-    result(ok and rc == 3, "interactive: server hangs up: said, exit 3",
-           "rc=%r out=%r" % (rc, seen + buf))
-elif mode == "top":
-    before = termios.tcgetattr(fd)
-    ok = expect(b"\033[2J") and expect(b"198.18.1.11:8080")
-    ok = ok and expect(b"\033[H") and expect(b"FLOWS/s")
-    during = termios.tcgetattr(fd)
-    raw = not (during[3] & (termios.ICANON | termios.ECHO))
-    result(ok and raw, "top: redraws in place, terminal non-canonical",
-           repr(buf[:300]))
-    send(b"q")
-    rc = finish()
-    after = termios.tcgetattr(fd)
+try:
+    if mode == "session":
+        result(prompt(), "interactive: prompt 'weir> '", repr(buf))
+        send(b"show info -j\r")
+        result(expect(b'"version": "0.1.0"') and prompt(),
+               "interactive: a command's reply, then the prompt again", repr(buf))
+        send(b"sh\t")
+        ok = expect(b"ow ", 3)
+        send(b"info -j\r")
+        result(ok and expect(b'"version"') and prompt(),
+               "interactive: TAB completes 'sh' to 'show '", repr(seen + buf))
+        send(b"show \t")
+        ok = expect(b"services", 3)
+        listing = seen
+        ok = ok and all(w in listing for w in (b"backends", b"events", b"info"))
+        ok = ok and expect(b"weir> show ", 3)
+        send(b"ser\t-j\r")
+        result(ok and expect(b'"vip"') and prompt(),
+               "interactive: TAB after 'show ' lists the next words",
+               repr(listing + buf))
+        send(b"set b\tweb4 1.2.3.4 weight 2\r")
+        result(expect(b"backend web4") and prompt(),
+               "interactive: TAB completes a second word ('set b')",
+               repr(seen + buf))
+        send(b"xyzzy\x03")
+        ok = prompt(3)
+        send(b"show info -j\r")
+        ok = ok and expect(b'"version"') and b"xyzzy" not in buf
+        result(ok and prompt(), "interactive: ^C drops the line",
+               repr(seen + buf))
+        send(b"show in")
+        ok = expect(b"show in", 3)
+        time.sleep(0.2)
+        os.kill(pid, signal.SIGSTOP)
+        os.waitpid(pid, os.WUNTRACED)
+        # a shell takes the terminal back in its own (canonical) mode
+        t = termios.tcgetattr(fd)
+        t[3] |= termios.ICANON | termios.ECHO
+        termios.tcsetattr(fd, termios.TCSANOW, t)
+        os.kill(pid, signal.SIGCONT)
+        ok = ok and expect(b"weir> show in", 3)
+        lflag = termios.tcgetattr(fd)[3]
+        send(b"fo -j\r")
+        ok = ok and expect(b'"version"') and prompt()
+        result(ok and not lflag & (termios.ICANON | termios.ECHO),
+               "interactive: after a stop, continue retakes the terminal",
+               "lflag=%x %r" % (lflag, seen + buf))
+        send(b"bogus\r")
+        result(expect(b"error: unknown command") and prompt(),
+               "interactive: an error reply keeps the session", repr(buf))
+        send(b"quit\r")
+        rc = finish()
+        result(rc == 0, "interactive: 'quit' exits 0", "rc=%r" % rc)
+    elif mode == "eof":
+        prompt()
+        send(b"\x04")
+        rc = finish()
+        result(rc == 0, "interactive: EOF (^D) exits 0", "rc=%r" % rc)
+    elif mode == "idle":
+        ok = prompt()
+        srv.terminate()
+        srv.wait()
+        ok = ok and expect(b"connection closed by server")
+        rc = finish()
+        result(ok and rc == 3,
+               "interactive: server gone while idle: said at once, exit 3",
+               "rc=%r out=%r" % (rc, seen + buf))
+    elif mode == "hangup":
+        prompt()
+        send(b"die\r")
+        ok = expect(b"connection closed by server")
+        rc = finish()
+        result(ok and rc == 3, "interactive: server hangs up: said, exit 3",
+               "rc=%r out=%r" % (rc, seen + buf))
+    elif mode == "top":
+        before = termios.tcgetattr(fd)
+        ok = expect(b"\033[2J") and expect(b"198.18.1.11:8080")
+        ok = ok and expect(b"\033[H") and expect(b"FLOWS/s")
+        during = termios.tcgetattr(fd)
+        raw = not (during[3] & (termios.ICANON | termios.ECHO))
+        result(ok and raw, "top: redraws in place, terminal non-canonical",
+               repr(buf[:300]))
+        send(b"q")
+        rc = finish()
+        after = termios.tcgetattr(fd)
+        try:
+            while select.select([fd], [], [], 0.2)[0]:
+                d = os.read(fd, 65536)
+                if not d:
+                    break
+                buf += d
+        except OSError:
+            pass
+        result(rc == 0 and after[3] == before[3] and buf.endswith(b"\033[?25h"),
+               "top: 'q' quits, terminal and cursor restored",
+               "rc=%r lflag %x->%x" % (rc, before[3], after[3]))
+except Exception as e:
+    result(False, "pty driver (%s) failed" % mode, repr(e))
     try:
-        while select.select([fd], [], [], 0.2)[0]:
-            d = os.read(fd, 65536)
-            if not d:
-                break
-            buf += d
+        os.kill(pid, 9)
     except OSError:
         pass
-    result(rc == 0 and after[3] == before[3] and buf.endswith(b"\033[?25h"),
-           "top: 'q' quits, terminal and cursor restored",
-           "rc=%r lflag %x->%x" % (rc, before[3], after[3]))
+finally:
+    if srv is not None and srv.poll() is None:
+        srv.terminate()
+        srv.wait()
 EOF
 
 pty_checks() {
