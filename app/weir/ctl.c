@@ -33,6 +33,7 @@
 #include "cfg.h"
 #include "ctl.h"
 #include "events.h"
+#include "flowlog.h"
 #include "sd.h"
 #include "sd_file.h"
 #include "neigh.h"
@@ -1020,6 +1021,7 @@ ctl_tick(uint64_t now_ms)
 			ctl_publish("backend next hops changed");
 		ctl.next_nh_ms = now_ms + CTL_AGE_MS;
 	}
+	flowlog_drain();
 	if (now_ms >= ctl.next_link_ms) {
 		port_link_poll();
 		ctl.next_link_ms = now_ms + CTL_LINK_MS;

@@ -27,6 +27,7 @@
 #include "console_app.h"
 #include "ctl.h"
 #include "events.h"
+#include "flowlog.h"
 #include "module.h"
 #include "metrics.h"
 #include "port.h"

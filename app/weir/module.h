@@ -16,6 +16,7 @@
 	X(rcu, weir_rcu_init, weir_rcu_fini)				\
 	X(port, port_init_all, port_fini_all)				\
 	X(stats, weir_stats_init, stats_fini)				\
+	X(flowlog, flowlog_init, flowlog_fini)				\
 	X(worker, worker_init_all, worker_fini_all)			\
 	X(svc, svc_snap_init, svc_snap_fini)				\
 	X(events, events_init, events_fini)				\

@@ -48,6 +48,7 @@
 
 #include "flow.h"
 #include "flow_dp.h"
+#include "flowlog.h"
 #include "maglev_dp.h"
 #include "nat_dp.h"
 #include "nat_port.h"
@@ -90,6 +91,9 @@ struct worker {
 	unsigned int burst;		/* packets, from the config at start */
 	uint32_t rr[CFG_SVC_MAX];	/* round-robin cursor per service */
 	struct worker_dump *dump;	/* posted by ctl, NULL when idle */
+	struct rte_ring *flowlog;	/* flow records to ctl, NULL: off */
+	uint32_t fl_sample;		/* log 1 flow in fl_sample */
+	uint32_t fl_interval;		/* ticks between interim records */
 	struct worker_txq txq[CFG_PORTS_MAX];	/* by port index */
 } __rte_cache_aligned;
 
@@ -304,7 +308,26 @@ worker_count(struct stats_obj *sv, struct stats_obj *be, enum flow_dir dir,
 	}
 }
 
-/* flow_expire callback: a session leaves its service's and backend's gauge. */
+/*
+ * Hand a flow record to ctl if the flow is sampled (decided from its hash,
+ * so a sampled flow has all its records); a full ring drops it, counted.
+ */
+static inline void
+worker_flowlog(struct worker *w, const struct flow *f, bool end)
+{
+	struct flowlog_rec r;
+
+	if (w->flowlog == NULL || worker_range(flow_key_hash(w->ft, &f->fwd),
+			w->fl_sample) != 0)
+		return;
+	r.f = *f;
+	r.now = w->now;
+	r.end = end;
+	if (rte_ring_sp_enqueue_elem(w->flowlog, &r, sizeof(r)) != 0)
+		WORKER_INC(w, flowlog_drops, 1);
+}
+
+/* flow_expire callback: the session's record, and its gauges go down. */
 static void
 worker_flow_gone(void *arg, const struct flow *f)
 {
@@ -312,6 +335,41 @@ worker_flow_gone(void *arg, const struct flow *f)
 
 	weir_stat_add(&w->svc_stats[f->svc].sessions, (uint64_t)-1);
 	weir_stat_add(&w->be_stats[f->be].sessions, (uint64_t)-1);
+	worker_flowlog(w, f, true);
+}
+
+/* Per-session accounting for flow records: packets, bytes, latencies. */
+static inline void
+worker_flow_account(struct worker *w, struct flow *f, enum flow_dir dir,
+	const struct rte_mbuf *m, const struct pkt_meta *pm, uint8_t tcp_flags)
+{
+	uint32_t payload = pm->l4_len;
+
+	if (pm->l4_proto == IPPROTO_TCP)
+		payload -= (uint32_t)(rte_pktmbuf_mtod_offset(m,
+			const struct rte_tcp_hdr *, pm->l4_off)->data_off >> 4) * 4;
+	else
+		payload -= 8;
+	if (dir == FLOW_DIR_ORIG) {
+		f->pkts_in++;
+		f->bytes_in += pm->l3_len;
+		if (payload > 0 && f->req_at == 0)
+			f->req_at = w->now | 1;
+	} else {
+		f->pkts_out++;
+		f->bytes_out += pm->l3_len;
+		/* A zero means "not measured": round up to one tick. */
+		if ((tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) ==
+		    (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG) && f->hs_lat == 0)
+			f->hs_lat = (w->now - f->start) | 1;
+		if (payload > 0 && f->req_at != 0 && f->resp_lat == 0)
+			f->resp_lat = (w->now - f->req_at) | 1;
+	}
+	if (w->flowlog != NULL && w->now - (f->reported ? f->reported :
+			f->start) > w->fl_interval) {
+		f->reported = w->now;
+		worker_flowlog(w, f, false);
+	}
 }
 
 /* Pick a backend of 'v' for flow 'k'. @return its index or -1. */
@@ -429,6 +487,7 @@ worker_flow_new(struct worker *w, const struct svc_snap *snap,
 	memcpy(f->cli_mac, rte_pktmbuf_mtod_offset(m, const uint8_t *,
 		RTE_ETHER_ADDR_LEN), RTE_ETHER_ADDR_LEN);
 	memcpy(f->be_mac, &be->mac, RTE_ETHER_ADDR_LEN);
+	f->start = w->now;
 	if (midflow) {
 		f->state = FLOW_S_ESTABLISHED;
 		f->flags |= FLOW_F_MIDFLOW;
@@ -479,6 +538,7 @@ worker_lb_orig(struct worker *w, const struct svc_snap *snap,
 		}
 	}
 	flow_update(w->ft, f, FLOW_DIR_ORIG, tcp_flags, w->now, &v->timeouts);
+	worker_flow_account(w, f, FLOW_DIR_ORIG, m, pm, tcp_flags);
 	worker_mss(v, m, pm, tcp_flags);
 	if (worker_nat_tx(w, snap, m, pm, f->rev.dst, f->rev.dport,
 			f->rev.src, f->rev.sport, f->be_port, f->be_mac)) {
@@ -543,6 +603,7 @@ worker_lb_reply(struct worker *w, const struct svc_snap *snap,
 	/* A flow whose service is gone keeps its current deadline. */
 	if (v != NULL)
 		flow_update(w->ft, f, FLOW_DIR_REPLY, tcp_flags, w->now, to);
+	worker_flow_account(w, f, FLOW_DIR_REPLY, m, pm, tcp_flags);
 	worker_mss(v, m, pm, tcp_flags);
 	if (worker_nat_tx(w, snap, m, pm, f->fwd.dst, f->fwd.dport,
 			f->fwd.src, f->fwd.sport, f->cli_port, f->cli_mac)) {
@@ -960,6 +1021,9 @@ worker_alloc(unsigned int i)
 	w->be_stats = stats_worker_array(i, STATS_BE);
 	w->rnd = rte_rand() | 1;
 	w->burst = c->burst;
+	w->flowlog = flowlog_ring(i);
+	w->fl_sample = c->mgmt.flow_sample;
+	w->fl_interval = (uint32_t)(c->mgmt.flow_interval_s * weir.ticks_per_s);
 	w->half_open_max = (uint32_t)((uint64_t)c->sessions.max_per_worker *
 		c->sessions.half_open_pct / 100);
 	w->lport_lo = c->lport_lo;

@@ -41,6 +41,7 @@
 	X(redirect_in, "replies received from another worker")		\
 	X(redirect_drops, "replies dropped: redirect ring full")	\
 	X(icmp_errors_translated, "ICMP errors about a session sent to its client") \
+	X(flowlog_drops, "flow records dropped: ring to the writer full") \
 	X(sessions, "sessions in the table (gauge)")			\
 	X(sessions_half_open, "sessions in the handshake (gauge)")	\
 	X(sessions_expired, "sessions removed by the expiry wheel")	\

@@ -82,6 +82,16 @@ struct flow {
 	uint16_t be_port;	/* DPDK port towards the backend */
 	uint8_t cli_mac[6];	/* next hop towards the client */
 	uint8_t be_mac[6];	/* next hop towards the backend */
+	/* For flow records; zeroed by flow_insert(), kept by the worker. */
+	uint32_t start;		/* ticks: created */
+	uint32_t reported;	/* ticks: last interim record, 0: none */
+	uint32_t hs_lat;	/* ticks SYN -> SYN-ACK, 0: not seen */
+	uint32_t req_at;	/* ticks: first client payload, 0: none */
+	uint32_t resp_lat;	/* ticks first payload -> first answer, 0: none */
+	uint32_t pkts_in;	/* packets client -> backend */
+	uint32_t pkts_out;	/* packets backend -> client */
+	uint64_t bytes_in;	/* IP bytes client -> backend */
+	uint64_t bytes_out;	/* IP bytes backend -> client */
 };
 
 /* Table counters, written by the owning worker only. */

@@ -204,6 +204,14 @@ t1=$(date +%s%N)
 check "no reply within -T: exit 3 after the timeout, not the reply" eval \
 	'rc_is 3 && err_has "no reply within" && (( (t1 - t0) / 1000000 < 2500 ))'
 
+$W "${S[@]}" sleep 3 >"$tmp/out" 2>"$tmp/err" &
+bg=$!
+sleep 0.3
+kill -INT $bg
+wait $bg
+rc=$?
+check "SIGINT while waiting for a reply: exit 130" rc_is 130
+
 run "$W" "${S[@]}" die
 check "the server hangs up: exit 3, 'connection closed by server'" eval \
 	'rc_is 3 && err_has "connection closed by server"'
@@ -401,6 +409,17 @@ try:
         result(ok and not lflag & (termios.ICANON | termios.ECHO),
                "interactive: after a stop, continue retakes the terminal",
                "lflag=%x %r" % (lflag, seen + buf))
+        send(b"sleep 1\r")
+        time.sleep(0.3)
+        send(b"\x03")
+        ok = expect(b"interrupted") and prompt(3)
+        send(b"echo nex t\r")
+        ok = ok and expect(b"nex\r\nt\r\n")
+        got = seen
+        ok = ok and prompt()
+        result(ok and b"slept" not in got,
+               "interactive: ^C while waiting drops that reply, not the next",
+               repr(seen + buf))
         send(b"bogus\r")
         result(expect(b"error: unknown command") and prompt(),
                "interactive: an error reply keeps the session", repr(buf))

@@ -52,15 +52,15 @@
 #define WEIRCTL_SOCKET_DEFAULT "/run/weir/weir.sock"
 #define WEIRCTL_TCP_HOST_DEFAULT "127.0.0.1"
 #define WEIRCTL_TCP_PORT_DEFAULT "5200"
-#define WEIRCTL_TIMEOUT_S_DEFAULT 10.0	/* s, a reply slower than this is lost */
+#define WEIRCTL_TIMEOUT_S_DEFAULT 10.0	/* s; a slower reply is lost */
 #define WEIRCTL_PROMPT "weir> "
 #define WEIRCTL_HISTORY_FILE ".weirctl_history"
 #define WEIRCTL_HISTORY_LEN 1000	/* lines kept in the history file */
-#define WEIRCTL_RECV_MIN 65536		/* bytes of free buffer per recv() */
+#define WEIRCTL_RECV_MIN 65536		/* bytes free for each recv() */
 #define WEIRCTL_TOP_INTERVAL_S 1.0	/* default seconds between samples */
 #define WEIRCTL_TOP_INTERVAL_MIN_S 0.05	/* below this, rates are noise */
-#define WEIRCTL_TERM_COLS 80		/* width when the terminal won't say */
-#define TOP_CELL_SIZE 96		/* bytes per table cell: an IPv6 VIP, range, proto */
+#define WEIRCTL_TERM_COLS 80		/* when the terminal won't say */
+#define TOP_CELL_SIZE 96		/* bytes: an IPv6 VIP, range, proto */
 
 #define EXIT_REPLY_ERROR 1
 #define EXIT_USAGE 2
@@ -80,11 +80,11 @@ struct conn {
 	char *buf;		/* received bytes; a reply starts at buf[0] */
 	size_t size;		/* bytes of buf in use */
 	size_t cap;		/* bytes allocated */
-	size_t scan;		/* bytes of buf already searched for the end */
-	size_t consumed;	/* bytes of the reply handed out last, to drop */
-	unsigned int nb_skip;	/* replies still due to abandoned commands */
+	size_t scan;		/* bytes already searched for the end */
+	size_t consumed;	/* bytes of the last reply handed out */
+	unsigned int nb_skip;	/* replies due to abandoned commands */
 	bool eof;		/* the server closed its side */
-	const char *err_text;	/* why connecting failed, if not an errno */
+	const char *err_text;	/* why connecting failed, if no errno */
 	int timeout_ms;		/* per reply, -1 for none */
 	char name[PATH_MAX + 16]; /* the socket or address, for messages */
 };
@@ -304,7 +304,10 @@ fd_set_nonblock(int fd)
 	return 0;
 }
 
-/* Wait until 'fd' has 'events' or the deadline passes. @return 0, -ETIMEDOUT, -EINTR or -errno. */
+/*
+ * Wait until 'fd' has 'events' or the deadline passes.
+ * @return 0, -ETIMEDOUT, -EINTR (quitting signal) or -errno.
+ */
 static int
 fd_wait(int fd, short events, double deadline)
 {
@@ -354,7 +357,8 @@ conn_open_unix(struct conn *c, const char *path)
 		rc = connect(fd, (struct sockaddr *)&sun, sizeof(sun));
 	} while (rc < 0 && errno == EINTR && stop_signo == 0);
 	if (rc < 0) {
-		rc = errno == EAGAIN || errno == EWOULDBLOCK ? -ETIMEDOUT : -errno;
+		rc = errno == EAGAIN || errno == EWOULDBLOCK ? -ETIMEDOUT :
+			-errno;
 		goto err_close;
 	}
 	rc = fd_set_nonblock(fd);
@@ -490,7 +494,7 @@ conn_close(struct conn *c)
 	c->cap = 0;
 }
 
-/* One non-blocking recv() into the buffer. @return bytes, 0 at EOF, or -errno. */
+/* One non-blocking recv() into the buffer. @return bytes, 0 (EOF), -errno. */
 static int
 conn_recv(struct conn *c)
 {
@@ -515,38 +519,50 @@ conn_recv(struct conn *c)
 	return (int)n;
 }
 
-/* Send 'line' and a newline. @return 0, -ETIMEDOUT, -EINTR or -errno. */
+/*
+ * Send 'line' and a newline. A quitting signal stops the send only before
+ * its first byte: half a line would run together with the next one.
+ * @return 0; -ECANCELED (signal, nothing sent); -ETIMEDOUT; -errno.
+ */
 static int
 conn_send_line(struct conn *c, const char *line)
 {
 	double deadline = deadline_after_ms(c->timeout_ms);
 	struct iovec iov[2] = {
-		{ .iov_base = (void *)(uintptr_t)line, .iov_len = strlen(line) },
+		{ .iov_base = (void *)(uintptr_t)line,
+		  .iov_len = strlen(line) },
 		{ .iov_base = (void *)(uintptr_t)"\n", .iov_len = 1 },
 	};
 	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
+	bool sent = false;
 	ssize_t n;
 	int rc;
 
 	while (msg.msg_iovlen > 0) {
 		n = sendmsg(c->fd, &msg, MSG_NOSIGNAL);
 		if (n < 0) {
-			if (errno == EINTR && stop_signo == 0)
-				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK)
-				return -errno;
-			rc = fd_wait(c->fd, POLLOUT, deadline);
-			if (rc < 0)
+			if (errno == EINTR || errno == EAGAIN ||
+			    errno == EWOULDBLOCK)
+				rc = errno == EINTR ? -EINTR :
+					fd_wait(c->fd, POLLOUT, deadline);
+			else
+				rc = -errno;
+			if (rc == -EINTR && stop_signo != 0 && !sent)
+				return -ECANCELED;
+			if (rc < 0 && rc != -EINTR)
 				return rc;
 			continue;
 		}
-		while (msg.msg_iovlen > 0 && (size_t)n >= msg.msg_iov->iov_len) {
+		sent = true;
+		while (msg.msg_iovlen > 0 &&
+		       (size_t)n >= msg.msg_iov->iov_len) {
 			n -= (ssize_t)msg.msg_iov->iov_len;
 			msg.msg_iov++;
 			msg.msg_iovlen--;
 		}
 		if (msg.msg_iovlen > 0) {
-			msg.msg_iov->iov_base = (char *)msg.msg_iov->iov_base + n;
+			msg.msg_iov->iov_base =
+				(char *)msg.msg_iov->iov_base + n;
 			msg.msg_iov->iov_len -= (size_t)n;
 		}
 	}
@@ -584,7 +600,8 @@ conn_reply(struct conn *c, const char **text, size_t *len)
 	for (;;) {
 		conn_consume(c);
 		for (i = c->scan; i < c->size; i++)
-			if (c->buf[i] == '\n' && (i == 0 || c->buf[i - 1] == '\n'))
+			if (c->buf[i] == '\n' &&
+			    (i == 0 || c->buf[i - 1] == '\n'))
 				break;
 		if (i < c->size) {
 			c->consumed = i + 1;
@@ -621,7 +638,7 @@ conn_error(const struct conn *c, int err)
 	else if (err == -ETIMEDOUT)
 		fprintf(stderr, "weirctl: %s: no reply within %.3g s: %s\n",
 			c->name, c->timeout_ms / 1000.0, strerror(ETIMEDOUT));
-	else if (err != -EINTR)
+	else if (err != -EINTR && err != -ECANCELED)
 		fprintf(stderr, "weirctl: %s: %s\n", c->name, strerror(-err));
 }
 
@@ -676,11 +693,20 @@ line_has_quit(const char *line)
 	return line_has_cmd(line, "quit") || line_has_cmd(line, "exit");
 }
 
+/* The exit status after a quitting signal. */
+static int
+exit_signal(void)
+{
+	return 128 + stop_signo;
+}
+
 /*
  * Send one line and print its reply to stdout. Sets '*had_error' when the
  * reply holds an "error: " line. A line that quits may see the server close
  * instead of ending the reply: that is its end, not a failure.
- * @return 0 or a negative errno from the connection.
+ * @return 0; -ECANCELED (signal, nothing sent); -EINTR (signal, reply
+ * pending); -ETIMEDOUT (no reply in time); -ECOMM (the line could not be
+ * sent in time); -ECONNRESET (server closed); another negative errno.
  */
 static int
 run_line(struct conn *c, const char *line, bool *had_error)
@@ -698,7 +724,7 @@ run_line(struct conn *c, const char *line, bool *had_error)
 	}
 	rc = conn_send_line(c, line);
 	if (rc < 0)
-		return rc;
+		return rc == -ETIMEDOUT ? -ECOMM : rc;
 	rc = conn_reply(c, &text, &len);
 	if (rc == 0 || rc == -ECONNRESET) {
 		fwrite(text, 1, len, stdout);
@@ -739,8 +765,9 @@ compl_child(struct compl_node *n, const char *word, bool add)
 		return n->children[i];
 	if (!add)
 		return NULL;
-	child = xrealloc(NULL, sizeof(*child));
-	memset(child, 0, sizeof(*child));
+	child = calloc(1, sizeof(*child));
+	if (child == NULL)
+		oom();
 	child->word = xstrdup(word);
 	n->children = xrealloc(n->children,
 		(n->nb_children + 1) * sizeof(*n->children));
@@ -774,7 +801,8 @@ compl_is_word(const char *w, size_t n)
 	if (n == 0 || w[0] == '-' || w[0] == '_' || w[0] == '.')
 		return false;
 	for (i = 0; i < n; i++)
-		if (!((w[i] >= 'a' && w[i] <= 'z') || (w[i] >= '0' && w[i] <= '9') ||
+		if (!((w[i] >= 'a' && w[i] <= 'z') ||
+		      (w[i] >= '0' && w[i] <= '9') ||
 		      w[i] == '-' || w[i] == '_' || w[i] == '.'))
 			return false;
 	return true;
@@ -842,10 +870,10 @@ compl_build(struct compl_node *root, const char *help, size_t len)
  * @return the node whose children to match, or NULL when a finished word is
  * unknown; '*partial' points into 'text'.
  */
-static const struct compl_node *
-compl_find(const struct compl_node *root, char *text, const char **partial)
+static struct compl_node *
+compl_find(struct compl_node *root, char *text, const char **partial)
 {
-	const struct compl_node *n = root;
+	struct compl_node *n = root;
 	char *p = strrchr(text, ';'), *w;
 
 	p = p != NULL ? p + 1 : text;
@@ -858,7 +886,7 @@ compl_find(const struct compl_node *root, char *text, const char **partial)
 			return n;
 		}
 		*p++ = '\0';
-		n = compl_child((struct compl_node *)(uintptr_t)n, w, false);
+		n = compl_child(n, w, false);
 		if (n == NULL)
 			return NULL;
 	}
@@ -930,7 +958,7 @@ static unsigned char
 cli_complete(EditLine *el, int ch)
 {
 	const LineInfo *li = el_line(el);
-	const struct compl_node *n;
+	struct compl_node *n;
 	struct cli *cli = NULL;
 	const char *partial;
 	size_t len = (size_t)(li->cursor - li->buffer), plen, first, i, common;
@@ -1031,7 +1059,7 @@ static int
 cli_getc(EditLine *el, wchar_t *wc)
 {
 	struct cli *cli = NULL;
-	struct pollfd pfd[2];
+	struct pollfd pfd[2] = { { .fd = -1 }, { .fd = -1 } };
 	char ch;
 	ssize_t r;
 	size_t m;
@@ -1041,8 +1069,10 @@ cli_getc(EditLine *el, wchar_t *wc)
 	for (;;) {
 		if (stop_signo != 0)
 			return -1;
-		pfd[0] = (struct pollfd){ .fd = cli->in_fd, .events = POLLIN };
-		pfd[1] = (struct pollfd){ .fd = cli->conn->fd, .events = POLLIN };
+		pfd[0].fd = cli->in_fd;
+		pfd[1].fd = cli->conn->fd;
+		pfd[0].events = POLLIN;
+		pfd[1].events = POLLIN;
 		if (poll(pfd, 2, -1) < 0) {
 			if (errno != EINTR)
 				return -1;
@@ -1140,11 +1170,13 @@ cli_run(struct conn *c)
 		rc = conn_reply(c, &text, &len);
 	if (rc == 0)
 		compl_build(&cli.compl, text, len);
-	else if (rc == -ETIMEDOUT)
+	else if (rc == -ETIMEDOUT) {
 		c->nb_skip++;
-	else {
+		fputs("weirctl: no reply to 'help': no completion\n", stderr);
+	} else {
 		conn_error(c, rc);
-		return rc == -EINTR ? 128 + stop_signo : EXIT_CONN;
+		return rc == -EINTR || rc == -ECANCELED ? exit_signal() :
+			EXIT_CONN;
 	}
 
 	hist = history_init();
@@ -1191,7 +1223,7 @@ cli_run(struct conn *c)
 				fputc('\n', stdout);
 				continue;
 			} else if (count < 0 && stop_signo != 0) {
-				ret = 128 + stop_signo;
+				ret = exit_signal();
 			} else {
 				fputc('\n', stdout);
 			}
@@ -1215,13 +1247,14 @@ cli_run(struct conn *c)
 			break;
 		}
 		free(copy);
-		if (rc == -EINTR || rc == -ETIMEDOUT) {
-			/* its reply may still come: drop it when it does */
-			c->nb_skip++;
-			if (rc == -EINTR)
-				fputs("interrupted\n", stderr);
-			else
+		if (rc == -ECANCELED || rc == -EINTR || rc == -ETIMEDOUT) {
+			/* a reply may still come: drop it when it does */
+			if (rc != -ECANCELED)
+				c->nb_skip++;
+			if (rc == -ETIMEDOUT)
 				conn_error(c, rc);
+			else
+				fputs("interrupted\n", stderr);
 			stop_signo = 0;
 		} else if (rc < 0) {
 			conn_error(c, rc);
@@ -1256,7 +1289,8 @@ script_run(struct conn *c)
 		rc = run_line(c, line, &had_error);
 		if (rc < 0) {
 			conn_error(c, rc);
-			ret = rc == -EINTR ? 128 + stop_signo : EXIT_CONN;
+			ret = rc == -EINTR || rc == -ECANCELED ?
+				exit_signal() : EXIT_CONN;
 			break;
 		}
 		if (line_has_quit(line))
@@ -1279,7 +1313,7 @@ struct top_sample {
 	json_t *info;		/* object */
 	json_t *svcs;		/* array of services */
 	json_t *bes;		/* array of backends */
-	json_t *by_key;		/* object: key -> service or backend entry */
+	json_t *by_key;		/* object: key -> service or backend */
 	double t;		/* now_s() at the reply */
 };
 
@@ -1498,7 +1532,7 @@ top_rate_cells(char row[TOP_C_COUNT][TOP_CELL_SIZE], const json_t *cur,
 	static const struct {
 		enum top_col col;
 		const char *key;
-		double scale;	/* per second of the counter to the column */
+		double scale;	/* counter per second -> column unit */
 	} rates[] = {
 		{ TOP_C_FLOWS, "new_flows", 1 },
 		{ TOP_C_PKTS_IN, "pkts_in", 1 },
@@ -1630,7 +1664,8 @@ top_render(struct sbuf *out, const struct top_sample *cur,
 
 		memset(row, 0, sizeof(row));
 		name = jstr(svc, "name");
-		snprintf(row[TOP_C_NAME], TOP_CELL_SIZE, "%s", name != NULL ? name : "?");
+		snprintf(row[TOP_C_NAME], TOP_CELL_SIZE, "%s",
+			name != NULL ? name : "?");
 		if (hi > port)
 			snprintf(ports, sizeof(ports), "%" PRIu64 "-%" PRIu64,
 				port, hi);
@@ -1638,11 +1673,13 @@ top_render(struct sbuf *out, const struct top_sample *cur,
 			snprintf(ports, sizeof(ports), "%" PRIu64, port);
 		if (vip == NULL)
 			vip = "?";
-		snprintf(row[TOP_C_ADDR], TOP_CELL_SIZE, strchr(vip, ':') != NULL ?
-			"[%s]:%s/%s" : "%s:%s/%s", vip, ports,
+		snprintf(row[TOP_C_ADDR], TOP_CELL_SIZE,
+			strchr(vip, ':') != NULL ? "[%s]:%s/%s" : "%s:%s/%s",
+			vip, ports,
 			proto != NULL ? proto : "?");
-		snprintf(row[TOP_C_STATE], TOP_CELL_SIZE, "%" PRIu64 "/%" PRIu64,
-			jcnt(svc, "backends_up"), jcnt(svc, "backends"));
+		snprintf(row[TOP_C_STATE], TOP_CELL_SIZE,
+			"%" PRIu64 "/%" PRIu64, jcnt(svc, "backends_up"),
+			jcnt(svc, "backends"));
 		svc_key(svc, key, sizeof(key));
 		old = json_object_get(prev->by_key, key);
 		top_rate_cells(row, svc, old, dt);
@@ -1653,7 +1690,8 @@ top_render(struct sbuf *out, const struct top_sample *cur,
 			const char *state = jstr(be, "state");
 
 			bsvc = jstr(be, "service");
-			if (bsvc == NULL || name == NULL || strcmp(bsvc, name) != 0)
+			if (bsvc == NULL || name == NULL ||
+			    strcmp(bsvc, name) != 0)
 				continue;
 			memset(row, 0, sizeof(row));
 			fmt_endpoint(row[TOP_C_ADDR] + 2, TOP_CELL_SIZE - 2,
@@ -1671,7 +1709,7 @@ top_render(struct sbuf *out, const struct top_sample *cur,
 				fmt_num(row[TOP_C_LATENCY], TOP_CELL_SIZE,
 					json_number_value(lat) / 1000.0);
 			else
-				snprintf(row[TOP_C_LATENCY], TOP_CELL_SIZE, "-");
+				strcpy(row[TOP_C_LATENCY], "-");
 			top_table_add(&t, row);
 		}
 	}
@@ -1723,8 +1761,9 @@ top_tty_restore(void)
 
 	if (top_tty.raw)
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &top_tty.saved);
-	if (top_tty.cursor_hidden)
-		(void)!write(STDOUT_FILENO, show, sizeof(show) - 1);
+	if (top_tty.cursor_hidden &&
+	    write(STDOUT_FILENO, show, sizeof(show) - 1) < 0)
+		return;	/* no terminal left to fix */
 }
 
 static void
@@ -1739,8 +1778,9 @@ top_tty_raw(void)
 		t.c_cc[VTIME] = 0;
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &t);
 	}
-	if (top_tty.cursor_hidden)
-		(void)!write(STDOUT_FILENO, hide, sizeof(hide) - 1);
+	if (top_tty.cursor_hidden &&
+	    write(STDOUT_FILENO, hide, sizeof(hide) - 1) < 0)
+		return;	/* the cursor stays visible */
 }
 
 /* ^Z: give the terminal back as it was, stop, and take it again. */
@@ -1786,7 +1826,7 @@ top_wait(double deadline, bool keys, const struct sbuf *frame, bool live)
 		}
 		n = read(STDIN_FILENO, ch, sizeof(ch));
 		if (n == 0)
-			keys = false;	/* no more keyboard, still a view */
+			keys = false;	/* no keyboard, still a view */
 		for (i = 0; i < n; i++)
 			if (ch[i] == 'q' || ch[i] == 'Q' || ch[i] == 3 ||
 			    ch[i] == 4)
@@ -1850,7 +1890,7 @@ top_run(struct conn *c, const struct top_opts *o)
 		if (o->once || (o->count > 0 && nb_frames >= o->count))
 			break;
 	}
-	if (rc < 0 && rc != -EINTR) {
+	if (rc < 0 && rc != -EINTR && rc != -ECANCELED) {
 		top_tty_restore();
 		top_tty.raw = false;
 		top_tty.cursor_hidden = false;
@@ -1893,7 +1933,8 @@ usage(FILE *f)
 "  -s, --socket PATH      console unix socket (default $WEIR_SOCKET, else\n"
 "                         " WEIRCTL_SOCKET_DEFAULT ")\n"
 "  -t, --tcp HOST:PORT    use TCP instead; [ADDR]:PORT for IPv6 (default\n"
-"                         " WEIRCTL_TCP_HOST_DEFAULT ":" WEIRCTL_TCP_PORT_DEFAULT ")\n"
+"                         "
+	WEIRCTL_TCP_HOST_DEFAULT ":" WEIRCTL_TCP_PORT_DEFAULT ")\n"
 "  -T, --timeout SECONDS  reply timeout, 0 for none (default %g)\n"
 "  -i, --interactive      interactive session even if stdin is no terminal\n"
 "  -h, --help             print this help and exit\n"
@@ -2013,14 +2054,16 @@ top_parse(int argc, char **argv, struct top_opts *o)
 			o->count = strtol(optarg, &end, 10);
 			if (errno != 0 || end == optarg || *end != '\0' ||
 			    o->count < 1)
-				return usage_error("top: bad count '%s'", optarg);
+				return usage_error("top: bad count '%s'",
+					optarg);
 			break;
 		default:
 			return bad_option(opt, argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		return usage_error("top: unexpected argument '%s'", argv[optind]);
+		return usage_error("top: unexpected argument '%s'",
+			argv[optind]);
 	return 0;
 }
 
@@ -2047,7 +2090,8 @@ main(int argc, char **argv)
 	if (sock == NULL || *sock == '\0')
 		sock = WEIRCTL_SOCKET_DEFAULT;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:s:t:T:ihV", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:s:t:T:ihV", opts,
+				  NULL)) != -1) {
 		switch (opt) {
 		case 's':
 			sock = optarg;
@@ -2103,7 +2147,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "weirctl: cannot connect to %s: %s\n", c.name,
 			c.err_text != NULL ? c.err_text : strerror(-rc));
 		free(line);
-		return rc == -EINTR ? 128 + stop_signo : EXIT_CONN;
+		return rc == -EINTR ? exit_signal() : EXIT_CONN;
 	}
 
 	if (is_top) {
@@ -2112,7 +2156,8 @@ main(int argc, char **argv)
 		rc = run_line(&c, line, &had_error);
 		if (rc < 0) {
 			conn_error(&c, rc);
-			ret = rc == -EINTR ? 128 + stop_signo : EXIT_CONN;
+			ret = rc == -EINTR || rc == -ECANCELED ?
+				exit_signal() : EXIT_CONN;
 		} else {
 			ret = had_error ? EXIT_REPLY_ERROR : 0;
 		}

@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Flow record writer (ctl). Records arrive by value on per-worker SP/SC
+ * rings (rte_ring with element size), so a worker copies 200-odd bytes
+ * and never allocates; ctl formats them with jansson, appends them to the
+ * file and rotates it (file -> file.1 -> ... -> file.<keep>) when it
+ * passes rotate_mb. Sampling (1 flow in 'sample') is decided by the
+ * worker from the flow's hash, so a sampled flow has all its records.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <rte_lcore.h>
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
+
+#include "cfg.h"
+#include "flow.h"
+#include "flowlog.h"
+#include "svc.h"
+#include "weir.h"
+#include "weir_log.h"
+
+WEIR_LOG_TYPE("flowlog")
+
+#define FLOWLOG_DRAIN_MAX 256	/* records per ring per tick */
+
+static struct {
+	struct rte_ring *ring[CFG_WORKERS_MAX];
+	FILE *file;
+	uint64_t size;		/* bytes in the current file */
+	uint64_t written;	/* records written */
+} fl;
+
+struct rte_ring *
+flowlog_ring(unsigned int w)
+{
+	return fl.ring[w];
+}
+
+int
+flowlog_init(void)
+{
+	const struct cfg_mgmt *m = &weir.conf->mgmt;
+	unsigned int w;
+
+	if (m->flow_log[0] == '\0')
+		return 0;
+	for (w = 0; w < weir.conf->nb_workers; w++) {
+		char name[RTE_RING_NAMESIZE];
+
+		snprintf(name, sizeof(name), "weir_flowlog_%u", w);
+		fl.ring[w] = rte_ring_create_elem(name,
+			sizeof(struct flowlog_rec), FLOWLOG_RING,
+			(int)rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (fl.ring[w] == NULL) {
+			WEIR_LOG(ERR, "flow log ring: %s",
+				rte_strerror(rte_errno));
+			return -ENOMEM;
+		}
+	}
+	fl.file = fopen(m->flow_log, "ae");
+	if (fl.file == NULL) {
+		WEIR_LOG(ERR, "flow_log.file %s: %s", m->flow_log,
+			strerror(errno));
+		return -errno;
+	}
+	fseek(fl.file, 0, SEEK_END);
+	fl.size = (uint64_t)ftell(fl.file);
+	WEIR_LOG(INFO, "flow records to %s (1 flow in %u, every %u s for long "
+		"flows)", m->flow_log, m->flow_sample, m->flow_interval_s);
+	return 0;
+}
+
+static void
+flowlog_rotate(void)
+{
+	const struct cfg_mgmt *m = &weir.conf->mgmt;
+	char from[CFG_PATH_SIZE + 16], to[CFG_PATH_SIZE + 16];
+	unsigned int i;
+
+	fclose(fl.file);
+	for (i = m->flow_keep; i > 0; i--) {
+		if (i == 1)
+			snprintf(from, sizeof(from), "%s", m->flow_log);
+		else
+			snprintf(from, sizeof(from), "%s.%u", m->flow_log, i - 1);
+		snprintf(to, sizeof(to), "%s.%u", m->flow_log, i);
+		rename(from, to);
+	}
+	if (m->flow_keep == 0)
+		remove(m->flow_log);
+	fl.file = fopen(m->flow_log, "ae");
+	fl.size = 0;
+	if (fl.file == NULL)
+		WEIR_LOG(ERR, "flow_log.file %s: %s", m->flow_log,
+			strerror(errno));
+}
+
+static double
+flowlog_ms(uint32_t ticks)
+{
+	return (double)ticks * 1000.0 / (double)weir.ticks_per_s;
+}
+
+static const char *
+flowlog_end(const struct flowlog_rec *r)
+{
+	if (!r->end)
+		return NULL;
+	switch (r->f.state) {
+	case FLOW_S_CLOSE:
+		return "reset";
+	case FLOW_S_TIME_WAIT:
+	case FLOW_S_LAST_ACK:
+		return "closed";
+	case FLOW_S_FIN_WAIT:
+		return "half-closed, timed out";
+	case FLOW_S_SYN_SENT:
+		return "no answer to SYN";
+	case FLOW_S_SYN_RECV:
+		return "handshake not completed";
+	default:
+		return "idle timeout";
+	}
+}
+
+static void
+flowlog_write(const struct flowlog_rec *r)
+{
+	const struct flow *f = &r->f;
+	char cli[64], vip[64], lad[64], be[64], when[40];
+	struct cfg_addr a = { .family = f->fwd.family };
+	const struct svc_snap *snap = weir_rcu_get(&weir.snap);
+	const char *svc = "?", *end = flowlog_end(r);
+	struct timespec ts;
+	struct tm tm;
+	json_t *j;
+	char *line;
+	uint32_t i;
+
+	for (i = 0; snap != NULL && i < snap->nb_svc; i++)
+		if (snap->svc[i].id == f->svc)
+			svc = snap->svc[i].name;
+	memcpy(a.a, f->fwd.src, 16);
+	cfg_addr_str(&a, cli, sizeof(cli));
+	memcpy(a.a, f->fwd.dst, 16);
+	cfg_addr_str(&a, vip, sizeof(vip));
+	memcpy(a.a, f->rev.dst, 16);
+	cfg_addr_str(&a, lad, sizeof(lad));
+	memcpy(a.a, f->rev.src, 16);
+	cfg_addr_str(&a, be, sizeof(be));
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:i, s:s, s:s, s:i, "
+		"s:s, s:i, s:I, s:I, s:I, s:I, s:f, s:o, s:o, s:o, s:s}",
+		"time", when, "record", r->end ? "end" : "update",
+		"protocol", f->fwd.proto == IPPROTO_TCP ? "tcp" : "udp",
+		"client", cli, "client_port", rte_be_to_cpu_16(f->fwd.sport),
+		"vip", vip, "vip_port", rte_be_to_cpu_16(f->fwd.dport),
+		"service", svc, "backend", be,
+		"backend_port", rte_be_to_cpu_16(f->rev.sport),
+		"local", lad, "local_port", rte_be_to_cpu_16(f->rev.dport),
+		"packets_in", (json_int_t)f->pkts_in,
+		"packets_out", (json_int_t)f->pkts_out,
+		"bytes_in", (json_int_t)f->bytes_in,
+		"bytes_out", (json_int_t)f->bytes_out,
+		"duration_ms", flowlog_ms(r->now - f->start),
+		"handshake_ms", f->hs_lat ? json_real(flowlog_ms(f->hs_lat)) :
+			json_null(),
+		"response_ms", f->resp_lat ? json_real(flowlog_ms(f->resp_lat)) :
+			json_null(),
+		"end", end ? json_string(end) : json_null(),
+		"acl", "none");
+	if (j == NULL)
+		return;
+	line = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(6));
+	json_decref(j);
+	if (line == NULL)
+		return;
+	fputs(line, fl.file);
+	fputc('\n', fl.file);
+	fl.size += strlen(line) + 1;
+	free(line);
+	fl.written++;
+}
+
+void
+flowlog_drain(void)
+{
+	struct flowlog_rec r;
+	unsigned int w, n;
+
+	if (fl.file == NULL)
+		return;
+	for (w = 0; w < weir.nb_workers; w++)
+		for (n = 0; n < FLOWLOG_DRAIN_MAX &&
+		     rte_ring_sc_dequeue_elem(fl.ring[w], &r, sizeof(r)) == 0; n++)
+			flowlog_write(&r);
+	fflush(fl.file);
+	if (fl.size >= (uint64_t)weir.conf->mgmt.flow_rotate_mb << 20)
+		flowlog_rotate();
+}
+
+void
+flowlog_fini(void)
+{
+	unsigned int w;
+
+	if (fl.file != NULL) {
+		flowlog_drain();
+		fclose(fl.file);
+		fl.file = NULL;
+	}
+	for (w = 0; w < CFG_WORKERS_MAX; w++) {
+		rte_ring_free(fl.ring[w]);
+		fl.ring[w] = NULL;
+	}
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Flow records: when a session ends (or every flow_log.interval_s for a
+ * long one), its worker puts a fixed-size record on its own bounded ring;
+ * the management thread drains the rings and writes one JSON line per
+ * record to flow_log.file, rotated by size. A full ring drops the record
+ * and counts it: the data path never waits for the log.
+ */
+#ifndef FLOWLOG_H
+#define FLOWLOG_H
+
+#include <stdint.h>
+
+#include <rte_ring.h>
+
+#include "flow_types.h"
+
+#define FLOWLOG_RING 4096	/* records per worker ring */
+
+/* What a worker hands over: the session and why the record is made. */
+struct flowlog_rec {
+	struct flow f;		/* a copy of the session */
+	uint32_t now;		/* ticks at the record */
+	uint8_t end;		/* 0: interim record of a live flow; 1: ended */
+	uint8_t pad[3];
+};
+
+/** Create one ring per worker and open the file. @return 0 or -errno. */
+int flowlog_init(void);
+
+/** Drain what is left, close the file, free the rings. */
+void flowlog_fini(void);
+
+/** @return worker w's ring (NULL when flow logging is off). */
+struct rte_ring *flowlog_ring(unsigned int w);
+
+/** Write what the workers queued (ctl tick). */
+void flowlog_drain(void);
+
+#endif /* FLOWLOG_H */
