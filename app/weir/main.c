@@ -8,6 +8,7 @@
  * Exit status: 0 after a clean stop, 1 for a configuration error, 2 for a
  * usage error, 3 when the EAL, a port or a module fails to start.
  */
+#define _GNU_SOURCE 1
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
@@ -15,11 +16,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
+#include <rte_pdump.h>
 #include <rte_rcu_qsbr.h>
 #include <rte_version.h>
 
@@ -143,6 +146,42 @@ weir_eal_argv(const struct cfg_conf *c, char **argv, char *buf, size_t size)
 	return argc;
 }
 
+/*
+ * syslog: rte_log writes to a stream; this cookie turns each message into
+ * a syslog record at the level rte_log is logging it with.
+ */
+static ssize_t
+weir_syslog_write(void *c, const char *buf, size_t size)
+{
+	int level = rte_log_cur_msg_loglevel();
+
+	(void)c;
+	syslog(level > 0 && level <= 8 ? level - 1 : LOG_INFO, "%.*s",
+		(int)size, buf);
+	return (ssize_t)size;
+}
+
+/* Where log lines go: stdout (default), stderr or syslog. */
+static void
+weir_log_target(const char *target)
+{
+	static cookie_io_functions_t fns = { .write = weir_syslog_write };
+	FILE *f;
+
+	if (strcmp(target, "stderr") == 0) {
+		rte_openlog_stream(stderr);
+	} else if (strcmp(target, "syslog") == 0) {
+		openlog("weir", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+		f = fopencookie(NULL, "w", fns);
+		if (f != NULL) {
+			setvbuf(f, NULL, _IOLBF, 0);
+			rte_openlog_stream(f);
+		}
+	} else {
+		rte_openlog_stream(stdout);
+	}
+}
+
 static int
 check_config(const char *path)
 {
@@ -229,6 +268,7 @@ main(int argc, char **argv)
 	}
 	rte_log_set_level_pattern("weir.*",
 		(uint32_t)cfg_log_level(weir.conf->log_level));
+	weir_log_target(weir.conf->mgmt.log_target);
 	weir.start_tsc = rte_get_tsc_cycles();
 	/* The largest power-of-two tick of at most 1 ms: shifts, not
 	 * divisions, on the data path. */
@@ -237,6 +277,17 @@ main(int argc, char **argv)
 	weir.ticks_per_s = rte_get_tsc_hz() >> weir.tick_shift;
 	WEIR_LOG(INFO, "weir %s starting with %s", WEIR_VERSION, path);
 
+	/*
+	 * Packet capture with dpdk-dumpcap goes through the EAL's
+	 * multi-process channel, which needs the shared configuration: with
+	 * --no-shconf (tests without hugepages) it is not there.
+	 */
+	if (rte_pdump_init() < 0)
+		WEIR_LOG(INFO, "packet capture (dpdk-dumpcap) unavailable: %s",
+			rte_strerror(rte_errno));
+	else
+		WEIR_LOG(INFO, "packet capture ready: dpdk-dumpcap "
+			"--file-prefix <prefix> -i <port>");
 	for (nb_init = 0; nb_init < RTE_DIM(weir_modules); nb_init++) {
 		rc = weir_modules[nb_init].init();
 		if (rc < 0) {
@@ -254,6 +305,7 @@ main(int argc, char **argv)
 		weir_modules[nb_init].fini();
 	}
 	WEIR_LOG(INFO, "stopped");
+	rte_pdump_uninit();
 	rte_eal_cleanup();
 	cfg_conf_free(weir.conf);
 	weir.conf = NULL;

@@ -103,7 +103,7 @@ def service_rows(t):
 
 
 def table(rows, keys):
-    widths = [max(len(k), *(len(str(r[k])) for r in rows)) for k in keys]
+    widths = [max([len(k)] + [len(str(r[k])) for r in rows]) for k in keys]
     out = ["  ".join(k.upper().ljust(w) for k, w in zip(keys, widths))]
     for r in rows:
         out.append("  ".join(str(r[k]).ljust(w) for k, w in zip(keys, widths)))

@@ -11,6 +11,9 @@
 # "weirctl: N passed, M failed"; exits 0 when every check passes, 1
 # otherwise, 77 when it cannot run.
 
+# Conditions passed to check are often single-quoted strings for eval.
+# shellcheck disable=SC2016,SC2034
+
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -919,8 +919,8 @@ static void
 cli_list(FILE *out, struct compl_node *const *words, size_t nb, size_t first,
 	const char *prefix)
 {
-	unsigned int cols, rows, nb_cols, nb_rows, r, col;
-	size_t i, width = 0, nb_match = 0;
+	size_t i, width = 0, nb_match = 0, nb_cols, nb_rows, r, col;
+	unsigned int cols, rows;
 
 	for (i = first; i < nb && strncmp(words[i]->word, prefix,
 	     strlen(prefix)) == 0; i++) {
@@ -937,7 +937,7 @@ cli_list(FILE *out, struct compl_node *const *words, size_t nb, size_t first,
 	fputc('\n', out);
 	for (r = 0; r < nb_rows; r++) {
 		for (col = 0; col < nb_cols; col++) {
-			i = (size_t)col * nb_rows + r;
+			i = col * nb_rows + r;
 			if (i >= nb_match)
 				break;
 			fprintf(out, "%-*s", col + 1 < nb_cols &&
@@ -1720,7 +1720,8 @@ top_render(struct sbuf *out, const struct top_sample *cur,
 }
 
 /*
- * Draw a frame on a live terminal: home, each line cut to the width and
+ * Draw a frame on a live terminal: home, each line cut one short of the
+ * width (an erase in the last column would eat its character) and
  * followed by erase-to-end-of-line, then erase below. Overwriting in place
  * rather than clearing first does not flicker; the first frame clears.
  */
@@ -1740,7 +1741,7 @@ top_draw(const struct sbuf *frame, bool clear)
 		n = nl != NULL ? (size_t)(nl - p) : strlen(p);
 		for (k = 0; k < n; k++) {
 			if (((unsigned char)p[k] & 0xc0) != 0x80 && cols != 0 &&
-			    ++c > cols)
+			    ++c >= cols)
 				break;
 		}
 		sbuf_add(&out, p, k);
@@ -1864,6 +1865,14 @@ top_run(struct conn *c, const struct top_opts *o)
 
 	rc = top_poll(c, &prev);
 	next = now_s() + o->interval_s;
+	if (rc == 0 && live) {
+		/* something to look at until there are rates: counters, "-" */
+		struct top_sample none;
+
+		memset(&none, 0, sizeof(none));
+		top_render(&frame, &prev, &none, o->interval_s, live);
+		top_draw(&frame, true);
+	}
 	while (rc == 0) {
 		if (top_wait(next, keys, &frame, live))
 			break;
@@ -1876,7 +1885,7 @@ top_run(struct conn *c, const struct top_opts *o)
 		frame.len = 0;
 		top_render(&frame, &cur, &prev, o->interval_s, live);
 		if (live) {
-			top_draw(&frame, nb_frames == 0);
+			top_draw(&frame, false);
 		} else {
 			if (nb_frames > 0)
 				fputc('\n', stdout);
