@@ -47,6 +47,20 @@ check "telnet (level user) may show" tcon show info
 check "telnet (level user) may not set a weight" \
 	bash -c "in_ns() { ip netns exec \"\$1\" \"\${@:2}\"; }; ip netns exec $TB_GW $PY $WEIR_SRC/tests/e2e/conclient.py tcp:127.0.0.1:5200 set backend weight web4 ${TB_BE_IP4%% *} 8080 2 | grep -q 'needs level operator; this session is user'"
 
+# weirctl, the client people use, against the real console.
+WEIRCTL=${WEIRCTL:-$WEIR_SRC/build/tools/weirctl/weirctl}
+check "weirctl one-shot: show backends web4" \
+	bash -c "$WEIRCTL -s $SOCK show backends web4 | grep -q '${TB_BE_IP4%% *}'"
+check "weirctl exits 1 on an error reply" \
+	bash -c "$WEIRCTL -s $SOCK shwo; [ \$? = 1 ]"
+check "weirctl over telnet: level user may not set a weight (exit 1)" \
+	bash -c "ip netns exec $TB_GW $WEIRCTL -t 127.0.0.1:5200 set backend weight web4 ${TB_BE_IP4%% *} 8080 2 | grep -q 'needs level operator'"
+lbc http 60 --vip "$VIP4" --port 80 >/dev/null &
+traffic=$!
+check "weirctl top --once shows services and backends with rates" \
+	bash -c "$WEIRCTL -s $SOCK top --once -n 0.5 | grep -q web4"
+wait "$traffic"
+
 # Runtime changes, judged by real traffic.
 be3=$(echo "$TB_BE_IP4" | cut -d' ' -f3)
 count() {	# count BACKEND N: requests of N to web4 that reach BACKEND

@@ -100,6 +100,8 @@ ports = (
 	}
 );
 neighbors = { retrans_ms = 200; };
+$(case "${E2E_EXTRA_CONF:-}" in *console*) ;; *)
+	echo "console = { unix = \"$E2E_DIR/weir.sock\"; };" ;; esac)
 ${E2E_EXTRA_CONF:-}
 CONF
 }
