@@ -111,6 +111,14 @@ check "/metrics: web4's new flows moved with 50 requests ($m1 -> $m2)" \
 	bash -c "[ \$(( ${m2:-0} - ${m1:-0} )) -ge 45 ]"
 check "/metrics has HELP and TYPE for every family" \
 	bash -c "ip netns exec $TB_GW curl -s http://127.0.0.1:9100/metrics | awk '/^# TYPE/ {t++} /^# HELP/ {h++} END {exit !(t > 30 && t == h)}'"
+in_ns "$TB_GW" curl -s http://127.0.0.1:9100/metrics >"$E2E_DIR/metrics.txt"
+check "docs/metrics.md and the Grafana dashboard name only metrics that exist, and the docs all of them" "$PY" -c "
+import re, sys
+fams = {l.split()[2] for l in open('$E2E_DIR/metrics.txt') if l.startswith('# TYPE')}
+doc = set(re.findall(r'\`(weir_[a-z0-9_]+)\`', open('$WEIR_SRC/docs/metrics.md').read()))
+dash = set(re.findall(r'weir_[a-z0-9_]+', open('$WEIR_SRC/tools/grafana-weir.json').read())) - {'weir_gateway'}
+print('undocumented', fams - doc, 'documented but absent', doc - fams, 'dashboard but absent', dash - fams)
+sys.exit(1 if fams - doc or doc - fams or dash - fams else 0)"
 check "clear counters" con clear counters
 # The human view counts from the clear; JSON stays monotonic for tools
 # that compute rates (weirctl top).
