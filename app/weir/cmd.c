@@ -268,7 +268,7 @@ cmd_show_backends(struct console_ctx *ctx, int argc, char **argv)
 {
 	static const char *const hdr[] = { "SERVICE", "ADDRESS", "PORT",
 		"WEIGHT", "STATE", "RESOLVED", "NEW_FLOWS", "SESSIONS",
-		"PKTS_IN", "PKTS_OUT", "BYTES_IN", "BYTES_OUT" };
+		"PKTS_IN", "PKTS_OUT", "BYTES_IN", "BYTES_OUT", "HANDSHAKE_US" };
 	const struct svc_snap *snap = weir_rcu_get(&weir.snap);
 	json_t *arr = ctx->json ? json_array() : NULL;
 	unsigned int i, j;
@@ -290,24 +290,31 @@ cmd_show_backends(struct console_ctx *ctx, int argc, char **argv)
 			struct stats_obj st = { 0 };
 			int id = svc_be_id_of(s->name, &b->addr, b->port);
 			bool res = cmd_be_resolved(snap, s, j);
+			char lat[24] = "-";
 
 			if (id >= 0)
 				stats_obj_get(STATS_BE, (unsigned int)id,
 					!ctx->json, &st);
+			if (st.handshakes != 0)
+				snprintf(lat, sizeof(lat), "%llu",
+					(unsigned long long)(st.handshake_us /
+					st.handshakes));
 			cfg_addr_str(&b->addr, addr, sizeof(addr));
 			if (ctx->json) {
 				json_t *o = json_pack("{s:s, s:s, s:i, s:i, s:s, "
-					"s:b, s:n}", "service", s->name,
+					"s:b, s:o}", "service", s->name,
 					"address", addr, "port", b->port,
 					"weight", (int)b->weight, "state",
 					cmd_states[b->state], "resolved", res,
-					"latency_us");
+					"latency_us", st.handshakes ? json_integer(
+					(json_int_t)(st.handshake_us /
+					st.handshakes)) : json_null());
 
 				json_array_append_new(arr, cmd_obj_json(o, &st));
 				continue;
 			}
 			console_table_row(ctx, "%s\t%s\t%u\t%u\t%s\t%s\t%llu\t"
-				"%llu\t%llu\t%llu\t%llu\t%llu", s->name, addr,
+				"%llu\t%llu\t%llu\t%llu\t%llu\t%s", s->name, addr,
 				b->port, b->weight, cmd_states[b->state],
 				res ? "yes" : "no",
 				(unsigned long long)st.new_flows,
@@ -315,7 +322,7 @@ cmd_show_backends(struct console_ctx *ctx, int argc, char **argv)
 				(unsigned long long)st.pkts_in,
 				(unsigned long long)st.pkts_out,
 				(unsigned long long)st.bytes_in,
-				(unsigned long long)st.bytes_out);
+				(unsigned long long)st.bytes_out, lat);
 		}
 	}
 	if (ctx->json)

@@ -154,6 +154,12 @@ metrics_render_objs(struct prom_buf *b, bool backends)
 		  offsetof(struct stats_obj, bytes_in), "in" },
 		{ "bytes_total", "counter", NULL,
 		  offsetof(struct stats_obj, bytes_out), "out" },
+		{ "handshakes_total", "counter",
+		  "TCP handshakes timed, SYN sent to SYN-ACK received",
+		  offsetof(struct stats_obj, handshakes), NULL },
+		{ "handshake_microseconds_total", "counter",
+		  "sum of handshake times; divide by handshakes_total for the "
+		  "mean", offsetof(struct stats_obj, handshake_us), NULL },
 	};
 	const struct cfg_conf *conf = weir.conf;
 	char name[96], be[WEIR_ADDR_STR_SIZE + 8], addr[WEIR_ADDR_STR_SIZE];

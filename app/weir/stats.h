@@ -24,7 +24,9 @@
 	X(pkts_in, "counter", "packets client -> backend")		\
 	X(pkts_out, "counter", "packets backend -> client")		\
 	X(bytes_in, "counter", "bytes client -> backend (IP)")		\
-	X(bytes_out, "counter", "bytes backend -> client (IP)")
+	X(bytes_out, "counter", "bytes backend -> client (IP)")		\
+	X(handshakes, "counter", "TCP handshakes timed (SYN to SYN-ACK)")	\
+	X(handshake_us, "counter", "sum of the handshake times, microseconds")
 
 struct stats_obj {
 #define STATS_OBJ_FIELD(n, type, help) uint64_t n;

@@ -94,6 +94,7 @@ struct worker {
 	struct rte_ring *flowlog;	/* flow records to ctl, NULL: off */
 	uint32_t fl_sample;		/* log 1 flow in fl_sample */
 	uint32_t fl_interval;		/* ticks between interim records */
+	uint64_t us_per_tick_q16;	/* microseconds per tick, 16.16 */
 	struct worker_txq txq[CFG_PORTS_MAX];	/* by port index */
 } __rte_cache_aligned;
 
@@ -360,8 +361,18 @@ worker_flow_account(struct worker *w, struct flow *f, enum flow_dir dir,
 		f->bytes_out += pm->l3_len;
 		/* A zero means "not measured": round up to one tick. */
 		if ((tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) ==
-		    (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG) && f->hs_lat == 0)
+		    (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG) && f->hs_lat == 0 &&
+		    !(f->flags & FLOW_F_MIDFLOW)) {
 			f->hs_lat = (w->now - f->start) | 1;
+			/* Backend latency as weir sees it: SYN out to SYN-ACK
+			 * in, in fixed point to avoid a division. */
+			weir_stat_add(&w->be_stats[f->be].handshakes, 1);
+			weir_stat_add(&w->be_stats[f->be].handshake_us,
+				((uint64_t)f->hs_lat * w->us_per_tick_q16) >> 16);
+			weir_stat_add(&w->svc_stats[f->svc].handshakes, 1);
+			weir_stat_add(&w->svc_stats[f->svc].handshake_us,
+				((uint64_t)f->hs_lat * w->us_per_tick_q16) >> 16);
+		}
 		if (payload > 0 && f->req_at != 0 && f->resp_lat == 0)
 			f->resp_lat = (w->now - f->req_at) | 1;
 	}
@@ -1023,6 +1034,7 @@ worker_alloc(unsigned int i)
 	w->burst = c->burst;
 	w->flowlog = flowlog_ring(i);
 	w->fl_sample = c->mgmt.flow_sample;
+	w->us_per_tick_q16 = (1000000ull << 16) / weir.ticks_per_s;
 	w->fl_interval = (uint32_t)(c->mgmt.flow_interval_s * weir.ticks_per_s);
 	w->half_open_max = (uint32_t)((uint64_t)c->sessions.max_per_worker *
 		c->sessions.half_open_pct / 100);
