@@ -132,6 +132,31 @@ cfg_listen_key(struct cfg_ctx *c, const config_setting_t *g, const char *key,
 	return 0;
 }
 
+/*
+ * A file mode. libconfig has no octal integers, so it is written as a
+ * string ("0660"); a plain integer is taken as the mode's decimal value.
+ */
+static int
+cfg_mode(struct cfg_ctx *c, const config_setting_t *g, const char *key,
+	unsigned int *out)
+{
+	const config_setting_t *m = config_setting_get_member(g, key);
+	const char *v;
+	char *end;
+	long mode;
+
+	if (m == NULL || config_setting_type(m) != CONFIG_TYPE_STRING)
+		return cfg_uint(c, g, key, CFG_DEF_UNIX_MODE, 0, 0777,
+			"mode bits (write modes as strings: \"0660\")", out);
+	v = config_setting_get_string(m);
+	mode = strtol(v, &end, 8);
+	if (*v == '\0' || *end != '\0' || mode < 0 || mode > 0777)
+		return cfg_fail(c, m, NULL, "'%s' is not an octal file mode "
+			"such as \"0660\"", v);
+	*out = (unsigned int)mode;
+	return 0;
+}
+
 static int
 cfg_parse_console(struct cfg_ctx *c, const config_setting_t *root,
 	struct cfg_console *con)
@@ -155,8 +180,7 @@ cfg_parse_console(struct cfg_ctx *c, const config_setting_t *root,
 	if ((rc = cfg_check_keys(c, g, known)) < 0 ||
 	    (rc = cfg_str_key(c, g, "unix", CFG_DEF_UNIX_PATH, con->unix_path,
 		sizeof(con->unix_path))) < 0 ||
-	    (rc = cfg_uint(c, g, "unix_mode", CFG_DEF_UNIX_MODE, 0, 0777,
-		"mode bits (e.g. 0660)", &con->unix_mode)) < 0 ||
+	    (rc = cfg_mode(c, g, "unix_mode", &con->unix_mode)) < 0 ||
 	    (rc = cfg_level(c, g, "unix_level", 2, &con->unix_level)) < 0 ||
 	    (rc = cfg_listen_key(c, g, "telnet", CFG_DEF_TELNET, con->telnet,
 		sizeof(con->telnet), &con->telnet_loopback)) < 0 ||

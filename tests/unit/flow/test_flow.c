@@ -1398,7 +1398,12 @@ test_size_per_flow_within_target(void)
 	printf("\n    %zu bytes for %u flows: %.2f bytes per flow, "
 		"struct flow %zu\n", size, cap, (double)size / cap,
 		sizeof(struct flow));
-	CU_ASSERT(size / cap <= 160);
+	/*
+	 * A guard against growth, not the goal: the flow record fields
+	 * (counters, latencies) brought a session to 160 bytes plus 36 of
+	 * index and wheel links; the performance work aims at 128 in all.
+	 */
+	CU_ASSERT(size / cap <= 200);
 	/* The table and the index grow linearly. */
 	CU_ASSERT(flow_table_size(2 * cap) < 2 * size);
 }
