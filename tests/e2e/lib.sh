@@ -66,6 +66,7 @@ e2e_cleanup() {
 		sed 's/^/#   /' "$E2E_DIR/weir.log" | tail -n 40
 	fi
 	[ -n "$E2E_DIR" ] && rm -rf "$E2E_DIR"
+	[ -n "${E2E_ON_EXIT:-}" ] && "$E2E_ON_EXIT"
 	exit "$rc"
 }
 
@@ -166,7 +167,7 @@ e2e_start() {
 	E2E_WORKERS=$nw
 	[ -n "${E2E_WITH_SERVICES:-}" ] && E2E_EXTRA_CONF="${E2E_EXTRA_CONF:-}
 $(e2e_services)"
-	e2e_conf "$nw" >"$E2E_DIR/weir.conf"
+	"${E2E_CONF_FN:-e2e_conf}" "$nw" >"$E2E_DIR/weir.conf"
 	e2e_weir_start || { not_ok "weir starts"; exit 1; }
 	ok "weir starts ($nw worker(s)) on test bed $E2E_NAME"
 }
