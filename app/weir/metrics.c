@@ -154,12 +154,6 @@ metrics_render_objs(struct prom_buf *b, bool backends)
 		  offsetof(struct stats_obj, bytes_in), "in" },
 		{ "bytes_total", "counter", NULL,
 		  offsetof(struct stats_obj, bytes_out), "out" },
-		{ "handshakes_total", "counter",
-		  "TCP handshakes timed, SYN sent to SYN-ACK received",
-		  offsetof(struct stats_obj, handshakes), NULL },
-		{ "handshake_microseconds_total", "counter",
-		  "sum of handshake times; divide by handshakes_total for the "
-		  "mean", offsetof(struct stats_obj, handshake_us), NULL },
 	};
 	const struct cfg_conf *conf = weir.conf;
 	char name[96], be[WEIR_ADDR_STR_SIZE + 8], addr[WEIR_ADDR_STR_SIZE];
@@ -210,6 +204,53 @@ metrics_render_objs(struct prom_buf *b, bool backends)
 				prom_sample(b, name, l, *(const uint64_t *)
 					((const char *)&st + m[k].off));
 			}
+		}
+	}
+}
+
+/* Handshake time histograms (SYN sent to SYN-ACK received). */
+static void
+metrics_render_hist(struct prom_buf *b, bool backends)
+{
+	const struct cfg_conf *conf = weir.conf;
+	char be[WEIR_ADDR_STR_SIZE + 8], addr[WEIR_ADDR_STR_SIZE];
+	const char *name = backends ?
+		"weir_backend_handshake_latency_microseconds" :
+		"weir_service_handshake_latency_microseconds";
+	unsigned int i, j;
+
+	prom_family(b, name, "histogram", "TCP handshake time as weir sees "
+		"it: SYN sent to the backend to its SYN-ACK, microseconds");
+	for (i = 0; i < conf->nb_services; i++) {
+		const struct cfg_service *s = &conf->services[i];
+		struct stats_obj st;
+		int id;
+
+		if (!backends) {
+			const char *l[] = { "service", s->name, NULL };
+
+			id = svc_id_of(s->name);
+			if (id < 0)
+				continue;
+			stats_obj_get(STATS_SVC, (unsigned int)id, false, &st);
+			prom_histogram(b, name, l, stats_hist_bounds_us,
+				st.hs_hist, STATS_HIST_LEN, st.handshake_us);
+			continue;
+		}
+		for (j = 0; j < s->nb_backends; j++) {
+			const struct cfg_backend *cb = &s->backends[j];
+			const char *l[] = { "service", s->name, "backend", be,
+				NULL };
+
+			id = svc_be_id_of(s->name, &cb->addr, cb->port);
+			if (id < 0)
+				continue;
+			cfg_addr_str(&cb->addr, addr, sizeof(addr));
+			snprintf(be, sizeof(be), cb->addr.family == AF_INET6 ?
+				"[%s]:%u" : "%s:%u", addr, cb->port);
+			stats_obj_get(STATS_BE, (unsigned int)id, false, &st);
+			prom_histogram(b, name, l, stats_hist_bounds_us,
+				st.hs_hist, STATS_HIST_LEN, st.handshake_us);
 		}
 	}
 }
@@ -310,6 +351,8 @@ metrics_render(struct prom_buf *b)
 	metrics_render_ctl(b);
 	metrics_render_objs(b, false);
 	metrics_render_objs(b, true);
+	metrics_render_hist(b, false);
+	metrics_render_hist(b, true);
 	metrics_render_backend_state(b);
 	metrics_render_ports(b);
 	return 0;

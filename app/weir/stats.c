@@ -16,6 +16,8 @@
 #include "weir_stats.h"
 #include "worker.h"
 
+const uint64_t stats_hist_bounds_us[STATS_HIST_LEN] = STATS_HIST_BOUNDS_US;
+
 static const unsigned int stats_len[] = {
 	[STATS_SVC] = SVC_ID_MAX,
 	[STATS_BE] = SVC_BE_ID_MAX,
@@ -81,9 +83,13 @@ stats_sum(enum stats_kind kind, unsigned int id, struct stats_obj *o)
 	for (w = 0; w < stats_nb_workers; w++) {
 		const struct stats_obj *s = &stats_arr[kind][w][id];
 
+		unsigned int k;
+
 #define STATS_OBJ_ADD(n, type, help) o->n += weir_stat_read(&s->n);
 		STATS_OBJ_COUNTERS(STATS_OBJ_ADD)
 #undef STATS_OBJ_ADD
+		for (k = 0; k < STATS_HIST_LEN; k++)
+			o->hs_hist[k] += weir_stat_read(&s->hs_hist[k]);
 	}
 }
 
@@ -101,6 +107,13 @@ stats_obj_get(enum stats_kind kind, unsigned int id, bool since_clear,
 		o->n -= (since_clear && c->n > b->n ? c->n : b->n);
 	STATS_OBJ_COUNTERS(STATS_OBJ_SUB)
 #undef STATS_OBJ_SUB
+	{
+		unsigned int k;
+
+		for (k = 0; k < STATS_HIST_LEN; k++)
+			o->hs_hist[k] -= since_clear && c->hs_hist[k] >
+				b->hs_hist[k] ? c->hs_hist[k] : b->hs_hist[k];
+	}
 }
 
 void

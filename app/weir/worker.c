@@ -339,6 +339,23 @@ worker_flow_gone(void *arg, const struct flow *f)
 	worker_flowlog(w, f, true);
 }
 
+/* Count a timed handshake: mean and histogram, service and backend. */
+static inline void
+worker_handshake(struct worker *w, const struct flow *f)
+{
+	uint64_t us = ((uint64_t)f->hs_lat * w->us_per_tick_q16) >> 16;
+	unsigned int k = 0;
+
+	while (us > stats_hist_bounds_us[k])
+		k++;	/* the last bound is UINT64_MAX: always stops */
+	weir_stat_add(&w->be_stats[f->be].handshakes, 1);
+	weir_stat_add(&w->be_stats[f->be].handshake_us, us);
+	weir_stat_add(&w->be_stats[f->be].hs_hist[k], 1);
+	weir_stat_add(&w->svc_stats[f->svc].handshakes, 1);
+	weir_stat_add(&w->svc_stats[f->svc].handshake_us, us);
+	weir_stat_add(&w->svc_stats[f->svc].hs_hist[k], 1);
+}
+
 /* Per-session accounting for flow records: packets, bytes, latencies. */
 static inline void
 worker_flow_account(struct worker *w, struct flow *f, enum flow_dir dir,
@@ -366,12 +383,7 @@ worker_flow_account(struct worker *w, struct flow *f, enum flow_dir dir,
 			f->hs_lat = (w->now - f->start) | 1;
 			/* Backend latency as weir sees it: SYN out to SYN-ACK
 			 * in, in fixed point to avoid a division. */
-			weir_stat_add(&w->be_stats[f->be].handshakes, 1);
-			weir_stat_add(&w->be_stats[f->be].handshake_us,
-				((uint64_t)f->hs_lat * w->us_per_tick_q16) >> 16);
-			weir_stat_add(&w->svc_stats[f->svc].handshakes, 1);
-			weir_stat_add(&w->svc_stats[f->svc].handshake_us,
-				((uint64_t)f->hs_lat * w->us_per_tick_q16) >> 16);
+			worker_handshake(w, f);
 		}
 		if (payload > 0 && f->req_at != 0 && f->resp_lat == 0)
 			f->resp_lat = (w->now - f->req_at) | 1;
