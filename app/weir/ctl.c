@@ -771,6 +771,20 @@ ctl_init(void)
 		WEIR_LOG(ERR, "neighbor/route tables: %s", strerror(errno));
 		return -errno;
 	}
+	/* Configured neighbors: never resolved, never aged. */
+	{
+		unsigned int i;
+
+		for (i = 0; i < weir.conf->neigh.nb_static; i++) {
+			const struct cfg_neigh_static *st =
+				&weir.conf->neigh.statics[i];
+			struct neigh_key k = ctl_neigh_key(
+				weir.ports[st->port].id, &st->addr);
+
+			neigh_learn(ctl.neigh, &k, st->mac, ctl_now_ms(),
+				NEIGH_F_PERMANENT);
+		}
+	}
 	/* main() blocked these before the EAL made its threads. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);

@@ -170,6 +170,15 @@ port_setup(struct port *p)
 			return weir_err(rc);
 		}
 	}
+	if (c->has_mac) {
+		rc = rte_eth_dev_default_mac_addr_set(p->id,
+			(struct rte_ether_addr *)(uintptr_t)c->mac);
+		if (rc < 0) {
+			WEIR_LOG(ERR, "port %s: setting mac: %s", c->name,
+				rte_strerror(-rc));
+			return weir_err(rc);
+		}
+	}
 	rc = rte_eth_dev_start(p->id);
 	if (rc < 0) {
 		WEIR_LOG(ERR, "port %s: start: %s", c->name, rte_strerror(-rc));

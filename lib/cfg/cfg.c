@@ -500,12 +500,77 @@ cfg_mbufs_needed(const struct cfg_conf *c)
 	return n;
 }
 
+static int cfg_route_port(const struct cfg_conf *conf,
+	const struct cfg_addr *via);
+
+/* "aa:bb:cc:dd:ee:ff" into mac. @return 0 or -EINVAL. */
+static int
+cfg_mac_parse(const char *s, uint8_t *mac)
+{
+	unsigned int b[6], i;
+	char tail;
+
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
+			&b[4], &b[5], &tail) != 6 || strlen(s) != 17)
+		return -EINVAL;
+	for (i = 0; i < 6; i++)
+		mac[i] = (uint8_t)b[i];
+	return 0;
+}
+
+static int
+cfg_parse_neigh_static(struct cfg_ctx *c, const config_setting_t *g,
+	struct cfg_conf *conf)
+{
+	static const char *const known[] = { "address", "mac", NULL };
+	struct cfg_neigh *n = &conf->neigh;
+	const config_setting_t *l;
+	int i, cnt, rc, port;
+
+	if ((rc = cfg_aggregate(c, g, "static", &l)) < 0 || l == NULL)
+		return rc;
+	cnt = config_setting_length(l);
+	if (cnt > CFG_NEIGH_STATIC_MAX)
+		return cfg_fail(c, l, NULL, "more than %d entries",
+			CFG_NEIGH_STATIC_MAX);
+	for (i = 0; i < cnt; i++) {
+		const config_setting_t *e = config_setting_get_elem(l, i);
+		struct cfg_neigh_static *st = &n->statics[n->nb_static];
+		struct cfg_prefix p;
+		const char *a, *m;
+
+		if (!config_setting_is_group(e))
+			return cfg_fail(c, e, NULL, "must be a group "
+				"{ address = ...; mac = ...; }");
+		if ((rc = cfg_check_keys(c, e, known)) < 0 ||
+		    (rc = cfg_string(c, e, "address", true, &a)) < 0 ||
+		    (rc = cfg_string(c, e, "mac", true, &m)) < 0)
+			return rc;
+		if (cfg_prefix_parse(a, false, &p) < 0 ||
+		    p.len != (p.addr.family == AF_INET ? 32 : 128))
+			return cfg_fail(c, e, "address", "'%s' is not an address",
+				a);
+		port = cfg_route_port(conf, &p.addr);
+		if (port < 0)
+			return cfg_fail(c, e, "address", "%s is on no port's "
+				"prefix", a);
+		if (cfg_mac_parse(m, st->mac) < 0 || (st->mac[0] & 1))
+			return cfg_fail(c, e, "mac", "'%s' is not a unicast MAC "
+				"address aa:bb:cc:dd:ee:ff", m);
+		st->addr = p.addr;
+		st->port = (unsigned int)port;
+		n->nb_static++;
+	}
+	return 0;
+}
+
 static int
 cfg_parse_neigh(struct cfg_ctx *c, const config_setting_t *root,
 	struct cfg_conf *conf)
 {
 	static const char *const known[] = { "max_entries", "reachable_ms",
-		"stale_s", "retrans_ms", "max_probes", "queue_len", NULL };
+		"stale_s", "retrans_ms", "max_probes", "queue_len", "static",
+		NULL };
 	const config_setting_t *g = config_setting_get_member(root, "neighbors");
 	struct cfg_neigh *n = &conf->neigh;
 	int rc;
@@ -534,7 +599,7 @@ cfg_parse_neigh(struct cfg_ctx *c, const config_setting_t *root,
 	    (rc = cfg_uint(c, g, "queue_len", CFG_DEF_NEIGH_QUEUE, 0, 256,
 		"packets", &n->queue_len)) < 0)
 		return rc;
-	return 0;
+	return cfg_parse_neigh_static(c, g, conf);
 }
 
 static int
@@ -598,7 +663,7 @@ cfg_parse_ports(struct cfg_ctx *c, const config_setting_t *root,
 	struct cfg_conf *conf)
 {
 	static const char *const known[] = { "name", "device", "mtu",
-		"rx_desc", "tx_desc", "addresses", NULL };
+		"rx_desc", "tx_desc", "addresses", "mac", NULL };
 	const config_setting_t *l;
 	int i, n, rc;
 
@@ -661,6 +726,18 @@ cfg_parse_ports(struct cfg_ctx *c, const config_setting_t *root,
 			"descriptors", &v)) < 0)
 			return rc;
 		p->tx_desc = (uint16_t)v;
+		{
+			const char *m;
+
+			if ((rc = cfg_string(c, g, "mac", false, &m)) < 0)
+				return rc;
+			if (m != NULL && (cfg_mac_parse(m, p->mac) < 0 ||
+					  (p->mac[0] & 1)))
+				return cfg_fail(c, g, "mac", "'%s' is not a "
+					"unicast MAC address aa:bb:cc:dd:ee:ff",
+					m);
+			p->has_mac = m != NULL;
+		}
 		if ((rc = cfg_parse_port_addrs(c, g, conf, p)) < 0)
 			return rc;
 		conf->nb_ports++;

@@ -4,13 +4,22 @@
  * the metrics listener, the state file, the event and flow logs, the log
  * target. Listener addresses are checked here (syntax, loopback or not) so
  * that a typo fails at load with file:line, not at bind time.
+ *
+ * The console's TLS files are only checked for being readable regular
+ * files: lib/ stays free of OpenSSL, so whether they hold a usable
+ * certificate and key is found out when the listener opens (a failed
+ * start, logged). Reading them here with OpenSSL was rejected to keep the
+ * loader testable without it and --check-config fast.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <netinet/in.h>
+#include <unistd.h>
 
 #include "cfg.h"
 #include "cfg_priv.h"
@@ -157,12 +166,125 @@ cfg_mode(struct cfg_ctx *c, const config_setting_t *g, const char *key,
 	return 0;
 }
 
+/*
+ * A file the TLS listener reads at start. Checking now that it can be
+ * opened turns a typo into a file:line error instead of a failed start.
+ * O_NONBLOCK: opening a FIFO given by mistake must not hang the loader.
+ */
+static int
+cfg_tls_file(struct cfg_ctx *c, const config_setting_t *g, const char *key,
+	bool required, char *buf, size_t size)
+{
+	const config_setting_t *m;
+	struct stat st;
+	const char *v;
+	int fd, rc, err;
+
+	if ((rc = cfg_string(c, g, key, required, &v)) < 0 || v == NULL)
+		return rc;
+	m = config_setting_get_member(g, key);
+	if (v[0] == '\0' || strlen(v) >= size)
+		return cfg_fail(c, m, NULL, "must be a file name of 1 to %zu "
+			"characters", size - 1);
+	fd = open(v, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return cfg_fail(c, m, NULL, "cannot read '%s': %s", v,
+			strerror(errno));
+	rc = fstat(fd, &st);
+	err = errno;
+	close(fd);
+	if (rc < 0)
+		return cfg_fail(c, m, NULL, "cannot read '%s': %s", v,
+			strerror(err));
+	if (!S_ISREG(st.st_mode))
+		return cfg_fail(c, m, NULL, "'%s' is not a regular file", v);
+	memcpy(buf, v, strlen(v) + 1);
+	return 0;
+}
+
+static int
+cfg_hex_digit(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/*
+ * The password is stored as its SHA-256, so the configuration file never
+ * holds it; decoded here so that a malformed digest fails at load rather
+ * than making every 'auth' fail.
+ */
+static int
+cfg_tls_password(struct cfg_ctx *c, const config_setting_t *g,
+	struct cfg_console *con)
+{
+	const size_t size = sizeof(con->tls_password_sha256);
+	const char *v;
+	int rc, hi, lo;
+	bool ok;
+	size_t i;
+
+	if ((rc = cfg_string(c, g, "password_sha256", false, &v)) < 0 ||
+	    v == NULL)
+		return rc;
+	ok = strlen(v) == 2 * size;
+	for (i = 0; ok && i < size; i++) {
+		hi = cfg_hex_digit(v[2 * i]);
+		lo = cfg_hex_digit(v[2 * i + 1]);
+		ok = hi >= 0 && lo >= 0;
+		if (ok)
+			con->tls_password_sha256[i] = (uint8_t)(hi << 4 | lo);
+	}
+	if (!ok)
+		return cfg_fail(c, config_setting_get_member(g,
+			"password_sha256"), NULL, "must be %zu hex digits: the "
+			"SHA-256 of the password, as sha256sum prints it",
+			2 * size);
+	con->tls_has_password = true;
+	return 0;
+}
+
+static int
+cfg_parse_console_tls(struct cfg_ctx *c, const config_setting_t *g,
+	struct cfg_console *con)
+{
+	static const char *const known[] = { "cert", "key", "ca",
+		"password_sha256", NULL };
+	const config_setting_t *t = config_setting_get_member(g, "tls");
+	int rc;
+
+	if (t == NULL)
+		return 0;
+	if (!config_setting_is_group(t))
+		return cfg_fail(c, t, NULL, "must be a group { ... }");
+	if ((rc = cfg_check_keys(c, t, known)) < 0 ||
+	    (rc = cfg_tls_file(c, t, "cert", true, con->tls_cert,
+		sizeof(con->tls_cert))) < 0 ||
+	    (rc = cfg_tls_file(c, t, "key", true, con->tls_key,
+		sizeof(con->tls_key))) < 0 ||
+	    (rc = cfg_tls_file(c, t, "ca", false, con->tls_ca,
+		sizeof(con->tls_ca))) < 0 ||
+	    (rc = cfg_tls_password(c, t, con)) < 0)
+		return rc;
+	/* Encryption without authentication would let anyone in. */
+	if (con->tls_ca[0] == '\0' && !con->tls_has_password)
+		return cfg_fail(c, t, NULL, "needs 'ca' (client certificates), "
+			"'password_sha256' ('auth <password>'), or both");
+	con->tls = true;
+	return 0;
+}
+
 static int
 cfg_parse_console(struct cfg_ctx *c, const config_setting_t *root,
 	struct cfg_console *con)
 {
 	static const char *const known[] = { "unix", "unix_mode", "unix_level",
-		"telnet", "telnet_level", NULL };
+		"telnet", "telnet_level", "tls", NULL };
 	const config_setting_t *g = config_setting_get_member(root, "console");
 	int rc;
 
@@ -184,19 +306,20 @@ cfg_parse_console(struct cfg_ctx *c, const config_setting_t *root,
 	    (rc = cfg_level(c, g, "unix_level", 2, &con->unix_level)) < 0 ||
 	    (rc = cfg_listen_key(c, g, "telnet", CFG_DEF_TELNET, con->telnet,
 		sizeof(con->telnet), &con->telnet_loopback)) < 0 ||
-	    (rc = cfg_level(c, g, "telnet_level", 0, &con->telnet_level)) < 0)
+	    (rc = cfg_level(c, g, "telnet_level", 0, &con->telnet_level)) < 0 ||
+	    (rc = cfg_parse_console_tls(c, g, con)) < 0)
 		return rc;
 	/*
 	 * A plain-text console on a reachable address would hand anyone on
-	 * the network what the level allows. Until the TLS listener exists,
-	 * refuse rather than expose it.
+	 * the network what the level allows, and their password to anyone
+	 * on the path: off loopback, TLS and authentication are required.
 	 */
-	if (con->telnet[0] != '\0' && !con->telnet_loopback)
+	if (con->telnet[0] != '\0' && !con->telnet_loopback && !con->tls)
 		return cfg_fail(c, config_setting_get_member(g, "telnet"), NULL,
 			"'%s' is not a loopback address: a console reachable "
-			"from the network needs TLS with a password or client "
-			"certificate, which this version does not offer; bind "
-			"to 127.0.0.1 or [::1]", con->telnet);
+			"from the network needs console.tls (cert, key, and ca "
+			"or password_sha256); or bind to 127.0.0.1 or [::1]",
+			con->telnet);
 	return 0;
 }
 

@@ -40,6 +40,8 @@ struct cfg_port {
 	uint16_t mtu;			/* bytes of IP datagram */
 	uint16_t rx_desc;		/* descriptors per RX queue */
 	uint16_t tx_desc;		/* descriptors per TX queue */
+	bool has_mac;			/* 'mac' given: set it on the port */
+	uint8_t mac[6];			/* the port's MAC address */
 	unsigned int nb_addrs;
 	struct cfg_prefix addrs[CFG_PORT_ADDRS_MAX];
 	unsigned int line;		/* where it was defined, for errors */
@@ -57,6 +59,15 @@ struct cfg_mempool {
 	unsigned int data_room;		/* bytes of packet data per mbuf */
 };
 
+#define CFG_NEIGH_STATIC_MAX 256	/* static neighbor entries */
+
+/* A neighbor whose MAC is configured, never resolved nor aged. */
+struct cfg_neigh_static {
+	struct cfg_addr addr;
+	uint8_t mac[6];
+	unsigned int port;		/* index in cfg_conf.ports, from addr */
+};
+
 struct cfg_neigh {
 	unsigned int max_entries;	/* neighbors, all ports together */
 	unsigned int reachable_ms;	/* confirmed entry stays fresh, ms */
@@ -64,6 +75,8 @@ struct cfg_neigh {
 	unsigned int retrans_ms;	/* between solicitations, ms */
 	unsigned int max_probes;	/* solicitations before giving up */
 	unsigned int queue_len;		/* packets held per unresolved entry */
+	unsigned int nb_static;
+	struct cfg_neigh_static statics[CFG_NEIGH_STATIC_MAX];
 };
 
 #define CFG_REDIR_RING 1024		/* packets per worker-to-worker ring */
@@ -132,6 +145,12 @@ struct cfg_console {
 	char telnet[64];		/* "addr:port"; "" disables */
 	uint8_t telnet_level;
 	bool telnet_loopback;		/* the address is a loopback one */
+	bool tls;			/* 'tls' given: telnet speaks TLS only */
+	bool tls_has_password;		/* sessions may send 'auth <password>' */
+	uint8_t tls_password_sha256[32];	/* SHA-256 digest (32 bytes) */
+	char tls_cert[CFG_PATH_SIZE];	/* PEM server certificate (chain) */
+	char tls_key[CFG_PATH_SIZE];	/* PEM private key of tls_cert */
+	char tls_ca[CFG_PATH_SIZE];	/* PEM client CAs; "" no client certs */
 };
 
 struct cfg_mgmt {

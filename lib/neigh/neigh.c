@@ -256,15 +256,23 @@ neigh_learn(struct neigh_table *t, const struct neigh_key *k,
 
 	key.pad = 0;
 	e = neigh_find(t, &key);
+	if (e != NULL && e->state == NEIGH_S_PERMANENT &&
+	    !(flags & NEIGH_F_PERMANENT))
+		return 0;
+	if (e != NULL && (flags & NEIGH_F_PERMANENT)) {
+		neigh_free(t, e);
+		e = NULL;
+	}
 	if (e == NULL) {
-		if (!(flags & NEIGH_F_CREATE))
+		if (!(flags & (NEIGH_F_CREATE | NEIGH_F_PERMANENT)))
 			return 0;
 		e = neigh_alloc(t, &key, now_ms);
 		if (e == NULL)
 			return -ENOSPC;
 		t->stats.learned++;
 		memcpy(e->mac, mac, 6);
-		e->state = (flags & NEIGH_F_CONFIRMED) ? NEIGH_S_REACHABLE :
+		e->state = (flags & NEIGH_F_PERMANENT) ? NEIGH_S_PERMANENT :
+			(flags & NEIGH_F_CONFIRMED) ? NEIGH_S_REACHABLE :
 			NEIGH_S_STALE;
 		return 0;
 	}

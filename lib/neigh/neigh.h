@@ -43,6 +43,8 @@ struct neigh_ops {
 /* neigh_learn() flags. */
 #define NEIGH_F_CONFIRMED 0x1	/* an answer to us: entry becomes REACHABLE */
 #define NEIGH_F_CREATE 0x2	/* create the entry if absent */
+#define NEIGH_F_PERMANENT 0x4	/* a configured entry: never aged, and
+				 * learning from packets never changes it */
 
 /**
  * Create a table.

@@ -12,7 +12,8 @@
 	X(INCOMPLETE, "incomplete")	/* soliciting, packets queued */ \
 	X(REACHABLE, "reachable")	/* confirmed within reachable_ms */ \
 	X(STALE, "stale")		/* usable, unconfirmed */	\
-	X(PROBE, "probe")		/* usable, unicast probe sent */
+	X(PROBE, "probe")		/* usable, unicast probe sent */ \
+	X(PERMANENT, "permanent")	/* configured: never aged nor changed */
 
 enum neigh_state {
 	NEIGH_S_FREE = 0,

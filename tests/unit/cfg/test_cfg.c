@@ -252,6 +252,31 @@ test_load_minimal_defaults_applied(void)
  * the ranges of mbufs (>= 1023) and cache (<= 512), and must not here.
  */
 static void
+test_load_static_neighbors_parsed(void)
+{
+	struct cfg_conf *c = load_ok("static.conf");
+	static const uint8_t pmac[6] = { 2, 0, 0, 0, 0, 1 };
+	static const uint8_t mac6[6] = { 2, 0, 0, 0, 0, 0x12 };
+
+	CU_ASSERT_FATAL(c->ports[0].has_mac);
+	CU_ASSERT_EQUAL(memcmp(c->ports[0].mac, pmac, 6), 0);
+	CU_ASSERT_EQUAL_FATAL(c->neigh.nb_static, 2);
+	CU_ASSERT_EQUAL(c->neigh.statics[0].addr.family, AF_INET);
+	CU_ASSERT_EQUAL(c->neigh.statics[0].port, 0);
+	CU_ASSERT_EQUAL(c->neigh.statics[1].addr.family, AF_INET6);
+	CU_ASSERT_EQUAL(memcmp(c->neigh.statics[1].mac, mac6, 6), 0);
+	cfg_conf_free(c);
+}
+
+static void
+test_load_neigh_static_multicast_mac_rejected(void)
+{
+	expect_bad("bad/neigh_static_mac.conf", 5,
+		"neighbors.static[0].mac: '01:00:5e:00:00:01' is not a unicast "
+		"MAC address aa:bb:cc:dd:ee:ff");
+}
+
+static void
 test_load_mbufs_auto_sized(void)
 {
 	struct cfg_conf *c = load_ok("auto.conf");
@@ -1081,6 +1106,7 @@ static CU_TestInfo load_tests[] = {
 	{"load_valid_all_parsed", test_load_valid_all_parsed},
 	{"load_minimal_defaults_applied", test_load_minimal_defaults_applied},
 	{"load_mbufs_auto_sized", test_load_mbufs_auto_sized},
+	{"load_static_neighbors_parsed", test_load_static_neighbors_parsed},
 	{"load_edge_values_accepted", test_load_edge_values_accepted},
 	{"load_strings_copied_owned", test_load_strings_copied_owned},
 	{"free_null_noop", test_free_null_noop},
@@ -1113,6 +1139,8 @@ static CU_TestInfo bad_tests[] = {
 	{"load_burst_range_rejected", test_load_burst_range_rejected},
 	{"load_punt_ring_pow2_rejected", test_load_punt_ring_pow2_rejected},
 	{"load_mempool_small_rejected", test_load_mempool_small_rejected},
+	{"load_neigh_static_multicast_mac_rejected",
+		test_load_neigh_static_multicast_mac_rejected},
 	{"load_mempool_cache_rejected", test_load_mempool_cache_rejected},
 	{"load_mempool_type_rejected", test_load_mempool_type_rejected},
 	{"load_ports_missing_rejected", test_load_ports_missing_rejected},

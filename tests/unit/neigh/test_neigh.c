@@ -1498,6 +1498,33 @@ test_neigh_state_name_each_named(void)
 	CU_ASSERT_STRING_EQUAL(neigh_state_name((enum neigh_state)-1), "?");
 }
 
+/* A configured entry resolves at once, never ages, and packets (an ARP
+ * reply with another MAC, say) never change it; a new configuration does. */
+static void
+test_neigh_learn_permanent_fixed(void)
+{
+	struct neigh_table *t = table_default();
+	struct neigh_key k = key4(0, 198, 18, 0, 9);
+	uint8_t mac[6];
+	uint64_t now = T0;
+
+	CU_ASSERT_EQUAL(neigh_learn(t, &k, mac_a, now, NEIGH_F_PERMANENT), 0);
+	CU_ASSERT_EQUAL(state_of(t, &k), NEIGH_S_PERMANENT);
+	CU_ASSERT_EQUAL(neigh_resolve(t, &k, PKT(1), now, mac), 0);
+	CU_ASSERT_EQUAL(memcmp(mac, mac_a, 6), 0);
+	CU_ASSERT_EQUAL(neigh_learn(t, &k, mac_b, now,
+		NEIGH_F_CONFIRMED | NEIGH_F_CREATE), 0);
+	neigh_age(t, now + 100ull * (P_STALE + P_REACH));
+	CU_ASSERT_EQUAL(state_of(t, &k), NEIGH_S_PERMANENT);
+	CU_ASSERT_EQUAL(neigh_resolve(t, &k, PKT(2), now, mac), 0);
+	CU_ASSERT_EQUAL(memcmp(mac, mac_a, 6), 0);
+	CU_ASSERT_EQUAL(rec.nb_solicit, 0);
+	CU_ASSERT_EQUAL(neigh_learn(t, &k, mac_b, now, NEIGH_F_PERMANENT), 0);
+	CU_ASSERT_EQUAL(neigh_resolve(t, &k, PKT(3), now, mac), 0);
+	CU_ASSERT_EQUAL(memcmp(mac, mac_b, 6), 0);
+	table_free(t);
+}
+
 static CU_TestInfo create_tests[] = {
 	{"create_bad_params_einval", test_neigh_create_bad_params_einval},
 	{"create_valid_empty", test_neigh_create_valid_empty},
@@ -1519,6 +1546,7 @@ static CU_TestInfo learn_tests[] = {
 		test_neigh_learn_same_mac_unconfirmed_unchanged},
 	{"learn_confirmed_refreshes_reachable",
 		test_neigh_learn_confirmed_refreshes_reachable},
+	{"learn_permanent_fixed", test_neigh_learn_permanent_fixed},
 	CU_TEST_INFO_NULL
 };
 
