@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Console transports: the unix socket and the loopback telnet listener,
+ * Console transports: the unix socket and the telnet listener (plain on
+ * loopback, TLS elsewhere),
  * each feeding lines of its connections to the command registry
  * (lib/console) with the listener's access level, on the management
  * thread's epoll loop.

@@ -286,7 +286,7 @@ main(int argc, char **argv)
 		WEIR_LOG(INFO, "packet capture (dpdk-dumpcap) unavailable: %s",
 			rte_strerror(rte_errno));
 	else
-		WEIR_LOG(INFO, "packet capture ready: dpdk-dumpcap "
+		WEIR_LOG(INFO, "packet capture available: dpdk-dumpcap "
 			"--file-prefix <prefix> -i <port>");
 	for (nb_init = 0; nb_init < RTE_DIM(weir_modules); nb_init++) {
 		rc = weir_modules[nb_init].init();

@@ -181,11 +181,11 @@ e2e_weir_start() {
 		>>"$E2E_DIR/weir.log" 2>&1 &
 	WEIR_PID=$!
 	for i in $(seq 200); do
-		[ "$(grep -c 'ready:' "$E2E_DIR/weir.log")" -gt "${E2E_STARTS:-0}" ] && break
+		[ "$(grep -c '^weir: ready: ' "$E2E_DIR/weir.log")" -gt "${E2E_STARTS:-0}" ] && break
 		kill -0 "$WEIR_PID" 2>/dev/null || return 1
 		sleep 0.1
 	done
-	E2E_STARTS=$(grep -c 'ready:' "$E2E_DIR/weir.log")
+	E2E_STARTS=$(grep -c '^weir: ready: ' "$E2E_DIR/weir.log")
 	[ "$E2E_STARTS" -gt 0 ] || return 1
 	[ -n "${E2E_WITH_SERVICES:-}" ] || return 0
 	for i in $(seq 100); do

@@ -76,11 +76,11 @@ if command -v valgrind >/dev/null; then
 		"$WEIR" -c "$E2E_DIR/null.conf" >"$E2E_DIR/vg.log" 2>&1 &
 	vg=$!
 	for _ in $(seq 600); do
-		grep -q 'ready:' "$E2E_DIR/vg.log" && break
+		grep -q '^weir: ready: ' "$E2E_DIR/vg.log" && break
 		kill -0 "$vg" 2>/dev/null || break
 		sleep 0.1
 	done
-	check "weir starts under valgrind on the null PMD" grep -q 'ready:' "$E2E_DIR/vg.log"
+	check "weir starts under valgrind on the null PMD" grep -q '^weir: ready: ' "$E2E_DIR/vg.log"
 	tel_workers() {	# valgrind is slow: give telemetry a few tries
 		local i
 		for i in $(seq 20); do

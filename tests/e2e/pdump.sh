@@ -38,7 +38,7 @@ e2e_conf_huge() {
 }
 E2E_CONF_FN=e2e_conf_huge
 e2e_start p 1
-check "weir says packet capture is ready" grep -q 'packet capture ready' "$E2E_DIR/weir.log"
+check "weir says packet capture is available" grep -q 'packet capture available' "$E2E_DIR/weir.log"
 in_ns "$TB_CLI" ping -c 30 -i 0.1 -W 1 "$TB_GW_CLI_IP4" >/dev/null 2>&1 &
 pinger=$!
 sleep 0.3

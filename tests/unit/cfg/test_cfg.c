@@ -830,6 +830,145 @@ test_load_log_level_unknown_rejected(void)
 		"of emerg, alert, crit, error, warning, notice, info, debug");
 }
 
+/*
+ * A console off loopback with TLS: every key parsed, the digest decoded
+ * from upper-case hex. The PEM files are only checked for being readable.
+ */
+static void
+test_load_console_tls_parsed(void)
+{
+	/* SHA-256 of "s3cret pass", as sha256sum prints it. */
+	static const uint8_t digest[32] = { 0x09, 0x9a, 0x75, 0x4c, 0x82,
+		0x51, 0xfb, 0x8a, 0x00, 0x1b, 0x66, 0x42, 0xaf, 0xb5, 0x25,
+		0x9b, 0xd2, 0xed, 0xb7, 0x05, 0x67, 0x7b, 0x93, 0x9f, 0x6e,
+		0xf4, 0xc0, 0x0c, 0xab, 0x1e, 0x63, 0x89 };
+	struct cfg_conf *c = load_ok("console_tls.conf");
+	const struct cfg_console *cc = &c->mgmt.console;
+
+	CU_ASSERT_STRING_EQUAL(cc->telnet, "198.18.200.1:5201");
+	CU_ASSERT_FALSE(cc->telnet_loopback);
+	CU_ASSERT_EQUAL(cc->telnet_level, 1);
+	CU_ASSERT_TRUE(cc->tls);
+	CU_ASSERT_STRING_EQUAL(cc->tls_cert, "tls/cert.pem");
+	CU_ASSERT_STRING_EQUAL(cc->tls_key, "tls/key.pem");
+	CU_ASSERT_STRING_EQUAL(cc->tls_ca, "tls/ca.pem");
+	CU_ASSERT_TRUE(cc->tls_has_password);
+	CU_ASSERT_EQUAL(memcmp(cc->tls_password_sha256, digest,
+		sizeof(digest)), 0);
+	cfg_conf_free(c);
+}
+
+/* TLS on the default loopback listener, client certificates only. */
+static void
+test_load_console_tls_loopback_ca_only(void)
+{
+	static const uint8_t zero[32];
+	struct cfg_conf *c = load_ok("console_tls_lo.conf");
+	const struct cfg_console *cc = &c->mgmt.console;
+
+	CU_ASSERT_STRING_EQUAL(cc->telnet, "127.0.0.1:5200");
+	CU_ASSERT_TRUE(cc->telnet_loopback);
+	CU_ASSERT_TRUE(cc->tls);
+	CU_ASSERT_STRING_EQUAL(cc->tls_ca, "tls/ca.pem");
+	CU_ASSERT_FALSE(cc->tls_has_password);
+	CU_ASSERT_EQUAL(memcmp(cc->tls_password_sha256, zero,
+		sizeof(zero)), 0);
+	cfg_conf_free(c);
+}
+
+/* Without 'console': plain text on loopback, no TLS. */
+static void
+test_load_console_default_plain_loopback(void)
+{
+	struct cfg_conf *c = load_ok("minimal.conf");
+	const struct cfg_console *cc = &c->mgmt.console;
+
+	CU_ASSERT_STRING_EQUAL(cc->telnet, "127.0.0.1:5200");
+	CU_ASSERT_TRUE(cc->telnet_loopback);
+	CU_ASSERT_EQUAL(cc->telnet_level, 0);
+	CU_ASSERT_FALSE(cc->tls);
+	CU_ASSERT_FALSE(cc->tls_has_password);
+	CU_ASSERT_STRING_EQUAL(cc->tls_cert, "");
+	CU_ASSERT_STRING_EQUAL(cc->tls_key, "");
+	CU_ASSERT_STRING_EQUAL(cc->tls_ca, "");
+	cfg_conf_free(c);
+}
+
+static void
+test_load_console_telnet_public_rejected(void)
+{
+	expect_bad("bad/console_telnet_public.conf", 5, "console.telnet: "
+		"'198.18.200.1:5201' is not a loopback address: a console "
+		"reachable from the network needs console.tls (cert, key, "
+		"and ca or password_sha256); or bind to 127.0.0.1 or [::1]");
+}
+
+static void
+test_load_console_tls_type_rejected(void)
+{
+	expect_bad("bad/console_tls_type.conf", 5,
+		"console.tls: must be a group { ... }");
+}
+
+static void
+test_load_console_tls_unknown_key_rejected(void)
+{
+	expect_bad("bad/console_tls_unknown.conf", 6,
+		"console.tls.password: unknown key");
+}
+
+static void
+test_load_console_tls_no_key_rejected(void)
+{
+	expect_bad("bad/console_tls_no_key.conf", 6,
+		"console.tls.key: missing");
+}
+
+static void
+test_load_console_tls_no_auth_rejected(void)
+{
+	expect_bad("bad/console_tls_no_auth.conf", 6, "console.tls: needs "
+		"'ca' (client certificates), 'password_sha256' "
+		"('auth <password>'), or both");
+}
+
+static void
+test_load_console_tls_cert_missing_rejected(void)
+{
+	expect_bad("bad/console_tls_cert_missing.conf", 6, "console.tls.cert: "
+		"cannot read 'tls/nonexistent.pem': No such file or directory");
+}
+
+static void
+test_load_console_tls_cert_empty_rejected(void)
+{
+	expect_bad("bad/console_tls_cert_empty.conf", 5, "console.tls.cert: "
+		"must be a file name of 1 to 4095 characters");
+}
+
+static void
+test_load_console_tls_ca_dir_rejected(void)
+{
+	expect_bad("bad/console_tls_ca_dir.conf", 6,
+		"console.tls.ca: 'tls' is not a regular file");
+}
+
+static void
+test_load_console_tls_hex_short_rejected(void)
+{
+	expect_bad("bad/console_tls_hex_short.conf", 6,
+		"console.tls.password_sha256: must be 64 hex digits: the "
+		"SHA-256 of the password, as sha256sum prints it");
+}
+
+static void
+test_load_console_tls_hex_digit_rejected(void)
+{
+	expect_bad("bad/console_tls_hex_digit.conf", 6,
+		"console.tls.password_sha256: must be 64 hex digits: the "
+		"SHA-256 of the password, as sha256sum prints it");
+}
+
 /* Parse 's', which must be valid; the test stops otherwise. */
 static struct cfg_prefix
 pfx(const char *s)
@@ -1112,6 +1251,11 @@ static CU_TestInfo load_tests[] = {
 	{"free_null_noop", test_free_null_noop},
 	{"dump_valid_summary_printed", test_dump_valid_summary_printed},
 	{"dump_minimal_no_optional_lines", test_dump_minimal_no_optional_lines},
+	{"load_console_tls_parsed", test_load_console_tls_parsed},
+	{"load_console_tls_loopback_ca_only",
+		test_load_console_tls_loopback_ca_only},
+	{"load_console_default_plain_loopback",
+		test_load_console_default_plain_loopback},
 	CU_TEST_INFO_NULL
 };
 
@@ -1183,6 +1327,26 @@ static CU_TestInfo bad_tests[] = {
 		test_load_neigh_retrans_range_rejected},
 	{"load_log_level_unknown_rejected",
 		test_load_log_level_unknown_rejected},
+	{"load_console_telnet_public_rejected",
+		test_load_console_telnet_public_rejected},
+	{"load_console_tls_type_rejected",
+		test_load_console_tls_type_rejected},
+	{"load_console_tls_unknown_key_rejected",
+		test_load_console_tls_unknown_key_rejected},
+	{"load_console_tls_no_key_rejected",
+		test_load_console_tls_no_key_rejected},
+	{"load_console_tls_no_auth_rejected",
+		test_load_console_tls_no_auth_rejected},
+	{"load_console_tls_cert_missing_rejected",
+		test_load_console_tls_cert_missing_rejected},
+	{"load_console_tls_cert_empty_rejected",
+		test_load_console_tls_cert_empty_rejected},
+	{"load_console_tls_ca_dir_rejected",
+		test_load_console_tls_ca_dir_rejected},
+	{"load_console_tls_hex_short_rejected",
+		test_load_console_tls_hex_short_rejected},
+	{"load_console_tls_hex_digit_rejected",
+		test_load_console_tls_hex_digit_rejected},
 	CU_TEST_INFO_NULL
 };
 
