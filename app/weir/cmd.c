@@ -32,6 +32,7 @@
 #include "events.h"
 #include "flow.h"
 #include "flow_types.h"
+#include "flowlog.h"
 #include "neigh.h"
 #include "pkt.h"
 #include "port.h"
@@ -53,27 +54,6 @@ static uint64_t cmd_base_ctl[CTL_C_COUNT];
 static const char *const cmd_states[] = { "ready", "drain", "maint" };
 static const char *const cmd_lbs[] = { "maglev", "round-robin", "random" };
 
-static uint64_t
-cmd_worker_sum(enum worker_counter c)
-{
-	uint64_t v = 0;
-	unsigned int i;
-
-	for (i = 0; i < weir.nb_workers; i++)
-		v += weir_stat_read(&worker_stats_get(i)->c[c]);
-	return v;
-}
-
-static uint64_t
-cmd_drop_sum(unsigned int d)
-{
-	uint64_t v = 0;
-	unsigned int i;
-
-	for (i = 0; i < weir.nb_workers; i++)
-		v += weir_stat_read(&worker_stats_get(i)->drops[d]);
-	return v;
-}
 
 static bool
 cmd_is_gauge(enum worker_counter c)
@@ -133,7 +113,7 @@ cmd_uint(struct console_ctx *ctx, const char *v, unsigned long max,
 static uint64_t
 cmd_sessions_total(void)
 {
-	return cmd_worker_sum(WORKER_C_sessions);
+	return worker_counter_sum(WORKER_C_sessions);
 }
 
 static int
@@ -353,14 +333,14 @@ cmd_show_stats(struct console_ctx *ctx, int argc, char **argv)
 				(unsigned long long)(val), help);	\
 	} while (0)
 	for (i = 0; i < WORKER_C_COUNT; i++) {
-		v = cmd_worker_sum(i);
+		v = worker_counter_sum(i);
 		if (!cmd_is_gauge(i))
 			v -= cmd_base_worker[i];
 		CMD_STAT(worker_counter_name(i), v, worker_counter_help(i));
 	}
 	for (i = 1; i < PKT_DROP_COUNT; i++) {
 		snprintf(name, sizeof(name), "drop_%s", pkt_drop_name(i));
-		CMD_STAT(name, cmd_drop_sum(i) - cmd_base_drop[i],
+		CMD_STAT(name, worker_drop_sum(i) - cmd_base_drop[i],
 			pkt_drop_help(i));
 	}
 	for (i = 0; i < CTL_C_COUNT; i++)
@@ -542,18 +522,10 @@ static void
 cmd_flow_row(struct console_ctx *ctx, json_t *arr, unsigned int w,
 	const struct flow *f)
 {
-	char cli[WEIR_ADDR_STR_SIZE], vip[WEIR_ADDR_STR_SIZE];
-	char lad[WEIR_ADDR_STR_SIZE], be[WEIR_ADDR_STR_SIZE];
-	struct cfg_addr a = { .family = f->fwd.family };
+	struct flowlog_addrs ad;
+	const char *cli = ad.cli, *vip = ad.vip, *lad = ad.local, *be = ad.be;
 
-	memcpy(a.a, f->fwd.src, 16);
-	cfg_addr_str(&a, cli, sizeof(cli));
-	memcpy(a.a, f->fwd.dst, 16);
-	cfg_addr_str(&a, vip, sizeof(vip));
-	memcpy(a.a, f->rev.dst, 16);
-	cfg_addr_str(&a, lad, sizeof(lad));
-	memcpy(a.a, f->rev.src, 16);
-	cfg_addr_str(&a, be, sizeof(be));
+	flowlog_addrs(f, &ad);
 	if (arr != NULL) {
 		json_array_append_new(arr, json_pack("{s:i, s:s, s:s, s:i, s:s, "
 			"s:i, s:s, s:i, s:s, s:i, s:s}", "worker", (int)w,
@@ -838,9 +810,9 @@ cmd_clear_counters(struct console_ctx *ctx, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	for (i = 0; i < WORKER_C_COUNT; i++)
-		cmd_base_worker[i] = cmd_worker_sum(i);
+		cmd_base_worker[i] = worker_counter_sum(i);
 	for (i = 0; i < PKT_DROP_COUNT; i++)
-		cmd_base_drop[i] = cmd_drop_sum(i);
+		cmd_base_drop[i] = worker_drop_sum(i);
 	for (i = 0; i < CTL_C_COUNT; i++)
 		cmd_base_ctl[i] = ctl_counter(i);
 	stats_clear();

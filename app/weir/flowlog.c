@@ -102,6 +102,21 @@ flowlog_rotate(void)
 			strerror(errno));
 }
 
+void
+flowlog_addrs(const struct flow *f, struct flowlog_addrs *s)
+{
+	struct cfg_addr a = { .family = f->fwd.family };
+
+	memcpy(a.a, f->fwd.src, 16);
+	cfg_addr_str(&a, s->cli, sizeof(s->cli));
+	memcpy(a.a, f->fwd.dst, 16);
+	cfg_addr_str(&a, s->vip, sizeof(s->vip));
+	memcpy(a.a, f->rev.dst, 16);
+	cfg_addr_str(&a, s->local, sizeof(s->local));
+	memcpy(a.a, f->rev.src, 16);
+	cfg_addr_str(&a, s->be, sizeof(s->be));
+}
+
 static double
 flowlog_ms(uint32_t ticks)
 {
@@ -134,8 +149,8 @@ static void
 flowlog_write(const struct flowlog_rec *r)
 {
 	const struct flow *f = &r->f;
-	char cli[64], vip[64], lad[64], be[64], when[40];
-	struct cfg_addr a = { .family = f->fwd.family };
+	struct flowlog_addrs ad;
+	char when[40];
 	const struct svc_snap *snap = weir_rcu_get(&weir.snap);
 	const char *svc = "?", *end = flowlog_end(r);
 	struct timespec ts;
@@ -147,14 +162,7 @@ flowlog_write(const struct flowlog_rec *r)
 	for (i = 0; snap != NULL && i < snap->nb_svc; i++)
 		if (snap->svc[i].id == f->svc)
 			svc = snap->svc[i].name;
-	memcpy(a.a, f->fwd.src, 16);
-	cfg_addr_str(&a, cli, sizeof(cli));
-	memcpy(a.a, f->fwd.dst, 16);
-	cfg_addr_str(&a, vip, sizeof(vip));
-	memcpy(a.a, f->rev.dst, 16);
-	cfg_addr_str(&a, lad, sizeof(lad));
-	memcpy(a.a, f->rev.src, 16);
-	cfg_addr_str(&a, be, sizeof(be));
+	flowlog_addrs(f, &ad);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -162,11 +170,11 @@ flowlog_write(const struct flowlog_rec *r)
 		"s:s, s:i, s:I, s:I, s:I, s:I, s:f, s:o, s:o, s:o, s:s}",
 		"time", when, "record", r->end ? "end" : "update",
 		"protocol", f->fwd.proto == IPPROTO_TCP ? "tcp" : "udp",
-		"client", cli, "client_port", rte_be_to_cpu_16(f->fwd.sport),
-		"vip", vip, "vip_port", rte_be_to_cpu_16(f->fwd.dport),
-		"service", svc, "backend", be,
+		"client", ad.cli, "client_port", rte_be_to_cpu_16(f->fwd.sport),
+		"vip", ad.vip, "vip_port", rte_be_to_cpu_16(f->fwd.dport),
+		"service", svc, "backend", ad.be,
 		"backend_port", rte_be_to_cpu_16(f->rev.sport),
-		"local", lad, "local_port", rte_be_to_cpu_16(f->rev.dport),
+		"local", ad.local, "local_port", rte_be_to_cpu_16(f->rev.dport),
 		"packets_in", (json_int_t)f->pkts_in,
 		"packets_out", (json_int_t)f->pkts_out,
 		"bytes_in", (json_int_t)f->bytes_in,

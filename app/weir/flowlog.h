@@ -25,6 +25,17 @@ struct flowlog_rec {
 	uint8_t pad[3];
 };
 
+/* The four addresses of a session, as text. */
+struct flowlog_addrs {
+	char cli[64];		/* client */
+	char vip[64];		/* VIP */
+	char local[64];		/* weir's local (SNAT) address */
+	char be[64];		/* backend */
+};
+
+/** Format the addresses of 'f' (for records and 'show sessions'). */
+void flowlog_addrs(const struct flow *f, struct flowlog_addrs *a);
+
 /** Create one ring per worker and open the file. @return 0 or -errno. */
 int flowlog_init(void);
 

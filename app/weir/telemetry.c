@@ -42,27 +42,6 @@ static bool tel_ports_live;
 static unsigned int tel_nb_workers;
 static unsigned int tel_lcores[CFG_WORKERS_MAX];
 
-static uint64_t
-tel_worker_sum(enum worker_counter c)
-{
-	uint64_t v = 0;
-	unsigned int i;
-
-	for (i = 0; i < tel_nb_workers; i++)
-		v += weir_stat_read(&worker_stats_get(i)->c[c]);
-	return v;
-}
-
-static uint64_t
-tel_drop_sum(enum pkt_drop d)
-{
-	uint64_t v = 0;
-	unsigned int i;
-
-	for (i = 0; i < tel_nb_workers; i++)
-		v += weir_stat_read(&worker_stats_get(i)->drops[d]);
-	return v;
-}
 
 static void
 tel_add_neigh(void *arg, const char *name, const char *help, uint64_t v)
@@ -82,10 +61,10 @@ tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_start_dict(d);
 	for (i = 0; i < WORKER_C_COUNT; i++)
 		rte_tel_data_add_dict_u64(d, worker_counter_name(i),
-			tel_worker_sum(i));
+			worker_counter_sum(i));
 	for (i = 1; i < PKT_DROP_COUNT; i++) {
 		snprintf(name, sizeof(name), "drop_%s", pkt_drop_name(i));
-		rte_tel_data_add_dict_u64(d, name, tel_drop_sum(i));
+		rte_tel_data_add_dict_u64(d, name, worker_drop_sum(i));
 	}
 	for (i = 0; i < CTL_C_COUNT; i++)
 		rte_tel_data_add_dict_u64(d, ctl_counter_name(i),
@@ -106,7 +85,7 @@ tel_drops(const char *cmd, const char *params, struct rte_tel_data *d)
 	(void)params;
 	rte_tel_data_start_dict(d);
 	for (i = 1; i < PKT_DROP_COUNT; i++) {
-		v = tel_drop_sum(i);
+		v = worker_drop_sum(i);
 		snprintf(name, sizeof(name), "%s", pkt_drop_name(i));
 		if (v != 0)
 			rte_tel_data_add_dict_u64(d, name, v);
@@ -114,7 +93,7 @@ tel_drops(const char *cmd, const char *params, struct rte_tel_data *d)
 	for (i = 0; i < WORKER_C_COUNT; i++) {
 		const char *n = worker_counter_name(i);
 
-		v = tel_worker_sum(i);
+		v = worker_counter_sum(i);
 		if (strncmp(n, "drop_", 5) == 0 && v != 0)
 			rte_tel_data_add_dict_u64(d, n + 5, v);
 	}

@@ -133,6 +133,33 @@ worker_stats_get(unsigned int idx)
 	return idx < CFG_WORKERS_MAX ? &worker_stats_all[idx] : NULL;
 }
 
+/* Workers started so far; readers on other threads sum this many blocks. */
+static unsigned int worker_nb_started;
+
+uint64_t
+worker_counter_sum(enum worker_counter c)
+{
+	unsigned int i, n = __atomic_load_n(&worker_nb_started,
+		__ATOMIC_RELAXED);
+	uint64_t v = 0;
+
+	for (i = 0; i < n; i++)
+		v += weir_stat_read(&worker_stats_all[i].c[c]);
+	return v;
+}
+
+uint64_t
+worker_drop_sum(unsigned int d)
+{
+	unsigned int i, n = __atomic_load_n(&worker_nb_started,
+		__ATOMIC_RELAXED);
+	uint64_t v = 0;
+
+	for (i = 0; i < n && d < PKT_DROP_COUNT; i++)
+		v += weir_stat_read(&worker_stats_all[i].drops[d]);
+	return v;
+}
+
 struct rte_ring *
 worker_punt_ring(unsigned int i)
 {
@@ -1037,6 +1064,7 @@ worker_alloc(unsigned int i)
 		return -ENOMEM;
 	workers[i] = w;
 	weir.nb_workers = i + 1;
+	__atomic_store_n(&worker_nb_started, i + 1, __ATOMIC_RELAXED);
 	w->idx = i;
 	w->lcore = lc;
 	w->stats = &worker_stats_all[i];

@@ -126,6 +126,13 @@ const char *worker_counter_name(enum worker_counter c);
 const char *worker_counter_help(enum worker_counter c);
 
 /**
+ * @return counter 'c' or parser drop 'd' summed over the workers started
+ * (any thread; the blocks outlive the workers).
+ */
+uint64_t worker_counter_sum(enum worker_counter c);
+uint64_t worker_drop_sum(unsigned int d);
+
+/**
  * Counters of worker 'idx', valid for the whole process (also after
  * worker_fini_all()), or NULL if idx is out of range.
  */
