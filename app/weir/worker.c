@@ -568,10 +568,11 @@ worker_mss(const struct svc *v, struct rte_mbuf *m, const struct pkt_meta *pm,
 	nat_tcp_mss_clamp(th, (uint32_t)(th->data_off >> 4) * 4, v->mss);
 }
 
-/* Client -> VIP. */
+/* Client -> VIP; 'h' is the flow hash of the packet's key. */
 static inline void
 worker_lb_orig(struct worker *w, const struct svc_snap *snap,
-	const struct svc *v, struct rte_mbuf *m, const struct pkt_meta *pm)
+	const struct svc *v, struct rte_mbuf *m, const struct pkt_meta *pm,
+	uint32_t h)
 {
 	uint8_t tcp_flags = worker_tcp_flags(m, pm);
 	enum flow_dir dir;
@@ -579,7 +580,7 @@ worker_lb_orig(struct worker *w, const struct svc_snap *snap,
 	struct flow *f;
 
 	worker_key(&k, pm, rte_pktmbuf_mtod(m, const uint8_t *));
-	f = flow_lookup(w->ft, &k, flow_key_hash(w->ft, &k), &dir);
+	f = flow_lookup(w->ft, &k, h, &dir);
 	if (f == NULL) {
 		f = worker_flow_new(w, snap, v, m, &k, tcp_flags);
 		if (f == NULL) {
@@ -629,10 +630,11 @@ worker_redirect(struct worker *w, struct rte_mbuf *m, uint16_t port,
 	return true;
 }
 
-/* Backend -> local address. */
+/* Backend -> local address; 'h' is the flow hash of the packet's key. */
 static inline void
 worker_lb_reply(struct worker *w, const struct svc_snap *snap,
-	struct rte_mbuf *m, const struct pkt_meta *pm, bool redirected)
+	struct rte_mbuf *m, const struct pkt_meta *pm, uint32_t h,
+	bool redirected)
 {
 	uint8_t tcp_flags = worker_tcp_flags(m, pm);
 	const struct flow_timeouts *to;
@@ -644,7 +646,7 @@ worker_lb_reply(struct worker *w, const struct svc_snap *snap,
 	if (worker_redirect(w, m, pm->dport, redirected))
 		return;
 	worker_key(&k, pm, rte_pktmbuf_mtod(m, const uint8_t *));
-	f = flow_lookup(w->ft, &k, flow_key_hash(w->ft, &k), &dir);
+	f = flow_lookup(w->ft, &k, h, &dir);
 	if (f == NULL || dir != FLOW_DIR_REPLY) {
 		worker_drop(w, WORKER_C_drop_no_session_reply, m);
 		return;
@@ -784,10 +786,14 @@ worker_ip4_martian(uint32_t src)
 	return src == 0 || first >= 224;
 }
 
-/* An IP packet for this port: to a VIP, to a weir address, or not ours. */
+/*
+ * An IP packet for this port: to a VIP, to a weir address, or not ours.
+ * 'h' is the flow hash of TCP and UDP packets (the first pass made it).
+ */
 static inline void
 worker_ip(struct worker *w, const struct svc_snap *snap,
-	const struct svc_port *sp, struct rte_mbuf *m, const struct pkt_meta *pm)
+	const struct svc_port *sp, struct rte_mbuf *m, const struct pkt_meta *pm,
+	uint32_t h)
 {
 	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
 	bool is_l4 = pm->l4_proto == IPPROTO_TCP || pm->l4_proto == IPPROTO_UDP;
@@ -823,7 +829,7 @@ worker_ip(struct worker *w, const struct svc_snap *snap,
 			else if (martian)
 				worker_drop(w, WORKER_C_drop_martian, m);
 			else
-				worker_lb_orig(w, snap, v, m, pm);
+				worker_lb_orig(w, snap, v, m, pm, h);
 			return;
 		}
 	}
@@ -842,7 +848,7 @@ worker_ip(struct worker *w, const struct svc_snap *snap,
 	} else if (pm->flags & PKT_F_FRAG) {
 		worker_drop(w, WORKER_C_drop_frag, m);
 	} else if (is_l4) {
-		worker_lb_reply(w, snap, m, pm, false);
+		worker_lb_reply(w, snap, m, pm, h, false);
 	} else if (is_icmp) {
 		if (worker_icmp_is_error(pm) && dst[0] != 0xff)
 			worker_icmp_error(w, snap, m, pm, false);
@@ -853,41 +859,62 @@ worker_ip(struct worker *w, const struct svc_snap *snap,
 	}
 }
 
+/* One parsed packet of 'sp''s port (pass 3 of worker_rx_port). */
 static inline void
 worker_packet(struct worker *w, const struct svc_snap *snap,
-	const struct svc_port *sp, struct rte_mbuf *m)
+	const struct svc_port *sp, struct rte_mbuf *m, const struct pkt_meta *pm,
+	uint32_t h)
 {
 	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
-	struct pkt_meta pm;
-	enum pkt_drop r;
 
-	r = pkt_parse_mbuf(m, &pm);
-	if (unlikely(r != PKT_OK)) {
-		weir_stat_add(&w->stats->drops[r], 1);
-		rte_pktmbuf_free(m);
-		return;
-	}
-	if (!(pm.flags & (PKT_F_L2_BCAST | PKT_F_L2_MCAST)) &&
+	if (!(pm->flags & (PKT_F_L2_BCAST | PKT_F_L2_MCAST)) &&
 	    !rte_is_same_ether_addr((const struct rte_ether_addr *)d,
 		&sp->mac)) {
 		worker_drop(w, WORKER_C_drop_other_host, m);
 		return;
 	}
-	if (pm.flags & PKT_F_VLAN) {
+	if (pm->flags & PKT_F_VLAN) {
 		worker_drop(w, WORKER_C_drop_vlan, m);
 		return;
 	}
-	if (pm.l3 == PKT_L3_ARP)
+	if (pm->l3 == PKT_L3_ARP)
 		worker_punt(w, m);
 	else
-		worker_ip(w, snap, sp, m, &pm);
+		worker_ip(w, snap, sp, m, pm, h);
 }
 
+/* The session key of a TCP/UDP packet, hashed; false for anything else. */
+static inline bool
+worker_hash(struct worker *w, const struct rte_mbuf *m,
+	const struct pkt_meta *pm, uint32_t *h)
+{
+	struct flow_key k;
+
+	if ((pm->l4_proto != IPPROTO_TCP && pm->l4_proto != IPPROTO_UDP) ||
+	    pm->l4_off == 0)
+		return false;
+	worker_key(&k, pm, rte_pktmbuf_mtod(m, const uint8_t *));
+	*h = flow_key_hash(w->ft, &k);
+	return true;
+}
+
+/*
+ * HOW IT WORKS: a burst in three passes. A session lookup touches an index
+ * bucket and a session that are, with tens of thousands of sessions, not
+ * in cache; done packet by packet, every lookup waits for memory twice. So
+ * the first pass parses every packet, hashes its key and asks for its
+ * buckets; the second, by which time the buckets have arrived, asks for
+ * the sessions their signatures point at; the third does the work with
+ * both in cache. Packets keep their order.
+ */
 static inline unsigned int
 worker_rx_port(struct worker *w, const struct svc_snap *snap,
 	const struct port *p, unsigned int burst)
 {
 	struct rte_mbuf *pkts[WORKER_BURST_MAX];
+	struct pkt_meta pm[WORKER_BURST_MAX];
+	uint32_t h[WORKER_BURST_MAX];
+	bool hashed[WORKER_BURST_MAX];
 	const struct svc_port *sp = &snap->port[p->id];
 	unsigned int i, n;
 
@@ -897,10 +924,28 @@ worker_rx_port(struct worker *w, const struct svc_snap *snap,
 	WORKER_INC(w, rx_bursts, 1);
 	WORKER_INC(w, rx_packets, n);
 	for (i = 0; i < n; i++) {
+		enum pkt_drop r;
+
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-		worker_packet(w, snap, sp, pkts[i]);
+		r = pkt_parse_mbuf(pkts[i], &pm[i]);
+		if (unlikely(r != PKT_OK)) {
+			weir_stat_add(&w->stats->drops[r], 1);
+			rte_pktmbuf_free(pkts[i]);
+			pkts[i] = NULL;
+			continue;
+		}
+		hashed[i] = worker_hash(w, pkts[i], &pm[i], &h[i]);
+		if (hashed[i])
+			flow_prefetch(w->ft, h[i]);
 	}
+	for (i = 0; i < n; i++)
+		if (pkts[i] != NULL && hashed[i])
+			flow_prefetch_match(w->ft, h[i]);
+	for (i = 0; i < n; i++)
+		if (pkts[i] != NULL)
+			worker_packet(w, snap, sp, pkts[i], &pm[i],
+				hashed[i] ? h[i] : 0);
 	return n;
 }
 
@@ -927,8 +972,12 @@ worker_redirected(struct worker *w, const struct svc_snap *snap,
 			}
 			WORKER_INC(w, redirect_in, 1);
 			if (pm.l4_proto == IPPROTO_TCP ||
-			    pm.l4_proto == IPPROTO_UDP)
-				worker_lb_reply(w, snap, pkts[i], &pm, true);
+			    pm.l4_proto == IPPROTO_UDP) {
+				uint32_t h = 0;
+
+				worker_hash(w, pkts[i], &pm, &h);
+				worker_lb_reply(w, snap, pkts[i], &pm, h, true);
+			}
 			else
 				worker_icmp_error(w, snap, pkts[i], &pm, true);
 		}

@@ -28,6 +28,7 @@
 
 #include <rte_common.h>
 #include <rte_jhash.h>
+#include <rte_prefetch.h>
 #include <rte_tcp.h>
 
 #include "weir_stats.h"
@@ -265,6 +266,37 @@ flow_lookup(struct flow_table *t, const struct flow_key *k, uint32_t h,
 	if (dir != NULL)
 		*dir = ref & FLOW_REF_REV ? FLOW_DIR_REPLY : FLOW_DIR_ORIG;
 	return &t->flows[ref >> 1];
+}
+
+void
+flow_prefetch(const struct flow_table *t, uint32_t h)
+{
+	uint32_t b[2];
+
+	flow_bucket_pair(h, t->bucket_mask, &b[0], &b[1]);
+	rte_prefetch0(&t->buckets[b[0]]);
+	rte_prefetch0(&t->buckets[b[1]]);
+}
+
+void
+flow_prefetch_match(const struct flow_table *t, uint32_t h)
+{
+	uint32_t sig = flow_sig(h), b[2], i, j;
+
+	flow_bucket_pair(h, t->bucket_mask, &b[0], &b[1]);
+	for (j = 0; j < 2; j++) {
+		const struct flow_bucket *bk = &t->buckets[b[j]];
+
+		for (i = 0; i < FLOW_BUCKET_ENTRIES; i++)
+			if (bk->sig[i] == sig) {
+				const char *f = (const char *)
+					&t->flows[bk->ref[i] >> 1];
+
+				/* Both keys span the first two lines. */
+				rte_prefetch0(f);
+				rte_prefetch0(f + RTE_CACHE_LINE_SIZE);
+			}
+	}
 }
 
 bool

@@ -41,6 +41,18 @@ uint32_t flow_key_hash(const struct flow_table *t, const struct flow_key *k);
 struct flow *flow_lookup(struct flow_table *t, const struct flow_key *k,
 	uint32_t h, enum flow_dir *dir);
 
+/**
+ * Start loading the two index buckets of hash 'h', so that a lookup a few
+ * packets later finds them in cache (burst processing, first pass).
+ */
+void flow_prefetch(const struct flow_table *t, uint32_t h);
+
+/**
+ * Start loading the flows whose signature matches 'h' in its buckets
+ * (second pass, once flow_prefetch() brought the buckets in).
+ */
+void flow_prefetch_match(const struct flow_table *t, uint32_t h);
+
 /** @return true if some flow uses 'k' (hash 'h') as one of its keys. */
 bool flow_key_in_use(const struct flow_table *t, const struct flow_key *k,
 	uint32_t h);
