@@ -821,34 +821,32 @@ cmd_clear_counters(struct console_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+/* Run a ctl action that says in one line what it did, or why not. */
 static int
-cmd_reload(struct console_ctx *ctx, int argc, char **argv)
+cmd_ctl_action(struct console_ctx *ctx, int (*fn)(char *msg, size_t size))
 {
 	char msg[1200];
-	int rc;
 
-	(void)argc;
-	(void)argv;
-	rc = ctl_reload(msg, sizeof(msg));
-	if (rc < 0)
+	if (fn(msg, sizeof(msg)) < 0)
 		return console_error(ctx, "%s", msg);
 	console_printf(ctx, "%s\n", msg);
 	return 0;
 }
 
 static int
-cmd_save_state(struct console_ctx *ctx, int argc, char **argv)
+cmd_reload(struct console_ctx *ctx, int argc, char **argv)
 {
-	char msg[512];
-	int rc;
-
 	(void)argc;
 	(void)argv;
-	rc = ctl_state_save(msg, sizeof(msg));
-	if (rc < 0)
-		return console_error(ctx, "%s", msg);
-	console_printf(ctx, "%s\n", msg);
-	return 0;
+	return cmd_ctl_action(ctx, ctl_reload);
+}
+
+static int
+cmd_save_state(struct console_ctx *ctx, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return cmd_ctl_action(ctx, ctl_state_save);
 }
 
 static const struct console_cmd cmd_table[] = {

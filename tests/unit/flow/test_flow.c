@@ -221,17 +221,17 @@ check_expiry(struct flow_table *t, uint32_t n, uint8_t proto, uint32_t from,
  * nothing; ECN and PSH bits are ignored.
  */
 enum pk {
-	PK_SYN, PK_SYN_ECN, PK_SYNACK, PK_ACK, PK_PSHACK, PK_FINACK, PK_FIN,
+	PK_SYN, PK_SYN_ECN, PK_SYN_ACK, PK_ACK, PK_PSH_ACK, PK_FIN_ACK, PK_FIN,
 	PK_RST, PK_RSTACK, PK_NULL, PK_SYNFIN, PK_COUNT
 };
 
 static const uint8_t pk_flags[PK_COUNT] = {
 	[PK_SYN] = SYN,
 	[PK_SYN_ECN] = SYN | ECE | CWR,
-	[PK_SYNACK] = SYN | ACK,
+	[PK_SYN_ACK] = SYN | ACK,
 	[PK_ACK] = ACK,
-	[PK_PSHACK] = PSH | ACK,
-	[PK_FINACK] = FIN | ACK,
+	[PK_PSH_ACK] = PSH | ACK,
+	[PK_FIN_ACK] = FIN | ACK,
 	[PK_FIN] = FIN,
 	[PK_RST] = RST,
 	[PK_RSTACK] = RST | ACK,
