@@ -178,7 +178,7 @@ cfg_svc_timeouts(struct cfg_ctx *c, const config_setting_t *g,
 		&t->fin_s)) < 0 ||
 	    (rc = cfg_uint(c, m, "time_wait_s", CFG_DEF_TIME_WAIT_S, 1, 3600,
 		"s", &t->time_wait_s)) < 0 ||
-	    (rc = cfg_uint(c, m, "close_s", CFG_DEF_CLOSE_S, 1, 3600, "s",
+	    (rc = cfg_uint(c, m, "close_s", CFG_DEF_CLOSE_S, 0, 3600, "s",
 		&t->close_s)) < 0 ||
 	    (rc = cfg_uint(c, m, "udp_s", CFG_DEF_UDP_S, 1, 86400, "s",
 		&t->udp_s)) < 0)
