@@ -103,7 +103,7 @@ flowlog_rotate(void)
 }
 
 void
-flowlog_addrs(const struct flow *f, struct flowlog_addrs *s)
+flowlog_addrs(const struct flow_info *f, struct flowlog_addrs *s)
 {
 	struct cfg_addr a = { .family = f->fwd.family };
 
@@ -148,7 +148,7 @@ flowlog_end(const struct flowlog_rec *r)
 static void
 flowlog_write(const struct flowlog_rec *r)
 {
-	const struct flow *f = &r->f;
+	const struct flow_info *f = &r->f;
 	struct flowlog_addrs ad;
 	char when[40];
 	const struct svc_snap *snap = weir_rcu_get(&weir.snap);
@@ -175,14 +175,14 @@ flowlog_write(const struct flowlog_rec *r)
 		"service", svc, "backend", ad.be,
 		"backend_port", rte_be_to_cpu_16(f->rev.sport),
 		"local", ad.local, "local_port", rte_be_to_cpu_16(f->rev.dport),
-		"packets_in", (json_int_t)f->pkts_in,
-		"packets_out", (json_int_t)f->pkts_out,
-		"bytes_in", (json_int_t)f->bytes_in,
-		"bytes_out", (json_int_t)f->bytes_out,
+		"packets_in", (json_int_t)f->acct.pkts_in,
+		"packets_out", (json_int_t)f->acct.pkts_out,
+		"bytes_in", (json_int_t)f->acct.bytes_in,
+		"bytes_out", (json_int_t)f->acct.bytes_out,
 		"duration_ms", flowlog_ms(r->now - f->start),
-		"handshake_ms", f->hs_lat ? json_real(flowlog_ms(f->hs_lat)) :
+		"handshake_ms", f->acct.hs_lat ? json_real(flowlog_ms(f->acct.hs_lat)) :
 			json_null(),
-		"response_ms", f->resp_lat ? json_real(flowlog_ms(f->resp_lat)) :
+		"response_ms", f->acct.resp_lat ? json_real(flowlog_ms(f->acct.resp_lat)) :
 			json_null(),
 		"end", end ? json_string(end) : json_null(),
 		"acl", "none");

@@ -19,7 +19,7 @@
 
 /* What a worker hands over: the session and why the record is made. */
 struct flowlog_rec {
-	struct flow f;		/* a copy of the session */
+	struct flow_info f;	/* the session, unpacked */
 	uint32_t now;		/* ticks at the record */
 	uint8_t end;		/* 0: interim record of a live flow; 1: ended */
 	uint8_t pad[3];
@@ -34,7 +34,7 @@ struct flowlog_addrs {
 };
 
 /** Format the addresses of 'f' (for records and 'show sessions'). */
-void flowlog_addrs(const struct flow *f, struct flowlog_addrs *a);
+void flowlog_addrs(const struct flow_info *f, struct flowlog_addrs *a);
 
 /** Create one ring per worker and open the file. @return 0 or -errno. */
 int flowlog_init(void);

@@ -345,10 +345,12 @@ worker_flowlog(struct worker *w, const struct flow *f, bool end)
 {
 	struct flowlog_rec r;
 
-	if (w->flowlog == NULL || worker_range(flow_key_hash(w->ft, &f->fwd),
-			w->fl_sample) != 0)
+	if (w->flowlog == NULL)
 		return;
-	r.f = *f;
+	flow_key_of(f, FLOW_DIR_ORIG, &r.f.fwd);
+	if (worker_range(flow_key_hash(w->ft, &r.f.fwd), w->fl_sample) != 0)
+		return;
+	flow_info_get(w->ft, f, &r.f);
 	r.now = w->now;
 	r.end = end;
 	if (rte_ring_sp_enqueue_elem(w->flowlog, &r, sizeof(r)) != 0)
@@ -366,11 +368,15 @@ worker_flow_gone(void *arg, const struct flow *f)
 	worker_flowlog(w, f, true);
 }
 
-/* Count a timed handshake: mean and histogram, service and backend. */
+/*
+ * Count a timed handshake of 'ticks': mean and histogram, service and
+ * backend. Backend latency as weir sees it: SYN out to SYN-ACK in, in
+ * fixed point to avoid a division.
+ */
 static inline void
-worker_handshake(struct worker *w, const struct flow *f)
+worker_handshake(struct worker *w, const struct flow *f, uint32_t ticks)
 {
-	uint64_t us = ((uint64_t)f->hs_lat * w->us_per_tick_q16) >> 16;
+	uint64_t us = ((uint64_t)ticks * w->us_per_tick_q16) >> 16;
 	unsigned int k = 0;
 
 	while (us > stats_hist_bounds_us[k])
@@ -383,41 +389,50 @@ worker_handshake(struct worker *w, const struct flow *f)
 	weir_stat_add(&w->svc_stats[f->svc].hs_hist[k], 1);
 }
 
-/* Per-session accounting for flow records: packets, bytes, latencies. */
+/*
+ * The first SYN-ACK of a session weir saw open times its handshake, for
+ * the latency counters; with flow records on, also count packets, bytes
+ * and the first response time of the session.
+ */
 static inline void
 worker_flow_account(struct worker *w, struct flow *f, enum flow_dir dir,
 	const struct rte_mbuf *m, const struct pkt_meta *pm, uint8_t tcp_flags)
 {
-	uint32_t payload = pm->l4_len;
+	struct flow_acct *a;
+	uint32_t payload, hs = 0;
 
+	if (dir == FLOW_DIR_REPLY && (tcp_flags & (RTE_TCP_SYN_FLAG |
+		RTE_TCP_ACK_FLAG)) == (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG) &&
+	    !(f->flags & (FLOW_F_HANDSHAKE | FLOW_F_MIDFLOW))) {
+		f->flags |= FLOW_F_HANDSHAKE;
+		/* A zero means "not measured": round up to one tick. */
+		hs = (w->now - f->start) | 1;
+		worker_handshake(w, f, hs);
+	}
+	if (w->flowlog == NULL)
+		return;
+	a = flow_acct(w->ft, f);
+	payload = pm->l4_len;
 	if (pm->l4_proto == IPPROTO_TCP)
 		payload -= (uint32_t)(rte_pktmbuf_mtod_offset(m,
 			const struct rte_tcp_hdr *, pm->l4_off)->data_off >> 4) * 4;
 	else
 		payload -= 8;
 	if (dir == FLOW_DIR_ORIG) {
-		f->pkts_in++;
-		f->bytes_in += pm->l3_len;
-		if (payload > 0 && f->req_at == 0)
-			f->req_at = w->now | 1;
+		a->pkts_in++;
+		a->bytes_in += pm->l3_len;
+		if (payload > 0 && a->req_at == 0)
+			a->req_at = w->now | 1;
 	} else {
-		f->pkts_out++;
-		f->bytes_out += pm->l3_len;
-		/* A zero means "not measured": round up to one tick. */
-		if ((tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) ==
-		    (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG) && f->hs_lat == 0 &&
-		    !(f->flags & FLOW_F_MIDFLOW)) {
-			f->hs_lat = (w->now - f->start) | 1;
-			/* Backend latency as weir sees it: SYN out to SYN-ACK
-			 * in, in fixed point to avoid a division. */
-			worker_handshake(w, f);
-		}
-		if (payload > 0 && f->req_at != 0 && f->resp_lat == 0)
-			f->resp_lat = (w->now - f->req_at) | 1;
+		a->pkts_out++;
+		a->bytes_out += pm->l3_len;
+		if (hs != 0)
+			a->hs_lat = hs;
+		if (payload > 0 && a->req_at != 0 && a->resp_lat == 0)
+			a->resp_lat = (w->now - a->req_at) | 1;
 	}
-	if (w->flowlog != NULL && w->now - (f->reported ? f->reported :
-			f->start) > w->fl_interval) {
-		f->reported = w->now;
+	if (w->now - (a->reported ? a->reported : f->start) > w->fl_interval) {
+		a->reported = w->now;
 		worker_flowlog(w, f, false);
 	}
 }
@@ -453,6 +468,8 @@ worker_pick(struct worker *w, const struct svc_snap *snap, const struct svc *v,
 		return maglev_lookup(v->table, v->table_size, h);
 	}
 }
+
+_Static_assert(RTE_MAX_ETHPORTS <= 256, "flow.cli_port holds a port id");
 
 /* Create the session for client flow 'k' to service 'v', or count why not. */
 static inline struct flow *
@@ -532,12 +549,11 @@ worker_flow_new(struct worker *w, const struct svc_snap *snap,
 	weir_stat_add(&w->svc_stats[f->svc].sessions, 1);
 	weir_stat_add(&w->be_stats[f->be].new_flows, 1);
 	weir_stat_add(&w->be_stats[f->be].sessions, 1);
-	f->cli_port = m->port;
-	f->be_port = be->tx_port;
+	f->cli_port = (uint8_t)m->port;
+	f->be_port = (uint8_t)be->tx_port;
 	memcpy(f->cli_mac, rte_pktmbuf_mtod_offset(m, const uint8_t *,
 		RTE_ETHER_ADDR_LEN), RTE_ETHER_ADDR_LEN);
 	memcpy(f->be_mac, &be->mac, RTE_ETHER_ADDR_LEN);
-	f->start = w->now;
 	if (midflow) {
 		f->state = FLOW_S_ESTABLISHED;
 		f->flags |= FLOW_F_MIDFLOW;
@@ -591,8 +607,9 @@ worker_lb_orig(struct worker *w, const struct svc_snap *snap,
 	flow_update(w->ft, f, FLOW_DIR_ORIG, tcp_flags, w->now, &v->timeouts);
 	worker_flow_account(w, f, FLOW_DIR_ORIG, m, pm, tcp_flags);
 	worker_mss(v, m, pm, tcp_flags);
-	if (worker_nat_tx(w, snap, m, pm, f->rev.dst, f->rev.dport,
-			f->rev.src, f->rev.sport, f->be_port, f->be_mac)) {
+	if (worker_nat_tx(w, snap, m, pm, flow_addr(f, FLOW_E_LOCAL),
+			f->port[FLOW_E_LOCAL], flow_addr(f, FLOW_E_BACKEND),
+			f->port[FLOW_E_BACKEND], f->be_port, f->be_mac)) {
 		WORKER_INC(w, lb_to_backend, 1);
 		worker_count(&w->svc_stats[f->svc], &w->be_stats[f->be],
 			FLOW_DIR_ORIG, pm->l3_len);
@@ -605,8 +622,8 @@ worker_timeouts(const struct svc_snap *snap, const struct flow *f,
 	const struct svc **vp)
 {
 	static const struct flow_timeouts none;
-	const struct svc *v = svc_find(snap, f->fwd.family, f->fwd.proto,
-		f->fwd.dst, rte_be_to_cpu_16(f->fwd.dport));
+	const struct svc *v = svc_find(snap, f->family, f->proto,
+		flow_addr(f, FLOW_E_VIP), rte_be_to_cpu_16(f->port[FLOW_E_VIP]));
 
 	*vp = v;
 	return v != NULL ? &v->timeouts : &none;
@@ -657,8 +674,9 @@ worker_lb_reply(struct worker *w, const struct svc_snap *snap,
 		flow_update(w->ft, f, FLOW_DIR_REPLY, tcp_flags, w->now, to);
 	worker_flow_account(w, f, FLOW_DIR_REPLY, m, pm, tcp_flags);
 	worker_mss(v, m, pm, tcp_flags);
-	if (worker_nat_tx(w, snap, m, pm, f->fwd.dst, f->fwd.dport,
-			f->fwd.src, f->fwd.sport, f->cli_port, f->cli_mac)) {
+	if (worker_nat_tx(w, snap, m, pm, flow_addr(f, FLOW_E_VIP),
+			f->port[FLOW_E_VIP], flow_addr(f, FLOW_E_CLIENT),
+			f->port[FLOW_E_CLIENT], f->cli_port, f->cli_mac)) {
 		WORKER_INC(w, lb_to_client, 1);
 		worker_count(&w->svc_stats[f->svc], &w->be_stats[f->be],
 			FLOW_DIR_REPLY, pm->l3_len);
@@ -725,23 +743,23 @@ worker_icmp_error(struct worker *w, const struct svc_snap *snap,
 	if (f == NULL || dir != FLOW_DIR_REPLY)
 		goto bad;
 	/* Inner: what the client sent, client -> VIP. */
-	memcpy(inl4, &f->fwd.sport, 2);
-	memcpy(inl4 + 2, &f->fwd.dport, 2);
+	memcpy(inl4, &f->port[FLOW_E_CLIENT], 2);
+	memcpy(inl4 + 2, &f->port[FLOW_E_VIP], 2);
 	if (pm->l3 == PKT_L3_IPV4) {
 		struct rte_ipv4_hdr *ip = (void *)(d + pm->l3_off);
 		struct rte_ipv4_hdr *iip = (void *)in;
 		struct rte_icmp_hdr *ic = (void *)(d + pm->l4_off);
 
-		memcpy(&iip->src_addr, f->fwd.src, 4);
-		memcpy(&iip->dst_addr, f->fwd.dst, 4);
+		memcpy(&iip->src_addr, flow_addr(f, FLOW_E_CLIENT), 4);
+		memcpy(&iip->dst_addr, flow_addr(f, FLOW_E_VIP), 4);
 		iip->hdr_checksum = 0;
 		iip->hdr_checksum = rte_ipv4_cksum(iip);
 		if (!nat_ip4_ttl_dec(ip)) {
 			worker_drop(w, WORKER_C_drop_ttl, m);
 			return;
 		}
-		memcpy(&ip->src_addr, f->fwd.dst, 4);
-		memcpy(&ip->dst_addr, f->fwd.src, 4);
+		memcpy(&ip->src_addr, flow_addr(f, FLOW_E_VIP), 4);
+		memcpy(&ip->dst_addr, flow_addr(f, FLOW_E_CLIENT), 4);
 		ip->hdr_checksum = 0;
 		ip->hdr_checksum = rte_ipv4_cksum(ip);
 		/* Errors are rare: a full sum is simpler than tracking every
@@ -752,14 +770,14 @@ worker_icmp_error(struct worker *w, const struct svc_snap *snap,
 		struct rte_ipv6_hdr *ip = (void *)(d + pm->l3_off);
 		uint8_t *ic = d + pm->l4_off;
 
-		memcpy(in + 8, f->fwd.src, 16);
-		memcpy(in + 24, f->fwd.dst, 16);
+		memcpy(in + 8, flow_addr(f, FLOW_E_CLIENT), 16);
+		memcpy(in + 24, flow_addr(f, FLOW_E_VIP), 16);
 		if (!nat_ip6_hop_dec(ip)) {
 			worker_drop(w, WORKER_C_drop_ttl, m);
 			return;
 		}
-		memcpy(ip->src_addr, f->fwd.dst, 16);
-		memcpy(ip->dst_addr, f->fwd.src, 16);
+		memcpy(ip->src_addr, flow_addr(f, FLOW_E_VIP), 16);
+		memcpy(ip->dst_addr, flow_addr(f, FLOW_E_CLIENT), 16);
 		if (pm->nb_ext != 0)
 			goto bad;	/* the pseudo-header sum below needs none */
 		ic[2] = ic[3] = 0;
@@ -941,7 +959,8 @@ worker_rx_port(struct worker *w, const struct svc_snap *snap,
 	}
 	for (i = 0; i < n; i++)
 		if (pkts[i] != NULL && hashed[i])
-			flow_prefetch_match(w->ft, h[i]);
+			flow_prefetch_match(w->ft, h[i],
+				pm[i].l3 == PKT_L3_IPV6);
 	for (i = 0; i < n; i++)
 		if (pkts[i] != NULL)
 			worker_packet(w, snap, sp, pkts[i], &pm[i],
@@ -1025,7 +1044,7 @@ worker_dump_step(struct worker *w)
 		if (f == NULL || (d->svc != UINT16_MAX && f->svc != d->svc))
 			continue;
 		if (d->n < d->max)
-			d->out[d->n++] = *f;
+			flow_info_get(w->ft, f, &d->out[d->n++]);
 		d->total++;
 	}
 	if (d->cursor == cap) {
@@ -1099,6 +1118,7 @@ worker_alloc(unsigned int i)
 	int socket = (int)rte_lcore_to_socket_id(lc);
 	char name[RTE_RING_NAMESIZE];
 	struct worker *w;
+	unsigned int fopts = c->mgmt.flow_log[0] != '\0' ? FLOW_TABLE_ACCT : 0;
 	size_t fsize;
 	void *mem;
 
@@ -1139,7 +1159,7 @@ worker_alloc(unsigned int i)
 		WEIR_LOG(ERR, "worker %u rings: %s", i, rte_strerror(rte_errno));
 		return weir_err(rte_errno);
 	}
-	fsize = flow_table_size(c->sessions.max_per_worker);
+	fsize = flow_table_size(c->sessions.max_per_worker, fopts);
 	mem = rte_zmalloc_socket("weir_flows", fsize, RTE_CACHE_LINE_SIZE,
 		socket);
 	if (mem == NULL) {
@@ -1148,7 +1168,7 @@ worker_alloc(unsigned int i)
 			i, fsize, c->sessions.max_per_worker);
 		return -ENOMEM;
 	}
-	w->ft = flow_table_init(mem, c->sessions.max_per_worker,
+	w->ft = flow_table_init(mem, c->sessions.max_per_worker, fopts,
 		(uint32_t)(rte_rdtsc() >> weir.tick_shift), (uint32_t)rte_rand());
 	if (w->ft == NULL) {
 		rte_free(mem);
@@ -1162,6 +1182,7 @@ worker_init_all(void)
 {
 	const struct cfg_conf *c = weir.conf;
 	unsigned int i, j;
+	size_t fsize;
 	int rc;
 
 	nat_port_owner_fill(worker_lport_owner, c->lport_lo, c->lport_hi,
@@ -1188,11 +1209,12 @@ worker_init_all(void)
 				return weir_err(rte_errno);
 			}
 		}
-	WEIR_LOG(INFO, "%u workers, %u sessions each (%zu bytes), local ports "
-		"%u-%u dealt round-robin", weir.nb_workers,
-		c->sessions.max_per_worker,
-		flow_table_size(c->sessions.max_per_worker), c->lport_lo,
-		c->lport_hi);
+	fsize = flow_table_size(c->sessions.max_per_worker,
+		c->mgmt.flow_log[0] != '\0' ? FLOW_TABLE_ACCT : 0);
+	WEIR_LOG(INFO, "%u workers, %u session slots each (%zu bytes, %zu per "
+		"slot; an IPv6 session takes two), local ports %u-%u dealt "
+		"round-robin", weir.nb_workers, c->sessions.max_per_worker, fsize,
+		fsize / c->sessions.max_per_worker, c->lport_lo, c->lport_hi);
 	return 0;
 }
 

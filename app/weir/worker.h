@@ -97,7 +97,7 @@ struct rte_ring *worker_ctl_tx_ring(void);
 /** @return the lcore worker 'i' runs on. */
 unsigned int worker_lcore(unsigned int i);
 
-struct flow;
+struct flow_info;
 
 /*
  * A request from ctl for a copy of some of a worker's sessions (the
@@ -108,7 +108,7 @@ struct flow;
 struct worker_dump {
 	uint16_t svc;			/* service id, or UINT16_MAX for all */
 	uint32_t max;			/* sessions wanted */
-	struct flow *out;		/* [max], filled by the worker */
+	struct flow_info *out;		/* [max], filled by the worker */
 	uint32_t n;			/* sessions copied */
 	uint32_t total;			/* sessions matching, copied or not */
 	uint32_t cursor;		/* worker's scan position */

@@ -13,7 +13,7 @@
  * 40-byte keys that the flow already holds) or chains as in lib/neigh (one
  * dependent cache miss per chained entry). A key lives in one of two
  * 64-byte buckets of 8 entries; a lookup reads at most two cache lines
- * plus the flow it finds, and an insert either succeeds at once or fails
+ * plus the flow it finds (one line for IPv4, two for IPv6), and an insert either succeeds at once or fails
  * (counted as index_full) without moving anything, so its cost is bounded
  * too. We size the index at 50% load, where a two-choice insert almost
  * never finds both buckets full; cuckoo displacement would allow a higher
@@ -41,15 +41,15 @@
 /* Where each piece sits in the caller's block, in bytes from its start. */
 struct flow_layout {
 	uint32_t nb_buckets;
-	size_t flows_off;
+	size_t slots_off;
 	size_t buckets_off;
-	size_t prev_off;
 	size_t heads_off;
+	size_t acct_off;	/* 0: no flow_acct */
 	size_t size;
 };
 
 static bool
-flow_layout_get(uint32_t capacity, struct flow_layout *l)
+flow_layout_get(uint32_t capacity, unsigned int opts, struct flow_layout *l)
 {
 	size_t off;
 
@@ -62,36 +62,130 @@ flow_layout_get(uint32_t capacity, struct flow_layout *l)
 	 */
 	l->nb_buckets = rte_align32pow2(RTE_MAX((capacity + 1) / 2, 2u));
 	off = RTE_ALIGN_CEIL(sizeof(struct flow_table), FLOW_ALIGN);
-	l->flows_off = off;
-	off += RTE_ALIGN_CEIL((size_t)capacity * sizeof(struct flow),
-		FLOW_ALIGN);
+	l->slots_off = off;
+	off += (size_t)capacity * sizeof(union flow_slot);
 	l->buckets_off = off;
 	off += (size_t)l->nb_buckets * sizeof(struct flow_bucket);
-	l->prev_off = off;
-	off += RTE_ALIGN_CEIL((size_t)capacity * sizeof(uint32_t), FLOW_ALIGN);
 	l->heads_off = off;
 	off += RTE_ALIGN_CEIL(FLOW_WHEEL_SLOTS * sizeof(uint32_t), FLOW_ALIGN);
+	l->acct_off = 0;
+	if (opts & FLOW_TABLE_ACCT) {
+		l->acct_off = off;
+		off += RTE_ALIGN_CEIL((size_t)capacity *
+			sizeof(struct flow_acct), FLOW_ALIGN);
+	}
 	l->size = off;
 	return true;
 }
 
 size_t
-flow_table_size(uint32_t capacity)
+flow_table_size(uint32_t capacity, unsigned int opts)
 {
 	struct flow_layout l;
 
-	return flow_layout_get(capacity, &l) ? l.size : 0;
+	return flow_layout_get(capacity, opts, &l) ? l.size : 0;
+}
+
+static inline struct flow *
+flow_of(const struct flow_table *t, uint32_t i)
+{
+	return &t->slots[i].f;
+}
+
+static inline uint32_t
+flow_idx(const struct flow_table *t, const struct flow *f)
+{
+	return (uint32_t)((const union flow_slot *)(const void *)f - t->slots);
+}
+
+/* Free lists (see flow_priv.h): doubly linked through next/prev. */
+static void
+flow_list_push(struct flow_table *t, uint32_t *head, uint32_t i, uint8_t how)
+{
+	struct flow *f = flow_of(t, i);
+
+	f->state = FLOW_S_FREE;
+	f->flags = how;
+	f->prev = FLOW_NIL;
+	f->next = *head;
+	if (*head != FLOW_NIL)
+		flow_of(t, *head)->prev = i;
+	*head = i;
+}
+
+static void
+flow_list_del(struct flow_table *t, uint32_t *head, uint32_t i)
+{
+	struct flow *f = flow_of(t, i);
+
+	if (f->prev != FLOW_NIL)
+		flow_of(t, f->prev)->next = f->next;
+	else
+		*head = f->next;
+	if (f->next != FLOW_NIL)
+		flow_of(t, f->next)->prev = f->prev;
+}
+
+/* Put the free pair at even slot 'i' on free2. */
+static void
+flow_pair_free(struct flow_table *t, uint32_t i)
+{
+	struct flow *tail = flow_of(t, i + 1);
+
+	tail->state = FLOW_S_FREE;
+	tail->flags = FLOW_FREE_TAIL;
+	flow_list_push(t, &t->free2, i, FLOW_FREE_PAIR);
+}
+
+/* @return a free slot (two adjacent ones for 'v6'), or FLOW_NIL. */
+static uint32_t
+flow_slot_alloc(struct flow_table *t, bool v6)
+{
+	uint32_t i;
+
+	if (!v6 && t->free1 != FLOW_NIL) {
+		i = t->free1;
+		flow_list_del(t, &t->free1, i);
+		return i;
+	}
+	i = t->free2;
+	if (i == FLOW_NIL)
+		return FLOW_NIL;
+	flow_list_del(t, &t->free2, i);
+	if (!v6)
+		flow_list_push(t, &t->free1, i + 1, FLOW_FREE_ONE);
+	return i;
+}
+
+/* Give back the slot(s) of session 'i'. */
+static void
+flow_slot_free(struct flow_table *t, uint32_t i, bool v6)
+{
+	uint32_t b = i ^ 1;
+
+	if (v6) {
+		flow_pair_free(t, i);
+		return;
+	}
+	if (b < t->capacity && flow_of(t, b)->state == FLOW_S_FREE &&
+	    flow_of(t, b)->flags == FLOW_FREE_ONE) {
+		flow_list_del(t, &t->free1, b);
+		flow_pair_free(t, i & ~UINT32_C(1));
+		return;
+	}
+	flow_list_push(t, &t->free1, i, FLOW_FREE_ONE);
 }
 
 struct flow_table *
-flow_table_init(void *mem, uint32_t capacity, uint32_t now, uint32_t seed)
+flow_table_init(void *mem, uint32_t capacity, unsigned int opts, uint32_t now,
+	uint32_t seed)
 {
 	struct flow_table *t = mem;
 	struct flow_layout l;
 	uint32_t i;
 
 	if (mem == NULL || ((uintptr_t)mem & (FLOW_ALIGN - 1)) != 0 ||
-	    !flow_layout_get(capacity, &l)) {
+	    !flow_layout_get(capacity, opts, &l)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -99,20 +193,20 @@ flow_table_init(void *mem, uint32_t capacity, uint32_t now, uint32_t seed)
 	t->capacity = capacity;
 	t->bucket_mask = l.nb_buckets - 1;
 	t->seed = seed;
-	t->flows = RTE_PTR_ADD(mem, l.flows_off);
+	t->slots = RTE_PTR_ADD(mem, l.slots_off);
 	t->buckets = RTE_PTR_ADD(mem, l.buckets_off);
-	t->wheel_prev = RTE_PTR_ADD(mem, l.prev_off);
 	t->wheel_head = RTE_PTR_ADD(mem, l.heads_off);
+	t->acct = l.acct_off ? RTE_PTR_ADD(mem, l.acct_off) : NULL;
 	/* Zeroed rather than left as found, so a dump never shows junk. */
-	memset(t->flows, 0, (size_t)capacity * sizeof(struct flow));
-	for (i = 0; i < capacity; i++) {
-		t->flows[i].state = FLOW_S_FREE;
-		t->flows[i].wheel_next = i + 1 < capacity ? i + 1 : FLOW_NIL;
-	}
-	t->free_head = 0;
+	memset(t->slots, 0, (size_t)capacity * sizeof(union flow_slot));
+	t->free1 = t->free2 = FLOW_NIL;
+	/* Pushed from the top, so the lowest slots are used first. */
+	if (capacity & 1)
+		flow_list_push(t, &t->free1, capacity - 1, FLOW_FREE_ONE);
+	for (i = capacity & ~UINT32_C(1); i > 0; i -= 2)
+		flow_pair_free(t, i - 2);
 	memset(t->buckets, 0,
 		(size_t)l.nb_buckets * sizeof(struct flow_bucket));
-	memset(t->wheel_prev, 0, (size_t)capacity * sizeof(uint32_t));
 	for (i = 0; i < FLOW_WHEEL_SLOTS; i++)
 		t->wheel_head[i] = FLOW_NIL;
 	t->wheel_cur = now & ~(FLOW_WHEEL_SPAN - 1);
@@ -179,6 +273,26 @@ flow_key_hash(const struct flow_table *t, const struct flow_key *k)
 	return rte_jhash(k, sizeof(*k), t->seed);
 }
 
+/* @return true if 'k' is key 'rev' (0: fwd, 1: rev) of 'f'. */
+static inline bool
+flow_match(const struct flow *f, const struct flow_key *k, uint32_t rev)
+{
+	unsigned int s = rev ? FLOW_E_BACKEND : FLOW_E_CLIENT;
+
+	if (k->sport != f->port[s] || k->dport != f->port[s + 1] ||
+	    k->proto != f->proto || k->family != f->family)
+		return false;
+	if (f->family == AF_INET6) {
+		const struct flow_addr6 *a =
+			&((const union flow_slot *)(const void *)f + 1)->a6;
+
+		return memcmp(k->src, a->a[s], 16) == 0 &&
+			memcmp(k->dst, a->a[s + 1], 16) == 0;
+	}
+	return memcmp(k->src, f->addr4[s], 4) == 0 &&
+		memcmp(k->dst, f->addr4[s + 1], 4) == 0;
+}
+
 /* @return the ref of the entry holding 'k', or FLOW_NIL. */
 static inline uint32_t
 flow_index_find(const struct flow_table *t, const struct flow_key *k,
@@ -192,13 +306,9 @@ flow_index_find(const struct flow_table *t, const struct flow_key *k,
 
 		for (i = 0; i < FLOW_BUCKET_ENTRIES; i++) {
 			uint32_t ref = bk->ref[i];
-			const struct flow *f;
 
-			if (bk->sig[i] != sig)
-				continue;
-			f = &t->flows[ref >> 1];
-			if (memcmp(ref & FLOW_REF_REV ? &f->rev : &f->fwd, k,
-					sizeof(*k)) == 0)
+			if (bk->sig[i] == sig && flow_match(flow_of(t, ref >> 1),
+					k, ref & FLOW_REF_REV))
 				return ref;
 		}
 	}
@@ -265,7 +375,7 @@ flow_lookup(struct flow_table *t, const struct flow_key *k, uint32_t h,
 		return NULL;
 	if (dir != NULL)
 		*dir = ref & FLOW_REF_REV ? FLOW_DIR_REPLY : FLOW_DIR_ORIG;
-	return &t->flows[ref >> 1];
+	return flow_of(t, ref >> 1);
 }
 
 void
@@ -279,7 +389,7 @@ flow_prefetch(const struct flow_table *t, uint32_t h)
 }
 
 void
-flow_prefetch_match(const struct flow_table *t, uint32_t h)
+flow_prefetch_match(const struct flow_table *t, uint32_t h, bool v6)
 {
 	uint32_t sig = flow_sig(h), b[2], i, j;
 
@@ -289,12 +399,12 @@ flow_prefetch_match(const struct flow_table *t, uint32_t h)
 
 		for (i = 0; i < FLOW_BUCKET_ENTRIES; i++)
 			if (bk->sig[i] == sig) {
-				const char *f = (const char *)
-					&t->flows[bk->ref[i] >> 1];
+				const union flow_slot *sl =
+					&t->slots[bk->ref[i] >> 1];
 
-				/* Both keys span the first two lines. */
-				rte_prefetch0(f);
-				rte_prefetch0(f + RTE_CACHE_LINE_SIZE);
+				rte_prefetch0(sl);
+				if (v6)
+					rte_prefetch0(sl + 1);
 			}
 	}
 }
@@ -327,7 +437,7 @@ flow_key_in_use(const struct flow_table *t, const struct flow_key *k,
  * per timeout rather than once per packet. Only a state change to a
  * shorter timeout (FIN, RST, the last ACK) can pull expire into an
  * earlier slot; flow_update() then moves the flow, O(1) because the lists
- * are doubly linked (wheel_next in the flow, wheel_prev beside it). Left
+ * are doubly linked (next and prev in the flow). Left
  * in place, a reset session would hold its entry and its local port for
  * the established timeout instead of the close one.
  *
@@ -370,50 +480,70 @@ static inline void
 flow_wheel_push(struct flow_table *t, uint32_t i, uint32_t slot)
 {
 	uint32_t first = t->wheel_head[slot];
+	struct flow *f = flow_of(t, i);
 
-	t->flows[i].wheel_next = first;
-	t->wheel_prev[i] = FLOW_WHEEL_HEAD | slot;
+	f->next = first;
+	f->prev = FLOW_WHEEL_HEAD | slot;
 	if (first != FLOW_NIL)
-		t->wheel_prev[first] = i;
+		flow_of(t, first)->prev = i;
 	t->wheel_head[slot] = i;
 }
 
 static inline void
 flow_wheel_unlink(struct flow_table *t, uint32_t i)
 {
-	uint32_t prev = t->wheel_prev[i], next = t->flows[i].wheel_next;
+	uint32_t prev = flow_of(t, i)->prev, next = flow_of(t, i)->next;
 
 	if (prev & FLOW_WHEEL_HEAD)
 		t->wheel_head[prev & ~FLOW_WHEEL_HEAD] = next;
 	else
-		t->flows[prev].wheel_next = next;
+		flow_of(t, prev)->next = next;
 	if (next != FLOW_NIL)
-		t->wheel_prev[next] = prev;
+		flow_of(t, next)->prev = prev;
 }
 
 struct flow *
 flow_insert(struct flow_table *t, const struct flow_key *fwd,
 	const struct flow_key *rev, uint32_t now, uint32_t timeout)
 {
-	uint32_t i = t->free_head, hf, hr;
+	bool v6 = fwd->family == AF_INET6;
+	uint32_t i = flow_slot_alloc(t, v6), hf, hr;
 	struct flow *f;
 
 	if (i == FLOW_NIL) {
 		flow_stat_inc(&t->stats.full);
 		return NULL;
 	}
-	f = &t->flows[i];
 	hf = flow_key_hash(t, fwd);
 	hr = flow_key_hash(t, rev);
 	if (!flow_index_add(t, hf, i << 1))
 		goto err_index;
 	if (!flow_index_add(t, hr, i << 1 | FLOW_REF_REV))
 		goto err_index_fwd;
-	/* Safe to clobber now: wheel_next held the free list link. */
-	t->free_head = f->wheel_next;
-	f->fwd = *fwd;
-	f->rev = *rev;
-	memset(&f->expire, 0, sizeof(*f) - offsetof(struct flow, expire));
+	f = flow_of(t, i);
+	memset(f, 0, sizeof(*f));
+	f->proto = fwd->proto;
+	f->family = fwd->family;
+	f->port[FLOW_E_CLIENT] = fwd->sport;
+	f->port[FLOW_E_VIP] = fwd->dport;
+	f->port[FLOW_E_BACKEND] = rev->sport;
+	f->port[FLOW_E_LOCAL] = rev->dport;
+	if (v6) {
+		struct flow_addr6 *a = &t->slots[i + 1].a6;
+
+		memcpy(a->a[FLOW_E_CLIENT], fwd->src, 16);
+		memcpy(a->a[FLOW_E_VIP], fwd->dst, 16);
+		memcpy(a->a[FLOW_E_BACKEND], rev->src, 16);
+		memcpy(a->a[FLOW_E_LOCAL], rev->dst, 16);
+	} else {
+		memcpy(f->addr4[FLOW_E_CLIENT], fwd->src, 4);
+		memcpy(f->addr4[FLOW_E_VIP], fwd->dst, 4);
+		memcpy(f->addr4[FLOW_E_BACKEND], rev->src, 4);
+		memcpy(f->addr4[FLOW_E_LOCAL], rev->dst, 4);
+	}
+	if (t->acct != NULL)
+		memset(&t->acct[i], 0, sizeof(t->acct[i]));
+	f->start = now;
 	f->expire = now + timeout;
 	f->state = fwd->proto == IPPROTO_TCP ? FLOW_S_SYN_SENT : FLOW_S_UDP;
 	flow_wheel_push(t, i, flow_wheel_slot(t, f->expire));
@@ -424,6 +554,7 @@ flow_insert(struct flow_table *t, const struct flow_key *fwd,
 err_index_fwd:
 	flow_index_del(t, hf, i << 1);
 err_index:
+	flow_slot_free(t, i, v6);
 	flow_stat_inc(&t->stats.index_full);
 	return NULL;
 }
@@ -608,7 +739,7 @@ flow_update(struct flow_table *t, struct flow *f, enum flow_dir dir,
 	uint32_t expire;
 	bool half_open;
 
-	if (f->fwd.proto == IPPROTO_TCP)
+	if (f->proto == IPPROTO_TCP)
 		s = flow_tcp_next((enum flow_state)f->state, fl, dir,
 			tcp_flags, &fl);
 	/* The gauge follows the flag, so it stays right whoever set state. */
@@ -627,7 +758,7 @@ flow_update(struct flow_table *t, struct flow *f, enum flow_dir dir,
 	if ((int32_t)(expire - f->expire) < 0 &&
 	    (expire >> FLOW_WHEEL_SPAN_SHIFT) !=
 	    (f->expire >> FLOW_WHEEL_SPAN_SHIFT)) {
-		uint32_t i = (uint32_t)(f - t->flows);
+		uint32_t i = flow_idx(t, f);
 
 		flow_wheel_unlink(t, i);
 		flow_wheel_push(t, i, flow_wheel_slot(t, expire));
@@ -640,17 +771,18 @@ flow_update(struct flow_table *t, struct flow *f, enum flow_dir dir,
 static void
 flow_free(struct flow_table *t, uint32_t i)
 {
-	struct flow *f = &t->flows[i];
+	struct flow *f = flow_of(t, i);
+	struct flow_key k;
 
-	flow_index_del(t, flow_key_hash(t, &f->fwd), i << 1);
-	flow_index_del(t, flow_key_hash(t, &f->rev), i << 1 | FLOW_REF_REV);
+	flow_key_of(f, FLOW_DIR_ORIG, &k);
+	flow_index_del(t, flow_key_hash(t, &k), i << 1);
+	flow_key_of(f, FLOW_DIR_REPLY, &k);
+	flow_index_del(t, flow_key_hash(t, &k), i << 1 | FLOW_REF_REV);
 	if (f->flags & FLOW_F_HALF_OPEN)
 		flow_stat_dec(&t->stats.nb_half_open);
 	flow_stat_dec(&t->stats.nb_flows);
 	flow_stat_inc(&t->stats.expired);
-	f->state = FLOW_S_FREE;
-	f->wheel_next = t->free_head;
-	t->free_head = i;
+	flow_slot_free(t, i, f->family == AF_INET6);
 }
 
 unsigned int
@@ -676,7 +808,7 @@ flow_expire(struct flow_table *t, uint32_t now, unsigned int budget,
 			continue;
 		}
 		seen++;
-		f = &t->flows[i];
+		f = flow_of(t, i);
 		flow_wheel_unlink(t, i);
 		if ((int32_t)(now - f->expire) > 0) {
 			if (cb != NULL)
@@ -699,9 +831,41 @@ flow_table_stats(const struct flow_table *t)
 const struct flow *
 flow_at(const struct flow_table *t, uint32_t i)
 {
-	if (i >= t->capacity || t->flows[i].state == FLOW_S_FREE)
+	const struct flow *before;
+
+	if (i >= t->capacity)
 		return NULL;
-	return &t->flows[i];
+	/* An odd slot may hold the addresses of the IPv6 session before. */
+	before = (i & 1) ? flow_of(t, i - 1) : NULL;
+	if (before != NULL && before->state != FLOW_S_FREE &&
+	    before->family == AF_INET6)
+		return NULL;
+	if (flow_of(t, i)->state == FLOW_S_FREE)
+		return NULL;
+	return flow_of(t, i);
+}
+
+struct flow_acct *
+flow_acct(struct flow_table *t, const struct flow *f)
+{
+	return t->acct != NULL ? &t->acct[flow_idx(t, f)] : NULL;
+}
+
+void
+flow_info_get(const struct flow_table *t, const struct flow *f,
+	struct flow_info *fi)
+{
+	memset(fi, 0, sizeof(*fi));
+	flow_key_of(f, FLOW_DIR_ORIG, &fi->fwd);
+	flow_key_of(f, FLOW_DIR_REPLY, &fi->rev);
+	fi->expire = f->expire;
+	fi->start = f->start;
+	fi->state = f->state;
+	fi->flags = f->flags;
+	fi->svc = f->svc;
+	fi->be = f->be;
+	if (t->acct != NULL)
+		fi->acct = t->acct[flow_idx(t, f)];
 }
 
 uint32_t

@@ -15,19 +15,24 @@
 
 #include "flow_types.h"
 
-#define FLOW_CAPACITY_MAX (1u << 24)	/* flows per table */
+#define FLOW_CAPACITY_MAX (1u << 24)	/* slots per table */
+
+/* flow_table_init() options */
+#define FLOW_TABLE_ACCT 0x1	/* keep struct flow_acct per session */
 
 struct flow_table;
 
 /**
- * @return bytes needed for a table of 'capacity' flows (1..
- * FLOW_CAPACITY_MAX), or 0 if 'capacity' is out of range.
+ * @return bytes needed for a table of 'capacity' slots (1..
+ * FLOW_CAPACITY_MAX) with options 'opts' (FLOW_TABLE_*), or 0 if
+ * 'capacity' is out of range. An IPv4 session takes one slot, an IPv6
+ * session two.
  */
-size_t flow_table_size(uint32_t capacity);
+size_t flow_table_size(uint32_t capacity, unsigned int opts);
 
 /**
- * Lay a table out in 'mem' (flow_table_size() bytes, 64-byte aligned,
- * any content).
+ * Lay a table out in 'mem' (flow_table_size(capacity, opts) bytes,
+ * 64-byte aligned, any content).
  *
  * @param now
  *   Current time in ticks; the expiry wheel starts there.
@@ -36,7 +41,7 @@ size_t flow_table_size(uint32_t capacity);
  * @return the table (== mem), or NULL with errno EINVAL.
  */
 struct flow_table *flow_table_init(void *mem, uint32_t capacity,
-	uint32_t now, uint32_t seed);
+	unsigned int opts, uint32_t now, uint32_t seed);
 
 /** @return the name of state 's' ("established"), or "?". */
 const char *flow_state_name(enum flow_state s);

@@ -49,9 +49,10 @@ void flow_prefetch(const struct flow_table *t, uint32_t h);
 
 /**
  * Start loading the flows whose signature matches 'h' in its buckets
- * (second pass, once flow_prefetch() brought the buckets in).
+ * (second pass, once flow_prefetch() brought the buckets in); 'v6' also
+ * loads their address slot.
  */
-void flow_prefetch_match(const struct flow_table *t, uint32_t h);
+void flow_prefetch_match(const struct flow_table *t, uint32_t h, bool v6);
 
 /** @return true if some flow uses 'k' (hash 'h') as one of its keys. */
 bool flow_key_in_use(const struct flow_table *t, const struct flow_key *k,
@@ -61,9 +62,11 @@ bool flow_key_in_use(const struct flow_table *t, const struct flow_key *k,
  * Insert a flow indexed by 'fwd' and 'rev' (neither may be in use, and
  * they must differ). The new flow has state FLOW_S_SYN_SENT (TCP) or
  * FLOW_S_UDP, flags 0 and expire = now + 'timeout'; the caller fills the
- * other fields. It counts as half-open only once flow_update() has run.
- * A refused insert leaves the table exactly as it was.
- * @return the flow, or NULL when the table or the index is full (counted).
+ * other fields (start is 'now'). It counts as half-open only once
+ * flow_update() has run. A refused insert leaves the table exactly as it
+ * was.
+ * @return the flow, or NULL when the table (for IPv6: every free pair of
+ * slots) or the index is full (counted).
  */
 struct flow *flow_insert(struct flow_table *t, const struct flow_key *fwd,
 	const struct flow_key *rev, uint32_t now, uint32_t timeout);
@@ -104,10 +107,23 @@ unsigned int flow_expire(struct flow_table *t, uint32_t now,
 /** @return the table's counters. */
 const struct flow_stats *flow_table_stats(const struct flow_table *t);
 
-/** @return the flow at index 'i' or NULL if free (for dumps and tests). */
+/**
+ * @return the session at slot 'i', or NULL if the slot is free or holds
+ * the addresses of an IPv6 session (for dumps and tests).
+ */
 const struct flow *flow_at(const struct flow_table *t, uint32_t i);
 
-/** @return the table's capacity in flows. */
+/**
+ * @return the flow record counters of 'f', or NULL when the table was
+ * made without FLOW_TABLE_ACCT.
+ */
+struct flow_acct *flow_acct(struct flow_table *t, const struct flow *f);
+
+/** Unpack 'f' (a session of 't') into 'fi'. */
+void flow_info_get(const struct flow_table *t, const struct flow *f,
+	struct flow_info *fi);
+
+/** @return the table's capacity in slots. */
 uint32_t flow_capacity(const struct flow_table *t);
 
 #endif /* FLOW_DP_H */

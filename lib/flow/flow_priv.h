@@ -9,10 +9,20 @@
  * caller's block (flow_table_size() bytes):
  *
  *	struct flow_table		header and counters
- *	struct flow [capacity]		the sessions
+ *	union flow_slot [capacity]	the sessions, 64 bytes per slot
  *	struct flow_bucket [nb_buckets]	index, 64 bytes per bucket
- *	uint32_t wheel_prev [capacity]	back links of the wheel lists
  *	uint32_t wheel_head [FLOW_WHEEL_SLOTS]
+ *	struct flow_acct [capacity]	only with FLOW_TABLE_ACCT
+ *
+ * Free slots: an IPv6 session needs two adjacent slots (an even one and
+ * the next), an IPv4 session one. Free even/odd pairs sit on one list
+ * (free2, linked through the even slot), lone free slots whose partner
+ * holds an IPv4 session on another (free1). IPv4 takes from free1 first
+ * and splits a pair only when free1 is empty; freeing a slot whose
+ * partner is on free1 joins them back into a pair. So IPv4 churn never
+ * strands pairs that IPv6 could use, and the cost is O(1) each way. Both
+ * lists are doubly linked through next/prev, which a free slot does not
+ * need for the wheel.
  */
 #ifndef FLOW_PRIV_H
 #define FLOW_PRIV_H
@@ -40,14 +50,19 @@
 #define FLOW_WHEEL_ROT (UINT32_C(1) << FLOW_WHEEL_ROT_SHIFT) /* ticks */
 
 /*
- * wheel_prev of the first flow of a slot: this bit plus the slot number,
+ * prev of the first flow of a wheel slot: this bit plus the slot number,
  * so that unlinking it can fix the slot's head. Flow indices stay below
  * FLOW_CAPACITY_MAX (2^24), so the bit never clashes with one.
  */
 #define FLOW_WHEEL_HEAD UINT32_C(0x80000000)
 
-/* flow.state of a flow on the free list; flow_at() returns NULL for it. */
+/* flow.state of a free slot; flow_at() returns NULL for it. */
 #define FLOW_S_FREE 0xff
+
+/* flow.flags of a free slot: where it is kept. */
+#define FLOW_FREE_ONE 0		/* on free1 */
+#define FLOW_FREE_PAIR 1	/* even slot of a pair on free2 */
+#define FLOW_FREE_TAIL 2	/* odd slot of a pair on free2 (not linked) */
 
 /*
  * Index bucket: 8 entries in one cache line, signatures first so that a
@@ -64,15 +79,16 @@ struct flow_bucket {
 } __rte_aligned(64);
 
 struct flow_table {
-	uint32_t capacity;	/* flows */
+	uint32_t capacity;	/* slots */
 	uint32_t bucket_mask;	/* buckets - 1 (a power of two minus 1) */
 	uint32_t seed;		/* flow_key_hash() seed */
-	uint32_t free_head;	/* free flows, chained by wheel_next */
+	uint32_t free1;		/* lone free slots, or FLOW_NIL */
+	uint32_t free2;		/* free pairs by their even slot, or FLOW_NIL */
 	uint32_t wheel_cur;	/* ticks: start of the next slot to walk */
-	struct flow *flows;		/* [capacity] */
+	union flow_slot *slots;		/* [capacity] */
 	struct flow_bucket *buckets;	/* [bucket_mask + 1] */
-	uint32_t *wheel_prev;		/* [capacity] previous or HEAD|slot */
 	uint32_t *wheel_head;		/* [FLOW_WHEEL_SLOTS] first or NIL */
+	struct flow_acct *acct;		/* [capacity], or NULL */
 	/* Read by telemetry on another lcore: keep it off the hot line. */
 	struct flow_stats stats __rte_aligned(64);
 };

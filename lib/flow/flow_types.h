@@ -7,6 +7,8 @@
 #define FLOW_TYPES_H
 
 #include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
 
 #define FLOW_NIL UINT32_MAX	/* no flow (index) */
 
@@ -57,6 +59,7 @@ enum flow_dir {
 #define FLOW_F_FIN_REPLY 0x02	/* backend sent FIN */
 #define FLOW_F_MIDFLOW 0x04	/* created from a non-SYN packet */
 #define FLOW_F_HALF_OPEN 0x08	/* in nb_half_open; set by flow_update() only */
+#define FLOW_F_HANDSHAKE 0x10	/* SYN -> SYN-ACK time already counted */
 
 /* Per-state timeouts of one service, in ticks (see flow.h). */
 struct flow_timeouts {
@@ -64,26 +67,94 @@ struct flow_timeouts {
 };
 
 /*
- * One session. Both keys are stored so that either direction finds it and
- * the NAT rewrite needs nothing else: ORIG packets get rev.dst:rev.dport as
- * source and rev.src:rev.sport as destination; REPLY packets get
- * fwd.dst:fwd.dport as source and fwd.src:fwd.sport as destination.
+ * The four ends of a FullNAT session: the fwd key runs CLIENT -> VIP, the
+ * rev key BACKEND -> LOCAL (weir's local address), so ORIG packets leave
+ * LOCAL -> BACKEND and REPLY packets VIP -> CLIENT. Indices into
+ * flow.port[] and the address arrays; src and dst of each key are
+ * adjacent.
+ */
+enum flow_end {
+	FLOW_E_CLIENT,
+	FLOW_E_VIP,
+	FLOW_E_BACKEND,
+	FLOW_E_LOCAL,
+	FLOW_E_COUNT
+};
+
+/*
+ * One session in one 64-byte line: what a packet in either direction needs
+ * to match and rewrite, the state, the expiry links and the next hops. An
+ * IPv4 session keeps its four addresses inline; an IPv6 session takes two
+ * adjacent slots and the second holds its four 16-byte addresses (struct
+ * flow_addr6), so the table pays 128 bytes only for the sessions that need
+ * them. Per-session packet and byte counts (struct flow_acct) live apart,
+ * and only when flow records are on. Compare keys with flow_key_of().
  */
 struct flow {
-	struct flow_key fwd;	/* client -> VIP, as received */
-	struct flow_key rev;	/* backend -> local address, as received */
 	uint32_t expire;	/* ticks: expires when now passes this */
-	uint32_t wheel_next;	/* next in its wheel slot or the free list */
+	uint32_t next;		/* next in its wheel slot or free list */
+	uint32_t prev;		/* previous, FLOW_NIL, or wheel head marker */
+	uint32_t start;		/* ticks: created */
 	uint8_t state;		/* enum flow_state */
 	uint8_t flags;		/* FLOW_F_* */
-	uint16_t svc;		/* service index at creation, for counters */
-	uint16_t be;		/* backend index at creation, for counters */
-	uint16_t cli_port;	/* DPDK port towards the client */
-	uint16_t be_port;	/* DPDK port towards the backend */
+	uint8_t proto;		/* IPPROTO_TCP or IPPROTO_UDP */
+	uint8_t family;		/* AF_INET or AF_INET6 */
+	uint16_t svc;		/* service id at creation, for counters */
+	uint16_t be;		/* backend id at creation, for counters */
+	uint16_t port[FLOW_E_COUNT];	/* network order, by enum flow_end */
+	uint8_t cli_port;	/* DPDK port towards the client */
+	uint8_t be_port;	/* DPDK port towards the backend */
 	uint8_t cli_mac[6];	/* next hop towards the client */
 	uint8_t be_mac[6];	/* next hop towards the backend */
-	/* For flow records; zeroed by flow_insert(), kept by the worker. */
-	uint32_t start;		/* ticks: created */
+	uint8_t addr4[FLOW_E_COUNT][4];	/* IPv4 sessions: by enum flow_end */
+	uint8_t pad[2];
+} __attribute__((aligned(64)));
+
+/* The slot after an IPv6 session's struct flow. */
+struct flow_addr6 {
+	uint8_t a[FLOW_E_COUNT][16];	/* by enum flow_end */
+};
+
+/* A slot of the table: a session, or the addresses of the one before. */
+union flow_slot {
+	struct flow f;
+	struct flow_addr6 a6;
+};
+
+_Static_assert(sizeof(struct flow) == 64, "a session is one cache line");
+_Static_assert(sizeof(union flow_slot) == 64, "a slot is one cache line");
+
+/* @return address 'e' of 'f' (4 or 16 bytes, by f->family). */
+static inline const uint8_t *
+flow_addr(const struct flow *f, enum flow_end e)
+{
+	if (f->family == AF_INET6)
+		return ((const union flow_slot *)(const void *)f + 1)->a6.a[e];
+	return f->addr4[e];
+}
+
+/* Write key 'dir' of 'f' into 'k' (FLOW_DIR_ORIG: fwd, else rev). */
+static inline void
+flow_key_of(const struct flow *f, enum flow_dir dir, struct flow_key *k)
+{
+	unsigned int s = dir == FLOW_DIR_ORIG ? FLOW_E_CLIENT : FLOW_E_BACKEND;
+	unsigned int n = f->family == AF_INET6 ? 16 : 4;
+
+	memset(k, 0, sizeof(*k));
+	memcpy(k->src, flow_addr(f, (enum flow_end)s), n);
+	memcpy(k->dst, flow_addr(f, (enum flow_end)(s + 1)), n);
+	k->sport = f->port[s];
+	k->dport = f->port[s + 1];
+	k->proto = f->proto;
+	k->family = f->family;
+}
+
+/*
+ * What flow records report of a session, kept beside the table's sessions
+ * when the table is made with FLOW_TABLE_ACCT. Zeroed by flow_insert();
+ * the worker fills it.
+ */
+struct flow_acct {
 	uint32_t reported;	/* ticks: last interim record, 0: none */
 	uint32_t hs_lat;	/* ticks SYN -> SYN-ACK, 0: not seen */
 	uint32_t req_at;	/* ticks: first client payload, 0: none */
@@ -92,6 +163,19 @@ struct flow {
 	uint32_t pkts_out;	/* packets backend -> client */
 	uint64_t bytes_in;	/* IP bytes client -> backend */
 	uint64_t bytes_out;	/* IP bytes backend -> client */
+};
+
+/* A session unpacked, for dumps and flow records (off the packet path). */
+struct flow_info {
+	struct flow_key fwd;	/* client -> VIP */
+	struct flow_key rev;	/* backend -> local address */
+	uint32_t expire;	/* ticks */
+	uint32_t start;		/* ticks: created */
+	uint8_t state;		/* enum flow_state */
+	uint8_t flags;		/* FLOW_F_* */
+	uint16_t svc;		/* service id */
+	uint16_t be;		/* backend id */
+	struct flow_acct acct;	/* all zero when the table keeps none */
 };
 
 /* Table counters, written by the owning worker only. */
