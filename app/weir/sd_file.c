@@ -63,7 +63,7 @@ sd_file_apply(struct cfg_service *s)
 			return rc;
 		}
 	}
-	if (s->balancer == CFG_LB_MAGLEV && n >= s->maglev_size) {
+	if (n >= s->maglev_size) {
 		event_log("discovery", "service %s: %s rejected: %u backends "
 			"do not fit maglev_size %u", s->name, s->discovery, n,
 			s->maglev_size);

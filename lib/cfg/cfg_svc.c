@@ -73,15 +73,14 @@ cfg_own_port(const struct cfg_conf *conf, const struct cfg_addr *a)
 	return NULL;
 }
 
-/* A bare unicast address of string member 'key'. */
+/* A bare unicast address of string member 'key', without "/len". */
 static int
 cfg_host_addr(struct cfg_ctx *c, const config_setting_t *g, const char *key,
 	const char *v, struct cfg_addr *out)
 {
 	struct cfg_prefix p;
 
-	if (cfg_prefix_parse(v, false, &p) < 0 ||
-	    p.len != (p.addr.family == AF_INET ? 32 : 128))
+	if (strchr(v, '/') != NULL || cfg_prefix_parse(v, false, &p) < 0)
 		return cfg_fail(c, g, key, "'%s' is not an IPv4 or IPv6 address",
 			v);
 	if ((p.addr.family == AF_INET && (p.addr.a[0] == 0 ||
@@ -388,7 +387,8 @@ cfg_svc_one(struct cfg_ctx *c, const config_setting_t *g,
 	    (rc = cfg_svc_backends(c, g, conf, s)) < 0 ||
 	    (rc = cfg_svc_laddrs(c, g, conf, s)) < 0)
 		return rc;
-	if (s->balancer == CFG_LB_MAGLEV && s->maglev_size <= s->nb_backends)
+	/* Every balancer walks the Maglev table (svc.c builds it always). */
+	if (s->maglev_size <= s->nb_backends)
 		return cfg_fail(c, g, "maglev_size", "%u slots cannot hold %u "
 			"backends; use a prime well above 100 x backends",
 			s->maglev_size, s->nb_backends);
@@ -604,7 +604,7 @@ cfg_backend_set(struct cfg_conf *conf, struct cfg_service *s,
 			"may", s->name, CFG_SVC_BACKENDS_MAX);
 		return -ENOSPC;
 	}
-	if (s->balancer == CFG_LB_MAGLEV && s->maglev_size <= s->nb_backends + 1) {
+	if (s->maglev_size <= s->nb_backends + 1) {
 		snprintf(err, size, "maglev_size %u cannot hold %u backends",
 			s->maglev_size, s->nb_backends + 1);
 		return -ENOSPC;

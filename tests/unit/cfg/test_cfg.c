@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <unistd.h>
 
 #include "weir_cunit.h"
 #include "weir_common.h"
@@ -42,6 +44,17 @@
 #define DEF_PROBES 3		/* solicitations */
 #define DEF_NEIGH_QUEUE 8	/* packets */
 
+/* Defaults documented by cfg_svc.c's CFG_DEF_* constants. */
+#define DEF_HASH_SEED 0x77656972ull	/* "weir" */
+#define DEF_LPORT_LO 1024		/* local ports */
+#define DEF_LPORT_HI 65535
+#define DEF_SESSIONS 65536		/* flows per worker */
+#define DEF_HALF_OPEN_PCT 50		/* % */
+#define DEF_MAGLEV_SIZE 65537		/* slots */
+#define BE_READY 0			/* backend states, in svc.h's order */
+#define BE_DRAIN 1
+#define BE_MAINT 2
+
 static const uint8_t ip4_cli[4] = { 198, 18, 0, 1 };
 static const uint8_t ip4_be[4] = { 198, 18, 1, 1 };
 static const uint8_t ip4_gw[4] = { 198, 18, 0, 254 };
@@ -60,6 +73,9 @@ static const uint8_t ip6_be_peer[16] = { 0x20, 0x01, 0x00, 0x02, 0x00, 0x00,
 	0x00, 0x02, [15] = 0x02 };
 static const uint8_t ip6_any[16];
 static const uint8_t ip6_doc100[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x01, 0x00 };
+static const uint8_t ip4_vip[4] = { 198, 19, 0, 10 };
+static const uint8_t ip6_vip[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x02, 0x00,
+	[15] = 0x10 };
 
 /* 'a' must be 'family' with bytes 'want'; IPv4 leaves bytes 4..15 zero. */
 static void
@@ -969,6 +985,778 @@ test_load_console_tls_hex_digit_rejected(void)
 		"SHA-256 of the password, as sha256sum prints it");
 }
 
+static void
+expect_timeouts(const struct cfg_timeouts *t, unsigned int syn,
+	unsigned int established, unsigned int fin, unsigned int time_wait,
+	unsigned int close, unsigned int udp)
+{
+	CU_ASSERT_EQUAL(t->syn_s, syn);
+	CU_ASSERT_EQUAL(t->established_s, established);
+	CU_ASSERT_EQUAL(t->fin_s, fin);
+	CU_ASSERT_EQUAL(t->time_wait_s, time_wait);
+	CU_ASSERT_EQUAL(t->close_s, close);
+	CU_ASSERT_EQUAL(t->udp_s, udp);
+}
+
+static void
+expect_default_timeouts(const struct cfg_timeouts *t)
+{
+	expect_timeouts(t, 10, 900, 60, 60, 10, 60);
+}
+
+static void
+expect_backend(const struct cfg_backend *b, int family, const uint8_t *a,
+	unsigned int port, unsigned int weight, unsigned int state,
+	unsigned int line)
+{
+	expect_addr(&b->addr, family, a);
+	CU_ASSERT_EQUAL(b->port, port);
+	CU_ASSERT_EQUAL(b->weight, weight);
+	CU_ASSERT_EQUAL(b->state, state);
+	CU_ASSERT_EQUAL(b->line, line);
+}
+
+/* Name, VIP, ports, protocol and the line of the service's '{'. */
+static void
+expect_service(const struct cfg_service *s, const char *name, int family,
+	const uint8_t *vip, unsigned int lo, unsigned int hi,
+	unsigned int proto, unsigned int line)
+{
+	CU_ASSERT_STRING_EQUAL(s->name, name);
+	expect_addr(&s->vip, family, vip);
+	CU_ASSERT_EQUAL(s->port_lo, lo);
+	CU_ASSERT_EQUAL(s->port_hi, hi);
+	CU_ASSERT_EQUAL(s->proto, proto);
+	CU_ASSERT_EQUAL(s->line, line);
+}
+
+/*
+ * services.conf: every service and backend key, both families, port
+ * ranges that meet without overlapping on one VIP, TCP and UDP on one
+ * port, every limit at both ends (close_s = 0 included), and defaults
+ * where keys are absent.
+ */
+static void
+test_load_services_all_parsed(void)
+{
+	static const uint8_t be11[4] = { 198, 18, 1, 11 };
+	static const uint8_t be12[4] = { 198, 18, 1, 12 };
+	static const uint8_t be13[4] = { 198, 18, 1, 13 };
+	static const uint8_t be14[4] = { 198, 18, 1, 14 };
+	static const uint8_t be_far[4] = { 203, 0, 113, 7 };
+	static const uint8_t laddr5[4] = { 198, 18, 1, 5 };
+	static const uint8_t be6_11[16] = { 0x20, 0x01, 0x00, 0x02, 0x00, 0x00,
+		0x00, 0x02, [15] = 0x11 };
+	static const uint8_t be6_far[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x01,
+		0x00, [15] = 0x05 };
+	struct cfg_conf *c = load_ok("services.conf");
+	const struct cfg_service *s;
+	unsigned int i;
+
+	CU_ASSERT_EQUAL(c->hash_seed, 0x5eed5eed5eed5eedull);
+	CU_ASSERT_EQUAL(c->lport_lo, 10000);
+	CU_ASSERT_EQUAL(c->lport_hi, 19999);
+	CU_ASSERT_EQUAL(c->sessions.max_per_worker, 1024);
+	CU_ASSERT_EQUAL(c->sessions.half_open_pct, 25);
+	CU_ASSERT_EQUAL_FATAL(c->nb_services, 6);
+
+	s = &c->services[0];
+	expect_service(s, "web", AF_INET, ip4_vip, 80, 80, IPPROTO_TCP, 29);
+	CU_ASSERT_EQUAL(s->balancer, CFG_LB_MAGLEV);
+	CU_ASSERT_EQUAL(s->hash, CFG_HASH_SOURCE);
+	CU_ASSERT_EQUAL(s->maglev_size, 251);
+	CU_ASSERT_EQUAL(s->mss, 1400);
+	CU_ASSERT_FALSE(s->midflow);
+	CU_ASSERT_STRING_EQUAL(s->discovery, "");
+	expect_timeouts(&s->timeouts, 5, 3600, 30, 20, 0, 120);
+	CU_ASSERT_EQUAL_FATAL(s->nb_laddrs, 2);
+	expect_addr(&s->laddrs[0], AF_INET, laddr5);
+	expect_addr(&s->laddrs[1], AF_INET, ip4_be);
+	CU_ASSERT_EQUAL_FATAL(s->nb_backends, 3);
+	expect_backend(&s->backends[0], AF_INET, be11, 8080, 3, BE_READY, 49);
+	expect_backend(&s->backends[1], AF_INET, be11, 8081, 0, BE_DRAIN, 50);
+	expect_backend(&s->backends[2], AF_INET, be_far, 8080, 1, BE_MAINT,
+		51);
+
+	/* Absent keys: tcp, 5-tuple, 65537 slots, no MSS clamp, midflow on,
+	 * the backend-facing port's IPv4 address as the only source. */
+	s = &c->services[1];
+	expect_service(s, "low", AF_INET, ip4_vip, 1, 79, IPPROTO_TCP, 54);
+	CU_ASSERT_EQUAL(s->balancer, CFG_LB_ROUND_ROBIN);
+	CU_ASSERT_EQUAL(s->hash, CFG_HASH_5TUPLE);
+	CU_ASSERT_EQUAL(s->maglev_size, DEF_MAGLEV_SIZE);
+	CU_ASSERT_EQUAL(s->mss, 0);
+	CU_ASSERT_TRUE(s->midflow);
+	CU_ASSERT_STRING_EQUAL(s->discovery, "low.json");
+	expect_default_timeouts(&s->timeouts);
+	CU_ASSERT_EQUAL_FATAL(s->nb_laddrs, 1);
+	expect_addr(&s->laddrs[0], AF_INET, ip4_be);
+	CU_ASSERT_EQUAL_FATAL(s->nb_backends, 1);
+	expect_backend(&s->backends[0], AF_INET, be12, 1, 1, BE_READY, 61);
+
+	/* The low limits: 3 slots for 2 backends, MSS 536, 1 s timeouts. */
+	s = &c->services[2];
+	expect_service(s, "high", AF_INET, ip4_vip, 81, 65535, IPPROTO_TCP,
+		63);
+	CU_ASSERT_EQUAL(s->balancer, CFG_LB_RANDOM);
+	CU_ASSERT_EQUAL(s->hash, CFG_HASH_5TUPLE);
+	CU_ASSERT_EQUAL(s->maglev_size, 3);
+	CU_ASSERT_EQUAL(s->mss, 536);
+	CU_ASSERT_TRUE(s->midflow);
+	expect_timeouts(&s->timeouts, 1, 1, 1, 1, 1, 1);
+	CU_ASSERT_EQUAL_FATAL(s->nb_laddrs, 1);
+	expect_addr(&s->laddrs[0], AF_INET, ip4_be);
+	CU_ASSERT_EQUAL_FATAL(s->nb_backends, 2);
+	expect_backend(&s->backends[0], AF_INET, be12, 65535, 65535, BE_READY,
+		79);
+	expect_backend(&s->backends[1], AF_INET, be13, 65535, 1, BE_READY, 80);
+
+	/* UDP on web's port: another protocol, no overlap. */
+	s = &c->services[3];
+	expect_service(s, "dns", AF_INET, ip4_vip, 80, 80, IPPROTO_UDP, 83);
+	CU_ASSERT_EQUAL(s->balancer, CFG_LB_MAGLEV);
+	CU_ASSERT_EQUAL(s->hash, CFG_HASH_5TUPLE);
+	CU_ASSERT_EQUAL(s->maglev_size, DEF_MAGLEV_SIZE);
+	CU_ASSERT_TRUE(s->midflow);
+	expect_default_timeouts(&s->timeouts);
+	CU_ASSERT_EQUAL_FATAL(s->nb_laddrs, 1);
+	expect_addr(&s->laddrs[0], AF_INET, ip4_be);
+	CU_ASSERT_EQUAL_FATAL(s->nb_backends, 1);
+	expect_backend(&s->backends[0], AF_INET, be14, 53, 1, BE_READY, 91);
+
+	/* IPv6, the high limits; a backend behind a route; the default
+	 * source is the backend-facing port's IPv6 address. */
+	s = &c->services[4];
+	expect_service(s, "web6", AF_INET6, ip6_vip, 443, 443, IPPROTO_TCP,
+		93);
+	CU_ASSERT_EQUAL(s->balancer, CFG_LB_MAGLEV);
+	CU_ASSERT_EQUAL(s->maglev_size, 16777213);
+	CU_ASSERT_EQUAL(s->mss, 65535);
+	expect_timeouts(&s->timeouts, 600, 604800, 3600, 3600, 3600, 86400);
+	CU_ASSERT_EQUAL_FATAL(s->nb_laddrs, 1);
+	expect_addr(&s->laddrs[0], AF_INET6, ip6_be);
+	CU_ASSERT_EQUAL_FATAL(s->nb_backends, 2);
+	expect_backend(&s->backends[0], AF_INET6, be6_11, 8443, 1, BE_READY,
+		108);
+	expect_backend(&s->backends[1], AF_INET6, be6_far, 8443, 2, BE_READY,
+		109);
+
+	/* UDP range over web6's TCP port; 8 local addresses, the most. */
+	s = &c->services[5];
+	expect_service(s, "quic6", AF_INET6, ip6_vip, 443, 444, IPPROTO_UDP,
+		112);
+	expect_default_timeouts(&s->timeouts);
+	CU_ASSERT_EQUAL_FATAL(s->nb_laddrs, 8);
+	for (i = 0; i < 8; i++) {
+		uint8_t a[16];
+
+		memcpy(a, ip6_be, sizeof(a));
+		a[15] = (uint8_t)(0xa1 + i);
+		expect_addr(&s->laddrs[i], AF_INET6, a);
+	}
+	CU_ASSERT_EQUAL_FATAL(s->nb_backends, 1);
+	expect_backend(&s->backends[0], AF_INET6, be6_11, 443, 1, BE_READY,
+		120);
+	cfg_conf_free(c);
+}
+
+/* Without 'services', 'sessions', 'local_ports', 'hash_seed'. */
+static void
+test_load_services_absent_defaults(void)
+{
+	struct cfg_conf *c = load_ok("minimal.conf");
+
+	CU_ASSERT_EQUAL(c->nb_services, 0);
+	CU_ASSERT_EQUAL(c->hash_seed, DEF_HASH_SEED);
+	CU_ASSERT_EQUAL(c->lport_lo, DEF_LPORT_LO);
+	CU_ASSERT_EQUAL(c->lport_hi, DEF_LPORT_HI);
+	CU_ASSERT_EQUAL(c->sessions.max_per_worker, DEF_SESSIONS);
+	CU_ASSERT_EQUAL(c->sessions.half_open_pct, DEF_HALF_OPEN_PCT);
+	cfg_conf_free(c);
+}
+
+static void
+test_dump_services_printed(void)
+{
+	static const char *const want[] = {
+		"sessions: 1024 per worker, half-open up to 25%, local ports "
+			"10000-19999, hash seed 0x5eed5eed5eed5eed\n",
+		"service web: tcp 198.19.0.10 port 80, maglev by source, "
+			"3 backends\n",
+		"backend 198.18.1.11 port 8080 weight 3\n",
+		"backend 198.18.1.11 port 8081 weight 0\n",
+		"backend 203.0.113.7 port 8080 weight 1\n",
+		"local address 198.18.1.5\n",
+		"local address 198.18.1.1\n",
+		"service low: tcp 198.19.0.10 port 1-79, round-robin, ",
+		"service high: tcp 198.19.0.10 port 81-65535, random, ",
+		"service dns: udp 198.19.0.10 port 80, maglev, ",
+		"service web6: tcp 2001:db8:200::10 port 443, maglev, ",
+		"backend 2001:db8:100::5 port 8443 weight 2\n",
+		"service quic6: udp 2001:db8:200::10 port 443-444, maglev, ",
+		"local address 2001:2:0:2::a8\n",
+	};
+	char *text = dump_to_string("services.conf");
+	unsigned int i;
+
+	for (i = 0; i < WEIR_ARRAY_LEN(want); i++) {
+		if (strstr(text, want[i]) == NULL)
+			fprintf(stderr, "\n    missing: %s", want[i]);
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, want[i]));
+	}
+	free(text);
+}
+
+/* The runtime path keeps the loader's rule: maglev_size above the backends,
+ * whatever the balancer ('high' is random, 3 slots, 2 backends). */
+static void
+test_backend_set_table_full_enospc(void)
+{
+	struct cfg_conf *c = load_ok("services.conf");
+	struct cfg_service *s = cfg_service_find(c, "high");
+	struct cfg_backend b = { .port = 65535, .weight = 1 };
+	struct cfg_prefix p;
+	char err[ERR_SIZE];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL_FATAL(cfg_prefix_parse("198.18.1.14", false, &p), 0);
+	b.addr = p.addr;
+	CU_ASSERT_EQUAL(cfg_backend_set(c, s, &b, err, sizeof(err)), -ENOSPC);
+	CU_ASSERT_STRING_EQUAL(err, "maglev_size 3 cannot hold 3 backends");
+	CU_ASSERT_EQUAL(s->nb_backends, 2);
+	cfg_conf_free(c);
+}
+
+/*
+ * A file with one service of 'n' backends (198.18.0.2, ports 1..n), the
+ * list opening on line 8, in a new file under /tmp named into 'path'.
+ */
+static void
+write_backends_conf(char *path, size_t size, unsigned int n)
+{
+	unsigned int i;
+	FILE *f;
+	int fd;
+
+	snprintf(path, size, "/tmp/weir_cfg_XXXXXX.conf");
+	fd = mkstemps(path, 5);
+	CU_ASSERT_FATAL(fd >= 0);
+	f = fdopen(fd, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fprintf(f, "workers = [ 1 ];\n"
+		"ports = ( { name = \"p0\"; device = \"net_null0\"; "
+		"addresses = [ \"198.18.0.1/24\" ]; } );\n"
+		"services = (\n"
+		"\t{\n"
+		"\t\tname = \"big\";\n"
+		"\t\tvip = \"198.19.0.10\";\n"
+		"\t\tport = 80;\n"
+		"\t\tbackends = (\n");
+	for (i = 1; i <= n; i++)
+		fprintf(f, "\t\t\t{ address = \"198.18.0.2\"; port = %u; }%s\n",
+			i, i < n ? "," : "");
+	fprintf(f, "\t\t);\n\t}\n);\n");
+	CU_ASSERT_EQUAL_FATAL(fclose(f), 0);
+}
+
+static void
+test_load_svc_backends_max_accepted(void)
+{
+	char path[64];
+	struct cfg_conf *c;
+
+	write_backends_conf(path, sizeof(path), 4096);
+	c = load_ok(path);
+	unlink(path);
+	CU_ASSERT_EQUAL_FATAL(c->nb_services, 1);
+	CU_ASSERT_EQUAL_FATAL(c->services[0].nb_backends, 4096);
+	CU_ASSERT_EQUAL(c->services[0].backends[4095].port, 4096);
+	CU_ASSERT_EQUAL(c->services[0].backends[4095].line, 9 + 4095);
+	cfg_conf_free(c);
+}
+
+static void
+test_load_svc_backends_too_many_rejected(void)
+{
+	char path[64];
+
+	write_backends_conf(path, sizeof(path), 4097);
+	expect_bad(path, 8, "services[0].backends: needs 1 to 4096 backends");
+	unlink(path);
+}
+
+static void
+test_load_svc_unknown_key_rejected(void)
+{
+	expect_bad("bad/svc_unknown_key.conf", 11,
+		"services[0].weight: unknown key");
+}
+
+static void
+test_load_svc_not_group_rejected(void)
+{
+	expect_bad("bad/svc_not_group.conf", 6,
+		"services[0]: must be a group { ... }");
+}
+
+static void
+test_load_svc_no_name_rejected(void)
+{
+	expect_bad("bad/svc_no_name.conf", 7, "services[0].name: missing");
+}
+
+static void
+test_load_svc_no_vip_rejected(void)
+{
+	expect_bad("bad/svc_no_vip.conf", 7, "services[0].vip: missing");
+}
+
+static void
+test_load_svc_no_port_rejected(void)
+{
+	expect_bad("bad/svc_no_port.conf", 7,
+		"services[0].port: "
+		"missing: a port (80) or a range (\"8000-8099\")");
+}
+
+static void
+test_load_svc_no_backends_rejected(void)
+{
+	expect_bad("bad/svc_no_backends.conf", 7,
+		"services[0].backends: missing: list of { address = ...; "
+		"port = ...; weight = ...; }");
+}
+
+static void
+test_load_svc_backends_empty_rejected(void)
+{
+	expect_bad("bad/svc_backends_empty.conf", 11,
+		"services[0].backends: needs 1 to 4096 backends");
+}
+
+static void
+test_load_svc_dup_name_rejected(void)
+{
+	expect_bad("bad/svc_dup_name.conf", 14,
+		"services[1].name: service 'web' is defined twice");
+}
+
+static void
+test_load_svc_name_long_rejected(void)
+{
+	expect_bad("bad/svc_name_long.conf", 8,
+		"services[0].name: must be 1 to 31 characters");
+}
+
+static void
+test_load_svc_vip_multicast_rejected(void)
+{
+	expect_bad("bad/svc_vip_multicast.conf", 9,
+		"services[0].vip: '224.0.0.10' is not a unicast address");
+}
+
+static void
+test_load_svc_vip_multicast6_rejected(void)
+{
+	expect_bad("bad/svc_vip_multicast6.conf", 9,
+		"services[0].vip: 'ff05::10' is not a unicast address");
+}
+
+static void
+test_load_svc_vip_unspecified_rejected(void)
+{
+	expect_bad("bad/svc_vip_unspecified.conf", 9,
+		"services[0].vip: '0.0.0.0' is not a unicast address");
+}
+
+static void
+test_load_svc_vip_unspecified6_rejected(void)
+{
+	expect_bad("bad/svc_vip_unspecified6.conf", 9,
+		"services[0].vip: '::' is not a unicast address");
+}
+
+static void
+test_load_svc_vip_loopback6_rejected(void)
+{
+	expect_bad("bad/svc_vip_loopback6.conf", 9,
+		"services[0].vip: '::1' is not a unicast address");
+}
+
+static void
+test_load_svc_vip_prefix_rejected(void)
+{
+	expect_bad("bad/svc_vip_prefix.conf", 9,
+		"services[0].vip: "
+		"'198.19.0.10/32' is not an IPv4 or IPv6 address");
+}
+
+static void
+test_load_svc_vip_port_addr_rejected(void)
+{
+	expect_bad("bad/svc_vip_port_addr.conf", 9,
+		"services[0].vip: 198.18.0.1 is an address of port 'p0'; a "
+		"VIP must be an address of its own");
+}
+
+static void
+test_load_svc_port_zero_rejected(void)
+{
+	expect_bad("bad/svc_port_zero.conf", 10,
+		"services[0].port: 0 is out of range: 1 to 65535");
+}
+
+static void
+test_load_svc_port_high_rejected(void)
+{
+	expect_bad("bad/svc_port_high.conf", 10,
+		"services[0].port: 65536 is out of range: 1 to 65535");
+}
+
+static void
+test_load_svc_port_range_zero_rejected(void)
+{
+	expect_bad("bad/svc_port_range_zero.conf", 10,
+		"services[0].port: "
+		"'0-80' is not a range within 1-65535 with lo <= hi");
+}
+
+static void
+test_load_svc_port_range_high_rejected(void)
+{
+	expect_bad("bad/svc_port_range_high.conf", 10,
+		"services[0].port: "
+		"'65000-65536' is not a range within 1-65535 with lo <= hi");
+}
+
+static void
+test_load_svc_port_range_order_rejected(void)
+{
+	expect_bad("bad/svc_port_range_order.conf", 10,
+		"services[0].port: "
+		"'8099-8000' is not a range within 1-65535 with lo <= hi");
+}
+
+static void
+test_load_svc_port_text_rejected(void)
+{
+	expect_bad("bad/svc_port_text.conf", 10,
+		"services[0].port: 'http' is not a \"lo-hi\" range");
+}
+
+static void
+test_load_svc_port_type_rejected(void)
+{
+	expect_bad("bad/svc_port_type.conf", 10,
+		"services[0].port: must be a port or a \"lo-hi\" range");
+}
+
+static void
+test_load_svc_protocol_rejected(void)
+{
+	expect_bad("bad/svc_protocol.conf", 11,
+		"services[0].protocol: 'sctp' is not one of tcp, udp");
+}
+
+static void
+test_load_svc_balancer_rejected(void)
+{
+	expect_bad("bad/svc_balancer.conf", 11,
+		"services[0].balancer: "
+		"'least-conn' is not one of maglev, round-robin, random");
+}
+
+static void
+test_load_svc_hash_rejected(void)
+{
+	expect_bad("bad/svc_hash.conf", 11,
+		"services[0].hash: "
+		"'destination' is not one of 5-tuple, source");
+}
+
+static void
+test_load_svc_maglev_prime_rejected(void)
+{
+	expect_bad("bad/svc_maglev_prime.conf", 11,
+		"services[0].maglev_size: 65535 is not a prime");
+}
+
+static void
+test_load_svc_maglev_small_rejected(void)
+{
+	expect_bad("bad/svc_maglev_small.conf", 11,
+		"services[0].maglev_size: "
+		"2 is out of range: 3 to 16777213 slots");
+}
+
+static void
+test_load_svc_maglev_large_rejected(void)
+{
+	expect_bad("bad/svc_maglev_large.conf", 11,
+		"services[0].maglev_size: "
+		"16777259 is out of range: 3 to 16777213 slots");
+}
+
+static void
+test_load_svc_maglev_backends_rejected(void)
+{
+	expect_bad("bad/svc_maglev_backends.conf", 11,
+		"services[0].maglev_size: 3 slots cannot hold 3 backends; "
+		"use a prime well above 100 x backends");
+}
+
+static void
+test_load_svc_maglev_backends_rr_rejected(void)
+{
+	expect_bad("bad/svc_maglev_backends_rr.conf", 12,
+		"services[0].maglev_size: 3 slots cannot hold 3 backends; "
+		"use a prime well above 100 x backends");
+}
+
+static void
+test_load_svc_mss_low_rejected(void)
+{
+	expect_bad("bad/svc_mss_low.conf", 11,
+		"services[0].mss: "
+		"535 is below 536 bytes (0 turns clamping off)");
+}
+
+static void
+test_load_svc_mss_high_rejected(void)
+{
+	expect_bad("bad/svc_mss_high.conf", 11,
+		"services[0].mss: 65536 is out of range: 0 to 65535 bytes");
+}
+
+static void
+test_load_svc_midflow_type_rejected(void)
+{
+	expect_bad("bad/svc_midflow_type.conf", 11,
+		"services[0].midflow: must be true or false");
+}
+
+static void
+test_load_svc_timeouts_type_rejected(void)
+{
+	expect_bad("bad/svc_timeouts_type.conf", 11,
+		"services[0].timeouts: must be a group { ... }");
+}
+
+static void
+test_load_svc_timeouts_key_rejected(void)
+{
+	expect_bad("bad/svc_timeouts_key.conf", 12,
+		"services[0].timeouts.rst_s: unknown key");
+}
+
+static void
+test_load_svc_syn_zero_rejected(void)
+{
+	expect_bad("bad/svc_syn_zero.conf", 12,
+		"services[0].timeouts.syn_s: 0 is out of range: 1 to 600 s");
+}
+
+static void
+test_load_svc_syn_high_rejected(void)
+{
+	expect_bad("bad/svc_syn_high.conf", 12,
+		"services[0].timeouts.syn_s: 601 is out of range: 1 to 600 s");
+}
+
+static void
+test_load_svc_established_zero_rejected(void)
+{
+	expect_bad("bad/svc_established_zero.conf", 12,
+		"services[0].timeouts.established_s: "
+		"0 is out of range: 1 to 604800 s");
+}
+
+static void
+test_load_svc_established_high_rejected(void)
+{
+	expect_bad("bad/svc_established_high.conf", 12,
+		"services[0].timeouts.established_s: "
+		"604801 is out of range: 1 to 604800 s");
+}
+
+static void
+test_load_svc_fin_zero_rejected(void)
+{
+	expect_bad("bad/svc_fin_zero.conf", 12,
+		"services[0].timeouts.fin_s: 0 is out of range: 1 to 3600 s");
+}
+
+static void
+test_load_svc_fin_high_rejected(void)
+{
+	expect_bad("bad/svc_fin_high.conf", 12,
+		"services[0].timeouts.fin_s: "
+		"3601 is out of range: 1 to 3600 s");
+}
+
+static void
+test_load_svc_time_wait_zero_rejected(void)
+{
+	expect_bad("bad/svc_time_wait_zero.conf", 12,
+		"services[0].timeouts.time_wait_s: "
+		"0 is out of range: 1 to 3600 s");
+}
+
+static void
+test_load_svc_time_wait_high_rejected(void)
+{
+	expect_bad("bad/svc_time_wait_high.conf", 12,
+		"services[0].timeouts.time_wait_s: "
+		"3601 is out of range: 1 to 3600 s");
+}
+
+static void
+test_load_svc_close_high_rejected(void)
+{
+	expect_bad("bad/svc_close_high.conf", 12,
+		"services[0].timeouts.close_s: "
+		"3601 is out of range: 0 to 3600 s");
+}
+
+static void
+test_load_svc_close_negative_rejected(void)
+{
+	expect_bad("bad/svc_close_negative.conf", 12,
+		"services[0].timeouts.close_s: "
+		"-1 is out of range: 0 to 3600 s");
+}
+
+static void
+test_load_svc_udp_zero_rejected(void)
+{
+	expect_bad("bad/svc_udp_zero.conf", 12,
+		"services[0].timeouts.udp_s: 0 is out of range: 1 to 86400 s");
+}
+
+static void
+test_load_svc_udp_high_rejected(void)
+{
+	expect_bad("bad/svc_udp_high.conf", 12,
+		"services[0].timeouts.udp_s: "
+		"86401 is out of range: 1 to 86400 s");
+}
+
+static void
+test_load_svc_laddr_off_prefix_rejected(void)
+{
+	expect_bad("bad/svc_laddr_off_prefix.conf", 11,
+		"services[0].local_addresses[0]: 203.0.113.5 is on no port's "
+		"prefix: backends could not reply to it");
+}
+
+static void
+test_load_svc_laddr_family_rejected(void)
+{
+	expect_bad("bad/svc_laddr_family.conf", 11,
+		"services[0].local_addresses[0]: "
+		"2001:db8::5 is not of the VIP's family");
+}
+
+static void
+test_load_svc_laddr_many_rejected(void)
+{
+	expect_bad("bad/svc_laddr_many.conf", 11,
+		"services[0].local_addresses: needs 1 to 8 addresses");
+}
+
+static void
+test_load_svc_laddr_dup_rejected(void)
+{
+	expect_bad("bad/svc_laddr_dup.conf", 11,
+		"services[0].local_addresses[1]: 198.18.0.5 is listed twice");
+}
+
+static void
+test_load_svc_be_unknown_key_rejected(void)
+{
+	expect_bad("bad/svc_be_unknown_key.conf", 12,
+		"services[0].backends[0].host: unknown key");
+}
+
+static void
+test_load_svc_be_family_rejected(void)
+{
+	expect_bad("bad/svc_be_family.conf", 12,
+		"services[0].backends[0].address: 2001:db8::11 is not of the "
+		"VIP's family (weir does not translate between IPv4 and IPv6)");
+}
+
+static void
+test_load_svc_be_no_port_rejected(void)
+{
+	expect_bad("bad/svc_be_no_port.conf", 12,
+		"services[0].backends[0].port: missing (port, 1 to 65535)");
+}
+
+static void
+test_load_svc_be_port_zero_rejected(void)
+{
+	expect_bad("bad/svc_be_port_zero.conf", 12,
+		"services[0].backends[0].port: "
+		"0 is out of range: 1 to 65535 port");
+}
+
+static void
+test_load_svc_be_weight_rejected(void)
+{
+	expect_bad("bad/svc_be_weight.conf", 12,
+		"services[0].backends[0].weight: "
+		"65536 is out of range: 0 to 65535 relative weight");
+}
+
+static void
+test_load_svc_be_state_rejected(void)
+{
+	expect_bad("bad/svc_be_state.conf", 12,
+		"services[0].backends[0].state: "
+		"'down' is not one of ready, drain, maint");
+}
+
+static void
+test_load_svc_be_unreachable_rejected(void)
+{
+	expect_bad("bad/svc_be_unreachable.conf", 12,
+		"services[0].backends[0].address: "
+		"no port prefix or route reaches 192.0.2.7");
+}
+
+static void
+test_load_svc_be_own_rejected(void)
+{
+	expect_bad("bad/svc_be_own.conf", 12,
+		"services[0].backends[0].address: "
+		"198.18.0.1 is weir's own address");
+}
+
+static void
+test_load_svc_be_dup_rejected(void)
+{
+	expect_bad("bad/svc_be_dup.conf", 13,
+		"services[0].backends[1]: "
+		"backend 198.18.0.11 port 8080 is listed twice");
+}
+
+static void
+test_load_svc_overlap_rejected(void)
+{
+	expect_bad("bad/svc_overlap.conf", 16,
+		"services[1].port: "
+		"overlaps service 'web' on the same VIP and protocol");
+}
+
+static void
+test_load_svc_overlap6_rejected(void)
+{
+	expect_bad("bad/svc_overlap6.conf", 17,
+		"services[1].port: "
+		"overlaps service 'dns6' on the same VIP and protocol");
+}
+
 /* Parse 's', which must be valid; the test stops otherwise. */
 static struct cfg_prefix
 pfx(const char *s)
@@ -1256,6 +2044,12 @@ static CU_TestInfo load_tests[] = {
 		test_load_console_tls_loopback_ca_only},
 	{"load_console_default_plain_loopback",
 		test_load_console_default_plain_loopback},
+	{"load_services_all_parsed", test_load_services_all_parsed},
+	{"load_services_absent_defaults", test_load_services_absent_defaults},
+	{"dump_services_printed", test_dump_services_printed},
+	{"backend_set_table_full_enospc", test_backend_set_table_full_enospc},
+	{"load_svc_backends_max_accepted",
+		test_load_svc_backends_max_accepted},
 	CU_TEST_INFO_NULL
 };
 
@@ -1347,6 +2141,92 @@ static CU_TestInfo bad_tests[] = {
 		test_load_console_tls_hex_short_rejected},
 	{"load_console_tls_hex_digit_rejected",
 		test_load_console_tls_hex_digit_rejected},
+	{"load_svc_unknown_key_rejected", test_load_svc_unknown_key_rejected},
+	{"load_svc_not_group_rejected", test_load_svc_not_group_rejected},
+	{"load_svc_no_name_rejected", test_load_svc_no_name_rejected},
+	{"load_svc_no_vip_rejected", test_load_svc_no_vip_rejected},
+	{"load_svc_no_port_rejected", test_load_svc_no_port_rejected},
+	{"load_svc_no_backends_rejected", test_load_svc_no_backends_rejected},
+	{"load_svc_backends_empty_rejected",
+		test_load_svc_backends_empty_rejected},
+	{"load_svc_dup_name_rejected", test_load_svc_dup_name_rejected},
+	{"load_svc_name_long_rejected", test_load_svc_name_long_rejected},
+	{"load_svc_vip_multicast_rejected",
+		test_load_svc_vip_multicast_rejected},
+	{"load_svc_vip_multicast6_rejected",
+		test_load_svc_vip_multicast6_rejected},
+	{"load_svc_vip_unspecified_rejected",
+		test_load_svc_vip_unspecified_rejected},
+	{"load_svc_vip_unspecified6_rejected",
+		test_load_svc_vip_unspecified6_rejected},
+	{"load_svc_vip_loopback6_rejected",
+		test_load_svc_vip_loopback6_rejected},
+	{"load_svc_vip_prefix_rejected", test_load_svc_vip_prefix_rejected},
+	{"load_svc_vip_port_addr_rejected",
+		test_load_svc_vip_port_addr_rejected},
+	{"load_svc_port_zero_rejected", test_load_svc_port_zero_rejected},
+	{"load_svc_port_high_rejected", test_load_svc_port_high_rejected},
+	{"load_svc_port_range_zero_rejected",
+		test_load_svc_port_range_zero_rejected},
+	{"load_svc_port_range_high_rejected",
+		test_load_svc_port_range_high_rejected},
+	{"load_svc_port_range_order_rejected",
+		test_load_svc_port_range_order_rejected},
+	{"load_svc_port_text_rejected", test_load_svc_port_text_rejected},
+	{"load_svc_port_type_rejected", test_load_svc_port_type_rejected},
+	{"load_svc_protocol_rejected", test_load_svc_protocol_rejected},
+	{"load_svc_balancer_rejected", test_load_svc_balancer_rejected},
+	{"load_svc_hash_rejected", test_load_svc_hash_rejected},
+	{"load_svc_maglev_prime_rejected", test_load_svc_maglev_prime_rejected},
+	{"load_svc_maglev_small_rejected", test_load_svc_maglev_small_rejected},
+	{"load_svc_maglev_large_rejected", test_load_svc_maglev_large_rejected},
+	{"load_svc_maglev_backends_rejected",
+		test_load_svc_maglev_backends_rejected},
+	{"load_svc_maglev_backends_rr_rejected",
+		test_load_svc_maglev_backends_rr_rejected},
+	{"load_svc_mss_low_rejected", test_load_svc_mss_low_rejected},
+	{"load_svc_mss_high_rejected", test_load_svc_mss_high_rejected},
+	{"load_svc_midflow_type_rejected", test_load_svc_midflow_type_rejected},
+	{"load_svc_timeouts_type_rejected",
+		test_load_svc_timeouts_type_rejected},
+	{"load_svc_timeouts_key_rejected", test_load_svc_timeouts_key_rejected},
+	{"load_svc_syn_zero_rejected", test_load_svc_syn_zero_rejected},
+	{"load_svc_syn_high_rejected", test_load_svc_syn_high_rejected},
+	{"load_svc_established_zero_rejected",
+		test_load_svc_established_zero_rejected},
+	{"load_svc_established_high_rejected",
+		test_load_svc_established_high_rejected},
+	{"load_svc_fin_zero_rejected", test_load_svc_fin_zero_rejected},
+	{"load_svc_fin_high_rejected", test_load_svc_fin_high_rejected},
+	{"load_svc_time_wait_zero_rejected",
+		test_load_svc_time_wait_zero_rejected},
+	{"load_svc_time_wait_high_rejected",
+		test_load_svc_time_wait_high_rejected},
+	{"load_svc_close_high_rejected", test_load_svc_close_high_rejected},
+	{"load_svc_close_negative_rejected",
+		test_load_svc_close_negative_rejected},
+	{"load_svc_udp_zero_rejected", test_load_svc_udp_zero_rejected},
+	{"load_svc_udp_high_rejected", test_load_svc_udp_high_rejected},
+	{"load_svc_laddr_off_prefix_rejected",
+		test_load_svc_laddr_off_prefix_rejected},
+	{"load_svc_laddr_family_rejected", test_load_svc_laddr_family_rejected},
+	{"load_svc_laddr_many_rejected", test_load_svc_laddr_many_rejected},
+	{"load_svc_laddr_dup_rejected", test_load_svc_laddr_dup_rejected},
+	{"load_svc_be_unknown_key_rejected",
+		test_load_svc_be_unknown_key_rejected},
+	{"load_svc_be_family_rejected", test_load_svc_be_family_rejected},
+	{"load_svc_be_no_port_rejected", test_load_svc_be_no_port_rejected},
+	{"load_svc_be_port_zero_rejected", test_load_svc_be_port_zero_rejected},
+	{"load_svc_be_weight_rejected", test_load_svc_be_weight_rejected},
+	{"load_svc_be_state_rejected", test_load_svc_be_state_rejected},
+	{"load_svc_be_unreachable_rejected",
+		test_load_svc_be_unreachable_rejected},
+	{"load_svc_be_own_rejected", test_load_svc_be_own_rejected},
+	{"load_svc_be_dup_rejected", test_load_svc_be_dup_rejected},
+	{"load_svc_overlap_rejected", test_load_svc_overlap_rejected},
+	{"load_svc_overlap6_rejected", test_load_svc_overlap6_rejected},
+	{"load_svc_backends_too_many_rejected",
+		test_load_svc_backends_too_many_rejected},
 	CU_TEST_INFO_NULL
 };
 
