@@ -357,7 +357,8 @@ static int
 cmd_show_workers(struct console_ctx *ctx, int argc, char **argv)
 {
 	static const char *const hdr[] = { "WORKER", "LCORE", "RX_PACKETS",
-		"TX_PACKETS", "BUSY", "SESSIONS", "REDIRECT_OUT" };
+		"TX_PACKETS", "BUSY", "SESSIONS", "REDIRECT_OUT", "SNAPSHOTS",
+		"SNAPSHOT_LAG_US" };
 	json_t *arr = ctx->json ? json_array() : NULL;
 	unsigned int i;
 
@@ -373,22 +374,31 @@ cmd_show_workers(struct console_ctx *ctx, int argc, char **argv)
 
 		if (ctx->json) {
 			json_array_append_new(arr, json_pack("{s:i, s:i, s:I, "
-				"s:I, s:i, s:I}", "worker", (int)i, "lcore",
-				(int)worker_lcore(i), "rx_packets", (json_int_t)
-				weir_stat_read(&ws->c[WORKER_C_rx_packets]),
-				"tx_packets", (json_int_t)weir_stat_read(
+				"s:I, s:i, s:I, s:I, s:I, s:I}", "worker", (int)i,
+				"lcore", (int)worker_lcore(i), "rx_packets",
+				(json_int_t)weir_stat_read(
+				&ws->c[WORKER_C_rx_packets]), "tx_packets",
+				(json_int_t)weir_stat_read(
 				&ws->c[WORKER_C_tx_packets]), "busy_permille",
 				(int)pm, "sessions", (json_int_t)weir_stat_read(
-				&ws->c[WORKER_C_sessions])));
+				&ws->c[WORKER_C_sessions]), "redirect_out",
+				(json_int_t)weir_stat_read(
+				&ws->c[WORKER_C_redirect_out]), "snapshots",
+				(json_int_t)weir_stat_read(&ws->snapshots),
+				"snapshot_lag_ns", (json_int_t)weir_stat_read(
+				&ws->snapshot_lag_ns)));
 			continue;
 		}
-		console_table_row(ctx, "%u\t%u\t%llu\t%llu\t%u.%u%%\t%llu\t%llu",
-			i, worker_lcore(i), (unsigned long long)weir_stat_read(
-			&ws->c[WORKER_C_rx_packets]), (unsigned long long)
-			weir_stat_read(&ws->c[WORKER_C_tx_packets]), pm / 10,
-			pm % 10, (unsigned long long)weir_stat_read(
+		console_table_row(ctx, "%u\t%u\t%llu\t%llu\t%u.%u%%\t%llu\t%llu"
+			"\t%llu\t%.1f", i, worker_lcore(i), (unsigned long long)
+			weir_stat_read(&ws->c[WORKER_C_rx_packets]),
+			(unsigned long long)weir_stat_read(
+			&ws->c[WORKER_C_tx_packets]), pm / 10, pm % 10,
+			(unsigned long long)weir_stat_read(
 			&ws->c[WORKER_C_sessions]), (unsigned long long)
-			weir_stat_read(&ws->c[WORKER_C_redirect_out]));
+			weir_stat_read(&ws->c[WORKER_C_redirect_out]),
+			(unsigned long long)weir_stat_read(&ws->snapshots),
+			(double)weir_stat_read(&ws->snapshot_lag_ns) / 1000.0);
 	}
 	if (ctx->json)
 		return console_json(ctx, arr);
@@ -863,7 +873,7 @@ static const struct console_cmd cmd_table[] = {
 	  CONSOLE_USER, 0, 2, CONSOLE_F_JSON, cmd_show_sessions },
 	{ { "show", "stats", NULL }, "", "every counter, with its meaning",
 	  CONSOLE_USER, 0, 0, CONSOLE_F_JSON, cmd_show_stats },
-	{ { "show", "workers", NULL }, "", "per worker: lcore, packets, busy",
+	{ { "show", "workers", NULL }, "", "per worker: lcore, packets, busy, snapshot lag",
 	  CONSOLE_USER, 0, 0, CONSOLE_F_JSON, cmd_show_workers },
 	{ { "show", "ports", NULL }, "", "per port: link and NIC counters",
 	  CONSOLE_USER, 0, 0, CONSOLE_F_JSON, cmd_show_ports },

@@ -280,7 +280,9 @@ con_line(struct con_conn *c, char *line)
 	} else if (c->pending && !con_is_quit(line)) {
 		console_error(&c->ctx, "authenticate first: auth <password>");
 	} else {
+		weir.request_tsc = rte_rdtsc();
 		console_exec_line(&c->ctx, line);
+		weir.request_tsc = 0;
 	}
 	console_reply_end(&c->ctx);
 }

@@ -447,6 +447,8 @@ svc_snap_nh_changed(svc_nh_fn *nh, void *arg)
 int
 svc_snap_update(svc_nh_fn *nh, void *arg)
 {
+	/* A change not asked for on the console counts from here. */
+	uint64_t since = weir.request_tsc ? weir.request_tsc : rte_rdtsc();
 	struct svc_snap *s = svc_snap_build(weir.conf, nh, arg);
 
 	if (s == NULL) {
@@ -454,6 +456,7 @@ svc_snap_update(svc_nh_fn *nh, void *arg)
 		svc_ids_sweep_abort();
 		return -errno;
 	}
+	s->since_tsc = since;
 	svc_snap_publish(s);
 	svc_ids_sweep();
 	return 0;

@@ -88,6 +88,7 @@ struct svc {
 
 struct svc_snap {
 	uint64_t seed;			/* balancing and local port hash */
+	uint64_t since_tsc;		/* TSC of the request it answers */
 	uint16_t lport_lo;		/* host order */
 	uint16_t lport_hi;
 	uint32_t nb_svc;

@@ -143,6 +143,10 @@ tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 		/* Per mille of loop iterations that found work. */
 		rte_tel_data_add_dict_u64(w, "busy_permille",
 			loops ? busy * 1000 / loops : 0);
+		rte_tel_data_add_dict_u64(w, "snapshots",
+			weir_stat_read(&ws->snapshots));
+		rte_tel_data_add_dict_u64(w, "snapshot_lag_ns",
+			weir_stat_read(&ws->snapshot_lag_ns));
 		snprintf(key, sizeof(key), "%u", i);
 		rte_tel_data_add_dict_container(d, key, w, 0);
 	}

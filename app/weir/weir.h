@@ -29,6 +29,8 @@ struct weir {
 	struct rte_mempool *pools[RTE_MAX_NUMA_NODES];	/* per socket */
 	struct rte_rcu_qsbr *qsbr;		/* workers are its threads */
 	WEIR_RCU(struct svc_snap *) snap;	/* what workers forward by */
+	/* TSC when the console line being run arrived, else 0 (ctl only). */
+	uint64_t request_tsc;
 	bool stop;				/* workers leave their loop */
 	uint64_t start_tsc;			/* for uptime */
 	/* Workers' clock: ticks = TSC >> tick_shift, about 1 ms each. */

@@ -95,6 +95,8 @@ struct worker {
 	uint32_t fl_sample;		/* log 1 flow in fl_sample */
 	uint32_t fl_interval;		/* ticks between interim records */
 	uint64_t us_per_tick_q16;	/* microseconds per tick, 16.16 */
+	uint64_t ns_per_tsc_q16;	/* nanoseconds per TSC cycle, 16.16 */
+	const struct svc_snap *snap_seen;	/* last snapshot looped on */
 	struct worker_txq txq[CFG_PORTS_MAX];	/* by port index */
 } __rte_cache_aligned;
 
@@ -1073,6 +1075,17 @@ worker_dump_sessions(unsigned int i, struct worker_dump *d)
 	return -ETIMEDOUT;
 }
 
+/* First loop on a new snapshot: how long since it was asked for. */
+static void
+worker_snap_adopted(struct worker *w, const struct svc_snap *snap,
+	uint64_t tsc)
+{
+	w->snap_seen = snap;
+	weir_stat_add(&w->stats->snapshots, 1);
+	__atomic_store_n(&w->stats->snapshot_lag_ns, (tsc - snap->since_tsc) *
+		w->ns_per_tsc_q16 >> 16, __ATOMIC_RELAXED);
+}
+
 static int
 worker_main(void *arg)
 {
@@ -1084,9 +1097,12 @@ worker_main(void *arg)
 	while (!__atomic_load_n(&weir.stop, __ATOMIC_RELAXED)) {
 		const struct svc_snap *snap = weir_rcu_get(&weir.snap);
 		const struct flow_stats *fs = flow_table_stats(w->ft);
+		uint64_t tsc = rte_rdtsc();
 		unsigned int expired;
 
-		w->now = (uint32_t)(rte_rdtsc() >> weir.tick_shift);
+		if (unlikely(snap != w->snap_seen))
+			worker_snap_adopted(w, snap, tsc);
+		w->now = (uint32_t)(tsc >> weir.tick_shift);
 		work = 0;
 		for (i = 0; i < weir.nb_ports; i++)
 			work += worker_rx_port(w, snap, &weir.ports[i], burst);
@@ -1144,6 +1160,7 @@ worker_alloc(unsigned int i)
 	w->flowlog = flowlog_ring(i);
 	w->fl_sample = c->mgmt.flow_sample;
 	w->us_per_tick_q16 = (1000000ull << 16) / weir.ticks_per_s;
+	w->ns_per_tsc_q16 = (UINT64_C(1000000000) << 16) / rte_get_tsc_hz();
 	w->fl_interval = (uint32_t)(c->mgmt.flow_interval_s * weir.ticks_per_s);
 	w->half_open_max = (uint32_t)((uint64_t)c->sessions.max_per_worker *
 		c->sessions.half_open_pct / 100);

@@ -72,6 +72,14 @@ enum worker_counter {
 struct worker_stats {
 	uint64_t c[WORKER_C_COUNT];		/* enum worker_counter */
 	uint64_t drops[PKT_DROP_COUNT];		/* parser drops by reason */
+	/*
+	 * Per worker, not summed: snapshots this worker started using, and
+	 * for the last one the time from the request that caused it (a
+	 * console line, a reload, a discovery change, a next hop) to the
+	 * worker's first loop on it.
+	 */
+	uint64_t snapshots;			/* snapshots adopted */
+	uint64_t snapshot_lag_ns;		/* ns, last snapshot (gauge) */
 } __rte_cache_aligned;
 
 struct worker;

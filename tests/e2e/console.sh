@@ -75,7 +75,15 @@ n=$(count be3 150)
 check "after add: be3 receives new flows ($n of 150)" [ "$n" -gt 30 ]
 check "set backend weight be3 0" con set backend weight web4 "$be3" 8080 0
 check "weight 0: no new flow reaches be3" no_be3
+snaps() { con show workers -j | "$PY" -c "import json,sys; print(json.load(sys.stdin)[0]['snapshots'])"; }
+s0=$(snaps)
 check "set backend weight be3 1" con set backend weight web4 "$be3" 8080 1
+# The worker adopted the change's snapshot and timed it from the console
+# line: more than 0 and less than a second.
+check "the worker adopted one more snapshot" [ "$(snaps)" -gt "$s0" ]
+lag=$(con show workers -j | "$PY" -c "import json,sys; print(json.load(sys.stdin)[0]['snapshot_lag_ns'])")
+check "console change reached the data path in ${lag} ns (0 < lag < 1 s)" \
+	[ "$lag" -gt 0 -a "$lag" -lt 1000000000 ]
 
 # Drain: established streams continue, new flows avoid the backend.
 lbc streams 12 6 --vip "$VIP4" --port 9000 --ready-file "$E2E_DIR/ready" \
