@@ -853,11 +853,14 @@ ctl_nh(void *arg, const struct cfg_addr *addr, uint16_t *port_id,
 void
 ctl_publish(const char *why)
 {
+	uint64_t t0 = rte_rdtsc(), us;
 	const struct svc_snap *s;
 	unsigned int i, j, nb_be = 0, nb_ok = 0;
 	int rc;
 
 	rc = svc_snap_update(ctl_nh, NULL);
+	/* Build, publish, and the wait until no worker sees the old one. */
+	us = (rte_rdtsc() - t0) * 1000000 / rte_get_tsc_hz();
 	if (rc < 0) {
 		WEIR_LOG(ERR, "snapshot not published (%s): %s", why,
 			strerror(-rc));
@@ -868,7 +871,8 @@ ctl_publish(const char *why)
 		for (j = 0; j < s->svc[i].nb_be; j++, nb_be++)
 			nb_ok += s->svc[i].be[j].has_mac;
 	WEIR_LOG(INFO, "published %u services, %u of %u backends resolved "
-		"(%s)", s->nb_svc, nb_ok, nb_be, why);
+		"(%s) in %llu us", s->nb_svc, nb_ok, nb_be, why,
+		(unsigned long long)us);
 }
 
 /*

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <sys/socket.h>
 
+#include <rte_jhash.h>
 #include <rte_malloc.h>
 #include <rte_rcu_qsbr.h>
 
@@ -225,10 +226,47 @@ svc_timeouts(const struct cfg_timeouts *c, struct flow_timeouts *t)
 	t->t[FLOW_S_UDP] = svc_ticks(c->udp_s);
 }
 
+/*
+ * A digest of everything a Maglev table depends on: size, seed, and each
+ * backend's key and effective weight in order. Two independent 32-bit
+ * chains make a false match a 2^-64 event.
+ */
+static uint64_t
+svc_table_digest(const struct maglev_backend *mb, unsigned int n,
+	uint32_t size, uint64_t seed)
+{
+	uint32_t a = rte_jhash_2words(size, (uint32_t)seed, 0x2545f491);
+	uint32_t b = rte_jhash_2words(size, (uint32_t)(seed >> 32),
+		0x9e3779b9);
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		a = rte_jhash_1word(mb[i].weight,
+			rte_jhash(mb[i].key, mb[i].key_len, a));
+		b = rte_jhash_1word(mb[i].weight ^ 0x85ebca6b,
+			rte_jhash(mb[i].key, mb[i].key_len, b ^ 0xc2b2ae35));
+	}
+	return (uint64_t)a << 32 | b;
+}
+
+/* The service with id 'id' in the published snapshot, or NULL. */
+static const struct svc *
+svc_published(uint16_t id)
+{
+	const struct svc_snap *s = weir_rcu_get(&weir.snap);
+	uint32_t i;
+
+	for (i = 0; s != NULL && i < s->nb_svc; i++)
+		if (s->svc[i].id == id)
+			return &s->svc[i];
+	return NULL;
+}
+
 static int
 svc_build_one(const struct cfg_service *c, struct svc *v, svc_nh_fn *nh,
 	void *arg, uint64_t seed)
 {
+	const struct svc *prev;
 	struct maglev_backend *mb;
 	struct svc_backend *be;
 	uint8_t (*keys)[18];
@@ -308,8 +346,27 @@ svc_build_one(const struct cfg_service *c, struct svc *v, svc_nh_fn *nh,
 		 * slot: Maglev treats weight 0 exactly as removal. */
 		mb[i].weight = cb->state == SVC_BE_READY ? cb->weight : 0;
 	}
-	rc = c->nb_backends == 0 ? -ENOENT :
-		maglev_build(mb, c->nb_backends, c->maglev_size, seed, table);
+	/*
+	 * A change elsewhere (another service, a backend's state here that
+	 * leaves the weights alone, a next hop) republishes every service:
+	 * copy an unchanged table instead of building it again, which keeps
+	 * a console change's way to the data path short.
+	 */
+	v->table_digest = svc_table_digest(mb, c->nb_backends, c->maglev_size,
+		seed);
+	prev = svc_published(v->id);
+	if (c->nb_backends == 0) {
+		rc = -ENOENT;
+	} else if (prev != NULL && prev->table_digest == v->table_digest &&
+		   prev->table_size == c->maglev_size) {
+		rc = prev->table == NULL ? -ENOENT : 0;
+		if (prev->table != NULL)
+			memcpy(table, prev->table, c->maglev_size *
+				sizeof(*table));
+	} else {
+		rc = maglev_build(mb, c->nb_backends, c->maglev_size, seed,
+			table);
+	}
 	if (rc == -ENOENT) {
 		/* Every weight is 0: the service takes no new flows. */
 		rte_free(table);

@@ -80,6 +80,7 @@ struct svc {
 	uint32_t table_size;		/* slots */
 	const uint16_t *table;		/* Maglev slots -> backend; NULL: none
 					 * has weight */
+	uint64_t table_digest;		/* of what built the table */
 	const struct svc_backend *be;	/* [nb_be] */
 	uint8_t laddrs[CFG_SVC_LADDRS_MAX][16];	/* SNAT sources */
 	struct flow_timeouts timeouts;	/* ticks */
