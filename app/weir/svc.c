@@ -406,6 +406,29 @@ svc_snap_free(struct svc_snap *s)
 	rte_free(s);
 }
 
+/* Index service 'i' of 's' by (family, protocol, VIP). */
+static void
+svc_vip_add(struct svc_snap *s, unsigned int i)
+{
+	struct svc *v = &s->svc[i];
+	uint32_t k = svc_vip_hash(v->family, v->proto, v->vip);
+	const struct svc *first = svc_find_vip(s, v->family, v->proto, v->vip);
+
+	if (first != NULL) {
+		/* Same group: chain it behind the first. */
+		struct svc *f = &s->svc[first - s->svc];
+
+		v->next_same_vip = f->next_same_vip;
+		f->next_same_vip = (int16_t)i;
+		return;
+	}
+	v->next_same_vip = -1;
+	/* At most CFG_SVC_MAX groups in twice as many slots: never full. */
+	while (s->vip_slot[k] >= 0)
+		k = (k + 1) & (SVC_VIP_SLOTS - 1);
+	s->vip_slot[k] = (int16_t)i;
+}
+
 struct svc_snap *
 svc_snap_build(const struct cfg_conf *conf, svc_nh_fn *nh, void *arg)
 {
@@ -417,6 +440,7 @@ svc_snap_build(const struct cfg_conf *conf, svc_nh_fn *nh, void *arg)
 	if (s == NULL)
 		goto nomem;
 	s->seed = conf->hash_seed;
+	memset(s->vip_slot, 0xff, sizeof(s->vip_slot));	/* all -1 */
 	s->lport_lo = conf->lport_lo;
 	s->lport_hi = conf->lport_hi;
 	s->svc = rte_zmalloc("weir_svc", (conf->nb_services ?
@@ -451,6 +475,7 @@ svc_snap_build(const struct cfg_conf *conf, svc_nh_fn *nh, void *arg)
 			return NULL;
 		}
 		s->nb_svc++;
+		svc_vip_add(s, i);
 		/* weir answers ARP/ND for SNAT addresses and on-link VIPs. */
 		for (j = 0; j < conf->services[i].nb_laddrs; j++)
 			svc_port_add_on_link(s, &conf->services[i].laddrs[j]);

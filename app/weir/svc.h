@@ -24,8 +24,11 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <netinet/in.h>
+
 #include <rte_ethdev.h>
 #include <rte_ether.h>
+#include <rte_hash_crc.h>
 
 #include "cfg_types.h"
 #include "flow_types.h"
@@ -84,8 +87,21 @@ struct svc {
 	const struct svc_backend *be;	/* [nb_be] */
 	uint8_t laddrs[CFG_SVC_LADDRS_MAX][16];	/* SNAT sources */
 	struct flow_timeouts timeouts;	/* ticks */
+	int16_t next_same_vip;		/* next service on this VIP and
+					 * protocol (svc_find), or -1 */
 	char name[CFG_NAME_SIZE];
 };
+
+/*
+ * Services by (family, protocol, VIP): open addressing with linear
+ * probing, at most half full, each slot the index of the first service
+ * of its group (the rest chained by next_same_vip), or -1. A lookup
+ * costs one CRC of the VIP and, nearly always, one or two probes,
+ * however many services there are.
+ */
+#define SVC_VIP_SLOTS (2 * CFG_SVC_MAX)	/* slots, a power of two */
+_Static_assert((SVC_VIP_SLOTS & (SVC_VIP_SLOTS - 1)) == 0,
+	"SVC_VIP_SLOTS is a power of two");
 
 struct svc_snap {
 	uint64_t seed;			/* balancing and local port hash */
@@ -94,6 +110,7 @@ struct svc_snap {
 	uint16_t lport_hi;
 	uint32_t nb_svc;
 	struct svc *svc;		/* [nb_svc], same memory as the snap */
+	int16_t vip_slot[SVC_VIP_SLOTS];	/* see SVC_VIP_SLOTS */
 	/* Indexed by DPDK port id, so workers need no mapping. */
 	struct svc_port port[RTE_MAX_ETHPORTS];
 };
@@ -168,39 +185,62 @@ svc_port_has_ip6(const struct svc_port *sp, const uint8_t *ip)
 	return false;
 }
 
+/* The first slot of the group (family, proto, VIP 'a') in vip_slot. */
+static inline uint32_t
+svc_vip_hash(uint8_t family, uint8_t proto, const uint8_t *a)
+{
+	uint32_t h = rte_hash_crc(a, family == AF_INET ? 4 : 16,
+		(uint32_t)proto << 8 | family);
+
+	/* CRC's low bits are weak alone: fold the high half in. */
+	return (h ^ h >> 16) & (SVC_VIP_SLOTS - 1);
+}
+
+/*
+ * Context: worker (and ctl). @return the first service of the group
+ * (family, proto, VIP 'dst'), or NULL.
+ */
+static inline const struct svc *
+svc_find_vip(const struct svc_snap *s, uint8_t family, uint8_t proto,
+	const uint8_t *dst)
+{
+	unsigned int alen = family == AF_INET ? 4 : 16;
+	uint32_t i = svc_vip_hash(family, proto, dst);
+
+	for (;;) {
+		const struct svc *v;
+
+		if (s->vip_slot[i] < 0)
+			return NULL;
+		v = &s->svc[s->vip_slot[i]];
+		if (v->family == family && v->proto == proto &&
+		    memcmp(v->vip, dst, alen) == 0)
+			return v;
+		i = (i + 1) & (SVC_VIP_SLOTS - 1);
+	}
+}
+
 /*
  * Context: worker. @return the service for a packet to 'dst' (16 bytes,
  * IPv4 in the first 4) port 'dport' (host order), or NULL.
- * XXX(#5): a linear scan; a hash on (VIP, protocol) when services grow.
  */
 static inline const struct svc *
 svc_find(const struct svc_snap *s, uint8_t family, uint8_t proto,
 	const uint8_t *dst, uint16_t dport)
 {
-	unsigned int i, alen = family == AF_INET ? 4 : 16;
+	const struct svc *v = svc_find_vip(s, family, proto, dst);
 
-	for (i = 0; i < s->nb_svc; i++) {
-		const struct svc *v = &s->svc[i];
-
-		if (v->family == family && v->proto == proto &&
-		    dport >= v->port_lo && dport <= v->port_hi &&
-		    memcmp(v->vip, dst, alen) == 0)
-			return v;
-	}
-	return NULL;
+	while (v != NULL && (dport < v->port_lo || dport > v->port_hi))
+		v = v->next_same_vip < 0 ? NULL : &s->svc[v->next_same_vip];
+	return v;
 }
 
 /* Context: worker. @return true if 'dst' is the VIP of some service. */
 static inline bool
 svc_is_vip(const struct svc_snap *s, uint8_t family, const uint8_t *dst)
 {
-	unsigned int i, alen = family == AF_INET ? 4 : 16;
-
-	for (i = 0; i < s->nb_svc; i++)
-		if (s->svc[i].family == family &&
-		    memcmp(s->svc[i].vip, dst, alen) == 0)
-			return true;
-	return false;
+	return svc_find_vip(s, family, IPPROTO_TCP, dst) != NULL ||
+		svc_find_vip(s, family, IPPROTO_UDP, dst) != NULL;
 }
 
 #endif /* SVC_H */

@@ -828,15 +828,12 @@ worker_ip(struct worker *w, const struct svc_snap *snap,
 
 		dst = (const uint8_t *)&ip->dst_addr;
 		family = AF_INET;
-		local = svc_port_has_ip4(sp, ip->dst_addr);
 		martian = worker_ip4_martian(ip->src_addr);
 	} else {
 		const struct rte_ipv6_hdr *ip = (const void *)(d + pm->l3_off);
 
 		dst = ip->dst_addr;
 		family = AF_INET6;
-		/* Link-scope multicast carries ND; ctl checks the group. */
-		local = dst[0] == 0xff || svc_port_has_ip6(sp, dst);
 		martian = ip->src_addr[0] == 0xff;
 	}
 	if (is_l4) {
@@ -852,6 +849,16 @@ worker_ip(struct worker *w, const struct svc_snap *snap,
 				worker_lb_orig(w, snap, v, m, pm, h);
 			return;
 		}
+	}
+	/* Not to a service: weir's own address (a reply to a local port)? */
+	if (family == AF_INET) {
+		uint32_t d4;
+
+		memcpy(&d4, dst, 4);
+		local = svc_port_has_ip4(sp, d4);
+	} else {
+		/* Link-scope multicast carries ND; ctl checks the group. */
+		local = dst[0] == 0xff || svc_port_has_ip6(sp, dst);
 	}
 	if (!local) {
 		/* Echo to a VIP is answered like echo to weir. */
