@@ -204,7 +204,6 @@ static inline const struct svc *
 svc_find_vip(const struct svc_snap *s, uint8_t family, uint8_t proto,
 	const uint8_t *dst)
 {
-	unsigned int alen = family == AF_INET ? 4 : 16;
 	uint32_t i = svc_vip_hash(family, proto, dst);
 
 	for (;;) {
@@ -213,8 +212,10 @@ svc_find_vip(const struct svc_snap *s, uint8_t family, uint8_t proto,
 		if (s->vip_slot[i] < 0)
 			return NULL;
 		v = &s->svc[s->vip_slot[i]];
+		/* Constant lengths: the compiler inlines them. */
 		if (v->family == family && v->proto == proto &&
-		    memcmp(v->vip, dst, alen) == 0)
+		    (family == AF_INET ? memcmp(v->vip, dst, 4) :
+		     memcmp(v->vip, dst, 16)) == 0)
 			return v;
 		i = (i + 1) & (SVC_VIP_SLOTS - 1);
 	}

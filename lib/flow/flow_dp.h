@@ -42,15 +42,16 @@ struct flow *flow_lookup(struct flow_table *t, const struct flow_key *k,
 	uint32_t h, enum flow_dir *dir);
 
 /**
- * Start loading the two index buckets of hash 'h', so that a lookup a few
- * packets later finds them in cache (burst processing, first pass).
+ * Start loading the first index bucket of hash 'h', where nearly every
+ * key is, so that a lookup a few packets later finds it in cache (burst
+ * processing, first pass).
  */
 void flow_prefetch(const struct flow_table *t, uint32_t h);
 
 /**
- * Start loading the flows whose signature matches 'h' in its buckets
- * (second pass, once flow_prefetch() brought the buckets in); 'v6' also
- * loads their address slot.
+ * Start loading the flows whose signature matches 'h' in its first bucket
+ * (second pass, once flow_prefetch() brought it in), or the second bucket
+ * when none does; 'v6' also loads their address slot.
  */
 void flow_prefetch_match(const struct flow_table *t, uint32_t h, bool v6);
 

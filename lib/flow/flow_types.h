@@ -14,8 +14,9 @@
 
 /*
  * A flow key as a packet carries it: addresses, ports, protocol. IPv4
- * addresses sit in the first 4 bytes with the rest zero; every byte of the
- * key (pad too) is significant, so build keys from a zeroed struct.
+ * addresses sit in the first 4 bytes, and only those count; build keys
+ * from a zeroed struct all the same, so that a key compares equal to
+ * itself byte for byte (flow_info dumps, tests).
  */
 struct flow_key {
 	uint8_t src[16];	/* network order */

@@ -9,11 +9,14 @@
 # (a per-packet scapy build takes a minute for 64 k flows; this takes a
 # second). Addresses come from 198.18.0.0/15 and 2001:2::/48 only.
 #
-# new4 opens every flow again on each pass of the looping capture: a block
-# of SYNs, then a block of RSTs for the same flows, so that each SYN finds
-# its flow's previous session closed. Its clients (198.19.128.0/17) and its
-# service (port 443) are its own, so that in mix its sessions never take a
-# local port a tcp4 session would have had.
+# new4 is FLOWS new TCP flows, each a SYN and, NEW_LAG packets later, the
+# client's RST; with the service's close_s = 0 weir frees a reset session
+# within a quarter second, before the looping capture brings the flow's
+# SYN again (tools/bench/bench makes FLOWS large enough for that), so
+# every SYN meets no session and makes one: Maglev, a local port, an
+# insert. Its clients (198.19.128.0/17) and its service (port 443) are its
+# own, so that in mix its sessions never take a local port a tcp4 session
+# would have had.
 #
 # reply4 and mix carry the backends' replies, to the local port weir chose
 # for each flow. That choice is weir's (a hash of the client's flow, seeded
@@ -25,7 +28,8 @@
 #
 # usage: pcapgen.py SCENARIO FLOWS OUT.pcap DST_MAC [SESSIONS.json]
 #   SCENARIO: tcp4 (ACKs: established after the first pass), udp4, tcp6,
-#   new4 (FLOWS SYNs, then their RSTs), reply4 (the tcp4 ACKs, then 3
+#   new4 (FLOWS SYNs, each flow's RST NEW_LAG packets later), reply4 (the
+#   tcp4 ACKs, then 3
 #   replies per flow), mix (per flow: tcp4 ACK, its reply, udp4, tcp6; and
 #   for 1 flow in 8 a new4 SYN, its RST half a capture later). reply4 and
 #   mix need SESSIONS.json.
@@ -41,6 +45,7 @@ SRC_MAC = bytes.fromhex("0200000000aa")
 BE_MAC = bytes.fromhex("0200000000bb")	# replies: any unicast source MAC
 TCP_ACK, TCP_SYN, TCP_RST = 0x10, 0x02, 0x04
 NEW_PORT = 443		# new4's service (tools/bench/bench)
+NEW_LAG = 1024		# new4: SYNs between a flow's SYN and its RST
 REPLIES = 3		# reply4: replies per client packet
 
 
@@ -167,7 +172,7 @@ def main():
     scen, n, out, mac = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
     mac = bytes.fromhex(mac.replace(":", ""))
     # One port per flow, the same in tcp4, udp4, tcp6, reply4 and mix.
-    sp = sports(n, 42)
+    sp = sports(n, 42, True)
     if scen in ("reply4", "mix"):
         if len(sys.argv) != 6:
             sys.exit("pcapgen: %s needs SESSIONS.json" % scen)
@@ -176,9 +181,12 @@ def main():
     if scen in ("tcp4", "udp4", "tcp6"):
         pkts = [packet(scen, i, sp[i], mac) for i in range(n)]
     elif scen == "new4":
+        # Half-open sessions stay at NEW_LAG, as with clients that give
+        # up quickly; the first pass's first RSTs find no session.
         nsp = sports(n, 43, True)
-        pkts = [syn(j, nsp[j], mac) for j in range(n)]
-        pkts += [rst(j, nsp[j], mac) for j in range(n)]
+        for j in range(n):
+            k = (j - NEW_LAG) % n
+            pkts += [syn(j, nsp[j], mac), rst(k, nsp[k], mac)]
     elif scen == "reply4":
         # After the first pass 3 packets in 4 are replies.
         pkts = [packet("tcp4", i, sp[i], mac) for i in range(n)]

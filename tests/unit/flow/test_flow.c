@@ -1044,6 +1044,11 @@ test_lookup_any_byte_differs_no_match(void)
 	CU_ASSERT_EQUAL(sizeof(k), 40);
 	for (w = 0; w < 2; w++) {
 		for (b = 0; b < sizeof(k); b++) {
+			/* An IPv4 key's unused address bytes and pad are not
+			 * part of it (flow_types.h). */
+			if ((b >= 4 && b < 16) || (b >= 20 && b < 32) ||
+			    b >= offsetof(struct flow_key, pad))
+				continue;
 			for (x = 0; x < WEIR_ARRAY_LEN(flips); x++) {
 				k = keys[w];
 				((uint8_t *)&k)[b] ^= flips[x];
@@ -1055,7 +1060,7 @@ test_lookup_any_byte_differs_no_match(void)
 		}
 		CU_ASSERT(find(t, &keys[w], NULL) != NULL);
 	}
-	CU_ASSERT_EQUAL(nb, 2 * 40 * WEIR_ARRAY_LEN(flips));
+	CU_ASSERT_EQUAL(nb, 2 * 14 * WEIR_ARRAY_LEN(flips));
 	/* Same tuple, other protocol: separate flows side by side. */
 	CU_ASSERT_FATAL(insert_n(t, 7, IPPROTO_TCP, T0, 100) != NULL);
 	keys_of(7, IPPROTO_TCP, &k, &keys[1]);
