@@ -439,6 +439,15 @@ bool
 flow_key_in_use(const struct flow_table *t, const struct flow_key *k,
 	uint32_t h)
 {
+	uint32_t b[2];
+
+	/*
+	 * Asked of keys that are mostly free (a local port to take), whose
+	 * buckets nobody read lately: both are read, so load both at once.
+	 */
+	flow_bucket_pair(h, t->bucket_mask, &b[0], &b[1]);
+	rte_prefetch0(&t->buckets[b[0]]);
+	rte_prefetch0(&t->buckets[b[1]]);
 	return flow_index_find(t, k, h) != FLOW_NIL;
 }
 
