@@ -1109,6 +1109,26 @@ ctl_signal_cb(struct ctl_io *io, uint32_t events)
 
 
 
+/*
+ * Before the workers start: the saved backend states, and a snapshot with
+ * every next hop known so far (static neighbors), so that no first packet
+ * meets a backend that is still "unresolved" only because ctl has not
+ * looked yet.
+ */
+int
+ctl_start(void)
+{
+	ctl_state_apply();
+	ctl_publish("start");
+	return 0;
+}
+
+void
+ctl_start_fini(void)
+{
+	/* Nothing to undo: the snapshot belongs to svc. */
+}
+
 int
 ctl_run(void)
 {
@@ -1117,8 +1137,6 @@ ctl_run(void)
 
 	ctl_announce();
 	ctl_resolve_gateways();
-	ctl_state_apply();
-	ctl_publish("start");
 	WEIR_LOG(NOTICE, "ready: %u ports, %u workers", weir.nb_ports,
 		weir.nb_workers);
 	for (;;) {

@@ -89,6 +89,15 @@ int ctl_init(void);
 /** Free what ctl_init() made, dropping queued packets. */
 void ctl_fini(void);
 
+/**
+ * Apply the state file and publish the first complete snapshot, before
+ * the workers start. @return 0.
+ */
+int ctl_start(void);
+
+/** Module table counterpart of ctl_start(): nothing to undo. */
+void ctl_start_fini(void);
+
 /** Run until SIGINT or SIGTERM. @return 0, or -errno if the loop failed. */
 int ctl_run(void);
 

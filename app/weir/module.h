@@ -25,6 +25,7 @@
 	X(discovery, sd_file_init, sd_file_fini)			\
 	X(metrics, metrics_init, metrics_fini)				\
 	X(telemetry, telemetry_init, telemetry_fini)			\
+	X(start, ctl_start, ctl_start_fini)				\
 	X(launch, worker_launch_all, worker_stop_all)
 
 #endif /* MODULE_H */

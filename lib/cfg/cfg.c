@@ -1106,7 +1106,7 @@ cfg_conf_dump(const struct cfg_conf *conf, FILE *f)
 		conf->neigh.max_entries, conf->neigh.reachable_ms,
 		conf->neigh.stale_s, conf->neigh.retrans_ms,
 		conf->neigh.max_probes, conf->neigh.queue_len);
-	fprintf(f, "  sessions: %u per worker, half-open up to %u%%, local "
+	fprintf(f, "  sessions: %u slots per worker, half-open up to %u%%, local "
 		"ports %u-%u, hash seed 0x%llx\n", conf->sessions.max_per_worker,
 		conf->sessions.half_open_pct, conf->lport_lo, conf->lport_hi,
 		(unsigned long long)conf->hash_seed);

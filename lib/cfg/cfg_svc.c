@@ -425,7 +425,7 @@ cfg_parse_sessions(struct cfg_ctx *c, const config_setting_t *root,
 		return cfg_fail(c, g, NULL, "must be a group { ... }");
 	if ((rc = cfg_check_keys(c, g, known)) < 0 ||
 	    (rc = cfg_uint(c, g, "max_per_worker", CFG_DEF_SESSIONS, 16,
-		1 << 24, "flows", &s->max_per_worker)) < 0 ||
+		1 << 24, "slots", &s->max_per_worker)) < 0 ||
 	    (rc = cfg_uint(c, g, "half_open_percent", CFG_DEF_HALF_OPEN_PCT, 1,
 		100, "%", &s->half_open_pct)) < 0)
 		return rc;

@@ -1179,7 +1179,7 @@ static void
 test_dump_services_printed(void)
 {
 	static const char *const want[] = {
-		"sessions: 1024 per worker, half-open up to 25%, local ports "
+		"sessions: 1024 slots per worker, half-open up to 25%, local ports "
 			"10000-19999, hash seed 0x5eed5eed5eed5eed\n",
 		"service web: tcp 198.19.0.10 port 80, maglev by source, "
 			"3 backends\n",
