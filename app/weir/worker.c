@@ -280,6 +280,12 @@ worker_key(struct flow_key *k, const struct pkt_meta *pm, const uint8_t *d)
 	k->proto = pm->l4_proto;
 }
 
+/* A packet's flow key and its hash, made once in the first pass. */
+struct worker_fk {
+	struct flow_key k;
+	uint32_t h;
+};
+
 /*
  * Rewrite the packet to src:sport -> dst:dport (from keys), decrement the
  * TTL, set the Ethernet addresses and queue it on 'port_id'.
@@ -586,21 +592,21 @@ worker_mss(const struct svc *v, struct rte_mbuf *m, const struct pkt_meta *pm,
 	nat_tcp_mss_clamp(th, (uint32_t)(th->data_off >> 4) * 4, v->mss);
 }
 
-/* Client -> VIP; 'h' is the flow hash of the packet's key. */
+/* Client -> VIP; 'fk' is the packet's flow key and its hash. */
 static inline void
 worker_lb_orig(struct worker *w, const struct svc_snap *snap,
 	const struct svc *v, struct rte_mbuf *m, const struct pkt_meta *pm,
-	uint32_t h)
+	const struct worker_fk *fk)
 {
 	uint8_t tcp_flags = worker_tcp_flags(m, pm);
+	const struct flow_key *k = &fk->k;
+	uint32_t h = fk->h;
 	enum flow_dir dir;
-	struct flow_key k;
 	struct flow *f;
 
-	worker_key(&k, pm, rte_pktmbuf_mtod(m, const uint8_t *));
-	f = flow_lookup(w->ft, &k, h, &dir);
+	f = flow_lookup(w->ft, k, h, &dir);
 	if (f == NULL) {
-		f = worker_flow_new(w, snap, v, m, &k, tcp_flags);
+		f = worker_flow_new(w, snap, v, m, k, tcp_flags);
 		if (f == NULL) {
 			rte_pktmbuf_free(m);
 			return;
@@ -649,23 +655,21 @@ worker_redirect(struct worker *w, struct rte_mbuf *m, uint16_t port,
 	return true;
 }
 
-/* Backend -> local address; 'h' is the flow hash of the packet's key. */
+/* Backend -> local address; 'fk' is the packet's flow key and its hash. */
 static inline void
 worker_lb_reply(struct worker *w, const struct svc_snap *snap,
-	struct rte_mbuf *m, const struct pkt_meta *pm, uint32_t h,
-	bool redirected)
+	struct rte_mbuf *m, const struct pkt_meta *pm,
+	const struct worker_fk *fk, bool redirected)
 {
 	uint8_t tcp_flags = worker_tcp_flags(m, pm);
 	const struct flow_timeouts *to;
 	const struct svc *v;
 	enum flow_dir dir;
-	struct flow_key k;
 	struct flow *f;
 
 	if (worker_redirect(w, m, pm->dport, redirected))
 		return;
-	worker_key(&k, pm, rte_pktmbuf_mtod(m, const uint8_t *));
-	f = flow_lookup(w->ft, &k, h, &dir);
+	f = flow_lookup(w->ft, &fk->k, fk->h, &dir);
 	if (f == NULL || dir != FLOW_DIR_REPLY) {
 		worker_drop(w, WORKER_C_drop_no_session_reply, m);
 		return;
@@ -808,12 +812,14 @@ worker_ip4_martian(uint32_t src)
 
 /*
  * An IP packet for this port: to a VIP, to a weir address, or not ours.
- * 'h' is the flow hash of TCP and UDP packets (the first pass made it).
+ * 'fk' is the flow key and hash of TCP and UDP packets (the first pass
+ * made them); it is NULL only for fragments after the first, which carry
+ * no ports and are dropped before anything would read it.
  */
 static inline void
 worker_ip(struct worker *w, const struct svc_snap *snap,
 	const struct svc_port *sp, struct rte_mbuf *m, const struct pkt_meta *pm,
-	uint32_t h)
+	const struct worker_fk *fk)
 {
 	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
 	bool is_l4 = pm->l4_proto == IPPROTO_TCP || pm->l4_proto == IPPROTO_UDP;
@@ -846,7 +852,7 @@ worker_ip(struct worker *w, const struct svc_snap *snap,
 			else if (martian)
 				worker_drop(w, WORKER_C_drop_martian, m);
 			else
-				worker_lb_orig(w, snap, v, m, pm, h);
+				worker_lb_orig(w, snap, v, m, pm, fk);
 			return;
 		}
 	}
@@ -875,7 +881,7 @@ worker_ip(struct worker *w, const struct svc_snap *snap,
 	} else if (pm->flags & PKT_F_FRAG) {
 		worker_drop(w, WORKER_C_drop_frag, m);
 	} else if (is_l4) {
-		worker_lb_reply(w, snap, m, pm, h, false);
+		worker_lb_reply(w, snap, m, pm, fk, false);
 	} else if (is_icmp) {
 		if (worker_icmp_is_error(pm) && dst[0] != 0xff)
 			worker_icmp_error(w, snap, m, pm, false);
@@ -890,7 +896,7 @@ worker_ip(struct worker *w, const struct svc_snap *snap,
 static inline void
 worker_packet(struct worker *w, const struct svc_snap *snap,
 	const struct svc_port *sp, struct rte_mbuf *m, const struct pkt_meta *pm,
-	uint32_t h)
+	const struct worker_fk *fk)
 {
 	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
 
@@ -907,21 +913,19 @@ worker_packet(struct worker *w, const struct svc_snap *snap,
 	if (pm->l3 == PKT_L3_ARP)
 		worker_punt(w, m);
 	else
-		worker_ip(w, snap, sp, m, pm, h);
+		worker_ip(w, snap, sp, m, pm, fk);
 }
 
 /* The session key of a TCP/UDP packet, hashed; false for anything else. */
 static inline bool
 worker_hash(struct worker *w, const struct rte_mbuf *m,
-	const struct pkt_meta *pm, uint32_t *h)
+	const struct pkt_meta *pm, struct worker_fk *fk)
 {
-	struct flow_key k;
-
 	if ((pm->l4_proto != IPPROTO_TCP && pm->l4_proto != IPPROTO_UDP) ||
 	    pm->l4_off == 0)
 		return false;
-	worker_key(&k, pm, rte_pktmbuf_mtod(m, const uint8_t *));
-	*h = flow_key_hash(w->ft, &k);
+	worker_key(&fk->k, pm, rte_pktmbuf_mtod(m, const uint8_t *));
+	fk->h = flow_key_hash(w->ft, &fk->k);
 	return true;
 }
 
@@ -940,7 +944,7 @@ worker_rx_port(struct worker *w, const struct svc_snap *snap,
 {
 	struct rte_mbuf *pkts[WORKER_BURST_MAX];
 	struct pkt_meta pm[WORKER_BURST_MAX];
-	uint32_t h[WORKER_BURST_MAX];
+	struct worker_fk fk[WORKER_BURST_MAX];
 	bool hashed[WORKER_BURST_MAX];
 	const struct svc_port *sp = &snap->port[p->id];
 	unsigned int i, n;
@@ -962,18 +966,18 @@ worker_rx_port(struct worker *w, const struct svc_snap *snap,
 			pkts[i] = NULL;
 			continue;
 		}
-		hashed[i] = worker_hash(w, pkts[i], &pm[i], &h[i]);
+		hashed[i] = worker_hash(w, pkts[i], &pm[i], &fk[i]);
 		if (hashed[i])
-			flow_prefetch(w->ft, h[i]);
+			flow_prefetch(w->ft, fk[i].h);
 	}
 	for (i = 0; i < n; i++)
 		if (pkts[i] != NULL && hashed[i])
-			flow_prefetch_match(w->ft, h[i],
+			flow_prefetch_match(w->ft, fk[i].h,
 				pm[i].l3 == PKT_L3_IPV6);
 	for (i = 0; i < n; i++)
 		if (pkts[i] != NULL)
 			worker_packet(w, snap, sp, pkts[i], &pm[i],
-				hashed[i] ? h[i] : 0);
+				hashed[i] ? &fk[i] : NULL);
 	return n;
 }
 
@@ -1001,10 +1005,13 @@ worker_redirected(struct worker *w, const struct svc_snap *snap,
 			WORKER_INC(w, redirect_in, 1);
 			if (pm.l4_proto == IPPROTO_TCP ||
 			    pm.l4_proto == IPPROTO_UDP) {
-				uint32_t h = 0;
+				struct worker_fk fk;
 
-				worker_hash(w, pkts[i], &pm, &h);
-				worker_lb_reply(w, snap, pkts[i], &pm, h, true);
+				if (worker_hash(w, pkts[i], &pm, &fk))
+					worker_lb_reply(w, snap, pkts[i], &pm,
+						&fk, true);
+				else
+					rte_pktmbuf_free(pkts[i]);
 			}
 			else
 				worker_icmp_error(w, snap, pkts[i], &pm, true);

@@ -774,6 +774,20 @@ flow_update(struct flow_table *t, struct flow *f, enum flow_dir dir,
 	uint32_t expire;
 	bool half_open;
 
+	/*
+	 * Nearly every packet is a segment of an established connection
+	 * without SYN, FIN or RST, which moves nothing: only its deadline.
+	 */
+	if (f->state == FLOW_S_ESTABLISHED && !(tcp_flags &
+	    (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG)) &&
+	    (tcp_flags & RTE_TCP_ACK_FLAG)) {
+		expire = now + timeouts->t[FLOW_S_ESTABLISHED];
+		/* A later deadline never needs the flow moved (see above). */
+		if ((int32_t)(expire - f->expire) >= 0) {
+			f->expire = expire;
+			return FLOW_S_ESTABLISHED;
+		}
+	}
 	if (f->proto == IPPROTO_TCP)
 		s = flow_tcp_next((enum flow_state)f->state, fl, dir,
 			tcp_flags, &fl);
