@@ -441,6 +441,7 @@ svc_snap_build(const struct cfg_conf *conf, svc_nh_fn *nh, void *arg)
 		goto nomem;
 	s->seed = conf->hash_seed;
 	memset(s->vip_slot, 0xff, sizeof(s->vip_slot));	/* all -1 */
+	memset(s->by_id, 0xff, sizeof(s->by_id));		/* all -1 */
 	s->lport_lo = conf->lport_lo;
 	s->lport_hi = conf->lport_hi;
 	s->svc = rte_zmalloc("weir_svc", (conf->nb_services ?
@@ -476,6 +477,7 @@ svc_snap_build(const struct cfg_conf *conf, svc_nh_fn *nh, void *arg)
 		}
 		s->nb_svc++;
 		svc_vip_add(s, i);
+		s->by_id[s->svc[i].id] = (int16_t)i;
 		/* weir answers ARP/ND for SNAT addresses and on-link VIPs. */
 		for (j = 0; j < conf->services[i].nb_laddrs; j++)
 			svc_port_add_on_link(s, &conf->services[i].laddrs[j]);

@@ -111,6 +111,7 @@ struct svc_snap {
 	uint32_t nb_svc;
 	struct svc *svc;		/* [nb_svc], same memory as the snap */
 	int16_t vip_slot[SVC_VIP_SLOTS];	/* see SVC_VIP_SLOTS */
+	int16_t by_id[SVC_ID_MAX];	/* service index by stable id, or -1 */
 	/* Indexed by DPDK port id, so workers need no mapping. */
 	struct svc_port port[RTE_MAX_ETHPORTS];
 };
@@ -234,6 +235,26 @@ svc_find(const struct svc_snap *s, uint8_t family, uint8_t proto,
 	while (v != NULL && (dport < v->port_lo || dport > v->port_hi))
 		v = v->next_same_vip < 0 ? NULL : &s->svc[v->next_same_vip];
 	return v;
+}
+
+/*
+ * Context: worker. @return the service a session was made for: by the id
+ * it keeps, then, if that id is gone or names another service now, by its
+ * VIP and port as a packet would find it; NULL if neither.
+ */
+static inline const struct svc *
+svc_of_session(const struct svc_snap *s, uint16_t id, uint8_t family,
+	uint8_t proto, const uint8_t *vip, uint16_t vport)
+{
+	const struct svc *v = id < SVC_ID_MAX && s->by_id[id] >= 0 ?
+		&s->svc[s->by_id[id]] : NULL;
+
+	if (v != NULL && v->family == family && v->proto == proto &&
+	    vport >= v->port_lo && vport <= v->port_hi &&
+	    (family == AF_INET ? memcmp(v->vip, vip, 4) :
+	     memcmp(v->vip, vip, 16)) == 0)
+		return v;
+	return svc_find(s, family, proto, vip, vport);
 }
 
 /* Context: worker. @return true if 'dst' is the VIP of some service. */

@@ -630,7 +630,7 @@ worker_timeouts(const struct svc_snap *snap, const struct flow *f,
 	const struct svc **vp)
 {
 	static const struct flow_timeouts none;
-	const struct svc *v = svc_find(snap, f->family, f->proto,
+	const struct svc *v = svc_of_session(snap, f->svc, f->family, f->proto,
 		flow_addr(f, FLOW_E_VIP), rte_be_to_cpu_16(f->port[FLOW_E_VIP]));
 
 	*vp = v;
