@@ -44,7 +44,7 @@
 #include "worker.h"
 
 #define CMD_SESSIONS_DEFAULT 100	/* sessions listed without <max> */
-#define CMD_SESSIONS_MAX 1000000	/* sessions one command may list */
+#define CMD_SESSIONS_MAX 131072	/* sessions one command may list: ~18 MB of copies */
 
 /* Console baselines of the global counters ('clear counters'). */
 static uint64_t cmd_base_worker[WORKER_C_COUNT];
@@ -869,7 +869,7 @@ static const struct console_cmd cmd_table[] = {
 	  "backends: weight, state, next hop resolved, counters",
 	  CONSOLE_USER, 0, 1, CONSOLE_F_JSON, cmd_show_backends },
 	{ { "show", "sessions", NULL }, "[<service>|all] [<max>]",
-	  "sessions of every worker (default 100, at most 1000000)",
+	  "sessions of every worker (default 100, at most 131072)",
 	  CONSOLE_USER, 0, 2, CONSOLE_F_JSON, cmd_show_sessions },
 	{ { "show", "stats", NULL }, "", "every counter, with its meaning",
 	  CONSOLE_USER, 0, 0, CONSOLE_F_JSON, cmd_show_stats },

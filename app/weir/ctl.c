@@ -850,7 +850,7 @@ ctl_nh(void *arg, const struct cfg_addr *addr, uint16_t *port_id,
 		mac->addr_bytes) == 0;
 }
 
-void
+int
 ctl_publish(const char *why)
 {
 	uint64_t t0 = rte_rdtsc(), us;
@@ -864,7 +864,7 @@ ctl_publish(const char *why)
 	if (rc < 0) {
 		WEIR_LOG(ERR, "snapshot not published (%s): %s", why,
 			strerror(-rc));
-		return;
+		return rc;
 	}
 	s = weir_rcu_get(&weir.snap);
 	for (i = 0; i < s->nb_svc; i++)
@@ -873,6 +873,7 @@ ctl_publish(const char *why)
 	WEIR_LOG(INFO, "published %u services, %u of %u backends resolved "
 		"(%s) in %llu us", s->nb_svc, nb_ok, nb_be, why,
 		(unsigned long long)us);
+	return 0;
 }
 
 /*
@@ -1119,8 +1120,7 @@ int
 ctl_start(void)
 {
 	ctl_state_apply();
-	ctl_publish("start");
-	return 0;
+	return ctl_publish("start");
 }
 
 void

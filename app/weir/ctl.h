@@ -64,8 +64,11 @@ void ctl_io_del(struct ctl_io *io);
  */
 int ctl_reload(char *msg, size_t size);
 
-/** Build a snapshot from weir.conf and publish it; 'why' goes to the log. */
-void ctl_publish(const char *why);
+/**
+ * Build a snapshot from weir.conf and publish it; 'why' goes to the log.
+ * @return 0, or -errno (logged; the published snapshot stays).
+ */
+int ctl_publish(const char *why);
 
 /**
  * Apply the state file (admin states and weights) to weir.conf's backends.
@@ -91,7 +94,7 @@ void ctl_fini(void);
 
 /**
  * Apply the state file and publish the first complete snapshot, before
- * the workers start. @return 0.
+ * the workers start. @return 0, or -errno if it could not be built.
  */
 int ctl_start(void);
 

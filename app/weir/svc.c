@@ -254,12 +254,10 @@ static const struct svc *
 svc_published(uint16_t id)
 {
 	const struct svc_snap *s = weir_rcu_get(&weir.snap);
-	uint32_t i;
 
-	for (i = 0; s != NULL && i < s->nb_svc; i++)
-		if (s->svc[i].id == id)
-			return &s->svc[i];
-	return NULL;
+	if (s == NULL || id >= SVC_ID_MAX || s->by_id[id] < 0)
+		return NULL;
+	return &s->svc[s->by_id[id]];
 }
 
 static int
@@ -534,6 +532,7 @@ svc_snap_update(svc_nh_fn *nh, void *arg)
 	/* A change not asked for on the console counts from here. */
 	uint64_t since = weir.request_tsc ? weir.request_tsc : rte_rdtsc();
 	struct svc_snap *s = svc_snap_build(weir.conf, nh, arg);
+	static uint64_t gen;
 
 	if (s == NULL) {
 		/* Keep the ids the published snapshot uses. */
@@ -541,6 +540,9 @@ svc_snap_update(svc_nh_fn *nh, void *arg)
 		return -errno;
 	}
 	s->since_tsc = since;
+	/* Workers tell a new snapshot by this, not by its address: a new
+	 * one may be allocated where a freed one was. */
+	s->gen = ++gen;
 	svc_snap_publish(s);
 	svc_ids_sweep();
 	return 0;

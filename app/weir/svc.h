@@ -106,6 +106,7 @@ _Static_assert((SVC_VIP_SLOTS & (SVC_VIP_SLOTS - 1)) == 0,
 struct svc_snap {
 	uint64_t seed;			/* balancing and local port hash */
 	uint64_t since_tsc;		/* TSC of the request it answers */
+	uint64_t gen;			/* 1, 2, ... in publication order */
 	uint16_t lport_lo;		/* host order */
 	uint16_t lport_hi;
 	uint32_t nb_svc;

@@ -96,7 +96,7 @@ struct worker {
 	uint32_t fl_interval;		/* ticks between interim records */
 	uint64_t us_per_tick_q16;	/* microseconds per tick, 16.16 */
 	uint64_t ns_per_tsc_q16;	/* nanoseconds per TSC cycle, 16.16 */
-	const struct svc_snap *snap_seen;	/* last snapshot looped on */
+	uint64_t snap_gen;		/* generation of the last snapshot looped on */
 	struct worker_txq txq[CFG_PORTS_MAX];	/* by port index */
 } __rte_cache_aligned;
 
@@ -599,11 +599,14 @@ worker_lb_orig(struct worker *w, const struct svc_snap *snap,
 	const struct worker_fk *fk)
 {
 	uint8_t tcp_flags = worker_tcp_flags(m, pm);
-	const struct flow_key *k = &fk->k;
-	uint32_t h = fk->h;
+	const struct flow_key *k;
+	uint32_t h;
 	enum flow_dir dir;
 	struct flow *f;
 
+	RTE_ASSERT(fk != NULL);	/* only later fragments have none */
+	k = &fk->k;
+	h = fk->h;
 	f = flow_lookup(w->ft, k, h, &dir);
 	if (f == NULL) {
 		f = worker_flow_new(w, snap, v, m, k, tcp_flags);
@@ -669,6 +672,7 @@ worker_lb_reply(struct worker *w, const struct svc_snap *snap,
 
 	if (worker_redirect(w, m, pm->dport, redirected))
 		return;
+	RTE_ASSERT(fk != NULL);	/* only later fragments have none */
 	f = flow_lookup(w->ft, &fk->k, fk->h, &dir);
 	if (f == NULL || dir != FLOW_DIR_REPLY) {
 		worker_drop(w, WORKER_C_drop_no_session_reply, m);
@@ -1011,7 +1015,9 @@ worker_redirected(struct worker *w, const struct svc_snap *snap,
 					worker_lb_reply(w, snap, pkts[i], &pm,
 						&fk, true);
 				else
-					rte_pktmbuf_free(pkts[i]);
+					worker_drop(w,
+						WORKER_C_drop_no_session_reply,
+						pkts[i]);
 			}
 			else
 				worker_icmp_error(w, snap, pkts[i], &pm, true);
@@ -1094,7 +1100,7 @@ static void
 worker_snap_adopted(struct worker *w, const struct svc_snap *snap,
 	uint64_t tsc)
 {
-	w->snap_seen = snap;
+	w->snap_gen = snap->gen;
 	weir_stat_add(&w->stats->snapshots, 1);
 	__atomic_store_n(&w->stats->snapshot_lag_ns, (tsc - snap->since_tsc) *
 		w->ns_per_tsc_q16 >> 16, __ATOMIC_RELAXED);
@@ -1114,7 +1120,7 @@ worker_main(void *arg)
 		uint64_t tsc = rte_rdtsc();
 		unsigned int expired;
 
-		if (unlikely(snap != w->snap_seen))
+		if (unlikely(snap->gen != w->snap_gen))
 			worker_snap_adopted(w, snap, tsc);
 		w->now = (uint32_t)(tsc >> weir.tick_shift);
 		work = 0;

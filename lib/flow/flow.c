@@ -281,7 +281,9 @@ flow_key_hash(const struct flow_table *t, const struct flow_key *k)
 		return rte_jhash_3words(a, b, (uint32_t)k->sport << 16 |
 			k->dport, t->seed ^ k->proto);
 	}
-	return rte_jhash(k, sizeof(*k), t->seed);
+	/* What flow_match() compares, and not the pad. */
+	return rte_jhash(k, offsetof(struct flow_key, proto),
+		t->seed ^ ((uint32_t)k->family << 8 | k->proto));
 }
 
 /* @return true if 'k' is key 'rev' (0: fwd, 1: rev) of 'f'. */

@@ -14,9 +14,10 @@
 
 /*
  * A flow key as a packet carries it: addresses, ports, protocol. IPv4
- * addresses sit in the first 4 bytes, and only those count; build keys
- * from a zeroed struct all the same, so that a key compares equal to
- * itself byte for byte (flow_info dumps, tests).
+ * addresses sit in the first 4 bytes, and only those count, like the
+ * other fields and unlike pad: the hash and the match read the same
+ * bytes. Build keys from a zeroed struct all the same, so that a key
+ * compares equal to itself byte for byte (flow_info dumps, tests).
  */
 struct flow_key {
 	uint8_t src[16];	/* network order */
