@@ -45,7 +45,9 @@ sleep 2
 set_echo "$be1" "$be2" "$be3"
 check "reload adding be3 while streams run" reload_ok
 sleep 2
-lbc streams 12 0.2 --vip "$VIP4" --port 9000 >"$E2E_DIR/new3.json"
+# 30 connections: with a third of the table, none reaching be3 by chance
+# is a (2/3)^30 = 5e-6 event (12 left it at 1 in 130).
+lbc streams 30 0.2 --vip "$VIP4" --port 9000 >"$E2E_DIR/new3.json"
 check "new connections reach be3 after it was added" \
 	bash -c "grep -q '\"backend\": \"be3\"' $E2E_DIR/new3.json"
 set_echo "$be2" "$be3"
