@@ -28,7 +28,6 @@
 
 #include <rte_ethdev.h>
 #include <rte_ether.h>
-#include <rte_hash_crc.h>
 
 #include "cfg_types.h"
 #include "flow_types.h"
@@ -96,12 +95,12 @@ struct svc {
  * Services by (family, protocol, VIP): open addressing with linear
  * probing, at most half full, each slot the index of the first service
  * of its group (the rest chained by next_same_vip), or -1. A lookup
- * costs one CRC of the VIP and, nearly always, one or two probes,
- * however many services there are.
+ * costs a multiply and, nearly always, one or two probes, however many
+ * services there are.
  */
-#define SVC_VIP_SLOTS (2 * CFG_SVC_MAX)	/* slots, a power of two */
-_Static_assert((SVC_VIP_SLOTS & (SVC_VIP_SLOTS - 1)) == 0,
-	"SVC_VIP_SLOTS is a power of two");
+#define SVC_VIP_SLOTS_LOG2 9
+#define SVC_VIP_SLOTS (1u << SVC_VIP_SLOTS_LOG2)	/* slots */
+_Static_assert(SVC_VIP_SLOTS >= 2 * CFG_SVC_MAX, "VIP table at most half full");
 
 struct svc_snap {
 	uint64_t seed;			/* balancing and local port hash */
@@ -187,15 +186,27 @@ svc_port_has_ip6(const struct svc_port *sp, const uint8_t *ip)
 	return false;
 }
 
-/* The first slot of the group (family, proto, VIP 'a') in vip_slot. */
+/*
+ * The first slot of the group (family, proto, VIP 'a') in vip_slot: a
+ * Fibonacci (golden-ratio multiply) hash of the address folded to 32 bits,
+ * a few instructions per packet. The keys are configured VIPs, not
+ * packets, so there is nothing for an outsider to collide on purpose; a
+ * packet to some other address only probes to the next empty slot, and
+ * the table is at most half full.
+ */
 static inline uint32_t
 svc_vip_hash(uint8_t family, uint8_t proto, const uint8_t *a)
 {
-	uint32_t h = rte_hash_crc(a, family == AF_INET ? 4 : 16,
-		(uint32_t)proto << 8 | family);
+	uint32_t x, w[4];
 
-	/* CRC's low bits are weak alone: fold the high half in. */
-	return (h ^ h >> 16) & (SVC_VIP_SLOTS - 1);
+	if (family == AF_INET) {
+		memcpy(&x, a, 4);
+	} else {
+		memcpy(w, a, 16);
+		x = w[0] ^ w[1] ^ w[2] ^ w[3];
+	}
+	x ^= (uint32_t)proto << 24;
+	return (x * UINT32_C(0x9e3779b1)) >> (32 - SVC_VIP_SLOTS_LOG2);
 }
 
 /*
