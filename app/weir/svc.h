@@ -209,6 +209,28 @@ svc_vip_hash(uint8_t family, uint8_t proto, const uint8_t *a)
 	return (x * UINT32_C(0x9e3779b1)) >> (32 - SVC_VIP_SLOTS_LOG2);
 }
 
+/* @return true if 'v' is a service of (family, proto, VIP 'vip'). */
+static inline bool
+svc_is_group(const struct svc *v, uint8_t family, uint8_t proto,
+	const uint8_t *vip)
+{
+	uint64_t a[2], b[2];
+
+	if (v->family != family || v->proto != proto)
+		return false;
+	/* Word compares rather than memcmp(), which GCC may call out to. */
+	if (family == AF_INET) {
+		uint32_t x, y;
+
+		memcpy(&x, v->vip, 4);
+		memcpy(&y, vip, 4);
+		return x == y;
+	}
+	memcpy(a, v->vip, 16);
+	memcpy(b, vip, 16);
+	return a[0] == b[0] && a[1] == b[1];
+}
+
 /*
  * Context: worker (and ctl). @return the first service of the group
  * (family, proto, VIP 'dst'), or NULL.
@@ -225,10 +247,7 @@ svc_find_vip(const struct svc_snap *s, uint8_t family, uint8_t proto,
 		if (s->vip_slot[i] < 0)
 			return NULL;
 		v = &s->svc[s->vip_slot[i]];
-		/* Constant lengths: the compiler inlines them. */
-		if (v->family == family && v->proto == proto &&
-		    (family == AF_INET ? memcmp(v->vip, dst, 4) :
-		     memcmp(v->vip, dst, 16)) == 0)
+		if (svc_is_group(v, family, proto, dst))
 			return v;
 		i = (i + 1) & (SVC_VIP_SLOTS - 1);
 	}
@@ -261,10 +280,8 @@ svc_of_session(const struct svc_snap *s, uint16_t id, uint8_t family,
 	const struct svc *v = id < SVC_ID_MAX && s->by_id[id] >= 0 ?
 		&s->svc[s->by_id[id]] : NULL;
 
-	if (v != NULL && v->family == family && v->proto == proto &&
-	    vport >= v->port_lo && vport <= v->port_hi &&
-	    (family == AF_INET ? memcmp(v->vip, vip, 4) :
-	     memcmp(v->vip, vip, 16)) == 0)
+	if (v != NULL && vport >= v->port_lo && vport <= v->port_hi &&
+	    svc_is_group(v, family, proto, vip))
 		return v;
 	return svc_find(s, family, proto, vip, vport);
 }
