@@ -100,11 +100,29 @@ ports = (
 		addresses = [ "$TB_GW_BE_IP4/24", "$TB_GW_BE_IP6/64" ];
 	}
 );
-neighbors = { retrans_ms = 200; };
+neighbors = { retrans_ms = 200;$([ -z "${E2E_STATIC_NEIGH:-}" ] || e2e_static_neigh) };
 $(case "${E2E_EXTRA_CONF:-}" in *console*) ;; *)
 	echo "console = { unix = \"$E2E_DIR/weir.sock\"; };" ;; esac)
 ${E2E_EXTRA_CONF:-}
 CONF
+}
+
+# E2E_STATIC_NEIGH=1: the backends' addresses as static neighbors, their
+# MACs read from the test bed, so weir never resolves them.
+e2e_static_neigh() {
+	local ns mac a4 a6 i=1 sep=""
+
+	printf ' static = ('
+	for ns in $TB_BACKENDS; do
+		mac=$(ip netns exec "$ns" cat "/sys/class/net/$TB_BE_IF/address")
+		a4=$(echo "$TB_BE_IP4" | cut -d' ' -f"$i")
+		a6=$(echo "$TB_BE_IP6" | cut -d' ' -f"$i")
+		printf '%s { address = "%s"; mac = "%s"; }, { address = "%s"; mac = "%s"; }' \
+			"$sep" "$a4" "$mac" "$a6" "$mac"
+		sep=,
+		i=$((i + 1))
+	done
+	printf ' );'
 }
 
 VIP4=198.19.0.10
