@@ -53,7 +53,7 @@
 	X(drop_martian, "multicast/broadcast or unspecified IP source")	\
 	X(drop_no_session, "TCP to a VIP that is neither a SYN nor picked up mid-flow") \
 	X(drop_no_session_reply, "packets to a local port of no session")	\
-	X(drop_session_full, "new flows refused: session table full")	\
+	X(drop_session_full, "new flows refused: session table full (IPv6: no free slot pair)") \
 	X(drop_half_open, "new flows refused: half-open sessions at their limit") \
 	X(drop_no_backend, "new flows refused: every backend has weight 0") \
 	X(drop_backend_unresolved, "new flows refused: backend MAC unknown yet") \
