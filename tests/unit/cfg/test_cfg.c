@@ -393,6 +393,21 @@ dump_to_string(const char *path)
 	return text;
 }
 
+/* Every line of 'want' appears in the dump of 'path'; missing ones named. */
+static void
+expect_dump(const char *path, const char *const *want, unsigned int n)
+{
+	char *text = dump_to_string(path);
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (strstr(text, want[i]) == NULL)
+			fprintf(stderr, "\n    missing: %s", want[i]);
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, want[i]));
+	}
+	free(text);
+}
+
 static void
 test_dump_valid_summary_printed(void)
 {
@@ -418,15 +433,7 @@ test_dump_valid_summary_printed(void)
 		"eal args: --file-prefix=weir-test --log-level=lib.eal:info "
 			"-n 4\n",
 	};
-	char *text = dump_to_string("valid.conf");
-	unsigned int i;
-
-	for (i = 0; i < WEIR_ARRAY_LEN(want); i++) {
-		if (strstr(text, want[i]) == NULL)
-			fprintf(stderr, "\n    missing: %s", want[i]);
-		CU_ASSERT_PTR_NOT_NULL(strstr(text, want[i]));
-	}
-	free(text);
+	expect_dump("valid.conf", want, WEIR_ARRAY_LEN(want));
 }
 
 static void
@@ -1196,15 +1203,7 @@ test_dump_services_printed(void)
 		"service quic6: udp 2001:db8:200::10 port 443-444, maglev, ",
 		"local address 2001:2:0:2::a8\n",
 	};
-	char *text = dump_to_string("services.conf");
-	unsigned int i;
-
-	for (i = 0; i < WEIR_ARRAY_LEN(want); i++) {
-		if (strstr(text, want[i]) == NULL)
-			fprintf(stderr, "\n    missing: %s", want[i]);
-		CU_ASSERT_PTR_NOT_NULL(strstr(text, want[i]));
-	}
-	free(text);
+	expect_dump("services.conf", want, WEIR_ARRAY_LEN(want));
 }
 
 /* The runtime path keeps the loader's rule: maglev_size above the backends,
