@@ -43,8 +43,9 @@
 #include "weir_stats.h"
 #include "worker.h"
 
-#define CMD_SESSIONS_DEFAULT 100	/* sessions listed without <max> */
-#define CMD_SESSIONS_MAX 131072	/* sessions one command may list: ~18 MB of copies */
+#define CMD_SESSIONS_DEFAULT 100 /* sessions listed without <max> */
+#define CMD_SESSIONS_MAX                                                       \
+	131072 /* sessions one command may list: ~18 MB of copies */
 
 /* Console baselines of the global counters ('clear counters'). */
 static uint64_t cmd_base_worker[WORKER_C_COUNT];
@@ -72,7 +73,7 @@ cmd_be_args(struct console_ctx *ctx, const struct cfg_service *s,
 
 	memset(b, 0, sizeof(*b));
 	if (cfg_prefix_parse(addr, false, &p) < 0 ||
-	    p.len != (p.addr.family == AF_INET ? 32 : 128))
+		p.len != (p.addr.family == AF_INET ? 32 : 128))
 		return console_error(ctx, "'%s' is not an address", addr);
 	v = strtoul(port, &end, 10);
 	if (*end != '\0' || end == port || v < 1 || v > 65535)
@@ -92,8 +93,8 @@ cmd_service(struct console_ctx *ctx, const char *name)
 	struct cfg_service *s = cfg_service_find(weir.conf, name);
 
 	if (s == NULL)
-		console_error(ctx, "no service '%s'; 'show services' lists them",
-			name);
+		console_error(ctx,
+			"no service '%s'; 'show services' lists them", name);
 	return s;
 }
 
@@ -105,8 +106,8 @@ cmd_uint(struct console_ctx *ctx, const char *v, unsigned long max,
 
 	*out = strtoul(v, &end, 10);
 	if (*end != '\0' || end == v || v[0] == '-' || *out > max)
-		return console_error(ctx, "'%s' is not a %s (0-%lu)", v, what,
-			max);
+		return console_error(
+			ctx, "'%s' is not a %s (0-%lu)", v, what, max);
 	return 0;
 }
 
@@ -125,17 +126,20 @@ cmd_show_info(struct console_ctx *ctx, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	if (ctx->json)
-		return console_json(ctx, json_pack("{s:s, s:i, s:I, s:i, s:i, "
-			"s:i, s:I, s:s}", "version", WEIR_VERSION, "pid",
-			(int)getpid(), "uptime_s", (json_int_t)up, "workers",
-			(int)weir.nb_workers, "ports", (int)weir.nb_ports,
-			"services", (int)weir.conf->nb_services, "sessions",
-			(json_int_t)cmd_sessions_total(), "config",
-			weir.conf->file));
+		return console_json(ctx,
+			json_pack("{s:s, s:i, s:I, s:i, s:i, s:i, s:I, s:s}",
+				"version", WEIR_VERSION, "pid", (int)getpid(),
+				"uptime_s", (json_int_t)up, "workers",
+				(int)weir.nb_workers, "ports",
+				(int)weir.nb_ports, "services",
+				(int)weir.conf->nb_services, "sessions",
+				(json_int_t)cmd_sessions_total(), "config",
+				weir.conf->file));
 	console_printf(ctx, "weir %s, pid %d, up %llu s\n", WEIR_VERSION,
 		(int)getpid(), (unsigned long long)up);
 	console_printf(ctx, "config %s\n", weir.conf->file);
-	console_printf(ctx, "%u workers, %u ports, %u services, %llu sessions\n",
+	console_printf(ctx,
+		"%u workers, %u ports, %u services, %llu sessions\n",
 		weir.nb_workers, weir.nb_ports, weir.conf->nb_services,
 		(unsigned long long)cmd_sessions_total());
 	return 0;
@@ -162,12 +166,18 @@ cmd_backends_up(const struct svc_snap *snap, const struct cfg_service *s)
 static json_t *
 cmd_obj_json(json_t *o, const struct stats_obj *st)
 {
-	json_object_set_new(o, "new_flows", json_integer((json_int_t)st->new_flows));
-	json_object_set_new(o, "sessions", json_integer((json_int_t)st->sessions));
-	json_object_set_new(o, "pkts_in", json_integer((json_int_t)st->pkts_in));
-	json_object_set_new(o, "pkts_out", json_integer((json_int_t)st->pkts_out));
-	json_object_set_new(o, "bytes_in", json_integer((json_int_t)st->bytes_in));
-	json_object_set_new(o, "bytes_out", json_integer((json_int_t)st->bytes_out));
+	json_object_set_new(
+		o, "new_flows", json_integer((json_int_t)st->new_flows));
+	json_object_set_new(
+		o, "sessions", json_integer((json_int_t)st->sessions));
+	json_object_set_new(
+		o, "pkts_in", json_integer((json_int_t)st->pkts_in));
+	json_object_set_new(
+		o, "pkts_out", json_integer((json_int_t)st->pkts_out));
+	json_object_set_new(
+		o, "bytes_in", json_integer((json_int_t)st->bytes_in));
+	json_object_set_new(
+		o, "bytes_out", json_integer((json_int_t)st->bytes_out));
 	return o;
 }
 
@@ -192,7 +202,8 @@ cmd_show_services(struct console_ctx *ctx, int argc, char **argv)
 		int id = svc_id_of(s->name);
 
 		if (id >= 0)
-			stats_obj_get(STATS_SVC, (unsigned int)id, !ctx->json, &st);
+			stats_obj_get(
+				STATS_SVC, (unsigned int)id, !ctx->json, &st);
 		cfg_addr_str(&s->vip, vip, sizeof(vip));
 		if (s->port_lo == s->port_hi)
 			snprintf(port, sizeof(port), "%u", s->port_lo);
@@ -201,19 +212,23 @@ cmd_show_services(struct console_ctx *ctx, int argc, char **argv)
 				s->port_hi);
 		if (ctx->json) {
 			json_t *o = json_pack("{s:s, s:s, s:i, s:i, s:s, s:s, "
-				"s:s, s:i, s:i}", "name", s->name, "vip", vip,
-				"port", s->port_lo, "port_hi", s->port_hi,
-				"protocol", s->proto == IPPROTO_TCP ? "tcp" : "udp",
+					      "s:s, s:i, s:i}",
+				"name", s->name, "vip", vip, "port", s->port_lo,
+				"port_hi", s->port_hi, "protocol",
+				s->proto == IPPROTO_TCP ? "tcp" : "udp",
 				"balancer", cmd_lbs[s->balancer], "hash",
-				s->hash == CFG_HASH_SOURCE ? "source" : "5-tuple",
+				s->hash == CFG_HASH_SOURCE ? "source" :
+							     "5-tuple",
 				"backends", (int)s->nb_backends, "backends_up",
 				(int)cmd_backends_up(snap, s));
 
 			json_array_append_new(arr, cmd_obj_json(o, &st));
 			continue;
 		}
-		console_table_row(ctx, "%s\t%s\t%s\t%s\t%s\t%u/%u\t%llu\t%llu\t"
-			"%llu\t%llu\t%llu\t%llu", s->name, vip, port,
+		console_table_row(ctx,
+			"%s\t%s\t%s\t%s\t%s\t%u/%u\t%llu\t%llu\t"
+			"%llu\t%llu\t%llu\t%llu",
+			s->name, vip, port,
 			s->proto == IPPROTO_TCP ? "tcp" : "udp",
 			cmd_lbs[s->balancer], cmd_backends_up(snap, s),
 			s->nb_backends, (unsigned long long)st.new_flows,
@@ -238,7 +253,7 @@ cmd_be_resolved(const struct svc_snap *snap, const struct cfg_service *s,
 
 	for (i = 0; i < snap->nb_svc; i++)
 		if (strcmp(snap->svc[i].name, s->name) == 0 &&
-		    j < snap->svc[i].nb_be)
+			j < snap->svc[i].nb_be)
 			return snap->svc[i].be[j].has_mac;
 	return false;
 }
@@ -248,7 +263,8 @@ cmd_show_backends(struct console_ctx *ctx, int argc, char **argv)
 {
 	static const char *const hdr[] = { "SERVICE", "ADDRESS", "PORT",
 		"WEIGHT", "STATE", "RESOLVED", "NEW_FLOWS", "SESSIONS",
-		"PKTS_IN", "PKTS_OUT", "BYTES_IN", "BYTES_OUT", "HANDSHAKE_US" };
+		"PKTS_IN", "PKTS_OUT", "BYTES_IN", "BYTES_OUT",
+		"HANDSHAKE_US" };
 	const struct svc_snap *snap = weir_rcu_get(&weir.snap);
 	json_t *arr = ctx->json ? json_array() : NULL;
 	unsigned int i, j;
@@ -278,25 +294,33 @@ cmd_show_backends(struct console_ctx *ctx, int argc, char **argv)
 			if (st.handshakes != 0)
 				snprintf(lat, sizeof(lat), "%llu",
 					(unsigned long long)(st.handshake_us /
-					st.handshakes));
+						st.handshakes));
 			cfg_addr_str(&b->addr, addr, sizeof(addr));
 			if (ctx->json) {
-				json_t *o = json_pack("{s:s, s:s, s:i, s:i, s:s, "
-					"s:b, s:o}", "service", s->name,
-					"address", addr, "port", b->port,
-					"weight", (int)b->weight, "state",
-					cmd_states[b->state], "resolved", res,
-					"latency_us", st.handshakes ? json_integer(
-					(json_int_t)(st.handshake_us /
-					st.handshakes)) : json_null());
+				json_t *lat_us = json_null();
+				json_t *o;
 
-				json_array_append_new(arr, cmd_obj_json(o, &st));
+				if (st.handshakes != 0)
+					lat_us = json_integer(
+						(json_int_t)(st.handshake_us /
+							st.handshakes));
+				o = json_pack(
+					"{s:s, s:s, s:i, s:i, s:s, s:b, s:o}",
+					"service", s->name, "address", addr,
+					"port", b->port, "weight",
+					(int)b->weight, "state",
+					cmd_states[b->state], "resolved", res,
+					"latency_us", lat_us);
+
+				json_array_append_new(
+					arr, cmd_obj_json(o, &st));
 				continue;
 			}
-			console_table_row(ctx, "%s\t%s\t%u\t%u\t%s\t%s\t%llu\t"
-				"%llu\t%llu\t%llu\t%llu\t%llu\t%s", s->name, addr,
-				b->port, b->weight, cmd_states[b->state],
-				res ? "yes" : "no",
+			console_table_row(ctx,
+				"%s\t%s\t%u\t%u\t%s\t%s\t%llu\t"
+				"%llu\t%llu\t%llu\t%llu\t%llu\t%s",
+				s->name, addr, b->port, b->weight,
+				cmd_states[b->state], res ? "yes" : "no",
 				(unsigned long long)st.new_flows,
 				(unsigned long long)st.sessions,
 				(unsigned long long)st.pkts_in,
@@ -324,13 +348,14 @@ cmd_show_stats(struct console_ctx *ctx, int argc, char **argv)
 	(void)argv;
 	if (!ctx->json)
 		console_table_begin(ctx, RTE_DIM(hdr), hdr);
-#define CMD_STAT(n, val, help) do {					\
-		if (ctx->json)						\
-			json_object_set_new(obj, n,			\
-				json_integer((json_int_t)(val)));	\
-		else							\
-			console_table_row(ctx, "%s\t%llu\t%s", n,	\
-				(unsigned long long)(val), help);	\
+#define CMD_STAT(n, val, help)                                                 \
+	do {                                                                   \
+		if (ctx->json)                                                 \
+			json_object_set_new(                                   \
+				obj, n, json_integer((json_int_t)(val)));      \
+		else                                                           \
+			console_table_row(ctx, "%s\t%llu\t%s", n,              \
+				(unsigned long long)(val), help);              \
 	} while (0)
 	for (i = 0; i < WORKER_C_COUNT; i++) {
 		v = worker_counter_sum(i);
@@ -370,33 +395,49 @@ cmd_show_workers(struct console_ctx *ctx, int argc, char **argv)
 		const struct worker_stats *ws = worker_stats_get(i);
 		uint64_t loops = weir_stat_read(&ws->c[WORKER_C_loops]);
 		uint64_t busy = weir_stat_read(&ws->c[WORKER_C_busy_loops]);
-		unsigned int pm = loops ? (unsigned int)(busy * 1000 / loops) : 0;
+		/* Per mille of loop iterations that found work. */
+		unsigned int pm = 0;
+
+		if (loops != 0)
+			pm = (unsigned int)(busy * 1000 / loops);
 
 		if (ctx->json) {
-			json_array_append_new(arr, json_pack("{s:i, s:i, s:I, "
-				"s:I, s:i, s:I, s:I, s:I, s:I}", "worker", (int)i,
-				"lcore", (int)worker_lcore(i), "rx_packets",
-				(json_int_t)weir_stat_read(
-				&ws->c[WORKER_C_rx_packets]), "tx_packets",
-				(json_int_t)weir_stat_read(
-				&ws->c[WORKER_C_tx_packets]), "busy_permille",
-				(int)pm, "sessions", (json_int_t)weir_stat_read(
-				&ws->c[WORKER_C_sessions]), "redirect_out",
-				(json_int_t)weir_stat_read(
-				&ws->c[WORKER_C_redirect_out]), "snapshots",
-				(json_int_t)weir_stat_read(&ws->snapshots),
-				"snapshot_lag_ns", (json_int_t)weir_stat_read(
-				&ws->snapshot_lag_ns)));
+			json_array_append_new(arr,
+				json_pack("{s:i, s:i, s:I, "
+					  "s:I, s:i, s:I, s:I, s:I, s:I}",
+					"worker", (int)i, "lcore",
+					(int)worker_lcore(i), "rx_packets",
+					(json_int_t)weir_stat_read(
+						&ws->c[WORKER_C_rx_packets]),
+					"tx_packets",
+					(json_int_t)weir_stat_read(
+						&ws->c[WORKER_C_tx_packets]),
+					"busy_permille", (int)pm, "sessions",
+					(json_int_t)weir_stat_read(
+						&ws->c[WORKER_C_sessions]),
+					"redirect_out",
+					(json_int_t)weir_stat_read(
+						&ws->c[WORKER_C_redirect_out]),
+					"snapshots",
+					(json_int_t)weir_stat_read(
+						&ws->snapshots),
+					"snapshot_lag_ns",
+					(json_int_t)weir_stat_read(
+						&ws->snapshot_lag_ns)));
 			continue;
 		}
-		console_table_row(ctx, "%u\t%u\t%llu\t%llu\t%u.%u%%\t%llu\t%llu"
-			"\t%llu\t%.1f", i, worker_lcore(i), (unsigned long long)
-			weir_stat_read(&ws->c[WORKER_C_rx_packets]),
+		console_table_row(ctx,
+			"%u\t%u\t%llu\t%llu\t%u.%u%%\t%llu\t%llu\t%llu\t%.1f",
+			i, worker_lcore(i),
 			(unsigned long long)weir_stat_read(
-			&ws->c[WORKER_C_tx_packets]), pm / 10, pm % 10,
+				&ws->c[WORKER_C_rx_packets]),
 			(unsigned long long)weir_stat_read(
-			&ws->c[WORKER_C_sessions]), (unsigned long long)
-			weir_stat_read(&ws->c[WORKER_C_redirect_out]),
+				&ws->c[WORKER_C_tx_packets]),
+			pm / 10, pm % 10,
+			(unsigned long long)weir_stat_read(
+				&ws->c[WORKER_C_sessions]),
+			(unsigned long long)weir_stat_read(
+				&ws->c[WORKER_C_redirect_out]),
 			(unsigned long long)weir_stat_read(&ws->snapshots),
 			(double)weir_stat_read(&ws->snapshot_lag_ns) / 1000.0);
 	}
@@ -427,20 +468,24 @@ cmd_show_ports(struct console_ctx *ctx, int argc, char **argv)
 		rte_eth_stats_get(p->id, &st);
 		rte_ether_format_addr(mac, sizeof(mac), &p->mac);
 		if (ctx->json) {
-			json_array_append_new(arr, json_pack("{s:s, s:i, s:s, "
-				"s:s, s:b, s:i, s:I, s:I, s:I, s:I, s:I}", "name",
-				p->cfg->name, "port_id", p->id, "driver",
-				p->driver, "mac", mac, "link_up", p->link_up,
-				"speed_mbps", (int)p->link_speed, "rx_packets",
-				(json_int_t)st.ipackets, "tx_packets",
-				(json_int_t)st.opackets, "rx_missed",
-				(json_int_t)st.imissed, "rx_errors",
-				(json_int_t)st.ierrors, "tx_errors",
-				(json_int_t)st.oerrors));
+			json_array_append_new(arr,
+				json_pack(
+					"{s:s, s:i, s:s, "
+					"s:s, s:b, s:i, s:I, s:I, s:I, s:I, s:I}",
+					"name", p->cfg->name, "port_id", p->id,
+					"driver", p->driver, "mac", mac,
+					"link_up", p->link_up, "speed_mbps",
+					(int)p->link_speed, "rx_packets",
+					(json_int_t)st.ipackets, "tx_packets",
+					(json_int_t)st.opackets, "rx_missed",
+					(json_int_t)st.imissed, "rx_errors",
+					(json_int_t)st.ierrors, "tx_errors",
+					(json_int_t)st.oerrors));
 			continue;
 		}
-		console_table_row(ctx, "%s\t%u\t%s\t%s\t%s\t%llu\t%llu\t%llu\t"
-			"%llu\t%llu", p->cfg->name, p->id, p->driver, mac,
+		console_table_row(ctx,
+			"%s\t%u\t%s\t%s\t%s\t%llu\t%llu\t%llu\t%llu\t%llu",
+			p->cfg->name, p->id, p->driver, mac,
 			p->link_up ? "up" : "down",
 			(unsigned long long)st.ipackets,
 			(unsigned long long)st.opackets,
@@ -470,16 +515,17 @@ cmd_neigh_one(void *arg, const void *info)
 
 	memcpy(a.a, ni->key.addr, 16);
 	cfg_addr_str(&a, addr, sizeof(addr));
-	rte_ether_format_addr(mac, sizeof(mac),
-		(const struct rte_ether_addr *)ni->mac);
+	rte_ether_format_addr(
+		mac, sizeof(mac), (const struct rte_ether_addr *)ni->mac);
 	if (ni->state == NEIGH_S_INCOMPLETE)
 		snprintf(mac, sizeof(mac), "-");
 	if (nw->arr != NULL) {
-		json_array_append_new(nw->arr, json_pack("{s:s, s:s, s:s, s:s, "
-			"s:I, s:i}", "port", p ? p->cfg->name : "?", "address",
-			addr, "mac", mac, "state", neigh_state_name(ni->state),
-			"age_ms", (json_int_t)ni->age_ms, "queued",
-			(int)ni->nb_queued));
+		json_array_append_new(nw->arr,
+			json_pack("{s:s, s:s, s:s, s:s, s:I, s:i}", "port",
+				p ? p->cfg->name : "?", "address", addr, "mac",
+				mac, "state", neigh_state_name(ni->state),
+				"age_ms", (json_int_t)ni->age_ms, "queued",
+				(int)ni->nb_queued));
 		return;
 	}
 	console_table_row(nw->ctx, "%s\t%s\t%s\t%s\t%llu\t%u",
@@ -522,7 +568,7 @@ cmd_show_config(struct console_ctx *ctx, int argc, char **argv)
 	cfg_conf_dump(weir.conf, f);
 	fclose(f);
 	for (line = strtok_r(buf, "\n", &save); line != NULL;
-	     line = strtok_r(NULL, "\n", &save))
+		line = strtok_r(NULL, "\n", &save))
 		console_printf(ctx, "%s\n", line);
 	free(buf);
 	return 0;
@@ -537,15 +583,18 @@ cmd_flow_row(struct console_ctx *ctx, json_t *arr, unsigned int w,
 
 	flowlog_addrs(f, &ad);
 	if (arr != NULL) {
-		json_array_append_new(arr, json_pack("{s:i, s:s, s:s, s:i, s:s, "
-			"s:i, s:s, s:i, s:s, s:i, s:s}", "worker", (int)w,
-			"protocol", f->fwd.proto == IPPROTO_TCP ? "tcp" : "udp",
-			"client", cli, "client_port",
-			rte_be_to_cpu_16(f->fwd.sport), "vip", vip, "vip_port",
-			rte_be_to_cpu_16(f->fwd.dport), "local", lad,
-			"local_port", rte_be_to_cpu_16(f->rev.dport), "backend",
-			be, "backend_port", rte_be_to_cpu_16(f->rev.sport),
-			"state", flow_state_name(f->state)));
+		json_array_append_new(arr,
+			json_pack("{s:i, s:s, s:s, s:i, s:s, "
+				  "s:i, s:s, s:i, s:s, s:i, s:s}",
+				"worker", (int)w, "protocol",
+				f->fwd.proto == IPPROTO_TCP ? "tcp" : "udp",
+				"client", cli, "client_port",
+				rte_be_to_cpu_16(f->fwd.sport), "vip", vip,
+				"vip_port", rte_be_to_cpu_16(f->fwd.dport),
+				"local", lad, "local_port",
+				rte_be_to_cpu_16(f->rev.dport), "backend", be,
+				"backend_port", rte_be_to_cpu_16(f->rev.sport),
+				"state", flow_state_name(f->state)));
 		return;
 	}
 	console_table_row(ctx, "%u\t%s\t%s:%u\t%s:%u\t%s:%u\t%s:%u\t%s", w,
@@ -561,7 +610,8 @@ cmd_show_sessions(struct console_ctx *ctx, int argc, char **argv)
 {
 	static const char *const hdr[] = { "WORKER", "PROTO", "CLIENT", "VIP",
 		"LOCAL", "BACKEND", "STATE" };
-	struct worker_dump d = { .svc = UINT16_MAX, .max = CMD_SESSIONS_DEFAULT };
+	struct worker_dump d = { .svc = UINT16_MAX,
+		.max = CMD_SESSIONS_DEFAULT };
 	json_t *arr = ctx->json ? json_array() : NULL;
 	unsigned long max;
 	uint64_t total = 0;
@@ -582,8 +632,8 @@ cmd_show_sessions(struct console_ctx *ctx, int argc, char **argv)
 		d.svc = (uint16_t)id;
 	}
 	if (argc == 2) {
-		if (cmd_uint(ctx, argv[1], CMD_SESSIONS_MAX, "number of sessions",
-				&max) < 0)
+		if (cmd_uint(ctx, argv[1], CMD_SESSIONS_MAX,
+			    "number of sessions", &max) < 0)
 			goto fail;
 		d.max = (uint32_t)max;
 	}
@@ -608,8 +658,9 @@ cmd_show_sessions(struct console_ctx *ctx, int argc, char **argv)
 	}
 	free(d.out);
 	if (ctx->json)
-		return console_json(ctx, json_pack("{s:I, s:o}", "total",
-			(json_int_t)total, "sessions", arr));
+		return console_json(ctx,
+			json_pack("{s:I, s:o}", "total", (json_int_t)total,
+				"sessions", arr));
 	console_table_end(ctx);
 	console_printf(ctx, "%llu sessions match\n", (unsigned long long)total);
 	return rc;
@@ -630,9 +681,10 @@ cmd_event_one(void *arg, const struct event *e)
 	gmtime_r(&e->time.tv_sec, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if (arr != NULL)
-		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s}",
-			"seq", (json_int_t)e->seq, "time", when, "kind",
-			e->kind, "text", e->text));
+		json_array_append_new(arr,
+			json_pack("{s:I, s:s, s:s, s:s}", "seq",
+				(json_int_t)e->seq, "time", when, "kind",
+				e->kind, "text", e->text));
 	else
 		console_printf(ctx, "%llu %s %s %s\n",
 			(unsigned long long)e->seq, when, e->kind, e->text);
@@ -644,8 +696,8 @@ cmd_show_events(struct console_ctx *ctx, int argc, char **argv)
 	unsigned long n = 20;
 	void *a[2] = { ctx, NULL };
 
-	if (argc == 1 && cmd_uint(ctx, argv[0], 100000, "number of events",
-			&n) < 0)
+	if (argc == 1 &&
+		cmd_uint(ctx, argv[0], 100000, "number of events", &n) < 0)
 		return -EINVAL;
 	if (ctx->json)
 		a[1] = json_array();
@@ -654,8 +706,7 @@ cmd_show_events(struct console_ctx *ctx, int argc, char **argv)
 }
 
 /* After a runtime change: publish, and record why. */
-static int
-cmd_changed(struct console_ctx *ctx, const char *fmt, ...)
+static int cmd_changed(struct console_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 static int
@@ -687,8 +738,9 @@ cmd_set_backend(struct console_ctx *ctx, char **argv, bool state)
 		return -EINVAL;
 	i = cfg_backend_find(s, &b.addr, b.port);
 	if (i < 0)
-		return console_error(ctx, "service %s has no backend %s port %s",
-			s->name, argv[1], argv[2]);
+		return console_error(ctx,
+			"service %s has no backend %s port %s", s->name,
+			argv[1], argv[2]);
 	cur = &s->backends[i];
 	b = *cur;
 	if (state) {
@@ -696,8 +748,8 @@ cmd_set_backend(struct console_ctx *ctx, char **argv, bool state)
 			if (strcmp(cmd_states[v], argv[3]) == 0)
 				break;
 		if (v == RTE_DIM(cmd_states))
-			return console_error(ctx, "'%s' is not ready, drain or "
-				"maint", argv[3]);
+			return console_error(ctx,
+				"'%s' is not ready, drain or maint", argv[3]);
 		b.state = (uint8_t)v;
 	} else {
 		if (cmd_uint(ctx, argv[3], 65535, "weight", &v) < 0)
@@ -737,13 +789,15 @@ cmd_add_backend(struct console_ctx *ctx, int argc, char **argv)
 	if (argc == 4 && cmd_uint(ctx, argv[3], 65535, "weight", &w) < 0)
 		return -EINVAL;
 	if (cfg_backend_find(s, &b.addr, b.port) >= 0)
-		return console_error(ctx, "service %s already has backend %s "
-			"port %s", s->name, argv[1], argv[2]);
+		return console_error(ctx,
+			"service %s already has backend %s port %s", s->name,
+			argv[1], argv[2]);
 	b.weight = (uint32_t)w;
 	if (cfg_backend_set(weir.conf, s, &b, err, sizeof(err)) < 0)
 		return console_error(ctx, "%s", err);
-	return cmd_changed(ctx, "service %s backend %s port %s added, weight "
-		"%lu", s->name, argv[1], argv[2], w);
+	return cmd_changed(ctx,
+		"service %s backend %s port %s added, weight %lu", s->name,
+		argv[1], argv[2], w);
 }
 
 static int
@@ -756,10 +810,12 @@ cmd_del_backend(struct console_ctx *ctx, int argc, char **argv)
 	if (s == NULL || cmd_be_args(ctx, s, argv[1], argv[2], &b) < 0)
 		return -EINVAL;
 	if (cfg_backend_del(s, &b.addr, b.port) < 0)
-		return console_error(ctx, "service %s has no backend %s port %s",
-			s->name, argv[1], argv[2]);
-	return cmd_changed(ctx, "service %s backend %s port %s removed "
-		"(its sessions continue)", s->name, argv[1], argv[2]);
+		return console_error(ctx,
+			"service %s has no backend %s port %s", s->name,
+			argv[1], argv[2]);
+	return cmd_changed(ctx,
+		"service %s backend %s port %s removed (its sessions continue)",
+		s->name, argv[1], argv[2]);
 }
 
 static int
@@ -773,11 +829,12 @@ cmd_add_service(struct console_ctx *ctx, int argc, char **argv)
 	(void)argc;
 	memset(&t, 0, sizeof(t));
 	if (strlen(argv[0]) >= sizeof(t.name))
-		return console_error(ctx, "name '%s' is longer than %zu "
-			"characters", argv[0], sizeof(t.name) - 1);
+		return console_error(ctx,
+			"name '%s' is longer than %zu characters", argv[0],
+			sizeof(t.name) - 1);
 	snprintf(t.name, sizeof(t.name), "%s", argv[0]);
 	if (cfg_prefix_parse(argv[1], false, &p) < 0 ||
-	    p.len != (p.addr.family == AF_INET ? 32 : 128))
+		p.len != (p.addr.family == AF_INET ? 32 : 128))
 		return console_error(ctx, "'%s' is not an address", argv[1]);
 	t.vip = p.addr;
 	lo = strtoul(argv[2], &end, 10);
@@ -785,8 +842,8 @@ cmd_add_service(struct console_ctx *ctx, int argc, char **argv)
 	if (*end == '-')
 		hi = strtoul(end + 1, &end, 10);
 	if (*end != '\0' || lo < 1 || hi > 65535 || lo > hi)
-		return console_error(ctx, "'%s' is not a port or lo-hi range",
-			argv[2]);
+		return console_error(
+			ctx, "'%s' is not a port or lo-hi range", argv[2]);
 	t.port_lo = (uint16_t)lo;
 	t.port_hi = (uint16_t)hi;
 	if (strcmp(argv[3], "tcp") == 0)
@@ -808,8 +865,9 @@ cmd_del_service(struct console_ctx *ctx, int argc, char **argv)
 	(void)argc;
 	if (cfg_service_del(weir.conf, argv[0]) < 0)
 		return console_error(ctx, "no service '%s'", argv[0]);
-	return cmd_changed(ctx, "service %s removed (its sessions continue "
-		"until they end)", argv[0]);
+	return cmd_changed(ctx,
+		"service %s removed (its sessions continue until they end)",
+		argv[0]);
 }
 
 static int
@@ -826,7 +884,8 @@ cmd_clear_counters(struct console_ctx *ctx, int argc, char **argv)
 	for (i = 0; i < CTL_C_COUNT; i++)
 		cmd_base_ctl[i] = ctl_counter(i);
 	stats_clear();
-	console_printf(ctx, "counters cleared for the console (telemetry and "
+	console_printf(ctx,
+		"counters cleared for the console (telemetry and "
 		"/metrics keep counting up)\n");
 	return 0;
 }
@@ -861,56 +920,57 @@ cmd_save_state(struct console_ctx *ctx, int argc, char **argv)
 
 static const struct console_cmd cmd_table[] = {
 	{ { "show", "info", NULL }, "", "version, uptime, workers, sessions",
-	  CONSOLE_USER, 0, 0, CONSOLE_F_JSON, cmd_show_info },
+		CONSOLE_USER, 0, 0, CONSOLE_F_JSON, cmd_show_info },
 	{ { "show", "services", NULL }, "",
-	  "services with their backends up and counters",
-	  CONSOLE_USER, 0, 0, CONSOLE_F_JSON, cmd_show_services },
+		"services with their backends up and counters", CONSOLE_USER, 0,
+		0, CONSOLE_F_JSON, cmd_show_services },
 	{ { "show", "backends", NULL }, "[<service>]",
-	  "backends: weight, state, next hop resolved, counters",
-	  CONSOLE_USER, 0, 1, CONSOLE_F_JSON, cmd_show_backends },
+		"backends: weight, state, next hop resolved, counters",
+		CONSOLE_USER, 0, 1, CONSOLE_F_JSON, cmd_show_backends },
 	{ { "show", "sessions", NULL }, "[<service>|all] [<max>]",
-	  "sessions of every worker (default 100, at most 131072)",
-	  CONSOLE_USER, 0, 2, CONSOLE_F_JSON, cmd_show_sessions },
+		"sessions of every worker (default 100, at most 131072)",
+		CONSOLE_USER, 0, 2, CONSOLE_F_JSON, cmd_show_sessions },
 	{ { "show", "stats", NULL }, "", "every counter, with its meaning",
-	  CONSOLE_USER, 0, 0, CONSOLE_F_JSON, cmd_show_stats },
-	{ { "show", "workers", NULL }, "", "per worker: lcore, packets, busy, snapshot lag",
-	  CONSOLE_USER, 0, 0, CONSOLE_F_JSON, cmd_show_workers },
+		CONSOLE_USER, 0, 0, CONSOLE_F_JSON, cmd_show_stats },
+	{ { "show", "workers", NULL }, "",
+		"per worker: lcore, packets, busy, snapshot lag", CONSOLE_USER,
+		0, 0, CONSOLE_F_JSON, cmd_show_workers },
 	{ { "show", "ports", NULL }, "", "per port: link and NIC counters",
-	  CONSOLE_USER, 0, 0, CONSOLE_F_JSON, cmd_show_ports },
-	{ { "show", "neighbors", NULL }, "", "the ARP/ND table",
-	  CONSOLE_USER, 0, 0, CONSOLE_F_JSON, cmd_show_neighbors },
+		CONSOLE_USER, 0, 0, CONSOLE_F_JSON, cmd_show_ports },
+	{ { "show", "neighbors", NULL }, "", "the ARP/ND table", CONSOLE_USER,
+		0, 0, CONSOLE_F_JSON, cmd_show_neighbors },
 	{ { "show", "config", NULL }, "", "the running configuration",
-	  CONSOLE_USER, 0, 0, 0, cmd_show_config },
+		CONSOLE_USER, 0, 0, 0, cmd_show_config },
 	{ { "show", "events", NULL }, "[<n>]",
-	  "the last n events (admin, reload, discovery; default 20)",
-	  CONSOLE_USER, 0, 1, CONSOLE_F_JSON, cmd_show_events },
+		"the last n events (admin, reload, discovery; default 20)",
+		CONSOLE_USER, 0, 1, CONSOLE_F_JSON, cmd_show_events },
 	{ { "set", "backend", "weight" }, "<service> <address> <port> <weight>",
-	  "change a backend's weight (0: no new flows)",
-	  CONSOLE_OPERATOR, 4, 4, 0, cmd_set_weight },
+		"change a backend's weight (0: no new flows)", CONSOLE_OPERATOR,
+		4, 4, 0, cmd_set_weight },
 	{ { "set", "backend", "state" },
-	  "<service> <address> <port> ready|drain|maint",
-	  "drain: no new flows, sessions continue; maint: out of service",
-	  CONSOLE_OPERATOR, 4, 4, 0, cmd_set_state },
+		"<service> <address> <port> ready|drain|maint",
+		"drain: no new flows, sessions continue; maint: out of service",
+		CONSOLE_OPERATOR, 4, 4, 0, cmd_set_state },
 	{ { "clear", "counters", NULL }, "",
-	  "count from zero in this console's views",
-	  CONSOLE_OPERATOR, 0, 0, 0, cmd_clear_counters },
+		"count from zero in this console's views", CONSOLE_OPERATOR, 0,
+		0, 0, cmd_clear_counters },
 	{ { "add", "backend", NULL }, "<service> <address> <port> [<weight>]",
-	  "add a backend to a service", CONSOLE_ADMIN, 3, 4, 0,
-	  cmd_add_backend },
+		"add a backend to a service", CONSOLE_ADMIN, 3, 4, 0,
+		cmd_add_backend },
 	{ { "del", "backend", NULL }, "<service> <address> <port>",
-	  "remove a backend (its sessions continue)", CONSOLE_ADMIN, 3, 3, 0,
-	  cmd_del_backend },
+		"remove a backend (its sessions continue)", CONSOLE_ADMIN, 3, 3,
+		0, cmd_del_backend },
 	{ { "add", "service", NULL }, "<name> <vip> <port|lo-hi> tcp|udp",
-	  "add a service without backends", CONSOLE_ADMIN, 4, 4, 0,
-	  cmd_add_service },
+		"add a service without backends", CONSOLE_ADMIN, 4, 4, 0,
+		cmd_add_service },
 	{ { "del", "service", NULL }, "<name>",
-	  "remove a service (its sessions continue)", CONSOLE_ADMIN, 1, 1, 0,
-	  cmd_del_service },
+		"remove a service (its sessions continue)", CONSOLE_ADMIN, 1, 1,
+		0, cmd_del_service },
 	{ { "reload", NULL }, "", "read the configuration file again",
-	  CONSOLE_ADMIN, 0, 0, 0, cmd_reload },
+		CONSOLE_ADMIN, 0, 0, 0, cmd_reload },
 	{ { "save", "state", NULL }, "",
-	  "write admin states and weights to the state file",
-	  CONSOLE_ADMIN, 0, 0, 0, cmd_save_state },
+		"write admin states and weights to the state file",
+		CONSOLE_ADMIN, 0, 0, 0, cmd_save_state },
 };
 
 int

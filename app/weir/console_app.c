@@ -53,26 +53,26 @@
 
 WEIR_LOG_TYPE("console")
 
-#define CONSOLE_CONN_MAX 64		/* connections at once, all listeners */
-#define CONSOLE_OUT_MAX (16u << 20)	/* bytes queued before cutting off */
-#define CONSOLE_BACKLOG 16		/* pending connections */
+#define CONSOLE_CONN_MAX 64	    /* connections at once, all listeners */
+#define CONSOLE_OUT_MAX (16u << 20) /* bytes queued before cutting off */
+#define CONSOLE_BACKLOG 16	    /* pending connections */
 /* TLS sessions not yet authenticated: a quarter of CONSOLE_CONN_MAX. */
 #define CONSOLE_PENDING_MAX 16
 /* s from accept to authenticated: room to type 'auth' by hand. */
 #define CONSOLE_AUTH_S 30
-#define CONSOLE_AUTH_TRIES 3		/* wrong passwords before closing */
+#define CONSOLE_AUTH_TRIES 3 /* wrong passwords before closing */
 /*
  * TLS reads of 4 KiB per event: two full 16 KiB records, yet a client
  * that keeps sending cannot hold ctl for long.
  */
 #define CONSOLE_TLS_READS 8
-#define CONSOLE_PEER_SIZE 64		/* "[v6 address]:port" and a NUL */
+#define CONSOLE_PEER_SIZE 64 /* "[v6 address]:port" and a NUL */
 
 struct con_listener {
 	struct ctl_io io;
 	enum console_level level;
-	const char *what;		/* "unix" or "telnet", for logs */
-	struct console_tls *tls;	/* NULL: plain text */
+	const char *what;	 /* "unix" or "telnet", for logs */
+	struct console_tls *tls; /* NULL: plain text */
 };
 
 struct con_conn {
@@ -81,15 +81,15 @@ struct con_conn {
 	/* bytes of the line being read: the limit, a telnet '\r', a NUL */
 	char in[CONSOLE_LINE_MAX + 2];
 	size_t in_len;
-	bool skipping;			/* rest of an over-long line */
-	bool peer_closed;		/* EOF seen: flush and close */
-	bool want_out;			/* EPOLLOUT armed */
-	struct console_tls_conn *tls;	/* NULL: plain text */
-	bool tls_ready;			/* handshake done */
-	bool pending;			/* TLS, not yet authenticated */
-	unsigned int auth_failures;	/* wrong passwords so far */
-	uint64_t deadline_ms;		/* monotonic; close if pending */
-	char peer[CONSOLE_PEER_SIZE];	/* "addr:port" or "unix" (logs) */
+	bool skipping;		      /* rest of an over-long line */
+	bool peer_closed;	      /* EOF seen: flush and close */
+	bool want_out;		      /* EPOLLOUT armed */
+	struct console_tls_conn *tls; /* NULL: plain text */
+	bool tls_ready;		      /* handshake done */
+	bool pending;		      /* TLS, not yet authenticated */
+	unsigned int auth_failures;   /* wrong passwords so far */
+	uint64_t deadline_ms;	      /* monotonic; close if pending */
+	char peer[CONSOLE_PEER_SIZE]; /* "addr:port" or "unix" (logs) */
 	struct con_conn *next;
 };
 
@@ -99,8 +99,8 @@ static struct {
 	struct con_listener telnet_l;
 	struct con_conn *conns;
 	unsigned int nb_conns;
-	unsigned int nb_pending;	/* conns with 'pending' set */
-	struct ctl_io timer;		/* closes the late 'pending' ones */
+	unsigned int nb_pending; /* conns with 'pending' set */
+	struct ctl_io timer;	 /* closes the late 'pending' ones */
 	char unix_path[108];
 } con = {
 	.unix_l = { .io = { .fd = -1 } },
@@ -179,9 +179,10 @@ con_flush(struct con_conn *c)
 		return false;
 	}
 	if (console_out_len(o) > CONSOLE_OUT_MAX) {
-		WEIR_LOG(WARNING, "console: client %s does not read its "
-			"replies (%zu bytes queued); closing", c->peer,
-			console_out_len(o));
+		WEIR_LOG(WARNING,
+			"console: client %s does not read its "
+			"replies (%zu bytes queued); closing",
+			c->peer, console_out_len(o));
 		con_close(c);
 		return false;
 	}
@@ -214,8 +215,8 @@ con_is_auth(char *line, char **password)
 {
 	line += strspn(line, " \t");
 	if (strncmp(line, "auth", 4) != 0 ||
-	    (line[4] != '\0' && line[4] != ' ' && line[4] != '\t' &&
-	     line[4] != '\r'))
+		(line[4] != '\0' && line[4] != ' ' && line[4] != '\t' &&
+			line[4] != '\r'))
 		return false;
 	line += 4;
 	*password = line + strspn(line, " \t");
@@ -243,23 +244,22 @@ con_auth(struct con_conn *c, char *password)
 	if (len > 0 && password[len - 1] == '\r')
 		len--;
 	if (!c->pending) {
-		console_error(&c->ctx, "this session is already "
-			"authenticated");
+		console_error(&c->ctx, "this session is already authenticated");
 		return;
 	}
 	if (len > 0 &&
-	    console_tls_password_ok(con.telnet_l.tls, password, len)) {
+		console_tls_password_ok(con.telnet_l.tls, password, len)) {
 		con_authenticated(c);
-		WEIR_LOG(INFO, "console tls: %s: authenticated by password "
-			"(level %s)", c->peer,
-			console_level_name(c->ctx.level));
+		WEIR_LOG(INFO,
+			"console tls: %s: authenticated by password (level %s)",
+			c->peer, console_level_name(c->ctx.level));
 		console_printf(&c->ctx, "authenticated; level %s",
 			console_level_name(c->ctx.level));
 		return;
 	}
 	c->auth_failures++;
-	WEIR_LOG(WARNING, "console tls: %s: wrong password (%u of %d)",
-		c->peer, c->auth_failures, CONSOLE_AUTH_TRIES);
+	WEIR_LOG(WARNING, "console tls: %s: wrong password (%u of %d)", c->peer,
+		c->auth_failures, CONSOLE_AUTH_TRIES);
 	if (c->auth_failures < CONSOLE_AUTH_TRIES) {
 		console_error(&c->ctx, "wrong password");
 		return;
@@ -311,8 +311,9 @@ con_input(struct con_conn *c, const char *buf, size_t len)
 		if (c->in_len == CONSOLE_LINE_MAX + 1) {
 			c->skipping = true;
 			c->in_len = 0;
-			console_error(&c->ctx, "line longer than %d bytes; it "
-				"was skipped", CONSOLE_LINE_MAX);
+			console_error(&c->ctx,
+				"line longer than %d bytes; it was skipped",
+				CONSOLE_LINE_MAX);
 			console_reply_end(&c->ctx);
 			continue;
 		}
@@ -414,9 +415,10 @@ con_timer_cb(struct ctl_io *io, uint32_t events)
 	for (c = con.conns; c != NULL; c = next) {
 		next = c->next;
 		if (c->pending && now >= c->deadline_ms) {
-			WEIR_LOG(WARNING, "console tls: %s: not authenticated "
-				"within %d s; closing", c->peer,
-				CONSOLE_AUTH_S);
+			WEIR_LOG(WARNING,
+				"console tls: %s: not authenticated "
+				"within %d s; closing",
+				c->peer, CONSOLE_AUTH_S);
 			con_close(c);
 		}
 	}
@@ -474,8 +476,10 @@ con_accept_cb(struct ctl_io *io, uint32_t events)
 	}
 	if (l->tls != NULL && con.nb_pending >= CONSOLE_PENDING_MAX) {
 		close(fd);
-		WEIR_LOG(WARNING, "console %s: refused %s: %u sessions are "
-			"still to authenticate", l->what, peer, con.nb_pending);
+		WEIR_LOG(WARNING,
+			"console %s: refused %s: %u sessions are "
+			"still to authenticate",
+			l->what, peer, con.nb_pending);
 		return;
 	}
 	c = calloc(1, sizeof(*c));
@@ -533,8 +537,8 @@ con_listen_unix(const struct cfg_console *cc)
 	}
 	/* A socket file left by a crash is removed; a live one is not. */
 	probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (probe >= 0 && connect(probe, (struct sockaddr *)&sa,
-			sizeof(sa)) == 0) {
+	if (probe >= 0 &&
+		connect(probe, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
 		close(probe);
 		WEIR_LOG(ERR, "console.unix: %s is in use by another process",
 			cc->unix_path);
@@ -545,8 +549,8 @@ con_listen_unix(const struct cfg_console *cc)
 	unlink(cc->unix_path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    chmod(cc->unix_path, cc->unix_mode) < 0 ||
-	    listen(fd, CONSOLE_BACKLOG) < 0) {
+		chmod(cc->unix_path, cc->unix_mode) < 0 ||
+		listen(fd, CONSOLE_BACKLOG) < 0) {
 		int err = errno;
 
 		WEIR_LOG(ERR, "console.unix: %s: %s", cc->unix_path,
@@ -599,7 +603,7 @@ console_listen_tcp(const char *spec, const char *what)
 		return -errno;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(fd, (struct sockaddr *)&ss, len) < 0 ||
-	    listen(fd, CONSOLE_BACKLOG) < 0) {
+		listen(fd, CONSOLE_BACKLOG) < 0) {
 		int err = errno;
 
 		WEIR_LOG(ERR, "%s %s: %s", what, spec, strerror(err));
@@ -677,10 +681,13 @@ console_app_init(void)
 		if (rc < 0)
 			return rc;
 		WEIR_LOG(INFO, "console on telnet %s (%s, level %s)",
-			cc->telnet, !cc->tls ? "plain text" :
-			cc->tls_ca[0] == '\0' ? "TLS, password" :
-			!cc->tls_has_password ? "TLS, client certificate" :
-			"TLS, client certificate or password",
+			cc->telnet,
+			!cc->tls ? "plain text" :
+				cc->tls_ca[0] == '\0' ?
+				   "TLS, password" :
+				!cc->tls_has_password ?
+				   "TLS, client certificate" :
+				   "TLS, client certificate or password",
 			console_level_name(con.telnet_l.level));
 	}
 	return 0;

@@ -39,28 +39,29 @@
 
 WEIR_LOG_TYPE("console")
 
-#define TLS_PEER_SIZE 64	/* bytes: "[v6 address]:port" and a NUL */
-#define TLS_REASON_SIZE 256	/* bytes of an OpenSSL error text */
+#define TLS_PEER_SIZE 64    /* bytes: "[v6 address]:port" and a NUL */
+#define TLS_REASON_SIZE 256 /* bytes of an OpenSSL error text */
 
 static_assert(sizeof(((struct cfg_console *)NULL)->tls_password_sha256) ==
-	SHA256_DIGEST_LENGTH, "the configured digest is a SHA-256");
+		SHA256_DIGEST_LENGTH,
+	"the configured digest is a SHA-256");
 
 struct console_tls {
 	SSL_CTX *ctx;
-	BIO_METHOD *bio_method;		/* our socket BIO, see above */
-	bool has_ca;			/* client certificates verified */
-	bool has_password;		/* 'auth <password>' is accepted */
+	BIO_METHOD *bio_method; /* our socket BIO, see above */
+	bool has_ca;		/* client certificates verified */
+	bool has_password;	/* 'auth <password>' is accepted */
 	uint8_t password_sha256[SHA256_DIGEST_LENGTH];
 };
 
 struct console_tls_conn {
 	SSL *ssl;
-	int fd;				/* the caller's socket */
-	bool eof;			/* recv() saw the peer's FIN */
-	bool failed;			/* fatal error: no close_notify */
-	bool rd_want_write;		/* handshake/read awaits EPOLLOUT */
-	bool wr_want_write;		/* write waits for EPOLLOUT */
-	char peer[TLS_PEER_SIZE];	/* for logs */
+	int fd;			  /* the caller's socket */
+	bool eof;		  /* recv() saw the peer's FIN */
+	bool failed;		  /* fatal error: no close_notify */
+	bool rd_want_write;	  /* handshake/read awaits EPOLLOUT */
+	bool wr_want_write;	  /* write waits for EPOLLOUT */
+	char peer[TLS_PEER_SIZE]; /* for logs */
 };
 
 /* The first error OpenSSL queued, the root cause; the queue is cleared. */
@@ -166,12 +167,12 @@ tls_bio_method_make(struct console_tls *t)
 
 	if (type < 0)
 		return -ENOMEM;
-	t->bio_method = BIO_meth_new(type | BIO_TYPE_SOURCE_SINK,
-		"weir console socket");
+	t->bio_method = BIO_meth_new(
+		type | BIO_TYPE_SOURCE_SINK, "weir console socket");
 	if (t->bio_method == NULL ||
-	    BIO_meth_set_write_ex(t->bio_method, tls_bio_write) != 1 ||
-	    BIO_meth_set_read_ex(t->bio_method, tls_bio_read) != 1 ||
-	    BIO_meth_set_ctrl(t->bio_method, tls_bio_ctrl) != 1)
+		BIO_meth_set_write_ex(t->bio_method, tls_bio_write) != 1 ||
+		BIO_meth_set_read_ex(t->bio_method, tls_bio_read) != 1 ||
+		BIO_meth_set_ctrl(t->bio_method, tls_bio_ctrl) != 1)
 		return -ENOMEM;
 	return 0;
 }
@@ -179,7 +180,7 @@ tls_bio_method_make(struct console_tls *t)
 struct console_tls *
 console_tls_create(const struct cfg_console *cc)
 {
-	STACK_OF(X509_NAME) *names;
+	STACK_OF(X509_NAME) * names;
 	char why[TLS_REASON_SIZE];
 	const char *key, *file;
 	struct console_tls *t;
@@ -191,11 +192,12 @@ console_tls_create(const struct cfg_console *cc)
 	ERR_clear_error();
 	t->ctx = SSL_CTX_new(TLS_server_method());
 	if (t->ctx == NULL || tls_bio_method_make(t) < 0 ||
-	    SSL_CTX_set_min_proto_version(t->ctx, TLS1_2_VERSION) != 1)
+		SSL_CTX_set_min_proto_version(t->ctx, TLS1_2_VERSION) != 1)
 		goto err_nomem;
-	SSL_CTX_set_options(t->ctx, SSL_OP_NO_RENEGOTIATION |
-		SSL_OP_NO_TICKET | SSL_OP_IGNORE_UNEXPECTED_EOF |
-		SSL_OP_CIPHER_SERVER_PREFERENCE);
+	SSL_CTX_set_options(t->ctx,
+		SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_TICKET |
+			SSL_OP_IGNORE_UNEXPECTED_EOF |
+			SSL_OP_CIPHER_SERVER_PREFERENCE);
 	SSL_CTX_set_num_tickets(t->ctx, 0);
 	SSL_CTX_set_session_cache_mode(t->ctx, SSL_SESS_CACHE_OFF);
 	/*
@@ -203,8 +205,9 @@ console_tls_create(const struct cfg_console *cc)
 	 * it grows and is consumed by what each write took: partial writes
 	 * and a moving buffer are what that buffer can offer.
 	 */
-	SSL_CTX_set_mode(t->ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
-		SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	SSL_CTX_set_mode(t->ctx,
+		SSL_MODE_ENABLE_PARTIAL_WRITE |
+			SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	SSL_CTX_set_default_passwd_cb(t->ctx, tls_no_passphrase);
 
 	key = "cert";
@@ -216,8 +219,10 @@ console_tls_create(const struct cfg_console *cc)
 	if (SSL_CTX_use_PrivateKey_file(t->ctx, file, SSL_FILETYPE_PEM) != 1)
 		goto err_file;
 	if (SSL_CTX_check_private_key(t->ctx) != 1) {
-		WEIR_LOG(ERR, "console.tls.key: %s is not the key of the "
-			"certificate in %s", cc->tls_key, cc->tls_cert);
+		WEIR_LOG(ERR,
+			"console.tls.key: %s is not the key of the "
+			"certificate in %s",
+			cc->tls_key, cc->tls_cert);
 		ERR_clear_error();
 		goto err_inval;
 	}
@@ -273,8 +278,8 @@ console_tls_destroy(struct console_tls *t)
 }
 
 bool
-console_tls_password_ok(const struct console_tls *t, const char *password,
-	size_t len)
+console_tls_password_ok(
+	const struct console_tls *t, const char *password, size_t len)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int md_len = 0;
@@ -283,7 +288,7 @@ console_tls_password_ok(const struct console_tls *t, const char *password,
 	if (!t->has_password)
 		return false;
 	if (EVP_Digest(password, len, md, &md_len, EVP_sha256(), NULL) != 1 ||
-	    md_len != sizeof(t->password_sha256)) {
+		md_len != sizeof(t->password_sha256)) {
 		ERR_clear_error();
 		return false;
 	}
@@ -317,7 +322,7 @@ console_tls_conn_create(struct console_tls *t, int fd, const char *peer)
 	}
 	BIO_set_data(bio, tc);
 	BIO_set_init(bio, 1);
-	SSL_set_bio(tc->ssl, bio, bio);	/* takes the one reference */
+	SSL_set_bio(tc->ssl, bio, bio); /* takes the one reference */
 	SSL_set_accept_state(tc->ssl);
 	return tc;
 }
@@ -343,8 +348,8 @@ console_tls_conn_destroy(struct console_tls_conn *tc)
  * (logged).
  */
 static int
-tls_fail(struct console_tls_conn *tc, int rc, bool *want_write,
-	const char *what)
+tls_fail(
+	struct console_tls_conn *tc, int rc, bool *want_write, const char *what)
 {
 	char why[TLS_REASON_SIZE];
 	long vr;
@@ -367,9 +372,11 @@ tls_fail(struct console_tls_conn *tc, int rc, bool *want_write,
 		vr = SSL_get_verify_result(tc->ssl);
 		tls_reason(why, sizeof(why));
 		if (vr != X509_V_OK)
-			WEIR_LOG(WARNING, "console tls: %s: %s failed: %s "
-				"(client certificate: %s)", tc->peer, what,
-				why, X509_verify_cert_error_string(vr));
+			WEIR_LOG(WARNING,
+				"console tls: %s: %s failed: %s "
+				"(client certificate: %s)",
+				tc->peer, what, why,
+				X509_verify_cert_error_string(vr));
 		else
 			WEIR_LOG(WARNING, "console tls: %s: %s failed: %s",
 				tc->peer, what, why);
@@ -389,19 +396,21 @@ console_tls_handshake(struct console_tls_conn *tc)
 	if (rc != 1) {
 		rc = tls_fail(tc, rc, &tc->rd_want_write, "handshake");
 		if (rc == 0 || rc == -ECONNRESET)
-			WEIR_LOG(DEBUG, "console tls: %s: closed during the "
-				"handshake", tc->peer);
+			WEIR_LOG(DEBUG,
+				"console tls: %s: closed during the handshake",
+				tc->peer);
 		return rc == 0 ? -ECONNRESET : rc;
 	}
 	tc->rd_want_write = false;
 	cert = SSL_get0_peer_certificate(tc->ssl);
 	if (cert != NULL)
-		X509_NAME_oneline(X509_get_subject_name(cert), subject,
-			sizeof(subject));
+		X509_NAME_oneline(
+			X509_get_subject_name(cert), subject, sizeof(subject));
 	WEIR_LOG(INFO, "console tls: %s: %s %s, %s%s", tc->peer,
 		SSL_get_version(tc->ssl), SSL_get_cipher_name(tc->ssl),
 		console_tls_peer_verified(tc) ? "client certificate " :
-		"no client certificate", subject);
+						"no client certificate",
+		subject);
 	return 0;
 }
 

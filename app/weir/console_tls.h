@@ -45,8 +45,8 @@ void console_tls_destroy(struct console_tls *t);
  * whose SHA-256 is configured; false otherwise or if none is. The digests
  * are compared in constant time.
  */
-bool console_tls_password_ok(const struct console_tls *t,
-	const char *password, size_t len);
+bool console_tls_password_ok(
+	const struct console_tls *t, const char *password, size_t len);
 
 /**
  * Start a server session on the connected, non-blocking socket 'fd'; the
@@ -54,8 +54,8 @@ bool console_tls_password_ok(const struct console_tls *t,
  * the client in logs and is copied. The socket stays the caller's.
  * @return the session, or NULL with errno ENOMEM.
  */
-struct console_tls_conn *console_tls_conn_create(struct console_tls *t,
-	int fd, const char *peer);
+struct console_tls_conn *
+console_tls_conn_create(struct console_tls *t, int fd, const char *peer);
 
 /**
  * Send close_notify if the session is still sound (best effort: the
@@ -99,8 +99,8 @@ bool console_tls_has_pending(const struct console_tls_conn *tc);
  * @return the number of bytes taken (> 0), -EAGAIN, -EPIPE (the peer
  * closed or reset) or -EPROTO.
  */
-ssize_t console_tls_write(struct console_tls_conn *tc, const void *buf,
-	size_t len);
+ssize_t
+console_tls_write(struct console_tls_conn *tc, const void *buf, size_t len);
 
 /**
  * @return true if the last handshake, read or write that returned

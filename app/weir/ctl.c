@@ -48,12 +48,12 @@
 
 WEIR_LOG_TYPE("ctl")
 
-#define CTL_POLL_MS 1		/* ms: epoll timeout, bounds punt latency */
-#define CTL_AGE_MS 100		/* ms: neighbor timers resolution */
-#define CTL_LINK_MS 1000	/* ms: link state poll */
-#define CTL_PUNT_BURST 64	/* packets per ring per poll */
-#define CTL_IP_TTL 64		/* hops: TTL/hop limit of weir's packets */
-#define CTL_ND_HOP_LIMIT 255	/* RFC 4861: ND is link-local only */
+#define CTL_POLL_MS 1	     /* ms: epoll timeout, bounds punt latency */
+#define CTL_AGE_MS 100	     /* ms: neighbor timers resolution */
+#define CTL_LINK_MS 1000     /* ms: link state poll */
+#define CTL_PUNT_BURST 64    /* packets per ring per poll */
+#define CTL_IP_TTL 64	     /* hops: TTL/hop limit of weir's packets */
+#define CTL_ND_HOP_LIMIT 255 /* RFC 4861: ND is link-local only */
 #define CTL_ICMP6_ECHO_REQUEST 128
 #define CTL_ICMP6_ECHO_REPLY 129
 #define CTL_ICMP6_NS 135
@@ -63,8 +63,8 @@ WEIR_LOG_TYPE("ctl")
 #define CTL_NA_F_ROUTER 0x80
 #define CTL_NA_F_SOLICITED 0x40
 #define CTL_NA_F_OVERRIDE 0x20
-#define CTL_ND_LEN 24		/* bytes: NS/NA without options */
-#define CTL_ND_OPT_LL_LEN 8	/* bytes: link-layer address option */
+#define CTL_ND_LEN 24	    /* bytes: NS/NA without options */
+#define CTL_ND_OPT_LL_LEN 8 /* bytes: link-layer address option */
 
 static uint64_t ctl_counters[CTL_C_COUNT];
 static struct neigh_stats ctl_neigh_mirror;
@@ -73,8 +73,8 @@ static unsigned int ctl_neigh_nb;
 static struct {
 	int epfd;
 	int sigfd;
-	struct ctl_io sig_io;		/* sigfd in the epoll set */
-	bool stop;			/* SIGINT/SIGTERM seen */
+	struct ctl_io sig_io; /* sigfd in the epoll set */
+	bool stop;	      /* SIGINT/SIGTERM seen */
 	struct neigh_table *neigh;
 	struct route_table *routes;
 	uint64_t next_age_ms;
@@ -82,7 +82,7 @@ static struct {
 	uint64_t next_nh_ms;
 } ctl = { .epfd = -1, .sigfd = -1 };
 
-#define CTL_INC(name) weir_stat_add(&ctl_counters[CTL_C_ ## name], 1)
+#define CTL_INC(name) weir_stat_add(&ctl_counters[CTL_C_##name], 1)
 
 static const char *const ctl_counter_names[] = {
 #define CTL_COUNTER_NAME(n, help) #n,
@@ -99,7 +99,9 @@ static const char *const ctl_counter_helps[] = {
 uint64_t
 ctl_counter(enum ctl_counter c)
 {
-	return (unsigned int)c < CTL_C_COUNT ? weir_stat_read(&ctl_counters[c]) : 0;
+	if ((unsigned int)c >= CTL_C_COUNT)
+		return 0;
+	return weir_stat_read(&ctl_counters[c]);
 }
 
 const char *
@@ -115,10 +117,11 @@ ctl_counter_help(enum ctl_counter c)
 }
 
 void
-ctl_neigh_counters(void (*cb)(void *arg, const char *name, const char *help,
-	uint64_t v), void *arg)
+ctl_neigh_counters(
+	void (*cb)(void *arg, const char *name, const char *help, uint64_t v),
+	void *arg)
 {
-#define CTL_NEIGH_CB(n, help) \
+#define CTL_NEIGH_CB(n, help)                                                  \
 	cb(arg, "neigh_" #n, help, weir_stat_read(&ctl_neigh_mirror.n));
 	NEIGH_COUNTERS(CTL_NEIGH_CB)
 #undef CTL_NEIGH_CB
@@ -150,9 +153,11 @@ ctl_svc_port(uint16_t port_id)
 static void
 ctl_tx(struct port *p, struct rte_mbuf *m)
 {
+	uint16_t txq = (uint16_t)weir.nb_workers;
+
 	m->port = p->id;
 	if (p->has_ctl_txq) {
-		if (rte_eth_tx_burst(p->id, (uint16_t)weir.nb_workers, &m, 1) == 1)
+		if (rte_eth_tx_burst(p->id, txq, &m, 1) == 1)
 			return;
 	} else if (rte_ring_sp_enqueue(worker_ctl_tx_ring(), m) == 0) {
 		return;
@@ -192,8 +197,8 @@ ctl_alloc(struct port *p, uint16_t len)
 
 /* ICMPv6 checksum over the pseudo-header and 'len' bytes at 'l4'. */
 static uint16_t
-ctl_icmp6_sum(const uint8_t *src, const uint8_t *dst, const void *l4,
-	uint32_t len)
+ctl_icmp6_sum(
+	const uint8_t *src, const uint8_t *dst, const void *l4, uint32_t len)
 {
 	struct {
 		uint8_t src[16];
@@ -227,8 +232,8 @@ ctl_icmp6_fill_csum(struct rte_ipv6_hdr *ip, uint8_t *l4, uint32_t len)
 
 /* Pick weir's address on 'p' to source a packet to 'dst'. */
 static bool
-ctl_src_addr(const struct port *p, const struct cfg_addr *dst,
-	struct cfg_addr *src)
+ctl_src_addr(
+	const struct port *p, const struct cfg_addr *dst, struct cfg_addr *src)
 {
 	const struct cfg_port *c = p->cfg;
 	const struct svc_port *sp = ctl_svc_port(p->id);
@@ -247,7 +252,7 @@ ctl_src_addr(const struct port *p, const struct cfg_addr *dst,
 	}
 	/* Link-local targets are sourced from the link-local address. */
 	if (dst->family == AF_INET6 && dst->a[0] == 0xfe &&
-	    (dst->a[1] & 0xc0) == 0x80 && sp->nb_ip6 > 0) {
+		(dst->a[1] & 0xc0) == 0x80 && sp->nb_ip6 > 0) {
 		src->family = AF_INET6;
 		memcpy(src->a, sp->ip6[sp->nb_ip6 - 1], 16);
 		return true;
@@ -257,8 +262,8 @@ ctl_src_addr(const struct port *p, const struct cfg_addr *dst,
 
 /* Build and send an ARP packet. */
 static void
-ctl_arp_send(struct port *p, uint16_t op, const uint8_t *eth_dst,
-	uint32_t spa, const uint8_t *tha, uint32_t tpa)
+ctl_arp_send(struct port *p, uint16_t op, const uint8_t *eth_dst, uint32_t spa,
+	const uint8_t *tha, uint32_t tpa)
 {
 	static const uint8_t zero_mac[RTE_ETHER_ADDR_LEN];
 	struct rte_ether_hdr *eh;
@@ -324,7 +329,7 @@ ctl_nd_send(struct port *p, uint8_t type, const uint8_t *src,
 	l4[4] = flags;
 	memcpy(l4 + 8, target, 16);
 	l4[24] = type == CTL_ICMP6_NS ? CTL_ND_OPT_SLLA : CTL_ND_OPT_TLLA;
-	l4[25] = 1;	/* option length in units of 8 bytes */
+	l4[25] = 1; /* option length in units of 8 bytes */
 	memcpy(l4 + 26, &p->mac, RTE_ETHER_ADDR_LEN);
 	ctl_icmp6_fill_csum(ip, l4, l4_len);
 	ctl_tx_eth(p, m, eth_dst);
@@ -343,8 +348,8 @@ ctl_neigh_key(uint16_t port_id, const struct cfg_addr *a)
 static void
 ctl_neigh_solicit(void *arg, const struct neigh_key *k, const uint8_t *mac)
 {
-	static const uint8_t bcast[RTE_ETHER_ADDR_LEN] = {
-		0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t bcast[RTE_ETHER_ADDR_LEN] = { 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff };
 	struct port *p = port_by_id(k->port);
 	struct cfg_addr dst = { .family = k->family }, src;
 
@@ -371,8 +376,8 @@ ctl_neigh_solicit(void *arg, const struct neigh_key *k, const uint8_t *mac)
 
 /* neigh_ops.send: a queued packet's next hop resolved. */
 static void
-ctl_neigh_send(void *arg, const struct neigh_key *k, const uint8_t *mac,
-	void *pkt)
+ctl_neigh_send(
+	void *arg, const struct neigh_key *k, const uint8_t *mac, void *pkt)
 {
 	struct port *p = port_by_id(k->port);
 
@@ -398,8 +403,8 @@ ctl_neigh_drop(void *arg, void *pkt)
  * port the request came from).
  */
 static void
-ctl_route_send(struct rte_mbuf *m, const struct cfg_addr *dst,
-	const struct port *in)
+ctl_route_send(
+	struct rte_mbuf *m, const struct cfg_addr *dst, const struct port *in)
 {
 	struct route_hop hop;
 	struct neigh_key k;
@@ -408,7 +413,7 @@ ctl_route_send(struct rte_mbuf *m, const struct cfg_addr *dst,
 	int rc;
 
 	if (dst->family == AF_INET6 && dst->a[0] == 0xfe &&
-	    (dst->a[1] & 0xc0) == 0x80) {
+		(dst->a[1] & 0xc0) == 0x80) {
 		hop.port = (unsigned int)(in - weir.ports);
 		hop.nh = *dst;
 	} else if (route_lookup(ctl.routes, dst, &hop) < 0) {
@@ -430,8 +435,8 @@ ctl_route_send(struct rte_mbuf *m, const struct cfg_addr *dst,
 static void
 ctl_handle_arp(struct port *p, struct rte_mbuf *m, const struct pkt_meta *pm)
 {
-	struct rte_arp_hdr *ah = rte_pktmbuf_mtod_offset(m, struct rte_arp_hdr *,
-		pm->l3_off);
+	struct rte_arp_hdr *ah = rte_pktmbuf_mtod_offset(
+		m, struct rte_arp_hdr *, pm->l3_off);
 	const struct svc_port *sp = ctl_svc_port(p->id);
 	struct rte_arp_ipv4 *a = &ah->arp_data;
 	uint16_t op = rte_be_to_cpu_16(ah->arp_opcode);
@@ -448,12 +453,13 @@ ctl_handle_arp(struct port *p, struct rte_mbuf *m, const struct pkt_meta *pm)
 		unsigned int i;
 
 		for (i = 0; i < p->cfg->nb_addrs; i++)
-			on_link |= cfg_prefix_contains(&p->cfg->addrs[i], &sender);
+			on_link |= cfg_prefix_contains(
+				&p->cfg->addrs[i], &sender);
 		if (on_link) {
 			if (for_us)
 				flags |= NEIGH_F_CREATE;
 			if (op == RTE_ARP_OP_REPLY && for_us &&
-			    rte_is_same_ether_addr(&a->arp_tha, &p->mac))
+				rte_is_same_ether_addr(&a->arp_tha, &p->mac))
 				flags |= NEIGH_F_CONFIRMED;
 			k = ctl_neigh_key(p->id, &sender);
 			neigh_learn(ctl.neigh, &k, a->arp_sha.addr_bytes,
@@ -476,8 +482,8 @@ ctl_handle_arp(struct port *p, struct rte_mbuf *m, const struct pkt_meta *pm)
 		a->arp_sha = p->mac;
 		a->arp_sip = asked;
 	}
-	rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_pkt_len(m) - pm->l3_off -
-		sizeof(*ah)));
+	rte_pktmbuf_trim(m,
+		(uint16_t)(rte_pktmbuf_pkt_len(m) - pm->l3_off - sizeof(*ah)));
 	ctl_tx_eth(p, m, a->arp_tha.addr_bytes);
 	CTL_INC(arp_replies_tx);
 }
@@ -485,10 +491,10 @@ ctl_handle_arp(struct port *p, struct rte_mbuf *m, const struct pkt_meta *pm)
 static void
 ctl_handle_icmp(struct port *p, struct rte_mbuf *m, const struct pkt_meta *pm)
 {
-	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m,
-		struct rte_ipv4_hdr *, pm->l3_off);
-	struct rte_icmp_hdr *ic = rte_pktmbuf_mtod_offset(m,
-		struct rte_icmp_hdr *, pm->l4_off);
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(
+		m, struct rte_ipv4_hdr *, pm->l3_off);
+	struct rte_icmp_hdr *ic = rte_pktmbuf_mtod_offset(
+		m, struct rte_icmp_hdr *, pm->l4_off);
 	struct cfg_addr dst = { .family = AF_INET };
 	uint32_t a;
 
@@ -510,8 +516,8 @@ ctl_handle_icmp(struct port *p, struct rte_mbuf *m, const struct pkt_meta *pm)
 	ip->time_to_live = CTL_IP_TTL;
 	ip->hdr_checksum = 0;
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_pkt_len(m) - pm->l3_off -
-		pm->l3_len));
+	rte_pktmbuf_trim(m,
+		(uint16_t)(rte_pktmbuf_pkt_len(m) - pm->l3_off - pm->l3_len));
 	memcpy(dst.a, &a, 4);
 	CTL_INC(icmp_echo_replies_tx);
 	ctl_route_send(m, &dst, p);
@@ -532,7 +538,7 @@ ctl_nd_opt(const uint8_t *opt, uint32_t len, uint8_t type, const uint8_t **ll)
 			return -EINVAL;
 		olen = (uint32_t)opt[1] * 8;
 		if (olen == 0 || olen > len)
-			return -EINVAL;	/* RFC 4861 7.1.1: length 0 is invalid */
+			return -EINVAL; /* RFC 4861 7.1.1: length 0 is invalid */
 		if (opt[0] == type && olen >= CTL_ND_OPT_LL_LEN)
 			*ll = opt + 2;
 		opt += olen;
@@ -554,11 +560,11 @@ ctl_handle_nd(struct port *p, struct rte_mbuf *m, const struct pkt_meta *pm,
 	struct rte_ipv6_hdr *ip, uint8_t *l4)
 {
 	static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 0x01 };
-	static const uint8_t all_nodes_mac[RTE_ETHER_ADDR_LEN] = {
-		0x33, 0x33, 0, 0, 0, 1 };
+	static const uint8_t all_nodes_mac[RTE_ETHER_ADDR_LEN] = { 0x33, 0x33,
+		0, 0, 0, 1 };
 	const struct svc_port *sp = ctl_svc_port(p->id);
-	const struct rte_ether_hdr *eh =
-		rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(
+		m, const struct rte_ether_hdr *);
 	const uint8_t *target = l4 + 8, *ll;
 	struct cfg_addr who = { .family = AF_INET6 };
 	struct neigh_key k;
@@ -566,10 +572,11 @@ ctl_handle_nd(struct port *p, struct rte_mbuf *m, const struct pkt_meta *pm,
 
 	/* RFC 4861 7.1.1 / 7.1.2: only link-local senders could send these. */
 	if (ip->hop_limits != CTL_ND_HOP_LIMIT || l4[1] != 0 ||
-	    pm->l4_len < CTL_ND_LEN || target[0] == 0xff ||
-	    ctl_nd_opt(l4 + CTL_ND_LEN, pm->l4_len - CTL_ND_LEN,
-		type == CTL_ICMP6_NS ? CTL_ND_OPT_SLLA : CTL_ND_OPT_TLLA,
-		&ll) < 0) {
+		pm->l4_len < CTL_ND_LEN || target[0] == 0xff ||
+		ctl_nd_opt(l4 + CTL_ND_LEN, pm->l4_len - CTL_ND_LEN,
+			type == CTL_ICMP6_NS ? CTL_ND_OPT_SLLA :
+					       CTL_ND_OPT_TLLA,
+			&ll) < 0) {
 		CTL_INC(nd_invalid);
 		goto drop;
 	}
@@ -578,8 +585,8 @@ ctl_handle_nd(struct port *p, struct rte_mbuf *m, const struct pkt_meta *pm,
 		memcpy(who.a, target, 16);
 		k = ctl_neigh_key(p->id, &who);
 		neigh_learn(ctl.neigh, &k, ll ? ll : eh->src_addr.addr_bytes,
-			ctl_now_ms(), (l4[4] & CTL_NA_F_SOLICITED) ?
-			NEIGH_F_CONFIRMED : 0);
+			ctl_now_ms(),
+			(l4[4] & CTL_NA_F_SOLICITED) ? NEIGH_F_CONFIRMED : 0);
 		goto drop;
 	}
 	CTL_INC(ns_rx);
@@ -613,13 +620,14 @@ drop:
 static void
 ctl_handle_icmp6(struct port *p, struct rte_mbuf *m, const struct pkt_meta *pm)
 {
-	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod_offset(m,
-		struct rte_ipv6_hdr *, pm->l3_off);
+	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod_offset(
+		m, struct rte_ipv6_hdr *, pm->l3_off);
 	uint8_t *l4 = rte_pktmbuf_mtod_offset(m, uint8_t *, pm->l4_off);
 	struct cfg_addr dst = { .family = AF_INET6 };
 	uint8_t tmp[16];
 
-	if (ctl_icmp6_sum(ip->src_addr, ip->dst_addr, l4, pm->l4_len) != 0xffff) {
+	if (ctl_icmp6_sum(ip->src_addr, ip->dst_addr, l4, pm->l4_len) !=
+		0xffff) {
 		CTL_INC(icmp6_bad_csum);
 		goto drop;
 	}
@@ -631,7 +639,7 @@ ctl_handle_icmp6(struct port *p, struct rte_mbuf *m, const struct pkt_meta *pm)
 	case CTL_ICMP6_ECHO_REQUEST:
 		/* Echo to a group would make every member answer; we don't. */
 		if (l4[1] != 0 || ip->dst_addr[0] == 0xff ||
-		    pm->l4_len < PKT_ICMP_HLEN)
+			pm->l4_len < PKT_ICMP_HLEN)
 			break;
 		/* Reply from the address asked, over the IPv6 header only. */
 		memcpy(tmp, ip->src_addr, 16);
@@ -647,8 +655,9 @@ ctl_handle_icmp6(struct port *p, struct rte_mbuf *m, const struct pkt_meta *pm)
 		}
 		l4[0] = CTL_ICMP6_ECHO_REPLY;
 		ctl_icmp6_fill_csum(ip, l4, pm->l4_len);
-		rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_pkt_len(m) -
-			(pm->l3_off + sizeof(*ip) + pm->l4_len)));
+		rte_pktmbuf_trim(m,
+			(uint16_t)(rte_pktmbuf_pkt_len(m) -
+				(pm->l3_off + sizeof(*ip) + pm->l4_len)));
 		memcpy(dst.a, tmp, 16);
 		CTL_INC(icmp6_echo_replies_tx);
 		ctl_route_send(m, &dst, p);
@@ -703,11 +712,11 @@ ctl_poll_punt(void)
 static void
 ctl_announce(void)
 {
-	static const uint8_t bcast[RTE_ETHER_ADDR_LEN] = {
-		0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t bcast[RTE_ETHER_ADDR_LEN] = { 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff };
 	static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 0x01 };
-	static const uint8_t all_nodes_mac[RTE_ETHER_ADDR_LEN] = {
-		0x33, 0x33, 0, 0, 0, 1 };
+	static const uint8_t all_nodes_mac[RTE_ETHER_ADDR_LEN] = { 0x33, 0x33,
+		0, 0, 0, 1 };
 	unsigned int i, j;
 
 	for (i = 0; i < weir.nb_ports; i++) {
@@ -736,8 +745,8 @@ ctl_resolve_gateways(void)
 
 	for (i = 0; i < weir.conf->nb_routes; i++) {
 		const struct cfg_route *r = &weir.conf->routes[i];
-		struct neigh_key k = ctl_neigh_key(weir.ports[r->port].id,
-			&r->via);
+		struct neigh_key k = ctl_neigh_key(
+			weir.ports[r->port].id, &r->via);
 
 		neigh_resolve(ctl.neigh, &k, NULL, ctl_now_ms(), mac);
 	}
@@ -776,8 +785,8 @@ ctl_init(void)
 		unsigned int i;
 
 		for (i = 0; i < weir.conf->neigh.nb_static; i++) {
-			const struct cfg_neigh_static *st =
-				&weir.conf->neigh.statics[i];
+			const struct cfg_neigh_static
+				*st = &weir.conf->neigh.statics[i];
 			struct neigh_key k = ctl_neigh_key(
 				weir.ports[st->port].id, &st->addr);
 
@@ -813,10 +822,12 @@ ctl_fini(void)
 	unsigned int i;
 
 	/* Packets still punted hold mbufs of pools about to be freed. */
-	for (i = 0; i < weir.nb_workers; i++)
-		while (rte_ring_sc_dequeue(worker_punt_ring(i),
-				(void **)&m) == 0)
+	for (i = 0; i < weir.nb_workers; i++) {
+		struct rte_ring *r = worker_punt_ring(i);
+
+		while (rte_ring_sc_dequeue(r, (void **)&m) == 0)
 			rte_pktmbuf_free(m);
+	}
 	neigh_table_destroy(ctl.neigh);
 	ctl.neigh = NULL;
 	route_table_destroy(ctl.routes);
@@ -846,8 +857,8 @@ ctl_nh(void *arg, const struct cfg_addr *addr, uint16_t *port_id,
 		return false;
 	*port_id = weir.ports[hop.port].id;
 	k = ctl_neigh_key(*port_id, &hop.nh);
-	return neigh_resolve(ctl.neigh, &k, NULL, ctl_now_ms(),
-		mac->addr_bytes) == 0;
+	return neigh_resolve(
+		       ctl.neigh, &k, NULL, ctl_now_ms(), mac->addr_bytes) == 0;
 }
 
 int
@@ -870,9 +881,10 @@ ctl_publish(const char *why)
 	for (i = 0; i < s->nb_svc; i++)
 		for (j = 0; j < s->svc[i].nb_be; j++, nb_be++)
 			nb_ok += s->svc[i].be[j].has_mac;
-	WEIR_LOG(INFO, "published %u services, %u of %u backends resolved "
-		"(%s) in %llu us", s->nb_svc, nb_ok, nb_be, why,
-		(unsigned long long)us);
+	WEIR_LOG(INFO,
+		"published %u services, %u of %u backends resolved "
+		"(%s) in %llu us",
+		s->nb_svc, nb_ok, nb_be, why, (unsigned long long)us);
 	return 0;
 }
 
@@ -892,16 +904,18 @@ ctl_reload(char *msg, size_t size)
 
 	nc = cfg_conf_load(old->file, err, sizeof(err));
 	if (nc == NULL) {
-		snprintf(msg, size, "reload rejected, running configuration "
-			"kept: %s", err);
+		snprintf(msg, size,
+			"reload rejected, running configuration kept: %s", err);
 		WEIR_LOG(ERR, "%s", msg);
 		return -EINVAL;
 	}
 	diff = cfg_conf_startup_diff(old, nc);
 	if (diff != NULL) {
-		snprintf(msg, size, "reload rejected, running configuration "
+		snprintf(msg, size,
+			"reload rejected, running configuration "
 			"kept: %s: '%s' changed and only takes effect at start; "
-			"restart weir to apply it", nc->file, diff);
+			"restart weir to apply it",
+			nc->file, diff);
 		WEIR_LOG(ERR, "%s", msg);
 		cfg_conf_free(nc);
 		return -EINVAL;
@@ -919,8 +933,8 @@ ctl_reload(char *msg, size_t size)
 	for (i = 0; i < weir.nb_ports; i++)
 		weir.ports[i].cfg = &nc->ports[i];
 	weir.conf = nc;
-	rte_log_set_level_pattern("weir.*", (uint32_t)cfg_log_level(
-		nc->log_level));
+	rte_log_set_level_pattern(
+		"weir.*", (uint32_t)cfg_log_level(nc->log_level));
 	/* Discovery files, then the saved admin states, apply again. */
 	sd_file_restart();
 	ctl_state_apply();
@@ -964,7 +978,8 @@ ctl_state_save(char *msg, size_t size)
 	n = 0;
 	for (i = 0; i < c->nb_services; i++)
 		for (j = 0; j < c->services[i].nb_backends; j++, n++) {
-			const struct cfg_backend *cb = &c->services[i].backends[j];
+			const struct cfg_backend *cb = &c->services[i]
+								.backends[j];
 
 			snprintf(b[n].service, sizeof(b[n].service), "%s",
 				c->services[i].name);
@@ -1005,7 +1020,8 @@ ctl_state_apply(void)
 	/* Entries for services or backends no longer configured are skipped:
 	 * the file records state, it never adds backends. */
 	for (i = 0; i < n; i++) {
-		struct cfg_service *s = cfg_service_find(weir.conf, b[i].service);
+		struct cfg_service *s = cfg_service_find(
+			weir.conf, b[i].service);
 		int j = s ? cfg_backend_find(s, &b[i].addr, b[i].port) : -1;
 
 		if (j < 0)
@@ -1026,9 +1042,9 @@ ctl_tick(uint64_t now_ms)
 	if (now_ms >= ctl.next_age_ms) {
 		neigh_age(ctl.neigh, now_ms);
 		/* Other threads read the mirror, never the table. */
-#define CTL_NEIGH_MIRROR(n, help) \
-		weir_stat_add(&ctl_neigh_mirror.n, neigh_stats(ctl.neigh)->n - \
-			ctl_neigh_mirror.n);
+#define CTL_NEIGH_MIRROR(n, help)                                              \
+	weir_stat_add(&ctl_neigh_mirror.n,                                     \
+		neigh_stats(ctl.neigh)->n - ctl_neigh_mirror.n);
 		NEIGH_COUNTERS(CTL_NEIGH_MIRROR)
 #undef CTL_NEIGH_MIRROR
 		__atomic_store_n(&ctl_neigh_nb, neigh_count(ctl.neigh),
@@ -1107,7 +1123,6 @@ ctl_signal_cb(struct ctl_io *io, uint32_t events)
 	if (ctl_signal())
 		ctl.stop = true;
 }
-
 
 
 /*

@@ -21,8 +21,8 @@ WEIR_LOG_TYPE("event")
 
 static struct {
 	struct event *ring;
-	unsigned int size;	/* events */
-	uint64_t seq;		/* last assigned */
+	unsigned int size; /* events */
+	uint64_t seq;	   /* last assigned */
 	FILE *file;
 } ev;
 
@@ -101,8 +101,8 @@ event_log(const char *kind, const char *fmt, ...)
 }
 
 void
-events_walk(unsigned int n, void (*cb)(void *arg, const struct event *e),
-	void *arg)
+events_walk(
+	unsigned int n, void (*cb)(void *arg, const struct event *e), void *arg)
 {
 	uint64_t first, s;
 

@@ -15,10 +15,10 @@
 #include <time.h>
 
 struct event {
-	uint64_t seq;		/* 1, 2, ... since start */
-	struct timespec time;	/* CLOCK_REALTIME */
-	char kind[16];		/* "admin", "reload", "discovery", ... */
-	char text[256];		/* what happened and why */
+	uint64_t seq;	      /* 1, 2, ... since start */
+	struct timespec time; /* CLOCK_REALTIME */
+	char kind[16];	      /* "admin", "reload", "discovery", ... */
+	char text[256];	      /* what happened and why */
 };
 
 /** Open the events file, size the ring. @return 0 or -errno. */

@@ -28,13 +28,13 @@
 
 WEIR_LOG_TYPE("flowlog")
 
-#define FLOWLOG_DRAIN_MAX 256	/* records per ring per tick */
+#define FLOWLOG_DRAIN_MAX 256 /* records per ring per tick */
 
 static struct {
 	struct rte_ring *ring[CFG_WORKERS_MAX];
 	FILE *file;
-	uint64_t size;		/* bytes in the current file */
-	uint64_t written;	/* records written */
+	uint64_t size;	  /* bytes in the current file */
+	uint64_t written; /* records written */
 } fl;
 
 struct rte_ring *
@@ -72,8 +72,9 @@ flowlog_init(void)
 	}
 	fseek(fl.file, 0, SEEK_END);
 	fl.size = (uint64_t)ftell(fl.file);
-	WEIR_LOG(INFO, "flow records to %s (1 flow in %u, every %u s for long "
-		"flows)", m->flow_log, m->flow_sample, m->flow_interval_s);
+	WEIR_LOG(INFO,
+		"flow records to %s (1 flow in %u, every %u s for long flows)",
+		m->flow_log, m->flow_sample, m->flow_interval_s);
 	return 0;
 }
 
@@ -89,7 +90,8 @@ flowlog_rotate(void)
 		if (i == 1)
 			snprintf(from, sizeof(from), "%s", m->flow_log);
 		else
-			snprintf(from, sizeof(from), "%s.%u", m->flow_log, i - 1);
+			snprintf(from, sizeof(from), "%s.%u", m->flow_log,
+				i - 1);
 		snprintf(to, sizeof(to), "%s.%u", m->flow_log, i);
 		rename(from, to);
 	}
@@ -167,25 +169,25 @@ flowlog_write(const struct flowlog_rec *r)
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:i, s:s, s:s, s:i, "
-		"s:s, s:i, s:I, s:I, s:I, s:I, s:f, s:o, s:o, s:o, s:s}",
-		"time", when, "record", r->end ? "end" : "update",
-		"protocol", f->fwd.proto == IPPROTO_TCP ? "tcp" : "udp",
-		"client", ad.cli, "client_port", rte_be_to_cpu_16(f->fwd.sport),
-		"vip", ad.vip, "vip_port", rte_be_to_cpu_16(f->fwd.dport),
-		"service", svc, "backend", ad.be,
-		"backend_port", rte_be_to_cpu_16(f->rev.sport),
-		"local", ad.local, "local_port", rte_be_to_cpu_16(f->rev.dport),
-		"packets_in", (json_int_t)f->acct.pkts_in,
-		"packets_out", (json_int_t)f->acct.pkts_out,
-		"bytes_in", (json_int_t)f->acct.bytes_in,
-		"bytes_out", (json_int_t)f->acct.bytes_out,
-		"duration_ms", flowlog_ms(r->now - f->start),
-		"handshake_ms", f->acct.hs_lat ? json_real(flowlog_ms(f->acct.hs_lat)) :
-			json_null(),
-		"response_ms", f->acct.resp_lat ? json_real(flowlog_ms(f->acct.resp_lat)) :
-			json_null(),
-		"end", end ? json_string(end) : json_null(),
-		"acl", "none");
+		      "s:s, s:i, s:I, s:I, s:I, s:I, s:f, s:o, s:o, s:o, s:s}",
+		"time", when, "record", r->end ? "end" : "update", "protocol",
+		f->fwd.proto == IPPROTO_TCP ? "tcp" : "udp", "client", ad.cli,
+		"client_port", rte_be_to_cpu_16(f->fwd.sport), "vip", ad.vip,
+		"vip_port", rte_be_to_cpu_16(f->fwd.dport), "service", svc,
+		"backend", ad.be, "backend_port",
+		rte_be_to_cpu_16(f->rev.sport), "local", ad.local, "local_port",
+		rte_be_to_cpu_16(f->rev.dport), "packets_in",
+		(json_int_t)f->acct.pkts_in, "packets_out",
+		(json_int_t)f->acct.pkts_out, "bytes_in",
+		(json_int_t)f->acct.bytes_in, "bytes_out",
+		(json_int_t)f->acct.bytes_out, "duration_ms",
+		flowlog_ms(r->now - f->start), "handshake_ms",
+		f->acct.hs_lat ? json_real(flowlog_ms(f->acct.hs_lat)) :
+				 json_null(),
+		"response_ms",
+		f->acct.resp_lat ? json_real(flowlog_ms(f->acct.resp_lat)) :
+				   json_null(),
+		"end", end ? json_string(end) : json_null(), "acl", "none");
 	if (j == NULL)
 		return;
 	line = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(6));
@@ -208,9 +210,12 @@ flowlog_drain(void)
 	if (fl.file == NULL)
 		return;
 	for (w = 0; w < weir.nb_workers; w++)
-		for (n = 0; n < FLOWLOG_DRAIN_MAX &&
-		     rte_ring_sc_dequeue_elem(fl.ring[w], &r, sizeof(r)) == 0; n++)
+		for (n = 0; n < FLOWLOG_DRAIN_MAX; n++) {
+			if (rte_ring_sc_dequeue_elem(
+				    fl.ring[w], &r, sizeof(r)) != 0)
+				break;
 			flowlog_write(&r);
+		}
 	fflush(fl.file);
 	if (fl.size >= (uint64_t)weir.conf->mgmt.flow_rotate_mb << 20)
 		flowlog_rotate();

@@ -15,22 +15,22 @@
 
 #include "flow_types.h"
 
-#define FLOWLOG_RING 4096	/* records per worker ring */
+#define FLOWLOG_RING 4096 /* records per worker ring */
 
 /* What a worker hands over: the session and why the record is made. */
 struct flowlog_rec {
-	struct flow_info f;	/* the session, unpacked */
-	uint32_t now;		/* ticks at the record */
-	uint8_t end;		/* 0: interim record of a live flow; 1: ended */
+	struct flow_info f; /* the session, unpacked */
+	uint32_t now;	    /* ticks at the record */
+	uint8_t end;	    /* 0: interim record of a live flow; 1: ended */
 	uint8_t pad[3];
 };
 
 /* The four addresses of a session, as text. */
 struct flowlog_addrs {
-	char cli[64];		/* client */
-	char vip[64];		/* VIP */
-	char local[64];		/* weir's local (SNAT) address */
-	char be[64];		/* backend */
+	char cli[64];	/* client */
+	char vip[64];	/* VIP */
+	char local[64]; /* weir's local (SNAT) address */
+	char be[64];	/* backend */
 };
 
 /** Format the addresses of 'f' (for records and 'show sessions'). */

@@ -99,7 +99,8 @@ usage(FILE *f)
 		"config/weir.conf for every key.\n"
 		"Signals: SIGINT/SIGTERM stop cleanly.\n"
 		"Exit status: 0 stopped cleanly, 1 configuration error, 2 usage\n"
-		"error, 3 start-up failure.\n", WEIR_DEFAULT_CONFIG);
+		"error, 3 start-up failure.\n",
+		WEIR_DEFAULT_CONFIG);
 }
 
 /* Build the EAL argv from the conf; strings point into 'buf' or conf. */
@@ -111,35 +112,36 @@ weir_eal_argv(const struct cfg_conf *c, char **argv, char *buf, size_t size)
 	int argc = 0;
 	size_t off = 0;
 
-	argv[argc++] = (char *)(uintptr_t)"weir";
+	argv[argc++] = (char *)(uintptr_t) "weir";
 	if (c->lcores != NULL) {
-		argv[argc++] = (char *)(uintptr_t)"--lcores";
+		argv[argc++] = (char *)(uintptr_t) "--lcores";
 		argv[argc++] = c->lcores;
 	} else {
-		argv[argc++] = (char *)(uintptr_t)"-l";
+		argv[argc++] = (char *)(uintptr_t) "-l";
 		argv[argc++] = buf;
 		off += (size_t)snprintf(buf, size, "%u", c->main_lcore);
 		for (i = 0; i < c->nb_workers && off < size; i++)
-			off += (size_t)snprintf(buf + off, size - off, ",%u",
-				c->workers[i]);
+			off += (size_t)snprintf(
+				buf + off, size - off, ",%u", c->workers[i]);
 		off++;
 	}
 	if (off >= size)
 		return -ENOSPC;
-	argv[argc++] = (char *)(uintptr_t)"--main-lcore";
+	argv[argc++] = (char *)(uintptr_t) "--main-lcore";
 	argv[argc++] = buf + off;
 	off += (size_t)snprintf(buf + off, size - off, "%u", c->main_lcore) + 1;
 	if (off >= size)
 		return -ENOSPC;
 	for (i = 0; i < c->nb_ports; i++) {
 		argv[argc++] = (char *)(uintptr_t)(c->ports[i].is_vdev ?
-			"--vdev" : "-a");
+				"--vdev" :
+				"-a");
 		argv[argc++] = (char *)(uintptr_t)c->ports[i].device;
 		any_pci |= !c->ports[i].is_vdev;
 	}
 	/* Without PCI ports, do not probe (and grab) the host's NICs. */
 	if (!any_pci)
-		argv[argc++] = (char *)(uintptr_t)"--no-pci";
+		argv[argc++] = (char *)(uintptr_t) "--no-pci";
 	for (i = 0; i < c->nb_eal_args; i++)
 		argv[argc++] = c->eal_args[i];
 	argv[argc] = NULL;
@@ -233,7 +235,8 @@ main(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "weir: unexpected argument '%s'\n", argv[optind]);
+		fprintf(stderr, "weir: unexpected argument '%s'\n",
+			argv[optind]);
 		usage(stderr);
 		return WEIR_EXIT_USAGE;
 	}
@@ -266,8 +269,8 @@ main(int argc, char **argv)
 		cfg_conf_free(weir.conf);
 		return WEIR_EXIT_START;
 	}
-	rte_log_set_level_pattern("weir.*",
-		(uint32_t)cfg_log_level(weir.conf->log_level));
+	rte_log_set_level_pattern(
+		"weir.*", (uint32_t)cfg_log_level(weir.conf->log_level));
 	weir_log_target(weir.conf->mgmt.log_target);
 	weir.start_tsc = rte_get_tsc_cycles();
 	/* The largest power-of-two tick of at most 1 ms: shifts, not
@@ -286,7 +289,8 @@ main(int argc, char **argv)
 		WEIR_LOG(INFO, "packet capture (dpdk-dumpcap) unavailable: %s",
 			rte_strerror(rte_errno));
 	else
-		WEIR_LOG(INFO, "packet capture available: dpdk-dumpcap "
+		WEIR_LOG(INFO,
+			"packet capture available: dpdk-dumpcap "
 			"--file-prefix <prefix> -i <port>");
 	for (nb_init = 0; nb_init < RTE_DIM(weir_modules); nb_init++) {
 		rc = weir_modules[nb_init].init();
@@ -294,7 +298,7 @@ main(int argc, char **argv)
 			WEIR_LOG(ERR, "start-up failed in %s: %s",
 				weir_modules[nb_init].name, strerror(-rc));
 			status = WEIR_EXIT_START;
-			nb_init++;	/* its fini copes with a partial init */
+			nb_init++; /* its fini copes with a partial init */
 			break;
 		}
 	}

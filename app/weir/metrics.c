@@ -41,16 +41,16 @@
 
 WEIR_LOG_TYPE("metrics")
 
-#define METRICS_CONN_MAX 16		/* scrapers at once */
-#define METRICS_REQ_MAX 8192		/* bytes of request head */
+#define METRICS_CONN_MAX 16  /* scrapers at once */
+#define METRICS_REQ_MAX 8192 /* bytes of request head */
 
 struct metrics_conn {
 	struct ctl_io io;
 	char req[METRICS_REQ_MAX + 1];
 	size_t req_len;
-	char *out;			/* response, malloc'd */
+	char *out; /* response, malloc'd */
 	size_t out_len;
-	size_t out_off;			/* bytes sent */
+	size_t out_off; /* bytes sent */
 	struct metrics_conn *next;
 };
 
@@ -82,8 +82,8 @@ metrics_render_workers(struct prom_buf *b)
 			const char *l[] = { "worker", worker, NULL };
 
 			snprintf(worker, sizeof(worker), "%u", w);
-			prom_sample(b, name, l, weir_stat_read(
-				&worker_stats_get(w)->c[c]));
+			prom_sample(b, name, l,
+				weir_stat_read(&worker_stats_get(w)->c[c]));
 		}
 	}
 	prom_family(b, "weir_drops_total", "counter",
@@ -134,26 +134,26 @@ static void
 metrics_render_objs(struct prom_buf *b, bool backends)
 {
 	static const struct {
-		const char *suffix;	/* after weir_service_ / weir_backend_ */
+		const char *suffix; /* after weir_service_ / weir_backend_ */
 		const char *type;
 		const char *help;
-		size_t off;		/* in struct stats_obj */
-		const char *dir;	/* direction label, or NULL */
+		size_t off;	 /* in struct stats_obj */
+		const char *dir; /* direction label, or NULL */
 	} m[] = {
 		{ "new_flows_total", "counter", "sessions created",
-		  offsetof(struct stats_obj, new_flows), NULL },
+			offsetof(struct stats_obj, new_flows), NULL },
 		{ "sessions", "gauge", "sessions in the tables",
-		  offsetof(struct stats_obj, sessions), NULL },
+			offsetof(struct stats_obj, sessions), NULL },
 		{ "packets_total", "counter",
-		  "packets forwarded; direction in: client to backend",
-		  offsetof(struct stats_obj, pkts_in), "in" },
+			"packets forwarded; direction in: client to backend",
+			offsetof(struct stats_obj, pkts_in), "in" },
 		{ "packets_total", "counter", NULL,
-		  offsetof(struct stats_obj, pkts_out), "out" },
+			offsetof(struct stats_obj, pkts_out), "out" },
 		{ "bytes_total", "counter",
-		  "IP bytes forwarded; direction in: client to backend",
-		  offsetof(struct stats_obj, bytes_in), "in" },
+			"IP bytes forwarded; direction in: client to backend",
+			offsetof(struct stats_obj, bytes_in), "in" },
 		{ "bytes_total", "counter", NULL,
-		  offsetof(struct stats_obj, bytes_out), "out" },
+			offsetof(struct stats_obj, bytes_out), "out" },
 	};
 	const struct cfg_conf *conf = weir.conf;
 	char name[96], be[WEIR_ADDR_STR_SIZE + 8], addr[WEIR_ADDR_STR_SIZE];
@@ -176,12 +176,13 @@ metrics_render_objs(struct prom_buf *b, bool backends)
 				id = svc_id_of(s->name);
 				if (id < 0)
 					continue;
-				stats_obj_get(STATS_SVC, (unsigned int)id, false,
-					&st);
+				stats_obj_get(STATS_SVC, (unsigned int)id,
+					false, &st);
 				if (m[k].dir == NULL)
 					l[2] = NULL;
-				prom_sample(b, name, l, *(const uint64_t *)
-					((const char *)&st + m[k].off));
+				prom_sample(b, name, l,
+					*(const uint64_t *)((const char *)&st +
+						m[k].off));
 				continue;
 			}
 			for (j = 0; j < s->nb_backends; j++) {
@@ -194,15 +195,18 @@ metrics_render_objs(struct prom_buf *b, bool backends)
 				if (id < 0)
 					continue;
 				cfg_addr_str(&cb->addr, addr, sizeof(addr));
-				snprintf(be, sizeof(be), cb->addr.family ==
-					AF_INET6 ? "[%s]:%u" : "%s:%u", addr,
-					cb->port);
-				stats_obj_get(STATS_BE, (unsigned int)id, false,
-					&st);
+				snprintf(be, sizeof(be),
+					cb->addr.family == AF_INET6 ?
+						"[%s]:%u" :
+						"%s:%u",
+					addr, cb->port);
+				stats_obj_get(
+					STATS_BE, (unsigned int)id, false, &st);
 				if (m[k].dir == NULL)
 					l[4] = NULL;
-				prom_sample(b, name, l, *(const uint64_t *)
-					((const char *)&st + m[k].off));
+				prom_sample(b, name, l,
+					*(const uint64_t *)((const char *)&st +
+						m[k].off));
 			}
 		}
 	}
@@ -219,7 +223,8 @@ metrics_render_hist(struct prom_buf *b, bool backends)
 		"weir_service_handshake_latency_microseconds";
 	unsigned int i, j;
 
-	prom_family(b, name, "histogram", "TCP handshake time as weir sees "
+	prom_family(b, name, "histogram",
+		"TCP handshake time as weir sees "
 		"it: SYN sent to the backend to its SYN-ACK, microseconds");
 	for (i = 0; i < conf->nb_services; i++) {
 		const struct cfg_service *s = &conf->services[i];
@@ -246,8 +251,10 @@ metrics_render_hist(struct prom_buf *b, bool backends)
 			if (id < 0)
 				continue;
 			cfg_addr_str(&cb->addr, addr, sizeof(addr));
-			snprintf(be, sizeof(be), cb->addr.family == AF_INET6 ?
-				"[%s]:%u" : "%s:%u", addr, cb->port);
+			snprintf(be, sizeof(be),
+				cb->addr.family == AF_INET6 ? "[%s]:%u" :
+							      "%s:%u",
+				addr, cb->port);
 			stats_obj_get(STATS_BE, (unsigned int)id, false, &st);
 			prom_histogram(b, name, l, stats_hist_bounds_us,
 				st.hs_hist, STATS_HIST_LEN, st.handshake_us);
@@ -269,14 +276,16 @@ metrics_render_backend_state(struct prom_buf *b)
 		"1 for the backend's admin state");
 	for (i = 0; i < conf->nb_services; i++)
 		for (j = 0; j < conf->services[i].nb_backends; j++) {
-			const struct cfg_backend *cb =
-				&conf->services[i].backends[j];
+			const struct cfg_backend *cb = &conf->services[i]
+								.backends[j];
 			const char *l[] = { "service", conf->services[i].name,
 				"backend", be, NULL, NULL, NULL };
 
 			cfg_addr_str(&cb->addr, addr, sizeof(addr));
-			snprintf(be, sizeof(be), cb->addr.family == AF_INET6 ?
-				"[%s]:%u" : "%s:%u", addr, cb->port);
+			snprintf(be, sizeof(be),
+				cb->addr.family == AF_INET6 ? "[%s]:%u" :
+							      "%s:%u",
+				addr, cb->port);
 			prom_sample(b, "weir_backend_weight", l, cb->weight);
 			for (k = 0; k < RTE_DIM(states); k++) {
 				l[4] = "state";
@@ -296,22 +305,22 @@ metrics_render_ports(struct prom_buf *b)
 		size_t off;
 	} m[] = {
 		{ "weir_port_rx_packets_total", "packets received by the NIC",
-		  offsetof(struct rte_eth_stats, ipackets) },
+			offsetof(struct rte_eth_stats, ipackets) },
 		{ "weir_port_tx_packets_total", "packets sent by the NIC",
-		  offsetof(struct rte_eth_stats, opackets) },
+			offsetof(struct rte_eth_stats, opackets) },
 		{ "weir_port_rx_bytes_total", "bytes received by the NIC",
-		  offsetof(struct rte_eth_stats, ibytes) },
+			offsetof(struct rte_eth_stats, ibytes) },
 		{ "weir_port_tx_bytes_total", "bytes sent by the NIC",
-		  offsetof(struct rte_eth_stats, obytes) },
+			offsetof(struct rte_eth_stats, obytes) },
 		{ "weir_port_rx_missed_total",
-		  "packets the NIC dropped: RX queues full",
-		  offsetof(struct rte_eth_stats, imissed) },
+			"packets the NIC dropped: RX queues full",
+			offsetof(struct rte_eth_stats, imissed) },
 		{ "weir_port_rx_errors_total", "erroneous packets received",
-		  offsetof(struct rte_eth_stats, ierrors) },
+			offsetof(struct rte_eth_stats, ierrors) },
 		{ "weir_port_tx_errors_total", "failed transmissions",
-		  offsetof(struct rte_eth_stats, oerrors) },
+			offsetof(struct rte_eth_stats, oerrors) },
 		{ "weir_port_rx_nombuf_total", "RX mbuf allocation failures",
-		  offsetof(struct rte_eth_stats, rx_nombuf) },
+			offsetof(struct rte_eth_stats, rx_nombuf) },
 	};
 	struct rte_eth_stats st[CFG_PORTS_MAX];
 	unsigned int k, i;
@@ -325,8 +334,9 @@ metrics_render_ports(struct prom_buf *b)
 			const char *l[] = { "port", weir.ports[i].cfg->name,
 				NULL };
 
-			prom_sample(b, m[k].name, l, *(const uint64_t *)
-				((const char *)&st[i] + m[k].off));
+			prom_sample(b, m[k].name, l,
+				*(const uint64_t *)((const char *)&st[i] +
+					m[k].off));
 		}
 	}
 	prom_family(b, "weir_port_link_up", "gauge", "1 if the link is up");
@@ -382,9 +392,10 @@ metrics_respond(struct metrics_conn *c, int status, const char *reason,
 	char head[256];
 	int n;
 
-	n = snprintf(head, sizeof(head), "HTTP/1.0 %d %s\r\nContent-Type: %s\r\n"
-		"Content-Length: %zu\r\nConnection: close\r\n\r\n", status,
-		reason, type, len);
+	n = snprintf(head, sizeof(head),
+		"HTTP/1.0 %d %s\r\nContent-Type: %s\r\n"
+		"Content-Length: %zu\r\nConnection: close\r\n\r\n",
+		status, reason, type, len);
 	c->out = malloc((size_t)n + len);
 	if (c->out == NULL)
 		return;
@@ -403,7 +414,7 @@ metrics_request(struct metrics_conn *c)
 		metrics_respond(c, 405, "Method Not Allowed", "text/plain", na,
 			sizeof(na) - 1);
 	} else if (strncmp(c->req + 4, "/metrics ", 9) == 0 ||
-		   strncmp(c->req + 4, "/metrics?", 9) == 0) {
+		strncmp(c->req + 4, "/metrics?", 9) == 0) {
 		struct prom_buf *b = prom_buf_create();
 
 		if (b == NULL)
@@ -422,8 +433,8 @@ metrics_request(struct metrics_conn *c)
 			prom_buf_data(b), prom_buf_len(b));
 		prom_buf_destroy(b);
 	} else {
-		metrics_respond(c, 404, "Not Found", "text/plain", nf,
-			sizeof(nf) - 1);
+		metrics_respond(
+			c, 404, "Not Found", "text/plain", nf, sizeof(nf) - 1);
 	}
 }
 
@@ -444,9 +455,9 @@ metrics_conn_cb(struct ctl_io *io, uint32_t events)
 		c->req_len += (size_t)n;
 		c->req[c->req_len] = '\0';
 		if (strstr(c->req, "\r\n\r\n") == NULL &&
-		    strstr(c->req, "\n\n") == NULL) {
+			strstr(c->req, "\n\n") == NULL) {
 			if (c->req_len == METRICS_REQ_MAX)
-				metrics_close(c);	/* oversized head */
+				metrics_close(c); /* oversized head */
 			return;
 		}
 		metrics_request(c);
@@ -482,7 +493,7 @@ metrics_accept_cb(struct ctl_io *io, uint32_t events)
 	if (fd < 0)
 		return;
 	if (met.nb_conns >= METRICS_CONN_MAX ||
-	    (c = calloc(1, sizeof(*c))) == NULL) {
+		(c = calloc(1, sizeof(*c))) == NULL) {
 		close(fd);
 		return;
 	}

@@ -26,8 +26,8 @@
 
 WEIR_LOG_TYPE("port")
 
-#define PORT_RSS_KEY_SIZE_DEF 40	/* bytes: Toeplitz key of most NICs */
-#define PORT_RSS_KEY_SIZE_MAX 64	/* bytes */
+#define PORT_RSS_KEY_SIZE_DEF 40 /* bytes: Toeplitz key of most NICs */
+#define PORT_RSS_KEY_SIZE_MAX 64 /* bytes */
 
 static struct rte_mempool *
 port_pool_get(int socket)
@@ -41,10 +41,12 @@ port_pool_get(int socket)
 	weir.pools[socket] = rte_pktmbuf_pool_create(name, mc->nb_mbufs,
 		mc->cache, 0, (uint16_t)mc->data_room, socket);
 	if (weir.pools[socket] == NULL)
-		WEIR_LOG(ERR, "mempool %s: %u mbufs of %u bytes on socket %d: "
+		WEIR_LOG(ERR,
+			"mempool %s: %u mbufs of %u bytes on socket %d: "
 			"%s (raise the EAL memory with -m or hugepages, or lower "
-			"mempool.mbufs)", name, mc->nb_mbufs, mc->data_room,
-			socket, rte_strerror(rte_errno));
+			"mempool.mbufs)",
+			name, mc->nb_mbufs, mc->data_room, socket,
+			rte_strerror(rte_errno));
 	return weir.pools[socket];
 }
 
@@ -94,11 +96,14 @@ port_setup(struct port *p)
 		return weir_err(rc);
 	snprintf(p->driver, sizeof(p->driver), "%s", info.driver_name);
 	if (info.max_rx_queues < nb_w || info.max_tx_queues < nb_w) {
-		WEIR_LOG(ERR, "port %s: %s offers %u rx / %u tx queues; weir "
-			"needs one of each per worker (%u)%s", c->name,
-			info.driver_name, info.max_rx_queues, info.max_tx_queues,
-			nb_w, strstr(info.driver_name, "af_packet") ?
-			": set qpairs in the device string" : "");
+		WEIR_LOG(ERR,
+			"port %s: %s offers %u rx / %u tx queues; weir "
+			"needs one of each per worker (%u)%s",
+			c->name, info.driver_name, info.max_rx_queues,
+			info.max_tx_queues, nb_w,
+			strstr(info.driver_name, "af_packet") ?
+				": set qpairs in the device string" :
+				"");
 		return -EINVAL;
 	}
 	/*
@@ -106,10 +111,12 @@ port_setup(struct port *p)
 	 * worker polls would silently eat its share of the traffic.
 	 */
 	if (strstr(info.driver_name, "af_packet") &&
-	    info.max_rx_queues != nb_w) {
-		WEIR_LOG(ERR, "port %s: qpairs=%u but %u workers: the kernel "
+		info.max_rx_queues != nb_w) {
+		WEIR_LOG(ERR,
+			"port %s: qpairs=%u but %u workers: the kernel "
 			"would hand packets to queues no worker polls; set "
-			"qpairs=%u", c->name, info.max_rx_queues, nb_w, nb_w);
+			"qpairs=%u",
+			c->name, info.max_rx_queues, nb_w, nb_w);
 		return -EINVAL;
 	}
 	p->has_ctl_txq = info.max_tx_queues > nb_w;
@@ -125,7 +132,7 @@ port_setup(struct port *p)
 	ec.rxmode.mtu = c->mtu;
 	if (nb_w > 1 && info.flow_type_rss_offloads != 0) {
 		uint8_t klen = info.hash_key_size ? info.hash_key_size :
-			PORT_RSS_KEY_SIZE_DEF;
+						    PORT_RSS_KEY_SIZE_DEF;
 
 		if (klen > sizeof(rss_key))
 			klen = sizeof(rss_key);
@@ -137,16 +144,18 @@ port_setup(struct port *p)
 		ec.rx_adv_conf.rss_conf.rss_key = rss_key;
 		ec.rx_adv_conf.rss_conf.rss_key_len = klen;
 		ec.rx_adv_conf.rss_conf.rss_hf = (RTE_ETH_RSS_IP |
-			RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP) &
+							 RTE_ETH_RSS_TCP |
+							 RTE_ETH_RSS_UDP) &
 			info.flow_type_rss_offloads;
 	}
 	ec.rxmode.offloads = info.rx_offload_capa &
 		(RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | RTE_ETH_RX_OFFLOAD_TCP_CKSUM |
-		 RTE_ETH_RX_OFFLOAD_UDP_CKSUM);
+			RTE_ETH_RX_OFFLOAD_UDP_CKSUM);
 	rc = rte_eth_dev_configure(p->id, (uint16_t)nb_w, p->nb_txq, &ec);
 	if (rc < 0) {
-		WEIR_LOG(ERR, "port %s: configure %u rx / %u tx queues, mtu %u: "
-			"%s", c->name, nb_w, p->nb_txq, c->mtu, rte_strerror(-rc));
+		WEIR_LOG(ERR,
+			"port %s: configure %u rx / %u tx queues, mtu %u: %s",
+			c->name, nb_w, p->nb_txq, c->mtu, rte_strerror(-rc));
 		return weir_err(rc);
 	}
 	rc = rte_eth_dev_adjust_nb_rx_tx_desc(p->id, &nb_rxd, &nb_txd);
@@ -171,8 +180,8 @@ port_setup(struct port *p)
 		}
 	}
 	if (c->has_mac) {
-		rc = rte_eth_dev_default_mac_addr_set(p->id,
-			(struct rte_ether_addr *)(uintptr_t)c->mac);
+		rc = rte_eth_dev_default_mac_addr_set(
+			p->id, (struct rte_ether_addr *)(uintptr_t)c->mac);
 		if (rc < 0) {
 			WEIR_LOG(ERR, "port %s: setting mac: %s", c->name,
 				rte_strerror(-rc));
@@ -194,9 +203,11 @@ port_setup(struct port *p)
 	if (rc < 0 && rc != -ENOTSUP)
 		WEIR_LOG(WARNING, "port %s: all-multicast: %s", c->name,
 			rte_strerror(-rc));
-	WEIR_LOG(INFO, "port %s: %s (%s) mac " RTE_ETHER_ADDR_PRT_FMT
+	WEIR_LOG(INFO,
+		"port %s: %s (%s) mac " RTE_ETHER_ADDR_PRT_FMT
 		", %u rx / %u tx queues of %u / %u descriptors, rss %s, "
-		"mgmt tx %s", c->name, c->device, info.driver_name,
+		"mgmt tx %s",
+		c->name, c->device, info.driver_name,
 		RTE_ETHER_ADDR_BYTES(&p->mac), nb_w, p->nb_txq, nb_rxd, nb_txd,
 		ec.rxmode.mq_mode == RTE_ETH_MQ_RX_RSS ? "on" : "off",
 		p->has_ctl_txq ? "own queue" : "via worker 0");
@@ -220,7 +231,8 @@ port_init_all(void)
 		p->cfg = &c->ports[i];
 		port_dev_name(p->cfg, name, sizeof(name));
 		if (rte_eth_dev_get_port_by_name(name, &p->id) != 0) {
-			WEIR_LOG(ERR, "port %s: no DPDK device '%s' (config line "
+			WEIR_LOG(ERR,
+				"port %s: no DPDK device '%s' (config line "
 				"%u): check the device string, the driver and "
 				"that the NIC is bound to a DPDK-capable driver",
 				p->cfg->name, name, p->cfg->line);
@@ -247,7 +259,7 @@ port_link_poll(void)
 		if (!p->started || rte_eth_link_get_nowait(p->id, &link) < 0)
 			continue;
 		if (link.link_status == p->link_up &&
-		    link.link_speed == p->link_speed)
+			link.link_speed == p->link_speed)
 			continue;
 		p->link_up = link.link_status;
 		p->link_speed = link.link_speed;

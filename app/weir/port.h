@@ -18,15 +18,15 @@
 #include "cfg_types.h"
 
 struct port {
-	const struct cfg_port *cfg;	/* the config entry */
-	uint16_t id;			/* DPDK port id; read by workers */
-	uint16_t nb_txq;		/* workers', plus ctl's if any */
-	bool has_ctl_txq;		/* ctl transmits on queue nb_workers */
+	const struct cfg_port *cfg; /* the config entry */
+	uint16_t id;		    /* DPDK port id; read by workers */
+	uint16_t nb_txq;	    /* workers', plus ctl's if any */
+	bool has_ctl_txq;	    /* ctl transmits on queue nb_workers */
 	bool started;
-	int socket;			/* NUMA socket, SOCKET_ID_ANY -> 0 */
-	struct rte_ether_addr mac;	/* read by workers */
-	bool link_up;			/* last link state seen */
-	uint32_t link_speed;		/* Mb/s */
+	int socket;		   /* NUMA socket, SOCKET_ID_ANY -> 0 */
+	struct rte_ether_addr mac; /* read by workers */
+	bool link_up;		   /* last link state seen */
+	uint32_t link_speed;	   /* Mb/s */
 	char driver[32];
 };
 

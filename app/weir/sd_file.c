@@ -33,7 +33,7 @@
 WEIR_LOG_TYPE("sd")
 
 static struct {
-	struct ctl_io io;	/* the inotify descriptor */
+	struct ctl_io io; /* the inotify descriptor */
 } sdf = { .io = { .fd = -1 } };
 
 /* Apply service 's''s discovery file. @return 0 or -errno (logged). */
@@ -48,25 +48,28 @@ sd_file_apply(struct cfg_service *s)
 
 	rc = sd_load(s->discovery, s->vip.family, &list, &n, err, sizeof(err));
 	if (rc < 0) {
-		event_log("discovery", "service %s: %s rejected, backends kept: "
-			"%s", s->name, s->discovery, err);
+		event_log("discovery",
+			"service %s: %s rejected, backends kept: %s", s->name,
+			s->discovery, err);
 		return rc;
 	}
 	for (i = 0; i < n; i++) {
-		rc = cfg_backend_check(weir.conf, s, &list[i].addr, list[i].port,
-			err, sizeof(err));
+		rc = cfg_backend_check(weir.conf, s, &list[i].addr,
+			list[i].port, err, sizeof(err));
 		if (rc < 0) {
-			event_log("discovery", "service %s: %s rejected, backends "
-				"kept: backends[%u]: %s", s->name, s->discovery,
-				i, err);
+			event_log("discovery",
+				"service %s: %s rejected, backends "
+				"kept: backends[%u]: %s",
+				s->name, s->discovery, i, err);
 			free(list);
 			return rc;
 		}
 	}
 	if (n >= s->maglev_size) {
-		event_log("discovery", "service %s: %s rejected: %u backends "
-			"do not fit maglev_size %u", s->name, s->discovery, n,
-			s->maglev_size);
+		event_log("discovery",
+			"service %s: %s rejected: %u backends "
+			"do not fit maglev_size %u",
+			s->name, s->discovery, n, s->maglev_size);
 		free(list);
 		return -EINVAL;
 	}
@@ -79,14 +82,14 @@ sd_file_apply(struct cfg_service *s)
 	for (j = 0; j < (int)s->nb_backends; j++)
 		for (i = 0; i < n; i++)
 			if (list[i].port == s->backends[j].port &&
-			    memcmp(&list[i].addr, &s->backends[j].addr,
-				sizeof(list[i].addr)) == 0) {
+				memcmp(&list[i].addr, &s->backends[j].addr,
+					sizeof(list[i].addr)) == 0) {
 				nb[k] = s->backends[j];
 				nb[k].weight = list[i].weight;
 				nb[k].state = list[i].state;
 				k++;
 				kept++;
-				list[i].port = 0;	/* taken */
+				list[i].port = 0; /* taken */
 			}
 	for (i = 0; i < n; i++) {
 		if (list[i].port == 0)
@@ -104,15 +107,17 @@ sd_file_apply(struct cfg_service *s)
 	s->backends = nb;
 	s->nb_backends = k;
 	ctl_publish("discovery");
-	event_log("discovery", "service %s: %u backends from %s (%u new, %u "
-		"gone, %u kept)", s->name, k, s->discovery, added, gone, kept);
+	event_log("discovery",
+		"service %s: %u backends from %s (%u new, %u gone, %u kept)",
+		s->name, k, s->discovery, added, gone, kept);
 	return 0;
 }
 
 static void
 sd_file_cb(struct ctl_io *io, uint32_t events)
 {
-	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	char buf[4096]
+		__attribute__((aligned(__alignof__(struct inotify_event))));
 	unsigned int i;
 	ssize_t n;
 
@@ -134,8 +139,9 @@ sd_file_cb(struct ctl_io *io, uint32_t events)
 		if (copy == NULL)
 			continue;
 		base = basename(copy);
-		for (off = 0; off < n; ) {
-			const struct inotify_event *e = (const void *)(buf + off);
+		for (off = 0; off < n;) {
+			const struct inotify_event *e = (const void *)(buf +
+				off);
 
 			if (e->len > 0 && strcmp(e->name, base) == 0)
 				hit = true;
@@ -170,12 +176,12 @@ sd_file_init(void)
 		copy = strdup(s->discovery);
 		if (copy == NULL)
 			return -ENOMEM;
-		rc = inotify_add_watch(sdf.io.fd, dirname(copy),
-			IN_CLOSE_WRITE | IN_MOVED_TO);
+		rc = inotify_add_watch(
+			sdf.io.fd, dirname(copy), IN_CLOSE_WRITE | IN_MOVED_TO);
 		if (rc < 0) {
 			rc = -errno;
-			WEIR_LOG(ERR, "service %s: cannot watch %s: %s", s->name,
-				copy, strerror(-rc));
+			WEIR_LOG(ERR, "service %s: cannot watch %s: %s",
+				s->name, copy, strerror(-rc));
 			free(copy);
 			return rc;
 		}

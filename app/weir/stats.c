@@ -24,7 +24,7 @@ static const unsigned int stats_len[] = {
 };
 
 static struct stats_obj *stats_arr[2][CFG_WORKERS_MAX];
-static struct stats_obj *stats_base[2];	/* retired values */
+static struct stats_obj *stats_base[2]; /* retired values */
 static struct stats_obj *stats_clr[2];	/* at 'clear counters' */
 static uint64_t stats_wbase[WORKER_C_COUNT];
 static unsigned int stats_nb_workers;
@@ -102,8 +102,8 @@ stats_obj_get(enum stats_kind kind, unsigned int id, bool since_clear,
 
 	stats_sum(kind, id, o);
 	/* Gauges (sessions) have no baseline; counters do. */
-#define STATS_OBJ_SUB(n, type, help) \
-	if (type[0] == 'c') \
+#define STATS_OBJ_SUB(n, type, help)                                           \
+	if (type[0] == 'c')                                                    \
 		o->n -= (since_clear && c->n > b->n ? c->n : b->n);
 	STATS_OBJ_COUNTERS(STATS_OBJ_SUB)
 #undef STATS_OBJ_SUB
@@ -111,8 +111,10 @@ stats_obj_get(enum stats_kind kind, unsigned int id, bool since_clear,
 		unsigned int k;
 
 		for (k = 0; k < STATS_HIST_LEN; k++)
-			o->hs_hist[k] -= since_clear && c->hs_hist[k] >
-				b->hs_hist[k] ? c->hs_hist[k] : b->hs_hist[k];
+			o->hs_hist[k] -= since_clear &&
+					c->hs_hist[k] > b->hs_hist[k] ?
+				c->hs_hist[k] :
+				b->hs_hist[k];
 	}
 }
 

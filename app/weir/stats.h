@@ -18,30 +18,32 @@
 #include <stdint.h>
 
 /* X(name, prometheus type, help). */
-#define STATS_OBJ_COUNTERS(X)						\
-	X(new_flows, "counter", "sessions created")			\
-	X(sessions, "gauge", "sessions in the tables")			\
-	X(pkts_in, "counter", "packets client -> backend")		\
-	X(pkts_out, "counter", "packets backend -> client")		\
-	X(bytes_in, "counter", "bytes client -> backend (IP)")		\
-	X(bytes_out, "counter", "bytes backend -> client (IP)")		\
-	X(handshakes, "counter", "TCP handshakes timed (SYN to SYN-ACK)")	\
+#define STATS_OBJ_COUNTERS(X)                                                  \
+	X(new_flows, "counter", "sessions created")                            \
+	X(sessions, "gauge", "sessions in the tables")                         \
+	X(pkts_in, "counter", "packets client -> backend")                     \
+	X(pkts_out, "counter", "packets backend -> client")                    \
+	X(bytes_in, "counter", "bytes client -> backend (IP)")                 \
+	X(bytes_out, "counter", "bytes backend -> client (IP)")                \
+	X(handshakes, "counter", "TCP handshakes timed (SYN to SYN-ACK)")      \
 	X(handshake_us, "counter", "sum of the handshake times, microseconds")
 
 /*
  * Handshake time histogram: upper bounds in microseconds, the last bucket
  * unbounded. Log-spaced from a same-rack answer to a struggling backend.
  */
-#define STATS_HIST_BOUNDS_US						\
-	{ 50, 100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000,	\
-	  100000, 250000, 500000, 1000000, UINT64_MAX }
-#define STATS_HIST_LEN 15	/* buckets, the last one +Inf */
+#define STATS_HIST_BOUNDS_US                                                   \
+	{                                                                      \
+		50, 100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000,      \
+			100000, 250000, 500000, 1000000, UINT64_MAX            \
+	}
+#define STATS_HIST_LEN 15 /* buckets, the last one +Inf */
 
 struct stats_obj {
 #define STATS_OBJ_FIELD(n, type, help) uint64_t n;
 	STATS_OBJ_COUNTERS(STATS_OBJ_FIELD)
 #undef STATS_OBJ_FIELD
-	uint64_t hs_hist[STATS_HIST_LEN];	/* handshakes per bucket */
+	uint64_t hs_hist[STATS_HIST_LEN]; /* handshakes per bucket */
 };
 
 /** The histogram's upper bounds, microseconds (UINT64_MAX: +Inf). */

@@ -83,16 +83,16 @@ svc_port_add_on_link(struct svc_snap *s, const struct cfg_addr *a)
  */
 static struct {
 	bool used;
-	bool seen;			/* in the snapshot being built */
+	bool seen; /* in the snapshot being built */
 	char name[CFG_NAME_SIZE];
 } svc_ids[SVC_ID_MAX];
 
 static struct {
 	bool used;
 	bool seen;
-	uint16_t svc;			/* service id */
+	uint16_t svc; /* service id */
 	struct cfg_addr addr;
-	uint16_t port;			/* host order */
+	uint16_t port; /* host order */
 } be_ids[SVC_BE_ID_MAX];
 
 static unsigned int svc_id_next, be_id_next;
@@ -110,8 +110,8 @@ svc_id_get(const char *name)
 		if (!svc_ids[id].used) {
 			svc_id_next = id + 1;
 			svc_ids[id].used = true;
-			snprintf(svc_ids[id].name, sizeof(svc_ids[id].name), "%s",
-				name);
+			snprintf(svc_ids[id].name, sizeof(svc_ids[id].name),
+				"%s", name);
 			stats_obj_retire(STATS_SVC, id);
 			i = id;
 			goto found;
@@ -130,8 +130,8 @@ svc_be_id_get(uint16_t svc, const struct cfg_addr *addr, uint16_t port)
 
 	for (i = 0; i < SVC_BE_ID_MAX; i++)
 		if (be_ids[i].used && be_ids[i].svc == svc &&
-		    be_ids[i].port == port &&
-		    memcmp(&be_ids[i].addr, addr, sizeof(*addr)) == 0)
+			be_ids[i].port == port &&
+			memcmp(&be_ids[i].addr, addr, sizeof(*addr)) == 0)
 			goto found;
 	for (i = 0; i < SVC_BE_ID_MAX; i++) {
 		id = (be_id_next + i) % SVC_BE_ID_MAX;
@@ -201,8 +201,8 @@ svc_be_id_of(const char *name, const struct cfg_addr *addr, uint16_t port)
 		return svc;
 	for (i = 0; i < SVC_BE_ID_MAX; i++)
 		if (be_ids[i].used && be_ids[i].svc == svc &&
-		    be_ids[i].port == port &&
-		    memcmp(&be_ids[i].addr, addr, sizeof(*addr)) == 0)
+			be_ids[i].port == port &&
+			memcmp(&be_ids[i].addr, addr, sizeof(*addr)) == 0)
 			return (int)i;
 	return -ENOENT;
 }
@@ -232,17 +232,16 @@ svc_timeouts(const struct cfg_timeouts *c, struct flow_timeouts *t)
  * chains make a false match a 2^-64 event.
  */
 static uint64_t
-svc_table_digest(const struct maglev_backend *mb, unsigned int n,
-	uint32_t size, uint64_t seed)
+svc_table_digest(const struct maglev_backend *mb, unsigned int n, uint32_t size,
+	uint64_t seed)
 {
 	uint32_t a = rte_jhash_2words(size, (uint32_t)seed, 0x2545f491);
-	uint32_t b = rte_jhash_2words(size, (uint32_t)(seed >> 32),
-		0x9e3779b9);
+	uint32_t b = rte_jhash_2words(size, (uint32_t)(seed >> 32), 0x9e3779b9);
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		a = rte_jhash_1word(mb[i].weight,
-			rte_jhash(mb[i].key, mb[i].key_len, a));
+		a = rte_jhash_1word(
+			mb[i].weight, rte_jhash(mb[i].key, mb[i].key_len, a));
 		b = rte_jhash_1word(mb[i].weight ^ 0x85ebca6b,
 			rte_jhash(mb[i].key, mb[i].key_len, b ^ 0xc2b2ae35));
 	}
@@ -267,7 +266,7 @@ svc_build_one(const struct cfg_service *c, struct svc *v, svc_nh_fn *nh,
 	const struct svc *prev;
 	struct maglev_backend *mb;
 	struct svc_backend *be;
-	uint8_t (*keys)[18];
+	uint8_t(*keys)[18];
 	unsigned int i;
 	uint16_t *table;
 	int rc, id;
@@ -297,12 +296,15 @@ svc_build_one(const struct cfg_service *c, struct svc *v, svc_nh_fn *nh,
 
 		(void)nh(arg, &c->backends[0].addr, &pid, &mac);
 		p = port_by_id(pid);
-		for (i = 0; p != NULL && i < p->cfg->nb_addrs; i++)
-			if (p->cfg->addrs[i].addr.family == c->vip.family) {
-				memcpy(v->laddrs[0], p->cfg->addrs[i].addr.a, 16);
+		for (i = 0; p != NULL && i < p->cfg->nb_addrs; i++) {
+			const struct cfg_addr *a = &p->cfg->addrs[i].addr;
+
+			if (a->family == c->vip.family) {
+				memcpy(v->laddrs[0], a->a, 16);
 				v->nb_laddrs = 1;
 				break;
 			}
+		}
 	}
 	svc_timeouts(&c->timeouts, &v->timeouts);
 	snprintf(v->name, sizeof(v->name), "%s", c->name);
@@ -324,8 +326,10 @@ svc_build_one(const struct cfg_service *c, struct svc *v, svc_nh_fn *nh,
 		id = svc_be_id_get(v->id, &cb->addr, cb->port);
 		if (id < 0) {
 			rc = id;
-			WEIR_LOG(ERR, "service %s: more than %u backends in all "
-				"services", c->name, SVC_BE_ID_MAX);
+			WEIR_LOG(ERR,
+				"service %s: more than %u backends in all "
+				"services",
+				c->name, SVC_BE_ID_MAX);
 			goto err;
 		}
 		be[i].id = (uint16_t)id;
@@ -350,20 +354,20 @@ svc_build_one(const struct cfg_service *c, struct svc *v, svc_nh_fn *nh,
 	 * copy an unchanged table instead of building it again, which keeps
 	 * a console change's way to the data path short.
 	 */
-	v->table_digest = svc_table_digest(mb, c->nb_backends, c->maglev_size,
-		seed);
+	v->table_digest = svc_table_digest(
+		mb, c->nb_backends, c->maglev_size, seed);
 	prev = svc_published(v->id);
 	if (c->nb_backends == 0) {
 		rc = -ENOENT;
 	} else if (prev != NULL && prev->table_digest == v->table_digest &&
-		   prev->table_size == c->maglev_size) {
+		prev->table_size == c->maglev_size) {
 		rc = prev->table == NULL ? -ENOENT : 0;
 		if (prev->table != NULL)
-			memcpy(table, prev->table, c->maglev_size *
-				sizeof(*table));
+			memcpy(table, prev->table,
+				c->maglev_size * sizeof(*table));
 	} else {
-		rc = maglev_build(mb, c->nb_backends, c->maglev_size, seed,
-			table);
+		rc = maglev_build(
+			mb, c->nb_backends, c->maglev_size, seed, table);
 	}
 	if (rc == -ENOENT) {
 		/* Every weight is 0: the service takes no new flows. */
@@ -438,12 +442,13 @@ svc_snap_build(const struct cfg_conf *conf, svc_nh_fn *nh, void *arg)
 	if (s == NULL)
 		goto nomem;
 	s->seed = conf->hash_seed;
-	memset(s->vip_slot, 0xff, sizeof(s->vip_slot));	/* all -1 */
-	memset(s->by_id, 0xff, sizeof(s->by_id));		/* all -1 */
+	memset(s->vip_slot, 0xff, sizeof(s->vip_slot)); /* all -1 */
+	memset(s->by_id, 0xff, sizeof(s->by_id));	/* all -1 */
 	s->lport_lo = conf->lport_lo;
 	s->lport_hi = conf->lport_hi;
-	s->svc = rte_zmalloc("weir_svc", (conf->nb_services ?
-		conf->nb_services : 1) * sizeof(*s->svc), RTE_CACHE_LINE_SIZE);
+	s->svc = rte_zmalloc("weir_svc",
+		(conf->nb_services ? conf->nb_services : 1) * sizeof(*s->svc),
+		RTE_CACHE_LINE_SIZE);
 	if (s->svc == NULL)
 		goto nomem;
 	for (i = 0; i < weir.nb_ports; i++) {
@@ -520,7 +525,7 @@ svc_snap_nh_changed(svc_nh_fn *nh, void *arg)
 			ok = nh(arg, &conf->services[i].backends[j].addr, &port,
 				&mac);
 			if (ok != b->has_mac || port != b->tx_port ||
-			    (ok && !rte_is_same_ether_addr(&mac, &b->mac)))
+				(ok && !rte_is_same_ether_addr(&mac, &b->mac)))
 				return true;
 		}
 	return false;

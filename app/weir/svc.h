@@ -36,57 +36,57 @@
 #define SVC_ADDRS_MAX 64
 
 struct svc_port {
-	bool in_use;				/* a configured port */
-	uint8_t idx;				/* index in weir.ports */
+	bool in_use; /* a configured port */
+	uint8_t idx; /* index in weir.ports */
 	uint8_t nb_ip4;
 	uint8_t nb_ip6;
 	struct rte_ether_addr mac;
-	uint32_t ip4[SVC_ADDRS_MAX];		/* network order */
-	uint8_t ip6[SVC_ADDRS_MAX][16];		/* network order */
+	uint32_t ip4[SVC_ADDRS_MAX];	/* network order */
+	uint8_t ip6[SVC_ADDRS_MAX][16]; /* network order */
 };
 
 /* Stable ids: counters are kept per id, so they survive rebuilds. */
-#define SVC_ID_MAX CFG_SVC_MAX		/* service ids */
-#define SVC_BE_ID_MAX 8192		/* backend ids, all services */
+#define SVC_ID_MAX CFG_SVC_MAX /* service ids */
+#define SVC_BE_ID_MAX 8192     /* backend ids, all services */
 
 /* Admin state of a backend (console, discovery, state file). */
 enum svc_be_state {
-	SVC_BE_READY = 0,	/* takes new flows by weight */
-	SVC_BE_DRAIN,		/* no new flows; sessions continue */
-	SVC_BE_MAINT,		/* out of service; sessions continue */
+	SVC_BE_READY = 0, /* takes new flows by weight */
+	SVC_BE_DRAIN,	  /* no new flows; sessions continue */
+	SVC_BE_MAINT,	  /* out of service; sessions continue */
 };
 
 struct svc_backend {
-	uint16_t id;			/* stable, < SVC_BE_ID_MAX */
-	uint8_t addr[16];		/* network order, IPv4 in 4 bytes */
-	uint16_t port;			/* network order */
-	uint16_t weight;		/* relative */
-	uint16_t tx_port;		/* DPDK port id towards it */
-	bool has_mac;			/* next hop resolved */
-	struct rte_ether_addr mac;	/* next-hop MAC */
+	uint16_t id;		   /* stable, < SVC_BE_ID_MAX */
+	uint8_t addr[16];	   /* network order, IPv4 in 4 bytes */
+	uint16_t port;		   /* network order */
+	uint16_t weight;	   /* relative */
+	uint16_t tx_port;	   /* DPDK port id towards it */
+	bool has_mac;		   /* next hop resolved */
+	struct rte_ether_addr mac; /* next-hop MAC */
 };
 
 struct svc {
-	uint16_t id;			/* stable, < SVC_ID_MAX */
-	uint8_t vip[16];		/* network order */
-	uint8_t family;			/* AF_INET or AF_INET6 */
-	uint8_t proto;			/* IPPROTO_TCP or IPPROTO_UDP */
-	uint8_t balancer;		/* enum cfg_balancer */
-	uint8_t hash;			/* enum cfg_hash */
-	uint16_t port_lo;		/* host order */
-	uint16_t port_hi;		/* host order */
-	bool midflow;			/* pick up non-SYN TCP */
-	uint16_t mss;			/* bytes, 0: no clamp */
+	uint16_t id;	  /* stable, < SVC_ID_MAX */
+	uint8_t vip[16];  /* network order */
+	uint8_t family;	  /* AF_INET or AF_INET6 */
+	uint8_t proto;	  /* IPPROTO_TCP or IPPROTO_UDP */
+	uint8_t balancer; /* enum cfg_balancer */
+	uint8_t hash;	  /* enum cfg_hash */
+	uint16_t port_lo; /* host order */
+	uint16_t port_hi; /* host order */
+	bool midflow;	  /* pick up non-SYN TCP */
+	uint16_t mss;	  /* bytes, 0: no clamp */
 	uint16_t nb_be;
 	uint16_t nb_laddrs;
-	uint32_t table_size;		/* slots */
-	const uint16_t *table;		/* Maglev slots -> backend; NULL: none
+	uint32_t table_size;	      /* slots */
+	const uint16_t *table;	      /* Maglev slots -> backend; NULL: none
 					 * has weight */
-	uint64_t table_digest;		/* of what built the table */
-	const struct svc_backend *be;	/* [nb_be] */
-	uint8_t laddrs[CFG_SVC_LADDRS_MAX][16];	/* SNAT sources */
-	struct flow_timeouts timeouts;	/* ticks */
-	int16_t next_same_vip;		/* next service on this VIP and
+	uint64_t table_digest;	      /* of what built the table */
+	const struct svc_backend *be; /* [nb_be] */
+	uint8_t laddrs[CFG_SVC_LADDRS_MAX][16]; /* SNAT sources */
+	struct flow_timeouts timeouts;		/* ticks */
+	int16_t next_same_vip;			/* next service on this VIP and
 					 * protocol (svc_find), or -1 */
 	char name[CFG_NAME_SIZE];
 };
@@ -99,19 +99,19 @@ struct svc {
  * services there are.
  */
 #define SVC_VIP_SLOTS_LOG2 9
-#define SVC_VIP_SLOTS (1u << SVC_VIP_SLOTS_LOG2)	/* slots */
+#define SVC_VIP_SLOTS (1u << SVC_VIP_SLOTS_LOG2) /* slots */
 _Static_assert(SVC_VIP_SLOTS >= 2 * CFG_SVC_MAX, "VIP table at most half full");
 
 struct svc_snap {
-	uint64_t seed;			/* balancing and local port hash */
-	uint64_t since_tsc;		/* TSC of the request it answers */
-	uint64_t gen;			/* 1, 2, ... in publication order */
-	uint16_t lport_lo;		/* host order */
+	uint64_t seed;	    /* balancing and local port hash */
+	uint64_t since_tsc; /* TSC of the request it answers */
+	uint64_t gen;	    /* 1, 2, ... in publication order */
+	uint16_t lport_lo;  /* host order */
 	uint16_t lport_hi;
 	uint32_t nb_svc;
-	struct svc *svc;		/* [nb_svc], same memory as the snap */
-	int16_t vip_slot[SVC_VIP_SLOTS];	/* see SVC_VIP_SLOTS */
-	int16_t by_id[SVC_ID_MAX];	/* service index by stable id, or -1 */
+	struct svc *svc;		 /* [nb_svc], same memory as the snap */
+	int16_t vip_slot[SVC_VIP_SLOTS]; /* see SVC_VIP_SLOTS */
+	int16_t by_id[SVC_ID_MAX];	 /* service index by stable id, or -1 */
 	/* Indexed by DPDK port id, so workers need no mapping. */
 	struct svc_port port[RTE_MAX_ETHPORTS];
 };
@@ -120,15 +120,15 @@ struct svc_snap {
  * How ctl tells the builder where a backend is: the DPDK port towards
  * 'addr' and, if resolved, the next-hop MAC. @return true if resolved.
  */
-typedef bool (svc_nh_fn)(void *arg, const struct cfg_addr *addr,
+typedef bool(svc_nh_fn)(void *arg, const struct cfg_addr *addr,
 	uint16_t *port_id, struct rte_ether_addr *mac);
 
 /**
  * Build a snapshot from 'conf' and the ports, asking 'nh' for backends.
  * @return the snapshot (free with svc_snap_free()), or NULL (errno).
  */
-struct svc_snap *svc_snap_build(const struct cfg_conf *conf, svc_nh_fn *nh,
-	void *arg);
+struct svc_snap *
+svc_snap_build(const struct cfg_conf *conf, svc_nh_fn *nh, void *arg);
 
 /** Free a snapshot that no worker can see. NULL: no-op. */
 void svc_snap_free(struct svc_snap *s);
@@ -153,8 +153,7 @@ int svc_snap_update(svc_nh_fn *nh, void *arg);
  * in the published snapshot, or -ENOENT.
  */
 int svc_id_of(const char *name);
-int svc_be_id_of(const char *name, const struct cfg_addr *addr,
-	uint16_t port);
+int svc_be_id_of(const char *name, const struct cfg_addr *addr, uint16_t port);
 
 /** Module init: publish a first snapshot (no backends resolved yet). */
 int svc_snap_init(void);
@@ -211,8 +210,8 @@ svc_vip_hash(uint8_t family, uint8_t proto, const uint8_t *a)
 
 /* @return true if 'v' is a service of (family, proto, VIP 'vip'). */
 static inline bool
-svc_is_group(const struct svc *v, uint8_t family, uint8_t proto,
-	const uint8_t *vip)
+svc_is_group(
+	const struct svc *v, uint8_t family, uint8_t proto, const uint8_t *vip)
 {
 	uint64_t a[2], b[2];
 
@@ -278,10 +277,11 @@ svc_of_session(const struct svc_snap *s, uint16_t id, uint8_t family,
 	uint8_t proto, const uint8_t *vip, uint16_t vport)
 {
 	const struct svc *v = id < SVC_ID_MAX && s->by_id[id] >= 0 ?
-		&s->svc[s->by_id[id]] : NULL;
+		&s->svc[s->by_id[id]] :
+		NULL;
 
 	if (v != NULL && vport >= v->port_lo && vport <= v->port_hi &&
-	    svc_is_group(v, family, proto, vip))
+		svc_is_group(v, family, proto, vip))
 		return v;
 	return svc_find(s, family, proto, vip, vport);
 }

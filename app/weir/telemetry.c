@@ -60,15 +60,15 @@ tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	(void)params;
 	rte_tel_data_start_dict(d);
 	for (i = 0; i < WORKER_C_COUNT; i++)
-		rte_tel_data_add_dict_u64(d, worker_counter_name(i),
-			worker_counter_sum(i));
+		rte_tel_data_add_dict_u64(
+			d, worker_counter_name(i), worker_counter_sum(i));
 	for (i = 1; i < PKT_DROP_COUNT; i++) {
 		snprintf(name, sizeof(name), "drop_%s", pkt_drop_name(i));
 		rte_tel_data_add_dict_u64(d, name, worker_drop_sum(i));
 	}
 	for (i = 0; i < CTL_C_COUNT; i++)
-		rte_tel_data_add_dict_u64(d, ctl_counter_name(i),
-			ctl_counter(i));
+		rte_tel_data_add_dict_u64(
+			d, ctl_counter_name(i), ctl_counter(i));
 	ctl_neigh_counters(tel_add_neigh, d);
 	rte_tel_data_add_dict_u64(d, "neigh_entries", ctl_neigh_count());
 	return 0;
@@ -133,18 +133,17 @@ tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 		if (w == NULL)
 			return -ENOMEM;
 		rte_tel_data_start_dict(w);
-		rte_tel_data_add_dict_int(w, "lcore",
-			(int)tel_lcores[i]);
+		rte_tel_data_add_dict_int(w, "lcore", (int)tel_lcores[i]);
 		rte_tel_data_add_dict_u64(w, "rx_packets",
 			weir_stat_read(&ws->c[WORKER_C_rx_packets]));
 		rte_tel_data_add_dict_u64(w, "tx_packets",
 			weir_stat_read(&ws->c[WORKER_C_tx_packets]));
 		rte_tel_data_add_dict_u64(w, "loops", loops);
 		/* Per mille of loop iterations that found work. */
-		rte_tel_data_add_dict_u64(w, "busy_permille",
-			loops ? busy * 1000 / loops : 0);
-		rte_tel_data_add_dict_u64(w, "snapshots",
-			weir_stat_read(&ws->snapshots));
+		rte_tel_data_add_dict_u64(
+			w, "busy_permille", loops ? busy * 1000 / loops : 0);
+		rte_tel_data_add_dict_u64(
+			w, "snapshots", weir_stat_read(&ws->snapshots));
 		rte_tel_data_add_dict_u64(w, "snapshot_lag_ns",
 			weir_stat_read(&ws->snapshot_lag_ns));
 		snprintf(key, sizeof(key), "%u", i);
@@ -171,21 +170,23 @@ tel_port_list(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_start_dict(pd);
 		rte_tel_data_add_dict_int(pd, "port_id", tel_ports[i].id);
 		if (__atomic_load_n(&tel_ports_live, __ATOMIC_ACQUIRE) &&
-		    rte_eth_link_get_nowait(tel_ports[i].id, &link) == 0 &&
-		    rte_eth_stats_get(tel_ports[i].id, &st) == 0) {
-			rte_tel_data_add_dict_string(pd, "link",
-				link.link_status ? "up" : "down");
-			rte_tel_data_add_dict_u64(pd, "speed_mbps",
-				link.link_speed);
-			rte_tel_data_add_dict_u64(pd, "rx_packets", st.ipackets);
-			rte_tel_data_add_dict_u64(pd, "tx_packets", st.opackets);
+			rte_eth_link_get_nowait(tel_ports[i].id, &link) == 0 &&
+			rte_eth_stats_get(tel_ports[i].id, &st) == 0) {
+			rte_tel_data_add_dict_string(
+				pd, "link", link.link_status ? "up" : "down");
+			rte_tel_data_add_dict_u64(
+				pd, "speed_mbps", link.link_speed);
+			rte_tel_data_add_dict_u64(
+				pd, "rx_packets", st.ipackets);
+			rte_tel_data_add_dict_u64(
+				pd, "tx_packets", st.opackets);
 			rte_tel_data_add_dict_u64(pd, "rx_bytes", st.ibytes);
 			rte_tel_data_add_dict_u64(pd, "tx_bytes", st.obytes);
 			rte_tel_data_add_dict_u64(pd, "rx_missed", st.imissed);
 			rte_tel_data_add_dict_u64(pd, "rx_errors", st.ierrors);
 			rte_tel_data_add_dict_u64(pd, "tx_errors", st.oerrors);
-			rte_tel_data_add_dict_u64(pd, "rx_nombuf",
-				st.rx_nombuf);
+			rte_tel_data_add_dict_u64(
+				pd, "rx_nombuf", st.rx_nombuf);
 		}
 		rte_tel_data_add_dict_container(d, tel_ports[i].name, pd, 0);
 	}
@@ -200,11 +201,16 @@ telemetry_init(void)
 		telemetry_cb fn;
 		const char *help;
 	} cmds[] = {
-		{ "/weir/info", tel_info, "weir version, pid, uptime. No parameters" },
-		{ "/weir/stats", tel_stats, "Every weir counter, summed over workers. No parameters" },
-		{ "/weir/drops", tel_drops, "Non-zero drop counters by reason. No parameters" },
-		{ "/weir/workers", tel_workers, "Per-worker packets and busy ratio. No parameters" },
-		{ "/weir/ports", tel_port_list, "Per-port link state and counters. No parameters" },
+		{ "/weir/info", tel_info,
+			"weir version, pid, uptime. No parameters" },
+		{ "/weir/stats", tel_stats,
+			"Every weir counter, summed over workers. No parameters" },
+		{ "/weir/drops", tel_drops,
+			"Non-zero drop counters by reason. No parameters" },
+		{ "/weir/workers", tel_workers,
+			"Per-worker packets and busy ratio. No parameters" },
+		{ "/weir/ports", tel_port_list,
+			"Per-port link state and counters. No parameters" },
 	};
 	unsigned int i;
 	int rc;
@@ -220,8 +226,8 @@ telemetry_init(void)
 		tel_lcores[i] = worker_lcore(i);
 	__atomic_store_n(&tel_ports_live, true, __ATOMIC_RELEASE);
 	for (i = 0; i < RTE_DIM(cmds); i++) {
-		rc = rte_telemetry_register_cmd(cmds[i].cmd, cmds[i].fn,
-			cmds[i].help);
+		rc = rte_telemetry_register_cmd(
+			cmds[i].cmd, cmds[i].fn, cmds[i].help);
 		/* -EINVAL: already registered by an earlier init in this
 		 * process (tests); the handlers are the same. */
 		if (rc < 0 && rc != -EINVAL) {

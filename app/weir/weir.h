@@ -22,17 +22,17 @@ struct port;
 struct svc_snap;
 
 struct weir {
-	struct cfg_conf *conf;			/* owned */
+	struct cfg_conf *conf; /* owned */
 	unsigned int nb_ports;
-	struct port *ports;			/* [nb_ports], config order */
+	struct port *ports; /* [nb_ports], config order */
 	unsigned int nb_workers;
-	struct rte_mempool *pools[RTE_MAX_NUMA_NODES];	/* per socket */
-	struct rte_rcu_qsbr *qsbr;		/* workers are its threads */
-	WEIR_RCU(struct svc_snap *) snap;	/* what workers forward by */
+	struct rte_mempool *pools[RTE_MAX_NUMA_NODES]; /* per socket */
+	struct rte_rcu_qsbr *qsbr;	  /* workers are its threads */
+	WEIR_RCU(struct svc_snap *) snap; /* what workers forward by */
 	/* TSC when the console line being run arrived, else 0 (ctl only). */
 	uint64_t request_tsc;
-	bool stop;				/* workers leave their loop */
-	uint64_t start_tsc;			/* for uptime */
+	bool stop;	    /* workers leave their loop */
+	uint64_t start_tsc; /* for uptime */
 	/* Workers' clock: ticks = TSC >> tick_shift, about 1 ms each. */
 	unsigned int tick_shift;
 	uint64_t ticks_per_s;

@@ -66,38 +66,38 @@ WEIR_LOG_TYPE("worker")
 
 #define WORKER_BURST_MAX 256	/* packets: upper bound of config 'burst' */
 #define WORKER_LPORT_PROBES 32	/* local ports tried before giving up */
-#define WORKER_EXPIRE_BUDGET 64	/* sessions examined per loop iteration */
+#define WORKER_EXPIRE_BUDGET 64 /* sessions examined per loop iteration */
 
 struct worker_txq {
-	uint16_t n;				/* packets waiting */
+	uint16_t n; /* packets waiting */
 	struct rte_mbuf *pkts[WORKER_BURST_MAX];
 };
 
 struct worker {
-	unsigned int idx;		/* 0..nb_workers-1: queue id, QSBR id */
-	unsigned int lcore;		/* EAL lcore it runs on */
-	struct rte_ring *punt;		/* to ctl */
-	struct rte_ring *ctl_tx;	/* from ctl */
-	struct rte_ring *redir_in[CFG_WORKERS_MAX];	/* from worker j */
-	struct flow_table *ft;		/* sessions this worker owns */
+	unsigned int idx;	 /* 0..nb_workers-1: queue id, QSBR id */
+	unsigned int lcore;	 /* EAL lcore it runs on */
+	struct rte_ring *punt;	 /* to ctl */
+	struct rte_ring *ctl_tx; /* from ctl */
+	struct rte_ring *redir_in[CFG_WORKERS_MAX]; /* from worker j */
+	struct flow_table *ft; /* sessions this worker owns */
 	struct worker_stats *stats;
-	struct stats_obj *svc_stats;	/* by service id */
-	struct stats_obj *be_stats;	/* by backend id */
-	uint32_t now;			/* ticks, once per loop iteration */
-	uint32_t half_open_max;		/* flows */
-	uint16_t lport_lo;		/* host order: first local port */
-	uint32_t nb_lports;		/* local ports this worker owns */
-	uint64_t rnd;			/* xorshift64 state, 'random' balancer */
-	unsigned int burst;		/* packets, from the config at start */
-	uint32_t rr[CFG_SVC_MAX];	/* round-robin cursor per service */
-	struct worker_dump *dump;	/* posted by ctl, NULL when idle */
-	struct rte_ring *flowlog;	/* flow records to ctl, NULL: off */
-	uint32_t fl_sample;		/* log 1 flow in fl_sample */
-	uint32_t fl_interval;		/* ticks between interim records */
-	uint64_t us_per_tick_q16;	/* microseconds per tick, 16.16 */
-	uint64_t ns_per_tsc_q16;	/* nanoseconds per TSC cycle, 16.16 */
-	uint64_t snap_gen;		/* generation of the last snapshot looped on */
-	struct worker_txq txq[CFG_PORTS_MAX];	/* by port index */
+	struct stats_obj *svc_stats; /* by service id */
+	struct stats_obj *be_stats;  /* by backend id */
+	uint32_t now;		     /* ticks, once per loop iteration */
+	uint32_t half_open_max;	     /* flows */
+	uint16_t lport_lo;	     /* host order: first local port */
+	uint32_t nb_lports;	     /* local ports this worker owns */
+	uint64_t rnd;		     /* xorshift64 state, 'random' balancer */
+	unsigned int burst;	     /* packets, from the config at start */
+	uint32_t rr[CFG_SVC_MAX];    /* round-robin cursor per service */
+	struct worker_dump *dump;    /* posted by ctl, NULL when idle */
+	struct rte_ring *flowlog;    /* flow records to ctl, NULL: off */
+	uint32_t fl_sample;	     /* log 1 flow in fl_sample */
+	uint32_t fl_interval;	     /* ticks between interim records */
+	uint64_t us_per_tick_q16;    /* microseconds per tick, 16.16 */
+	uint64_t ns_per_tsc_q16;     /* nanoseconds per TSC cycle, 16.16 */
+	uint64_t snap_gen; /* generation of the last snapshot looped on */
+	struct worker_txq txq[CFG_PORTS_MAX]; /* by port index */
 } __rte_cache_aligned;
 
 static struct worker *workers[CFG_WORKERS_MAX];
@@ -141,8 +141,8 @@ static unsigned int worker_nb_started;
 uint64_t
 worker_counter_sum(enum worker_counter c)
 {
-	unsigned int i, n = __atomic_load_n(&worker_nb_started,
-		__ATOMIC_RELAXED);
+	unsigned int i,
+		n = __atomic_load_n(&worker_nb_started, __ATOMIC_RELAXED);
 	uint64_t v = 0;
 
 	for (i = 0; i < n; i++)
@@ -153,8 +153,8 @@ worker_counter_sum(enum worker_counter c)
 uint64_t
 worker_drop_sum(unsigned int d)
 {
-	unsigned int i, n = __atomic_load_n(&worker_nb_started,
-		__ATOMIC_RELAXED);
+	unsigned int i,
+		n = __atomic_load_n(&worker_nb_started, __ATOMIC_RELAXED);
 	uint64_t v = 0;
 
 	for (i = 0; i < n && d < PKT_DROP_COUNT; i++)
@@ -180,8 +180,8 @@ worker_lcore(unsigned int i)
 	return workers[i]->lcore;
 }
 
-#define WORKER_INC(w, name, n) \
-	weir_stat_add(&(w)->stats->c[WORKER_C_ ## name], (n))
+#define WORKER_INC(w, name, n)                                                 \
+	weir_stat_add(&(w)->stats->c[WORKER_C_##name], (n))
 
 static inline void
 worker_gauge(struct worker *w, enum worker_counter c, uint64_t v)
@@ -226,8 +226,8 @@ worker_tx_flush(struct worker *w)
 
 		if (q->n == 0)
 			continue;
-		sent = rte_eth_tx_burst(weir.ports[i].id, (uint16_t)w->idx,
-			q->pkts, q->n);
+		sent = rte_eth_tx_burst(
+			weir.ports[i].id, (uint16_t)w->idx, q->pkts, q->n);
 		WORKER_INC(w, tx_packets, sent);
 		if (unlikely(sent < q->n)) {
 			WORKER_INC(w, tx_drops, q->n - sent);
@@ -292,9 +292,9 @@ struct worker_fk {
  * @return false (packet dropped) if the TTL ran out.
  */
 static inline bool
-worker_nat_tx(struct worker *w, const struct svc_snap *snap,
-	struct rte_mbuf *m, const struct pkt_meta *pm, const uint8_t *src,
-	uint16_t sport, const uint8_t *dst, uint16_t dport, uint16_t port_id,
+worker_nat_tx(struct worker *w, const struct svc_snap *snap, struct rte_mbuf *m,
+	const struct pkt_meta *pm, const uint8_t *src, uint16_t sport,
+	const uint8_t *dst, uint16_t dport, uint16_t port_id,
 	const uint8_t *mac)
 {
 	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
@@ -388,7 +388,7 @@ worker_handshake(struct worker *w, const struct flow *f, uint32_t ticks)
 	unsigned int k = 0;
 
 	while (us > stats_hist_bounds_us[k])
-		k++;	/* the last bound is UINT64_MAX: always stops */
+		k++; /* the last bound is UINT64_MAX: always stops */
 	weir_stat_add(&w->be_stats[f->be].handshakes, 1);
 	weir_stat_add(&w->be_stats[f->be].handshake_us, us);
 	weir_stat_add(&w->be_stats[f->be].hs_hist[k], 1);
@@ -409,9 +409,10 @@ worker_flow_account(struct worker *w, struct flow *f, enum flow_dir dir,
 	struct flow_acct *a;
 	uint32_t payload, hs = 0;
 
-	if (dir == FLOW_DIR_REPLY && (tcp_flags & (RTE_TCP_SYN_FLAG |
-		RTE_TCP_ACK_FLAG)) == (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG) &&
-	    !(f->flags & (FLOW_F_HANDSHAKE | FLOW_F_MIDFLOW))) {
+	if (dir == FLOW_DIR_REPLY &&
+		(tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) ==
+			(RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG) &&
+		!(f->flags & (FLOW_F_HANDSHAKE | FLOW_F_MIDFLOW))) {
 		f->flags |= FLOW_F_HANDSHAKE;
 		/* A zero means "not measured": round up to one tick. */
 		hs = (w->now - f->start) | 1;
@@ -421,11 +422,14 @@ worker_flow_account(struct worker *w, struct flow *f, enum flow_dir dir,
 		return;
 	a = flow_acct(w->ft, f);
 	payload = pm->l4_len;
-	if (pm->l4_proto == IPPROTO_TCP)
-		payload -= (uint32_t)(rte_pktmbuf_mtod_offset(m,
-			const struct rte_tcp_hdr *, pm->l4_off)->data_off >> 4) * 4;
-	else
+	if (pm->l4_proto == IPPROTO_TCP) {
+		const struct rte_tcp_hdr *th = rte_pktmbuf_mtod_offset(
+			m, const struct rte_tcp_hdr *, pm->l4_off);
+
+		payload -= (uint32_t)(th->data_off >> 4) * 4;
+	} else {
 		payload -= 8;
+	}
 	if (dir == FLOW_DIR_ORIG) {
 		a->pkts_in++;
 		a->bytes_in += pm->l3_len;
@@ -494,12 +498,13 @@ worker_flow_new(struct worker *w, const struct svc_snap *snap,
 	int idx;
 
 	if (k->proto == IPPROTO_TCP &&
-	    (tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG |
-		RTE_TCP_RST_FLAG)) != RTE_TCP_SYN_FLAG) {
+		(tcp_flags &
+			(RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG |
+				RTE_TCP_RST_FLAG)) != RTE_TCP_SYN_FLAG) {
 		/* Not a first SYN: pick it up only if it can be a live
 		 * connection (weir restarted, or the flow moved here). */
 		if ((tcp_flags & (RTE_TCP_RST_FLAG | RTE_TCP_SYN_FLAG)) ||
-		    !v->midflow) {
+			!v->midflow) {
 			WORKER_INC(w, drop_no_session, 1);
 			return NULL;
 		}
@@ -520,7 +525,7 @@ worker_flow_new(struct worker *w, const struct svc_snap *snap,
 		return NULL;
 	}
 	if (!midflow && k->proto == IPPROTO_TCP &&
-	    flow_table_stats(w->ft)->nb_half_open >= w->half_open_max) {
+		flow_table_stats(w->ft)->nb_half_open >= w->half_open_max) {
 		WORKER_INC(w, drop_half_open, 1);
 		return NULL;
 	}
@@ -534,8 +539,8 @@ worker_flow_new(struct worker *w, const struct svc_snap *snap,
 	rev.family = k->family;
 	j = worker_range(rte_jhash_1word(h, seed), w->nb_lports);
 	for (i = 0; i < WORKER_LPORT_PROBES; i++) {
-		rev.dport = rte_cpu_to_be_16(nat_port_nth(w->lport_lo,
-			weir.nb_workers, w->idx, j));
+		rev.dport = rte_cpu_to_be_16(
+			nat_port_nth(w->lport_lo, weir.nb_workers, w->idx, j));
 		if (!flow_key_in_use(w->ft, &rev, flow_key_hash(w->ft, &rev)))
 			break;
 		if (++j == w->nb_lports)
@@ -545,8 +550,9 @@ worker_flow_new(struct worker *w, const struct svc_snap *snap,
 		WORKER_INC(w, drop_no_local_port, 1);
 		return NULL;
 	}
-	f = flow_insert(w->ft, k, &rev, w->now, v->timeouts.t[
-		k->proto == IPPROTO_TCP ? FLOW_S_SYN_SENT : FLOW_S_UDP]);
+	f = flow_insert(w->ft, k, &rev, w->now,
+		v->timeouts.t[k->proto == IPPROTO_TCP ? FLOW_S_SYN_SENT :
+							FLOW_S_UDP]);
 	if (f == NULL) {
 		WORKER_INC(w, drop_session_full, 1);
 		return NULL;
@@ -559,8 +565,9 @@ worker_flow_new(struct worker *w, const struct svc_snap *snap,
 	weir_stat_add(&w->be_stats[f->be].sessions, 1);
 	f->cli_port = (uint8_t)m->port;
 	f->be_port = (uint8_t)be->tx_port;
-	memcpy(f->cli_mac, rte_pktmbuf_mtod_offset(m, const uint8_t *,
-		RTE_ETHER_ADDR_LEN), RTE_ETHER_ADDR_LEN);
+	memcpy(f->cli_mac,
+		rte_pktmbuf_mtod_offset(m, const uint8_t *, RTE_ETHER_ADDR_LEN),
+		RTE_ETHER_ADDR_LEN);
 	memcpy(f->be_mac, &be->mac, RTE_ETHER_ADDR_LEN);
 	if (midflow) {
 		f->state = FLOW_S_ESTABLISHED;
@@ -574,10 +581,12 @@ worker_flow_new(struct worker *w, const struct svc_snap *snap,
 static inline uint8_t
 worker_tcp_flags(const struct rte_mbuf *m, const struct pkt_meta *pm)
 {
+	const struct rte_tcp_hdr *th;
+
 	if (pm->l4_proto != IPPROTO_TCP)
 		return 0;
-	return rte_pktmbuf_mtod_offset(m, const struct rte_tcp_hdr *,
-		pm->l4_off)->tcp_flags;
+	th = rte_pktmbuf_mtod_offset(m, const struct rte_tcp_hdr *, pm->l4_off);
+	return th->tcp_flags;
 }
 
 static inline void
@@ -604,7 +613,7 @@ worker_lb_orig(struct worker *w, const struct svc_snap *snap,
 	enum flow_dir dir;
 	struct flow *f;
 
-	RTE_ASSERT(fk != NULL);	/* only later fragments have none */
+	RTE_ASSERT(fk != NULL); /* only later fragments have none */
 	k = &fk->k;
 	h = fk->h;
 	f = flow_lookup(w->ft, k, h, &dir);
@@ -619,8 +628,8 @@ worker_lb_orig(struct worker *w, const struct svc_snap *snap,
 	worker_flow_account(w, f, FLOW_DIR_ORIG, m, pm, tcp_flags);
 	worker_mss(v, m, pm, tcp_flags);
 	if (worker_nat_tx(w, snap, m, pm, flow_addr(f, FLOW_E_LOCAL),
-			f->port[FLOW_E_LOCAL], flow_addr(f, FLOW_E_BACKEND),
-			f->port[FLOW_E_BACKEND], f->be_port, f->be_mac)) {
+		    f->port[FLOW_E_LOCAL], flow_addr(f, FLOW_E_BACKEND),
+		    f->port[FLOW_E_BACKEND], f->be_port, f->be_mac)) {
 		WORKER_INC(w, lb_to_backend, 1);
 		worker_count(&w->svc_stats[f->svc], &w->be_stats[f->be],
 			FLOW_DIR_ORIG, pm->l3_len);
@@ -634,7 +643,8 @@ worker_timeouts(const struct svc_snap *snap, const struct flow *f,
 {
 	static const struct flow_timeouts none;
 	const struct svc *v = svc_of_session(snap, f->svc, f->family, f->proto,
-		flow_addr(f, FLOW_E_VIP), rte_be_to_cpu_16(f->port[FLOW_E_VIP]));
+		flow_addr(f, FLOW_E_VIP),
+		rte_be_to_cpu_16(f->port[FLOW_E_VIP]));
 
 	*vp = v;
 	return v != NULL ? &v->timeouts : &none;
@@ -642,8 +652,8 @@ worker_timeouts(const struct svc_snap *snap, const struct flow *f,
 
 /* @return true if 'm' was handed to the worker owning local port 'port'. */
 static inline bool
-worker_redirect(struct worker *w, struct rte_mbuf *m, uint16_t port,
-	bool redirected)
+worker_redirect(
+	struct worker *w, struct rte_mbuf *m, uint16_t port, bool redirected)
 {
 	uint8_t owner = worker_lport_owner[rte_be_to_cpu_16(port)];
 
@@ -672,7 +682,7 @@ worker_lb_reply(struct worker *w, const struct svc_snap *snap,
 
 	if (worker_redirect(w, m, pm->dport, redirected))
 		return;
-	RTE_ASSERT(fk != NULL);	/* only later fragments have none */
+	RTE_ASSERT(fk != NULL); /* only later fragments have none */
 	f = flow_lookup(w->ft, &fk->k, fk->h, &dir);
 	if (f == NULL || dir != FLOW_DIR_REPLY) {
 		worker_drop(w, WORKER_C_drop_no_session_reply, m);
@@ -685,8 +695,8 @@ worker_lb_reply(struct worker *w, const struct svc_snap *snap,
 	worker_flow_account(w, f, FLOW_DIR_REPLY, m, pm, tcp_flags);
 	worker_mss(v, m, pm, tcp_flags);
 	if (worker_nat_tx(w, snap, m, pm, flow_addr(f, FLOW_E_VIP),
-			f->port[FLOW_E_VIP], flow_addr(f, FLOW_E_CLIENT),
-			f->port[FLOW_E_CLIENT], f->cli_port, f->cli_mac)) {
+		    f->port[FLOW_E_VIP], flow_addr(f, FLOW_E_CLIENT),
+		    f->port[FLOW_E_CLIENT], f->cli_port, f->cli_mac)) {
 		WORKER_INC(w, lb_to_client, 1);
 		worker_count(&w->svc_stats[f->svc], &w->be_stats[f->be],
 			FLOW_DIR_REPLY, pm->l3_len);
@@ -729,8 +739,8 @@ worker_icmp_error(struct worker *w, const struct svc_snap *snap,
 		ihl = (uint32_t)(in[0] & 0xf) * 4;
 		if (ihl < 20 || len < off + ihl + 4)
 			goto bad;
-		memcpy(k.src, in + 16, 4);	/* backend */
-		memcpy(k.dst, in + 12, 4);	/* local address */
+		memcpy(k.src, in + 16, 4); /* backend */
+		memcpy(k.dst, in + 12, 4); /* local address */
 		k.proto = in[9];
 		k.family = AF_INET;
 	} else {
@@ -789,7 +799,7 @@ worker_icmp_error(struct worker *w, const struct svc_snap *snap,
 		memcpy(ip->src_addr, flow_addr(f, FLOW_E_VIP), 16);
 		memcpy(ip->dst_addr, flow_addr(f, FLOW_E_CLIENT), 16);
 		if (pm->nb_ext != 0)
-			goto bad;	/* the pseudo-header sum below needs none */
+			goto bad; /* the pseudo-header sum below needs none */
 		ic[2] = ic[3] = 0;
 		{
 			uint16_t s = rte_ipv6_udptcp_cksum(ip, ic);
@@ -822,8 +832,8 @@ worker_ip4_martian(uint32_t src)
  */
 static inline void
 worker_ip(struct worker *w, const struct svc_snap *snap,
-	const struct svc_port *sp, struct rte_mbuf *m, const struct pkt_meta *pm,
-	const struct worker_fk *fk)
+	const struct svc_port *sp, struct rte_mbuf *m,
+	const struct pkt_meta *pm, const struct worker_fk *fk)
 {
 	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
 	bool is_l4 = pm->l4_proto == IPPROTO_TCP || pm->l4_proto == IPPROTO_UDP;
@@ -873,7 +883,7 @@ worker_ip(struct worker *w, const struct svc_snap *snap,
 	if (!local) {
 		/* Echo to a VIP is answered like echo to weir. */
 		if (is_icmp && !(pm->flags & PKT_F_FRAG) &&
-		    svc_is_vip(snap, family, dst)) {
+			svc_is_vip(snap, family, dst)) {
 			worker_punt(w, m);
 			return;
 		}
@@ -899,14 +909,14 @@ worker_ip(struct worker *w, const struct svc_snap *snap,
 /* One parsed packet of 'sp''s port (pass 3 of worker_rx_port). */
 static inline void
 worker_packet(struct worker *w, const struct svc_snap *snap,
-	const struct svc_port *sp, struct rte_mbuf *m, const struct pkt_meta *pm,
-	const struct worker_fk *fk)
+	const struct svc_port *sp, struct rte_mbuf *m,
+	const struct pkt_meta *pm, const struct worker_fk *fk)
 {
 	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
 
 	if (!(pm->flags & (PKT_F_L2_BCAST | PKT_F_L2_MCAST)) &&
-	    !rte_is_same_ether_addr((const struct rte_ether_addr *)d,
-		&sp->mac)) {
+		!rte_is_same_ether_addr(
+			(const struct rte_ether_addr *)d, &sp->mac)) {
 		worker_drop(w, WORKER_C_drop_other_host, m);
 		return;
 	}
@@ -926,7 +936,7 @@ worker_hash(struct worker *w, const struct rte_mbuf *m,
 	const struct pkt_meta *pm, struct worker_fk *fk)
 {
 	if ((pm->l4_proto != IPPROTO_TCP && pm->l4_proto != IPPROTO_UDP) ||
-	    pm->l4_off == 0)
+		pm->l4_off == 0)
 		return false;
 	worker_key(&fk->k, pm, rte_pktmbuf_mtod(m, const uint8_t *));
 	fk->h = flow_key_hash(w->ft, &fk->k);
@@ -976,8 +986,8 @@ worker_rx_port(struct worker *w, const struct svc_snap *snap,
 	}
 	for (i = 0; i < n; i++)
 		if (pkts[i] != NULL && hashed[i])
-			flow_prefetch_match(w->ft, fk[i].h,
-				pm[i].l3 == PKT_L3_IPV6);
+			flow_prefetch_match(
+				w->ft, fk[i].h, pm[i].l3 == PKT_L3_IPV6);
 	for (i = 0; i < n; i++)
 		if (pkts[i] != NULL)
 			worker_packet(w, snap, sp, pkts[i], &pm[i],
@@ -987,8 +997,8 @@ worker_rx_port(struct worker *w, const struct svc_snap *snap,
 
 /* Replies other workers received for sessions this worker owns. */
 static inline unsigned int
-worker_redirected(struct worker *w, const struct svc_snap *snap,
-	unsigned int burst)
+worker_redirected(
+	struct worker *w, const struct svc_snap *snap, unsigned int burst)
 {
 	struct rte_mbuf *pkts[WORKER_BURST_MAX];
 	unsigned int i, j, n, total = 0;
@@ -996,8 +1006,8 @@ worker_redirected(struct worker *w, const struct svc_snap *snap,
 	for (j = 0; j < weir.nb_workers; j++) {
 		if (w->redir_in[j] == NULL)
 			continue;
-		n = rte_ring_sc_dequeue_burst(w->redir_in[j], (void **)pkts,
-			burst, NULL);
+		n = rte_ring_sc_dequeue_burst(
+			w->redir_in[j], (void **)pkts, burst, NULL);
 		total += n;
 		for (i = 0; i < n; i++) {
 			struct pkt_meta pm;
@@ -1008,7 +1018,7 @@ worker_redirected(struct worker *w, const struct svc_snap *snap,
 			}
 			WORKER_INC(w, redirect_in, 1);
 			if (pm.l4_proto == IPPROTO_TCP ||
-			    pm.l4_proto == IPPROTO_UDP) {
+				pm.l4_proto == IPPROTO_UDP) {
 				struct worker_fk fk;
 
 				if (worker_hash(w, pkts[i], &pm, &fk))
@@ -1018,8 +1028,7 @@ worker_redirected(struct worker *w, const struct svc_snap *snap,
 					worker_drop(w,
 						WORKER_C_drop_no_session_reply,
 						pkts[i]);
-			}
-			else
+			} else
 				worker_icmp_error(w, snap, pkts[i], &pm, true);
 		}
 	}
@@ -1035,8 +1044,8 @@ worker_ctl_tx(struct worker *w, unsigned int burst)
 
 	n = rte_ring_sc_dequeue_burst(w->ctl_tx, (void **)pkts, burst, NULL);
 	for (i = 0; i < n; i++) {
-		if (rte_eth_tx_burst(pkts[i]->port, (uint16_t)w->idx,
-				&pkts[i], 1) == 1) {
+		if (rte_eth_tx_burst(pkts[i]->port, (uint16_t)w->idx, &pkts[i],
+			    1) == 1) {
 			WORKER_INC(w, tx_packets, 1);
 		} else {
 			WORKER_INC(w, tx_drops, 1);
@@ -1046,7 +1055,7 @@ worker_ctl_tx(struct worker *w, unsigned int burst)
 	return n;
 }
 
-#define WORKER_DUMP_SLICE 4096	/* session slots scanned per loop iteration */
+#define WORKER_DUMP_SLICE 4096 /* session slots scanned per loop iteration */
 
 /* Serve a session dump request a slice at a time, so forwarding goes on. */
 static inline void
@@ -1058,8 +1067,9 @@ worker_dump_step(struct worker *w)
 	if (d == NULL)
 		return;
 	cap = flow_capacity(w->ft);
-	end = d->cursor + WORKER_DUMP_SLICE < cap ? d->cursor +
-		WORKER_DUMP_SLICE : cap;
+	end = d->cursor + WORKER_DUMP_SLICE < cap ?
+		d->cursor + WORKER_DUMP_SLICE :
+		cap;
 	for (; d->cursor < end; d->cursor++) {
 		const struct flow *f = flow_at(w->ft, d->cursor);
 
@@ -1079,7 +1089,7 @@ worker_dump_step(struct worker *w)
 int
 worker_dump_sessions(unsigned int i, struct worker_dump *d)
 {
-	struct timespec ts = { .tv_nsec = 1000000 };	/* 1 ms */
+	struct timespec ts = { .tv_nsec = 1000000 }; /* 1 ms */
 	unsigned int waited;
 
 	d->n = d->total = d->cursor = d->done = 0;
@@ -1097,13 +1107,13 @@ worker_dump_sessions(unsigned int i, struct worker_dump *d)
 
 /* First loop on a new snapshot: how long since it was asked for. */
 static void
-worker_snap_adopted(struct worker *w, const struct svc_snap *snap,
-	uint64_t tsc)
+worker_snap_adopted(struct worker *w, const struct svc_snap *snap, uint64_t tsc)
 {
 	w->snap_gen = snap->gen;
 	weir_stat_add(&w->stats->snapshots, 1);
-	__atomic_store_n(&w->stats->snapshot_lag_ns, (tsc - snap->since_tsc) *
-		w->ns_per_tsc_q16 >> 16, __ATOMIC_RELAXED);
+	__atomic_store_n(&w->stats->snapshot_lag_ns,
+		(tsc - snap->since_tsc) * w->ns_per_tsc_q16 >> 16,
+		__ATOMIC_RELAXED);
 }
 
 static int
@@ -1159,12 +1169,14 @@ worker_alloc(unsigned int i)
 	void *mem;
 
 	if (!rte_lcore_is_enabled(lc) || lc == rte_get_main_lcore()) {
-		WEIR_LOG(ERR, "worker lcore %u is not an enabled worker lcore of "
-			"this EAL (check 'lcores' and 'main_lcore')", lc);
+		WEIR_LOG(ERR,
+			"worker lcore %u is not an enabled worker lcore of "
+			"this EAL (check 'lcores' and 'main_lcore')",
+			lc);
 		return -EINVAL;
 	}
-	w = rte_zmalloc_socket("weir_worker", sizeof(*w), RTE_CACHE_LINE_SIZE,
-		socket);
+	w = rte_zmalloc_socket(
+		"weir_worker", sizeof(*w), RTE_CACHE_LINE_SIZE, socket);
 	if (w == NULL)
 		return -ENOMEM;
 	workers[i] = w;
@@ -1187,26 +1199,29 @@ worker_alloc(unsigned int i)
 	w->lport_lo = c->lport_lo;
 	w->nb_lports = nat_port_count(c->lport_lo, c->lport_hi, nb_w, i);
 	snprintf(name, sizeof(name), "weir_punt_%u", i);
-	w->punt = rte_ring_create(name, c->punt_ring, socket,
-		RING_F_SP_ENQ | RING_F_SC_DEQ);
+	w->punt = rte_ring_create(
+		name, c->punt_ring, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
 	snprintf(name, sizeof(name), "weir_ctltx_%u", i);
-	w->ctl_tx = rte_ring_create(name, c->punt_ring, socket,
-		RING_F_SP_ENQ | RING_F_SC_DEQ);
+	w->ctl_tx = rte_ring_create(
+		name, c->punt_ring, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
 	if (w->punt == NULL || w->ctl_tx == NULL) {
-		WEIR_LOG(ERR, "worker %u rings: %s", i, rte_strerror(rte_errno));
+		WEIR_LOG(
+			ERR, "worker %u rings: %s", i, rte_strerror(rte_errno));
 		return weir_err(rte_errno);
 	}
 	fsize = flow_table_size(c->sessions.max_per_worker, fopts);
-	mem = rte_zmalloc_socket("weir_flows", fsize, RTE_CACHE_LINE_SIZE,
-		socket);
+	mem = rte_zmalloc_socket(
+		"weir_flows", fsize, RTE_CACHE_LINE_SIZE, socket);
 	if (mem == NULL) {
-		WEIR_LOG(ERR, "worker %u: %zu bytes for %u sessions: out of "
+		WEIR_LOG(ERR,
+			"worker %u: %zu bytes for %u sessions: out of "
 			"memory (lower sessions.max_per_worker or add memory)",
 			i, fsize, c->sessions.max_per_worker);
 		return -ENOMEM;
 	}
 	w->ft = flow_table_init(mem, c->sessions.max_per_worker, fopts,
-		(uint32_t)(rte_rdtsc() >> weir.tick_shift), (uint32_t)rte_rand());
+		(uint32_t)(rte_rdtsc() >> weir.tick_shift),
+		(uint32_t)rte_rand());
 	if (w->ft == NULL) {
 		rte_free(mem);
 		return -errno;
@@ -1222,8 +1237,8 @@ worker_init_all(void)
 	size_t fsize;
 	int rc;
 
-	nat_port_owner_fill(worker_lport_owner, c->lport_lo, c->lport_hi,
-		c->nb_workers);
+	nat_port_owner_fill(
+		worker_lport_owner, c->lport_lo, c->lport_hi, c->nb_workers);
 	for (i = 0; i < c->nb_workers; i++) {
 		rc = worker_alloc(i);
 		if (rc < 0)
@@ -1236,10 +1251,12 @@ worker_init_all(void)
 
 			if (i == j)
 				continue;
-			snprintf(name, sizeof(name), "weir_rd_%u_%u", j % CFG_WORKERS_MAX, i % CFG_WORKERS_MAX);
+			snprintf(name, sizeof(name), "weir_rd_%u_%u",
+				j % CFG_WORKERS_MAX, i % CFG_WORKERS_MAX);
 			workers[i]->redir_in[j] = rte_ring_create(name,
-				CFG_REDIR_RING, (int)rte_lcore_to_socket_id(
-				workers[i]->lcore), RING_F_SP_ENQ | RING_F_SC_DEQ);
+				CFG_REDIR_RING,
+				(int)rte_lcore_to_socket_id(workers[i]->lcore),
+				RING_F_SP_ENQ | RING_F_SC_DEQ);
 			if (workers[i]->redir_in[j] == NULL) {
 				WEIR_LOG(ERR, "redirect ring %s: %s", name,
 					rte_strerror(rte_errno));
@@ -1248,9 +1265,11 @@ worker_init_all(void)
 		}
 	fsize = flow_table_size(c->sessions.max_per_worker,
 		c->mgmt.flow_log[0] != '\0' ? FLOW_TABLE_ACCT : 0);
-	WEIR_LOG(INFO, "%u workers, %u session slots each (%zu bytes, %zu per "
+	WEIR_LOG(INFO,
+		"%u workers, %u session slots each (%zu bytes, %zu per "
 		"slot; an IPv6 session takes two), local ports %u-%u dealt "
-		"round-robin", weir.nb_workers, c->sessions.max_per_worker, fsize,
+		"round-robin",
+		weir.nb_workers, c->sessions.max_per_worker, fsize,
 		fsize / c->sessions.max_per_worker, c->lport_lo, c->lport_hi);
 	return 0;
 }
@@ -1262,8 +1281,8 @@ worker_launch_all(void)
 	int rc;
 
 	for (i = 0; i < weir.nb_workers; i++) {
-		rc = rte_eal_remote_launch(worker_main, workers[i],
-			workers[i]->lcore);
+		rc = rte_eal_remote_launch(
+			worker_main, workers[i], workers[i]->lcore);
 		if (rc < 0) {
 			WEIR_LOG(ERR, "launch worker %u on lcore %u: %s", i,
 				workers[i]->lcore, rte_strerror(-rc));

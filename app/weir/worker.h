@@ -24,45 +24,51 @@
 #include "pkt_types.h"
 
 /* X(name, help). Units: packets unless the name says otherwise. */
-#define WORKER_COUNTERS(X)						\
-	X(rx_packets, "packets received")				\
-	X(rx_bursts, "rx bursts that returned packets")		\
-	X(loops, "iterations of the worker loop")			\
-	X(busy_loops, "iterations that received or sent packets")	\
-	X(tx_packets, "packets transmitted")				\
-	X(tx_drops, "packets the TX queue refused")			\
-	X(punted, "packets handed to the management thread")		\
-	X(punt_drops, "packets dropped: punt ring full")		\
-	X(lb_to_backend, "packets forwarded client -> backend")	\
-	X(lb_to_client, "packets forwarded backend -> client")		\
-	X(lb_new_flows, "sessions created")				\
-	X(lb_midflow, "sessions created from a non-SYN TCP packet")	\
-	X(redirect_out, "replies handed to the worker owning the port")	\
-	X(redirect_in, "replies received from another worker")		\
-	X(redirect_drops, "replies dropped: redirect ring full")	\
-	X(icmp_errors_translated, "ICMP errors about a session sent to its client") \
-	X(flowlog_drops, "flow records dropped: ring to the writer full") \
-	X(sessions, "sessions in the table (gauge)")			\
-	X(sessions_half_open, "sessions in the handshake (gauge)")	\
-	X(sessions_expired, "sessions removed by the expiry wheel")	\
-	X(drop_other_host, "frames for another MAC address")		\
-	X(drop_vlan, "VLAN-tagged frames (no VLAN is configured)")	\
-	X(drop_not_local, "IP packets to an address weir does not serve") \
-	X(drop_local_proto, "packets to weir of a protocol it does not answer") \
-	X(drop_frag, "fragments to a VIP or a weir address (no reassembly)") \
-	X(drop_martian, "multicast/broadcast or unspecified IP source")	\
-	X(drop_no_session, "TCP to a VIP that is neither a SYN nor picked up mid-flow") \
-	X(drop_no_session_reply, "packets to a local port of no session")	\
-	X(drop_session_full, "new flows refused: session table full (IPv6: no free slot pair)") \
-	X(drop_half_open, "new flows refused: half-open sessions at their limit") \
-	X(drop_no_backend, "new flows refused: every backend has weight 0") \
-	X(drop_backend_unresolved, "new flows refused: backend MAC unknown yet") \
-	X(drop_no_local_port, "new flows refused: no free local port found") \
-	X(drop_ttl, "packets whose TTL or hop limit ran out")		\
+#define WORKER_COUNTERS(X)                                                         \
+	X(rx_packets, "packets received")                                          \
+	X(rx_bursts, "rx bursts that returned packets")                            \
+	X(loops, "iterations of the worker loop")                                  \
+	X(busy_loops, "iterations that received or sent packets")                  \
+	X(tx_packets, "packets transmitted")                                       \
+	X(tx_drops, "packets the TX queue refused")                                \
+	X(punted, "packets handed to the management thread")                       \
+	X(punt_drops, "packets dropped: punt ring full")                           \
+	X(lb_to_backend, "packets forwarded client -> backend")                    \
+	X(lb_to_client, "packets forwarded backend -> client")                     \
+	X(lb_new_flows, "sessions created")                                        \
+	X(lb_midflow, "sessions created from a non-SYN TCP packet")                \
+	X(redirect_out, "replies handed to the worker owning the port")            \
+	X(redirect_in, "replies received from another worker")                     \
+	X(redirect_drops, "replies dropped: redirect ring full")                   \
+	X(icmp_errors_translated,                                                  \
+		"ICMP errors about a session sent to its client")                  \
+	X(flowlog_drops, "flow records dropped: ring to the writer full")          \
+	X(sessions, "sessions in the table (gauge)")                               \
+	X(sessions_half_open, "sessions in the handshake (gauge)")                 \
+	X(sessions_expired, "sessions removed by the expiry wheel")                \
+	X(drop_other_host, "frames for another MAC address")                       \
+	X(drop_vlan, "VLAN-tagged frames (no VLAN is configured)")                 \
+	X(drop_not_local, "IP packets to an address weir does not serve")          \
+	X(drop_local_proto,                                                        \
+		"packets to weir of a protocol it does not answer")                \
+	X(drop_frag, "fragments to a VIP or a weir address (no reassembly)")       \
+	X(drop_martian, "multicast/broadcast or unspecified IP source")            \
+	X(drop_no_session,                                                         \
+		"TCP to a VIP that is neither a SYN nor picked up mid-flow")       \
+	X(drop_no_session_reply, "packets to a local port of no session")          \
+	X(drop_session_full,                                                       \
+		"new flows refused: session table full (IPv6: no free slot pair)") \
+	X(drop_half_open,                                                          \
+		"new flows refused: half-open sessions at their limit")            \
+	X(drop_no_backend, "new flows refused: every backend has weight 0")        \
+	X(drop_backend_unresolved,                                                 \
+		"new flows refused: backend MAC unknown yet")                      \
+	X(drop_no_local_port, "new flows refused: no free local port found")       \
+	X(drop_ttl, "packets whose TTL or hop limit ran out")                      \
 	X(drop_icmp_error, "ICMP errors weir cannot map to a session")
 
 enum worker_counter {
-#define WORKER_COUNTER_ENUM(n, help) WORKER_C_ ## n,
+#define WORKER_COUNTER_ENUM(n, help) WORKER_C_##n,
 	WORKER_COUNTERS(WORKER_COUNTER_ENUM)
 #undef WORKER_COUNTER_ENUM
 	WORKER_C_COUNT
@@ -70,16 +76,16 @@ enum worker_counter {
 
 /* One worker's counters, on cache lines of their own (no false sharing). */
 struct worker_stats {
-	uint64_t c[WORKER_C_COUNT];		/* enum worker_counter */
-	uint64_t drops[PKT_DROP_COUNT];		/* parser drops by reason */
+	uint64_t c[WORKER_C_COUNT];	/* enum worker_counter */
+	uint64_t drops[PKT_DROP_COUNT]; /* parser drops by reason */
 	/*
 	 * Per worker, not summed: snapshots this worker started using, and
 	 * for the last one the time from the request that caused it (a
 	 * console line, a reload, a discovery change, a next hop) to the
 	 * worker's first loop on it.
 	 */
-	uint64_t snapshots;			/* snapshots adopted */
-	uint64_t snapshot_lag_ns;		/* ns, last snapshot (gauge) */
+	uint64_t snapshots;	  /* snapshots adopted */
+	uint64_t snapshot_lag_ns; /* ns, last snapshot (gauge) */
 } __rte_cache_aligned;
 
 struct worker;
@@ -114,13 +120,13 @@ struct flow_info;
  * 'done'; ctl waits for it.
  */
 struct worker_dump {
-	uint16_t svc;			/* service id, or UINT16_MAX for all */
-	uint32_t max;			/* sessions wanted */
-	struct flow_info *out;		/* [max], filled by the worker */
-	uint32_t n;			/* sessions copied */
-	uint32_t total;			/* sessions matching, copied or not */
-	uint32_t cursor;		/* worker's scan position */
-	uint32_t done;			/* 1 when finished (release store) */
+	uint16_t svc;	       /* service id, or UINT16_MAX for all */
+	uint32_t max;	       /* sessions wanted */
+	struct flow_info *out; /* [max], filled by the worker */
+	uint32_t n;	       /* sessions copied */
+	uint32_t total;	       /* sessions matching, copied or not */
+	uint32_t cursor;       /* worker's scan position */
+	uint32_t done;	       /* 1 when finished (release store) */
 };
 
 /**

@@ -28,20 +28,21 @@
 #include "weir_common.h"
 
 /* Defaults, each with its unit and the reason for its value. */
-#define CFG_DEF_BURST 32	/* packets: DPDK's usual burst, fills a cache-friendly array */
-#define CFG_DEF_MTU 1500	/* bytes: Ethernet */
-#define CFG_DEF_DESC 1024	/* descriptors: absorbs a 100 us stall at 10 Mpps */
-#define CFG_MBUFS_AUTO 0	/* mbufs: size the pool from cfg_mbufs_needed() */
-#define CFG_MBUFS_AUTO_MIN 8191 /* mbufs: floor of the automatic size */
-#define CFG_DEF_CACHE 256	/* mbufs: 8 bursts per lcore */
-#define CFG_DEF_DATA_ROOM 2176	/* bytes: 2048 + RTE_PKTMBUF_HEADROOM */
-#define CFG_DEF_PUNT_RING 1024	/* packets: ARP/ND/ICMP bursts to ctl */
-#define CFG_DEF_NEIGH_MAX 4096	/* neighbors */
+#define CFG_DEF_BURST                                                          \
+	32 /* packets: DPDK's usual burst, fills a cache-friendly array */
+#define CFG_DEF_MTU 1500  /* bytes: Ethernet */
+#define CFG_DEF_DESC 1024 /* descriptors: absorbs a 100 us stall at 10 Mpps */
+#define CFG_MBUFS_AUTO 0  /* mbufs: size the pool from cfg_mbufs_needed() */
+#define CFG_MBUFS_AUTO_MIN 8191	   /* mbufs: floor of the automatic size */
+#define CFG_DEF_CACHE 256	   /* mbufs: 8 bursts per lcore */
+#define CFG_DEF_DATA_ROOM 2176	   /* bytes: 2048 + RTE_PKTMBUF_HEADROOM */
+#define CFG_DEF_PUNT_RING 1024	   /* packets: ARP/ND/ICMP bursts to ctl */
+#define CFG_DEF_NEIGH_MAX 4096	   /* neighbors */
 #define CFG_DEF_REACHABLE_MS 30000 /* ms: RFC 4861 REACHABLE_TIME */
-#define CFG_DEF_STALE_S 600	/* s: unused entries leave after 10 min */
-#define CFG_DEF_RETRANS_MS 1000	/* ms: RFC 4861 RETRANS_TIMER */
-#define CFG_DEF_PROBES 3	/* solicitations: RFC 4861 MAX_MULTICAST_SOLICIT */
-#define CFG_DEF_NEIGH_QUEUE 8	/* packets per unresolved neighbor */
+#define CFG_DEF_STALE_S 600	   /* s: unused entries leave after 10 min */
+#define CFG_DEF_RETRANS_MS 1000	   /* ms: RFC 4861 RETRANS_TIMER */
+#define CFG_DEF_PROBES 3 /* solicitations: RFC 4861 MAX_MULTICAST_SOLICIT */
+#define CFG_DEF_NEIGH_QUEUE 8 /* packets per unresolved neighbor */
 
 /* Append the dotted path of 's' ("ports[1].mtu") to buf at *off. */
 static void
@@ -56,8 +57,8 @@ cfg_path(const config_setting_t *s, char *buf, size_t size, size_t *off)
 	if (*off >= size)
 		return;
 	if (config_setting_name(s) != NULL)
-		n = snprintf(buf + *off, size - *off, "%s%s",
-			*off ? "." : "", config_setting_name(s));
+		n = snprintf(buf + *off, size - *off, "%s%s", *off ? "." : "",
+			config_setting_name(s));
 	else
 		n = snprintf(buf + *off, size - *off, "[%d]",
 			config_setting_index(s));
@@ -91,7 +92,7 @@ cfg_fail(struct cfg_ctx *c, const config_setting_t *s, const char *key,
 
 		cfg_path(s, path, sizeof(path), &off);
 		if (key != NULL && config_setting_is_group(s) &&
-		    config_setting_get_member(s, key) != NULL)
+			config_setting_get_member(s, key) != NULL)
 			s = config_setting_get_member(s, key);
 		file = config_setting_source_file(s);
 		line = config_setting_source_line(s);
@@ -103,8 +104,8 @@ cfg_fail(struct cfg_ctx *c, const config_setting_t *s, const char *key,
 	}
 	if (line > 0)
 		snprintf(c->err, c->err_size, "%s:%u: %s%s%s",
-			file ? file : c->file, line, path,
-			path[0] ? ": " : "", msg);
+			file ? file : c->file, line, path, path[0] ? ": " : "",
+			msg);
 	else
 		snprintf(c->err, c->err_size, "%s: %s%s%s",
 			file ? file : c->file, path, path[0] ? ": " : "", msg);
@@ -113,8 +114,8 @@ cfg_fail(struct cfg_ctx *c, const config_setting_t *s, const char *key,
 
 /* Reject members of group 's' that are not in the NULL-ended 'known'. */
 int
-cfg_check_keys(struct cfg_ctx *c, const config_setting_t *s,
-	const char *const *known)
+cfg_check_keys(
+	struct cfg_ctx *c, const config_setting_t *s, const char *const *known)
 {
 	int i, n = config_setting_length(s);
 
@@ -152,12 +153,13 @@ cfg_uint(struct cfg_ctx *c, const config_setting_t *s, const char *key,
 		return 0;
 	}
 	if (config_setting_type(m) != CONFIG_TYPE_INT &&
-	    config_setting_type(m) != CONFIG_TYPE_INT64)
+		config_setting_type(m) != CONFIG_TYPE_INT64)
 		return cfg_fail(c, m, NULL, "must be an integer (%s)", unit);
 	v = config_setting_get_int64(m);
 	if (v < min || v > max)
-		return cfg_fail(c, m, NULL, "%lld is out of range: %lld to %lld %s",
-			v, min, max, unit);
+		return cfg_fail(c, m, NULL,
+			"%lld is out of range: %lld to %lld %s", v, min, max,
+			unit);
 	*out = (unsigned int)v;
 	return 0;
 }
@@ -183,8 +185,8 @@ cfg_copy(struct cfg_ctx *c, const config_setting_t *s, const char *key,
 	const char *val, char *buf, size_t size)
 {
 	if (strlen(val) >= size || val[0] == '\0')
-		return cfg_fail(c, s, key, "must be 1 to %zu characters",
-			size - 1);
+		return cfg_fail(
+			c, s, key, "must be 1 to %zu characters", size - 1);
 	memcpy(buf, val, strlen(val) + 1);
 	return 0;
 }
@@ -198,8 +200,9 @@ cfg_aggregate(struct cfg_ctx *c, const config_setting_t *s, const char *key,
 
 	*out = m;
 	if (m != NULL && config_setting_type(m) != CONFIG_TYPE_LIST &&
-	    config_setting_type(m) != CONFIG_TYPE_ARRAY)
-		return cfg_fail(c, m, NULL, "must be a list, [ ... ] or ( ... )");
+		config_setting_type(m) != CONFIG_TYPE_ARRAY)
+		return cfg_fail(
+			c, m, NULL, "must be a list, [ ... ] or ( ... )");
 	return 0;
 }
 
@@ -309,15 +312,13 @@ cfg_addr_unusable(const struct cfg_prefix *p)
 		return NULL;
 	}
 	if (memcmp(a, zero, 16) == 0 || a[0] == 0xff ||
-	    (memcmp(a, zero, 15) == 0 && a[15] == 1))
+		(memcmp(a, zero, 15) == 0 && a[15] == 1))
 		return "is not a unicast host address";
 	return NULL;
 }
 
-static const char *const cfg_log_levels[] = {
-	"emerg", "alert", "crit", "error", "warning", "notice", "info",
-	"debug", NULL
-};
+static const char *const cfg_log_levels[] = { "emerg", "alert", "crit", "error",
+	"warning", "notice", "info", "debug", NULL };
 
 int
 cfg_log_level(const char *name)
@@ -331,8 +332,8 @@ cfg_log_level(const char *name)
 }
 
 static int
-cfg_parse_log_level(struct cfg_ctx *c, const config_setting_t *root,
-	struct cfg_conf *conf)
+cfg_parse_log_level(
+	struct cfg_ctx *c, const config_setting_t *root, struct cfg_conf *conf)
 {
 	const char *v;
 	int rc;
@@ -344,23 +345,22 @@ cfg_parse_log_level(struct cfg_ctx *c, const config_setting_t *root,
 		v = "info";
 	if (cfg_log_level(v) < 0)
 		return cfg_fail(c, config_setting_get_member(root, "log_level"),
-			NULL, "'%s' is not one of emerg, alert, crit, error, "
-			"warning, notice, info, debug", v);
+			NULL,
+			"'%s' is not one of emerg, alert, crit, error, "
+			"warning, notice, info, debug",
+			v);
 	snprintf(conf->log_level, sizeof(conf->log_level), "%s", v);
 	return 0;
 }
 
 /* EAL options weir derives from other keys; giving them twice is a bug. */
-static const char *const cfg_eal_owned[] = {
-	"-l", "--lcores", "-c", "--main-lcore", "--master-lcore",
-	"--vdev", "-a", "--allow", "-b", "--block", "--pci-whitelist",
-	"--no-pci",
-	NULL
-};
+static const char *const cfg_eal_owned[] = { "-l", "--lcores", "-c",
+	"--main-lcore", "--master-lcore", "--vdev", "-a", "--allow", "-b",
+	"--block", "--pci-whitelist", "--no-pci", NULL };
 
 static int
-cfg_parse_eal(struct cfg_ctx *c, const config_setting_t *root,
-	struct cfg_conf *conf)
+cfg_parse_eal(
+	struct cfg_ctx *c, const config_setting_t *root, struct cfg_conf *conf)
 {
 	const config_setting_t *l, *e;
 	const char *v;
@@ -371,8 +371,8 @@ cfg_parse_eal(struct cfg_ctx *c, const config_setting_t *root,
 		return rc;
 	n = config_setting_length(l);
 	if (n > CFG_EAL_ARGS_MAX)
-		return cfg_fail(c, l, NULL, "more than %d arguments",
-			CFG_EAL_ARGS_MAX);
+		return cfg_fail(
+			c, l, NULL, "more than %d arguments", CFG_EAL_ARGS_MAX);
 	for (i = 0; i < n; i++) {
 		const char *const *o;
 
@@ -384,11 +384,13 @@ cfg_parse_eal(struct cfg_ctx *c, const config_setting_t *root,
 			size_t ol = strlen(*o);
 
 			if (strncmp(v, *o, ol) == 0 &&
-			    (v[ol] == '\0' || v[ol] == '=' ||
-			     (ol == 2 && v[1] != '-')))
-				return cfg_fail(c, e, NULL, "'%s' is set by weir "
+				(v[ol] == '\0' || v[ol] == '=' ||
+					(ol == 2 && v[1] != '-')))
+				return cfg_fail(c, e, NULL,
+					"'%s' is set by weir "
 					"from 'lcores', 'main_lcore', "
-					"'workers' and 'ports'", v);
+					"'workers' and 'ports'",
+					v);
 		}
 		conf->eal_args[i] = strdup(v);
 		if (conf->eal_args[i] == NULL)
@@ -399,8 +401,8 @@ cfg_parse_eal(struct cfg_ctx *c, const config_setting_t *root,
 }
 
 static int
-cfg_parse_lcores(struct cfg_ctx *c, const config_setting_t *root,
-	struct cfg_conf *conf)
+cfg_parse_lcores(
+	struct cfg_ctx *c, const config_setting_t *root, struct cfg_conf *conf)
 {
 	const config_setting_t *l, *e;
 	const char *map;
@@ -422,8 +424,8 @@ cfg_parse_lcores(struct cfg_ctx *c, const config_setting_t *root,
 	if (rc < 0)
 		return rc;
 	if (l == NULL)
-		return cfg_fail(c, root, "workers", "missing: list of worker "
-			"lcore ids, e.g. [ 1 ]");
+		return cfg_fail(c, root, "workers",
+			"missing: list of worker lcore ids, e.g. [ 1 ]");
 	n = config_setting_length(l);
 	if (n == 0 || n > CFG_WORKERS_MAX)
 		return cfg_fail(c, l, NULL, "needs 1 to %d worker lcores",
@@ -434,29 +436,33 @@ cfg_parse_lcores(struct cfg_ctx *c, const config_setting_t *root,
 
 		e = config_setting_get_elem(l, i);
 		if (config_setting_type(e) != CONFIG_TYPE_INT)
-			return cfg_fail(c, e, NULL,
-				"must be an integer lcore id");
+			return cfg_fail(
+				c, e, NULL, "must be an integer lcore id");
 		v = config_setting_get_int(e);
 		if (v < 0 || v > CFG_LCORE_MAX)
-			return cfg_fail(c, e, NULL, "%d is out of range: 0 to %d "
-				"lcore id", v, CFG_LCORE_MAX);
+			return cfg_fail(c, e, NULL,
+				"%d is out of range: 0 to %d lcore id", v,
+				CFG_LCORE_MAX);
 		if ((unsigned int)v == conf->main_lcore)
-			return cfg_fail(c, e, NULL, "lcore %d is main_lcore, "
-				"which runs the management thread", v);
+			return cfg_fail(c, e, NULL,
+				"lcore %d is main_lcore, "
+				"which runs the management thread",
+				v);
 		for (j = 0; j < conf->nb_workers; j++)
 			if (conf->workers[j] == (unsigned int)v)
-				return cfg_fail(c, e, NULL, "lcore %d is listed "
-					"twice", v);
+				return cfg_fail(c, e, NULL,
+					"lcore %d is listed twice", v);
 		conf->workers[conf->nb_workers++] = (unsigned int)v;
 	}
 	return 0;
 }
 
 static int
-cfg_parse_mempool(struct cfg_ctx *c, const config_setting_t *root,
-	struct cfg_conf *conf)
+cfg_parse_mempool(
+	struct cfg_ctx *c, const config_setting_t *root, struct cfg_conf *conf)
 {
-	static const char *const known[] = { "mbufs", "cache", "data_room", NULL };
+	static const char *const known[] = { "mbufs", "cache", "data_room",
+		NULL };
 	const config_setting_t *g = config_setting_get_member(root, "mempool");
 	struct cfg_mempool *mp = &conf->mempool;
 	int rc;
@@ -469,12 +475,12 @@ cfg_parse_mempool(struct cfg_ctx *c, const config_setting_t *root,
 	if (!config_setting_is_group(g))
 		return cfg_fail(c, g, NULL, "must be a group { ... }");
 	if ((rc = cfg_check_keys(c, g, known)) < 0 ||
-	    (rc = cfg_uint(c, g, "mbufs", CFG_MBUFS_AUTO, 1023, 16777215,
-		"mbufs", &mp->nb_mbufs)) < 0 ||
-	    (rc = cfg_uint(c, g, "cache", CFG_DEF_CACHE, 0, 512, "mbufs",
-		&mp->cache)) < 0 ||
-	    (rc = cfg_uint(c, g, "data_room", CFG_DEF_DATA_ROOM, 1152, 65535,
-		"bytes", &mp->data_room)) < 0)
+		(rc = cfg_uint(c, g, "mbufs", CFG_MBUFS_AUTO, 1023, 16777215,
+			 "mbufs", &mp->nb_mbufs)) < 0 ||
+		(rc = cfg_uint(c, g, "cache", CFG_DEF_CACHE, 0, 512, "mbufs",
+			 &mp->cache)) < 0 ||
+		(rc = cfg_uint(c, g, "data_room", CFG_DEF_DATA_ROOM, 1152,
+			 65535, "bytes", &mp->data_room)) < 0)
 		return rc;
 	return 0;
 }
@@ -500,8 +506,8 @@ cfg_mbufs_needed(const struct cfg_conf *c)
 	return n;
 }
 
-static int cfg_route_port(const struct cfg_conf *conf,
-	const struct cfg_addr *via);
+static int
+cfg_route_port(const struct cfg_conf *conf, const struct cfg_addr *via);
 
 /* "aa:bb:cc:dd:ee:ff" into mac. @return 0 or -EINVAL. */
 static int
@@ -511,7 +517,8 @@ cfg_mac_parse(const char *s, uint8_t *mac)
 	char tail;
 
 	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
-			&b[4], &b[5], &tail) != 6 || strlen(s) != 17)
+		    &b[4], &b[5], &tail) != 6 ||
+		strlen(s) != 17)
 		return -EINVAL;
 	for (i = 0; i < 6; i++)
 		mac[i] = (uint8_t)b[i];
@@ -519,8 +526,8 @@ cfg_mac_parse(const char *s, uint8_t *mac)
 }
 
 static int
-cfg_parse_neigh_static(struct cfg_ctx *c, const config_setting_t *g,
-	struct cfg_conf *conf)
+cfg_parse_neigh_static(
+	struct cfg_ctx *c, const config_setting_t *g, struct cfg_conf *conf)
 {
 	static const char *const known[] = { "address", "mac", NULL };
 	struct cfg_neigh *n = &conf->neigh;
@@ -540,23 +547,26 @@ cfg_parse_neigh_static(struct cfg_ctx *c, const config_setting_t *g,
 		const char *a, *m;
 
 		if (!config_setting_is_group(e))
-			return cfg_fail(c, e, NULL, "must be a group "
+			return cfg_fail(c, e, NULL,
+				"must be a group "
 				"{ address = ...; mac = ...; }");
 		if ((rc = cfg_check_keys(c, e, known)) < 0 ||
-		    (rc = cfg_string(c, e, "address", true, &a)) < 0 ||
-		    (rc = cfg_string(c, e, "mac", true, &m)) < 0)
+			(rc = cfg_string(c, e, "address", true, &a)) < 0 ||
+			(rc = cfg_string(c, e, "mac", true, &m)) < 0)
 			return rc;
 		if (cfg_prefix_parse(a, false, &p) < 0 ||
-		    p.len != (p.addr.family == AF_INET ? 32 : 128))
-			return cfg_fail(c, e, "address", "'%s' is not an address",
-				a);
+			p.len != (p.addr.family == AF_INET ? 32 : 128))
+			return cfg_fail(
+				c, e, "address", "'%s' is not an address", a);
 		port = cfg_route_port(conf, &p.addr);
 		if (port < 0)
-			return cfg_fail(c, e, "address", "%s is on no port's "
-				"prefix", a);
+			return cfg_fail(c, e, "address",
+				"%s is on no port's prefix", a);
 		if (cfg_mac_parse(m, st->mac) < 0 || (st->mac[0] & 1))
-			return cfg_fail(c, e, "mac", "'%s' is not a unicast MAC "
-				"address aa:bb:cc:dd:ee:ff", m);
+			return cfg_fail(c, e, "mac",
+				"'%s' is not a unicast MAC "
+				"address aa:bb:cc:dd:ee:ff",
+				m);
 		st->addr = p.addr;
 		st->port = (unsigned int)port;
 		n->nb_static++;
@@ -565,13 +575,14 @@ cfg_parse_neigh_static(struct cfg_ctx *c, const config_setting_t *g,
 }
 
 static int
-cfg_parse_neigh(struct cfg_ctx *c, const config_setting_t *root,
-	struct cfg_conf *conf)
+cfg_parse_neigh(
+	struct cfg_ctx *c, const config_setting_t *root, struct cfg_conf *conf)
 {
 	static const char *const known[] = { "max_entries", "reachable_ms",
 		"stale_s", "retrans_ms", "max_probes", "queue_len", "static",
 		NULL };
-	const config_setting_t *g = config_setting_get_member(root, "neighbors");
+	const config_setting_t *g = config_setting_get_member(
+		root, "neighbors");
 	struct cfg_neigh *n = &conf->neigh;
 	int rc;
 
@@ -586,18 +597,18 @@ cfg_parse_neigh(struct cfg_ctx *c, const config_setting_t *root,
 	if (!config_setting_is_group(g))
 		return cfg_fail(c, g, NULL, "must be a group { ... }");
 	if ((rc = cfg_check_keys(c, g, known)) < 0 ||
-	    (rc = cfg_uint(c, g, "max_entries", CFG_DEF_NEIGH_MAX, 16, 1 << 20,
-		"neighbors", &n->max_entries)) < 0 ||
-	    (rc = cfg_uint(c, g, "reachable_ms", CFG_DEF_REACHABLE_MS, 1000,
-		3600000, "ms", &n->reachable_ms)) < 0 ||
-	    (rc = cfg_uint(c, g, "stale_s", CFG_DEF_STALE_S, 1, 86400, "s",
-		&n->stale_s)) < 0 ||
-	    (rc = cfg_uint(c, g, "retrans_ms", CFG_DEF_RETRANS_MS, 100, 60000,
-		"ms", &n->retrans_ms)) < 0 ||
-	    (rc = cfg_uint(c, g, "max_probes", CFG_DEF_PROBES, 1, 20,
-		"solicitations", &n->max_probes)) < 0 ||
-	    (rc = cfg_uint(c, g, "queue_len", CFG_DEF_NEIGH_QUEUE, 0, 256,
-		"packets", &n->queue_len)) < 0)
+		(rc = cfg_uint(c, g, "max_entries", CFG_DEF_NEIGH_MAX, 16,
+			 1 << 20, "neighbors", &n->max_entries)) < 0 ||
+		(rc = cfg_uint(c, g, "reachable_ms", CFG_DEF_REACHABLE_MS, 1000,
+			 3600000, "ms", &n->reachable_ms)) < 0 ||
+		(rc = cfg_uint(c, g, "stale_s", CFG_DEF_STALE_S, 1, 86400, "s",
+			 &n->stale_s)) < 0 ||
+		(rc = cfg_uint(c, g, "retrans_ms", CFG_DEF_RETRANS_MS, 100,
+			 60000, "ms", &n->retrans_ms)) < 0 ||
+		(rc = cfg_uint(c, g, "max_probes", CFG_DEF_PROBES, 1, 20,
+			 "solicitations", &n->max_probes)) < 0 ||
+		(rc = cfg_uint(c, g, "queue_len", CFG_DEF_NEIGH_QUEUE, 0, 256,
+			 "packets", &n->queue_len)) < 0)
 		return rc;
 	return cfg_parse_neigh_static(c, g, conf);
 }
@@ -614,8 +625,8 @@ cfg_parse_port_addrs(struct cfg_ctx *c, const config_setting_t *g,
 	if (rc < 0)
 		return rc;
 	if (l == NULL)
-		return cfg_fail(c, g, "addresses", "missing: list of "
-			"\"address/prefix\" strings");
+		return cfg_fail(c, g, "addresses",
+			"missing: list of \"address/prefix\" strings");
 	n = config_setting_length(l);
 	if (n == 0 || n > CFG_PORT_ADDRS_MAX)
 		return cfg_fail(c, l, NULL, "needs 1 to %d addresses",
@@ -627,10 +638,12 @@ cfg_parse_port_addrs(struct cfg_ctx *c, const config_setting_t *g,
 		unsigned int pi, ai;
 
 		if (config_setting_type(e) != CONFIG_TYPE_STRING)
-			return cfg_fail(c, e, NULL, "must be a string "
-				"\"address/prefix\"");
-		if (cfg_prefix_parse(config_setting_get_string(e), true, pf) < 0)
-			return cfg_fail(c, e, NULL, "'%s' is not an IPv4 or IPv6 "
+			return cfg_fail(c, e, NULL,
+				"must be a string \"address/prefix\"");
+		rc = cfg_prefix_parse(config_setting_get_string(e), true, pf);
+		if (rc < 0)
+			return cfg_fail(c, e, NULL,
+				"'%s' is not an IPv4 or IPv6 "
 				"address with a /prefix length",
 				config_setting_get_string(e));
 		why = cfg_addr_unusable(pf);
@@ -638,20 +651,25 @@ cfg_parse_port_addrs(struct cfg_ctx *c, const config_setting_t *g,
 			return cfg_fail(c, e, NULL, "%s %s",
 				config_setting_get_string(e), why);
 		if (pf->addr.family == AF_INET6 && p->mtu < 1280)
-			return cfg_fail(c, e, NULL, "IPv6 needs mtu >= 1280, "
-				"the port has %u", p->mtu);
+			return cfg_fail(c, e, NULL,
+				"IPv6 needs mtu >= 1280, the port has %u",
+				p->mtu);
 		/* The same address twice anywhere makes replies ambiguous. */
 		for (pi = 0; pi <= conf->nb_ports; pi++) {
 			const struct cfg_port *o = &conf->ports[pi];
 			unsigned int na = o == p ? p->nb_addrs : o->nb_addrs;
 
 			for (ai = 0; ai < na; ai++)
-				if (o->addrs[ai].addr.family == pf->addr.family &&
-				    memcmp(o->addrs[ai].addr.a, pf->addr.a, 16) == 0)
-					return cfg_fail(c, e, NULL, "%s is already "
+				if (o->addrs[ai].addr.family ==
+						pf->addr.family &&
+					memcmp(o->addrs[ai].addr.a, pf->addr.a,
+						16) == 0)
+					return cfg_fail(c, e, NULL,
+						"%s is already "
 						"an address of port '%s'",
 						cfg_addr_str(&pf->addr, buf,
-							sizeof(buf)), o->name);
+							sizeof(buf)),
+						o->name);
 		}
 		p->nb_addrs++;
 	}
@@ -659,11 +677,11 @@ cfg_parse_port_addrs(struct cfg_ctx *c, const config_setting_t *g,
 }
 
 static int
-cfg_parse_ports(struct cfg_ctx *c, const config_setting_t *root,
-	struct cfg_conf *conf)
+cfg_parse_ports(
+	struct cfg_ctx *c, const config_setting_t *root, struct cfg_conf *conf)
 {
-	static const char *const known[] = { "name", "device", "mtu",
-		"rx_desc", "tx_desc", "addresses", "mac", NULL };
+	static const char *const known[] = { "name", "device", "mtu", "rx_desc",
+		"tx_desc", "addresses", "mac", NULL };
 	const config_setting_t *l;
 	int i, n, rc;
 
@@ -671,11 +689,13 @@ cfg_parse_ports(struct cfg_ctx *c, const config_setting_t *root,
 	if (rc < 0)
 		return rc;
 	if (l == NULL)
-		return cfg_fail(c, root, "ports", "missing: list of port "
+		return cfg_fail(c, root, "ports",
+			"missing: list of port "
 			"groups ( { name = ...; device = ...; ... } )");
 	n = config_setting_length(l);
 	if (n == 0 || n > CFG_PORTS_MAX)
-		return cfg_fail(c, l, NULL, "needs 1 to %d ports", CFG_PORTS_MAX);
+		return cfg_fail(
+			c, l, NULL, "needs 1 to %d ports", CFG_PORTS_MAX);
 	for (i = 0; i < n; i++) {
 		const config_setting_t *g = config_setting_get_elem(l, i);
 		struct cfg_port *p = &conf->ports[conf->nb_ports];
@@ -687,12 +707,12 @@ cfg_parse_ports(struct cfg_ctx *c, const config_setting_t *root,
 			return cfg_fail(c, g, NULL, "must be a group { ... }");
 		p->line = config_setting_source_line(g);
 		if ((rc = cfg_check_keys(c, g, known)) < 0 ||
-		    (rc = cfg_string(c, g, "name", true, &name)) < 0 ||
-		    (rc = cfg_copy(c, g, "name", name, p->name,
-			sizeof(p->name))) < 0 ||
-		    (rc = cfg_string(c, g, "device", true, &dev)) < 0 ||
-		    (rc = cfg_copy(c, g, "device", dev, p->device,
-			sizeof(p->device))) < 0)
+			(rc = cfg_string(c, g, "name", true, &name)) < 0 ||
+			(rc = cfg_copy(c, g, "name", name, p->name,
+				 sizeof(p->name))) < 0 ||
+			(rc = cfg_string(c, g, "device", true, &dev)) < 0 ||
+			(rc = cfg_copy(c, g, "device", dev, p->device,
+				 sizeof(p->device))) < 0)
 			return rc;
 		/*
 		 * DPDK names the device by what precedes the first ',', so
@@ -703,27 +723,28 @@ cfg_parse_ports(struct cfg_ctx *c, const config_setting_t *root,
 			const char *od = conf->ports[j].device;
 
 			if (strcmp(conf->ports[j].name, p->name) == 0)
-				return cfg_fail(c, g, "name", "port '%s' is "
-					"defined twice", p->name);
+				return cfg_fail(c, g, "name",
+					"port '%s' is defined twice", p->name);
 			if (strcspn(od, ",") == dlen &&
-			    strncmp(od, p->device, dlen) == 0)
-				return cfg_fail(c, g, "device", "device '%.*s' "
-					"is already port '%s'", (int)dlen,
-					p->device, conf->ports[j].name);
+				strncmp(od, p->device, dlen) == 0)
+				return cfg_fail(c, g, "device",
+					"device '%.*s' is already port '%s'",
+					(int)dlen, p->device,
+					conf->ports[j].name);
 		}
 		/* DPDK names virtual devices net_<driver><n>; PCI is BDF. */
 		p->is_vdev = strncmp(p->device, "net_", 4) == 0 ||
 			strncmp(p->device, "eth_", 4) == 0;
 		if ((rc = cfg_uint(c, g, "mtu", CFG_DEF_MTU, 68, 9600, "bytes",
-			&v)) < 0)
+			     &v)) < 0)
 			return rc;
 		p->mtu = (uint16_t)v;
 		if ((rc = cfg_uint(c, g, "rx_desc", CFG_DEF_DESC, 64, 16384,
-			"descriptors", &v)) < 0)
+			     "descriptors", &v)) < 0)
 			return rc;
 		p->rx_desc = (uint16_t)v;
 		if ((rc = cfg_uint(c, g, "tx_desc", CFG_DEF_DESC, 64, 16384,
-			"descriptors", &v)) < 0)
+			     "descriptors", &v)) < 0)
 			return rc;
 		p->tx_desc = (uint16_t)v;
 		{
@@ -731,9 +752,11 @@ cfg_parse_ports(struct cfg_ctx *c, const config_setting_t *root,
 
 			if ((rc = cfg_string(c, g, "mac", false, &m)) < 0)
 				return rc;
-			if (m != NULL && (cfg_mac_parse(m, p->mac) < 0 ||
-					  (p->mac[0] & 1)))
-				return cfg_fail(c, g, "mac", "'%s' is not a "
+			if (m != NULL &&
+				(cfg_mac_parse(m, p->mac) < 0 ||
+					(p->mac[0] & 1)))
+				return cfg_fail(c, g, "mac",
+					"'%s' is not a "
 					"unicast MAC address aa:bb:cc:dd:ee:ff",
 					m);
 			p->has_mac = m != NULL;
@@ -763,8 +786,8 @@ cfg_route_port(const struct cfg_conf *conf, const struct cfg_addr *via)
  * 's', whichever holds the culprit (NULL: 's' itself, for gateway keys).
  */
 static int
-cfg_add_route(struct cfg_ctx *c, const config_setting_t *s,
-	const char *to_key, const char *via_key, struct cfg_conf *conf,
+cfg_add_route(struct cfg_ctx *c, const config_setting_t *s, const char *to_key,
+	const char *via_key, struct cfg_conf *conf,
 	const struct cfg_prefix *dst, const char *via)
 {
 	struct cfg_route *r = &conf->routes[conf->nb_routes];
@@ -774,34 +797,40 @@ cfg_add_route(struct cfg_ctx *c, const config_setting_t *s,
 	int port;
 
 	if (conf->nb_routes == CFG_ROUTES_MAX)
-		return cfg_fail(c, s, to_key, "more than %d routes",
-			CFG_ROUTES_MAX);
-	for (i = 0; i < conf->nb_routes; i++)
-		if (conf->routes[i].dst.len == dst->len &&
-		    conf->routes[i].dst.addr.family == dst->addr.family &&
-		    memcmp(conf->routes[i].dst.addr.a, dst->addr.a, 16) == 0)
-			return cfg_fail(c, s, to_key, "route to %s is defined "
-				"twice", cfg_prefix_str(dst, buf, sizeof(buf)));
+		return cfg_fail(
+			c, s, to_key, "more than %d routes", CFG_ROUTES_MAX);
+	for (i = 0; i < conf->nb_routes; i++) {
+		const struct cfg_prefix *have = &conf->routes[i].dst;
+
+		if (have->len == dst->len &&
+			have->addr.family == dst->addr.family &&
+			memcmp(have->addr.a, dst->addr.a, 16) == 0)
+			return cfg_fail(c, s, to_key,
+				"route to %s is defined twice",
+				cfg_prefix_str(dst, buf, sizeof(buf)));
+	}
 	if (strchr(via, '/') != NULL || cfg_prefix_parse(via, false, &vp) < 0)
-		return cfg_fail(c, s, via_key, "'%s' is not an IPv4 or IPv6 "
-			"address", via);
+		return cfg_fail(c, s, via_key,
+			"'%s' is not an IPv4 or IPv6 address", via);
 	if (vp.addr.family != dst->addr.family)
-		return cfg_fail(c, s, via_key, "next hop %s is not of the family "
-			"of %s", via, cfg_prefix_str(dst, buf, sizeof(buf)));
+		return cfg_fail(c, s, via_key,
+			"next hop %s is not of the family of %s", via,
+			cfg_prefix_str(dst, buf, sizeof(buf)));
 	port = cfg_route_port(conf, &vp.addr);
 	if (port < 0)
-		return cfg_fail(c, s, via_key, "next hop %s is on no port's "
-			"prefix", via);
+		return cfg_fail(c, s, via_key,
+			"next hop %s is on no port's prefix", via);
 	/* A next hop of weir's own would resolve to itself: a black hole. */
 	for (i = 0; i < conf->nb_ports; i++) {
 		const struct cfg_port *p = &conf->ports[i];
 
 		for (j = 0; j < p->nb_addrs; j++)
 			if (p->addrs[j].addr.family == vp.addr.family &&
-			    memcmp(p->addrs[j].addr.a, vp.addr.a, 16) == 0)
-				return cfg_fail(c, s, via_key, "next hop %s is "
-					"weir's own address on port '%s'", via,
-					p->name);
+				memcmp(p->addrs[j].addr.a, vp.addr.a, 16) == 0)
+				return cfg_fail(c, s, via_key,
+					"next hop %s is "
+					"weir's own address on port '%s'",
+					via, p->name);
 	}
 	r->dst = *dst;
 	r->via = vp.addr;
@@ -811,8 +840,8 @@ cfg_add_route(struct cfg_ctx *c, const config_setting_t *s,
 }
 
 static int
-cfg_parse_routes(struct cfg_ctx *c, const config_setting_t *root,
-	struct cfg_conf *conf)
+cfg_parse_routes(
+	struct cfg_ctx *c, const config_setting_t *root, struct cfg_conf *conf)
 {
 	static const char *const known[] = { "to", "via", NULL };
 	static const struct {
@@ -838,16 +867,19 @@ cfg_parse_routes(struct cfg_ctx *c, const config_setting_t *root,
 		cfg_prefix_parse(gws[k].dflt, true, &dst);
 		if (strchr(via, ':') != NULL) {
 			if (gws[k].family != AF_INET6)
-				return cfg_fail(c, config_setting_get_member(root,
-					gws[k].key), NULL, "'%s' is IPv6: use "
-					"gateway6", via);
+				return cfg_fail(c,
+					config_setting_get_member(
+						root, gws[k].key),
+					NULL, "'%s' is IPv6: use gateway6",
+					via);
 		} else if (gws[k].family != AF_INET) {
-			return cfg_fail(c, config_setting_get_member(root,
-				gws[k].key), NULL, "'%s' is not IPv6: use "
-				"gateway", via);
+			return cfg_fail(c,
+				config_setting_get_member(root, gws[k].key),
+				NULL, "'%s' is not IPv6: use gateway", via);
 		}
-		if ((rc = cfg_add_route(c, config_setting_get_member(root,
-			gws[k].key), NULL, NULL, conf, &dst, via)) < 0)
+		if ((rc = cfg_add_route(c,
+			     config_setting_get_member(root, gws[k].key), NULL,
+			     NULL, conf, &dst, via)) < 0)
 			return rc;
 	}
 	if ((rc = cfg_aggregate(c, root, "routes", &l)) < 0 || l == NULL)
@@ -859,51 +891,52 @@ cfg_parse_routes(struct cfg_ctx *c, const config_setting_t *root,
 		const char *to, *via;
 
 		if (!config_setting_is_group(g))
-			return cfg_fail(c, g, NULL, "must be a group "
+			return cfg_fail(c, g, NULL,
+				"must be a group "
 				"{ to = \"prefix\"; via = \"address\"; }");
 		if ((rc = cfg_check_keys(c, g, known)) < 0 ||
-		    (rc = cfg_string(c, g, "to", true, &to)) < 0 ||
-		    (rc = cfg_string(c, g, "via", true, &via)) < 0)
+			(rc = cfg_string(c, g, "to", true, &to)) < 0 ||
+			(rc = cfg_string(c, g, "via", true, &via)) < 0)
 			return rc;
 		if (cfg_prefix_parse(to, true, &dst) < 0)
-			return cfg_fail(c, g, "to", "'%s' is not a prefix "
-				"\"address/length\"", to);
+			return cfg_fail(c, g, "to",
+				"'%s' is not a prefix \"address/length\"", to);
 		if (!cfg_prefix_host_bits_are(&dst, 0))
-			return cfg_fail(c, g, "to", "'%s' has bits set past its "
-				"prefix length", to);
-		if ((rc = cfg_add_route(c, g, "to", "via", conf, &dst,
-			via)) < 0)
+			return cfg_fail(c, g, "to",
+				"'%s' has bits set past its prefix length", to);
+		rc = cfg_add_route(c, g, "to", "via", conf, &dst, via);
+		if (rc < 0)
 			return rc;
 	}
 	return 0;
 }
 
 static int
-cfg_parse_root(struct cfg_ctx *c, const config_setting_t *root,
-	struct cfg_conf *conf)
+cfg_parse_root(
+	struct cfg_ctx *c, const config_setting_t *root, struct cfg_conf *conf)
 {
-	static const char *const known[] = { "log_level", "eal_args",
-		"lcores", "main_lcore", "workers", "burst", "punt_ring",
-		"mempool", "ports", "routes", "gateway", "gateway6",
-		"neighbors", "hash_seed", "local_ports", "sessions", "services",
-		"console", "metrics", "state_file", "events", "flow_log",
-		"log_target", NULL };
+	static const char *const known[] = { "log_level", "eal_args", "lcores",
+		"main_lcore", "workers", "burst", "punt_ring", "mempool",
+		"ports", "routes", "gateway", "gateway6", "neighbors",
+		"hash_seed", "local_ports", "sessions", "services", "console",
+		"metrics", "state_file", "events", "flow_log", "log_target",
+		NULL };
 	int rc;
 
 	if ((rc = cfg_check_keys(c, root, known)) < 0 ||
-	    (rc = cfg_parse_log_level(c, root, conf)) < 0 ||
-	    (rc = cfg_parse_eal(c, root, conf)) < 0 ||
-	    (rc = cfg_parse_lcores(c, root, conf)) < 0 ||
-	    (rc = cfg_uint(c, root, "burst", CFG_DEF_BURST, 1, 256, "packets",
-		&conf->burst)) < 0 ||
-	    (rc = cfg_uint(c, root, "punt_ring", CFG_DEF_PUNT_RING, 64, 65536,
-		"packets", &conf->punt_ring)) < 0 ||
-	    (rc = cfg_parse_mempool(c, root, conf)) < 0 ||
-	    (rc = cfg_parse_ports(c, root, conf)) < 0 ||
-	    (rc = cfg_parse_routes(c, root, conf)) < 0 ||
-	    (rc = cfg_parse_neigh(c, root, conf)) < 0 ||
-	    (rc = cfg_parse_services(c, root, conf)) < 0 ||
-	    (rc = cfg_parse_mgmt(c, root, conf)) < 0)
+		(rc = cfg_parse_log_level(c, root, conf)) < 0 ||
+		(rc = cfg_parse_eal(c, root, conf)) < 0 ||
+		(rc = cfg_parse_lcores(c, root, conf)) < 0 ||
+		(rc = cfg_uint(c, root, "burst", CFG_DEF_BURST, 1, 256,
+			 "packets", &conf->burst)) < 0 ||
+		(rc = cfg_uint(c, root, "punt_ring", CFG_DEF_PUNT_RING, 64,
+			 65536, "packets", &conf->punt_ring)) < 0 ||
+		(rc = cfg_parse_mempool(c, root, conf)) < 0 ||
+		(rc = cfg_parse_ports(c, root, conf)) < 0 ||
+		(rc = cfg_parse_routes(c, root, conf)) < 0 ||
+		(rc = cfg_parse_neigh(c, root, conf)) < 0 ||
+		(rc = cfg_parse_services(c, root, conf)) < 0 ||
+		(rc = cfg_parse_mgmt(c, root, conf)) < 0)
 		return rc;
 	/* rte_ring sizes are powers of two; say so rather than round. */
 	if ((conf->punt_ring & (conf->punt_ring - 1)) != 0)
@@ -917,16 +950,18 @@ cfg_parse_root(struct cfg_ctx *c, const config_setting_t *root,
 			n = n * 2 + 1;
 		conf->mempool.nb_mbufs = n;
 	} else if (conf->mempool.nb_mbufs < cfg_mbufs_needed(conf)) {
-		const config_setting_t *g =
-			config_setting_get_member(root, "mempool");
+		const config_setting_t *g = config_setting_get_member(
+			root, "mempool");
 		const config_setting_t *m = g ?
-			config_setting_get_member(g, "mbufs") : NULL;
+			config_setting_get_member(g, "mbufs") :
+			NULL;
 
-		return cfg_fail(c, m ? m : (g ? g : root), m ? NULL :
-			"mempool.mbufs", "%u is below the %u mbufs that the port "
+		return cfg_fail(c, m ? m : (g ? g : root),
+			m ? NULL : "mempool.mbufs",
+			"%u is below the %u mbufs that the port "
 			"descriptors, rings and caches can hold at once; raise it "
-			"or lower rx_desc/tx_desc", conf->mempool.nb_mbufs,
-			cfg_mbufs_needed(conf));
+			"or lower rx_desc/tx_desc",
+			conf->mempool.nb_mbufs, cfg_mbufs_needed(conf));
 	}
 	return 0;
 }
@@ -954,7 +989,7 @@ cfg_conf_load(const char *path, char *err, size_t err_size)
 	}
 	strcpy(conf->file, path);
 	config_init(&lc);
-	errno = 0;	/* libconfig leaves it alone for some failures */
+	errno = 0; /* libconfig leaves it alone for some failures */
 	if (config_read_file(&lc, path) != CONFIG_TRUE) {
 		if (config_error_type(&lc) == CONFIG_ERR_FILE_IO) {
 			struct stat st;
@@ -963,15 +998,18 @@ cfg_conf_load(const char *path, char *err, size_t err_size)
 			rc = errno;
 			if (rc == 0)
 				rc = stat(path, &st) == 0 &&
-					S_ISDIR(st.st_mode) ? EISDIR : EIO;
+						S_ISDIR(st.st_mode) ?
+					EISDIR :
+					EIO;
 			snprintf(err, err_size, "%s: cannot read: %s", path,
 				strerror(rc));
 			errno = rc;
 		} else {
 			snprintf(err, err_size, "%s:%d: syntax error: %s",
-				config_error_file(&lc) ? config_error_file(&lc) :
-				path, config_error_line(&lc),
-				config_error_text(&lc));
+				config_error_file(&lc) ?
+					config_error_file(&lc) :
+					path,
+				config_error_line(&lc), config_error_text(&lc));
 			errno = EINVAL;
 		}
 		config_destroy(&lc);
@@ -1015,13 +1053,13 @@ cfg_conf_startup_diff(const struct cfg_conf *a, const struct cfg_conf *b)
 		if (strcmp(a->eal_args[i], b->eal_args[i]) != 0)
 			return "eal_args";
 	if ((a->lcores == NULL) != (b->lcores == NULL) ||
-	    (a->lcores != NULL && strcmp(a->lcores, b->lcores) != 0))
+		(a->lcores != NULL && strcmp(a->lcores, b->lcores) != 0))
 		return "lcores";
 	if (a->main_lcore != b->main_lcore)
 		return "main_lcore";
 	if (a->nb_workers != b->nb_workers ||
-	    memcmp(a->workers, b->workers, a->nb_workers *
-		sizeof(a->workers[0])) != 0)
+		memcmp(a->workers, b->workers,
+			a->nb_workers * sizeof(a->workers[0])) != 0)
 		return "workers";
 	if (a->burst != b->burst)
 		return "burst";
@@ -1035,11 +1073,11 @@ cfg_conf_startup_diff(const struct cfg_conf *a, const struct cfg_conf *b)
 		const struct cfg_port *x = &a->ports[i], *y = &b->ports[i];
 
 		if (strcmp(x->name, y->name) != 0 ||
-		    strcmp(x->device, y->device) != 0 || x->mtu != y->mtu ||
-		    x->rx_desc != y->rx_desc || x->tx_desc != y->tx_desc ||
-		    x->nb_addrs != y->nb_addrs ||
-		    memcmp(x->addrs, y->addrs, x->nb_addrs *
-			sizeof(x->addrs[0])) != 0)
+			strcmp(x->device, y->device) != 0 || x->mtu != y->mtu ||
+			x->rx_desc != y->rx_desc || x->tx_desc != y->tx_desc ||
+			x->nb_addrs != y->nb_addrs ||
+			memcmp(x->addrs, y->addrs,
+				x->nb_addrs * sizeof(x->addrs[0])) != 0)
 			return "ports";
 	}
 	if (memcmp(&a->neigh, &b->neigh, sizeof(a->neigh)) != 0)
@@ -1049,18 +1087,18 @@ cfg_conf_startup_diff(const struct cfg_conf *a, const struct cfg_conf *b)
 	if (a->lport_lo != b->lport_lo || a->lport_hi != b->lport_hi)
 		return "local_ports";
 	if (memcmp(&a->mgmt.console, &b->mgmt.console,
-		sizeof(a->mgmt.console)) != 0)
+		    sizeof(a->mgmt.console)) != 0)
 		return "console";
 	if (strcmp(a->mgmt.metrics, b->mgmt.metrics) != 0)
 		return "metrics";
 	if (strcmp(a->mgmt.events_file, b->mgmt.events_file) != 0 ||
-	    a->mgmt.events_keep != b->mgmt.events_keep)
+		a->mgmt.events_keep != b->mgmt.events_keep)
 		return "events";
 	if (strcmp(a->mgmt.flow_log, b->mgmt.flow_log) != 0 ||
-	    a->mgmt.flow_sample != b->mgmt.flow_sample ||
-	    a->mgmt.flow_interval_s != b->mgmt.flow_interval_s ||
-	    a->mgmt.flow_rotate_mb != b->mgmt.flow_rotate_mb ||
-	    a->mgmt.flow_keep != b->mgmt.flow_keep)
+		a->mgmt.flow_sample != b->mgmt.flow_sample ||
+		a->mgmt.flow_interval_s != b->mgmt.flow_interval_s ||
+		a->mgmt.flow_rotate_mb != b->mgmt.flow_rotate_mb ||
+		a->mgmt.flow_keep != b->mgmt.flow_keep)
 		return "flow_log";
 	if (strcmp(a->mgmt.log_target, b->mgmt.log_target) != 0)
 		return "log_target";
@@ -1101,14 +1139,17 @@ cfg_conf_dump(const struct cfg_conf *conf, FILE *f)
 			cfg_prefix_str(&conf->routes[i].dst, buf, sizeof(buf)),
 			cfg_addr_str(&conf->routes[i].via, via, sizeof(via)),
 			conf->ports[conf->routes[i].port].name);
-	fprintf(f, "  neighbors: max %u, reachable %u ms, stale %u s, "
+	fprintf(f,
+		"  neighbors: max %u, reachable %u ms, stale %u s, "
 		"retrans %u ms x %u, queue %u packets\n",
 		conf->neigh.max_entries, conf->neigh.reachable_ms,
 		conf->neigh.stale_s, conf->neigh.retrans_ms,
 		conf->neigh.max_probes, conf->neigh.queue_len);
-	fprintf(f, "  sessions: %u slots per worker, half-open up to %u%%, local "
-		"ports %u-%u, hash seed 0x%llx\n", conf->sessions.max_per_worker,
-		conf->sessions.half_open_pct, conf->lport_lo, conf->lport_hi,
+	fprintf(f,
+		"  sessions: %u slots per worker, half-open up to %u%%, local "
+		"ports %u-%u, hash seed 0x%llx\n",
+		conf->sessions.max_per_worker, conf->sessions.half_open_pct,
+		conf->lport_lo, conf->lport_hi,
 		(unsigned long long)conf->hash_seed);
 	for (i = 0; i < conf->nb_services; i++) {
 		static const char *const lbs[] = { "maglev", "round-robin",
@@ -1126,8 +1167,8 @@ cfg_conf_dump(const struct cfg_conf *conf, FILE *f)
 		for (j = 0; j < sv->nb_backends; j++)
 			fprintf(f, "    backend %s port %u weight %u\n",
 				cfg_addr_str(&sv->backends[j].addr, buf,
-					sizeof(buf)), sv->backends[j].port,
-				sv->backends[j].weight);
+					sizeof(buf)),
+				sv->backends[j].port, sv->backends[j].weight);
 		for (j = 0; j < sv->nb_laddrs; j++)
 			fprintf(f, "    local address %s\n",
 				cfg_addr_str(&sv->laddrs[j], buf, sizeof(buf)));

@@ -48,8 +48,8 @@ unsigned int cfg_mbufs_needed(const struct cfg_conf *conf);
  * @return NULL if they are equal, else the name of the first key that
  * differs.
  */
-const char *cfg_conf_startup_diff(const struct cfg_conf *a,
-	const struct cfg_conf *b);
+const char *
+cfg_conf_startup_diff(const struct cfg_conf *a, const struct cfg_conf *b);
 
 /**
  * Print a human summary of 'conf' (what --check-config shows).
@@ -78,8 +78,8 @@ int cfg_log_level(const char *name);
  * @param loopback set to true if the address is 127/8 or ::1.
  * @return 0 or -EINVAL.
  */
-int cfg_listen_parse(const char *s, struct cfg_addr *a, uint16_t *port,
-	bool *loopback);
+int cfg_listen_parse(
+	const char *s, struct cfg_addr *a, uint16_t *port, bool *loopback);
 
 /** Format 'a' into 'buf'. @return 'buf'. */
 char *cfg_addr_str(const struct cfg_addr *a, char *buf, size_t size);
@@ -93,12 +93,12 @@ bool cfg_prefix_contains(const struct cfg_prefix *p, const struct cfg_addr *a);
  */
 
 /** @return the service named 'name', or NULL. */
-struct cfg_service *cfg_service_find(const struct cfg_conf *conf,
-	const char *name);
+struct cfg_service *
+cfg_service_find(const struct cfg_conf *conf, const char *name);
 
 /** @return the index of backend 'a' port 'port' in 's', or -ENOENT. */
-int cfg_backend_find(const struct cfg_service *s, const struct cfg_addr *a,
-	uint16_t port);
+int cfg_backend_find(
+	const struct cfg_service *s, const struct cfg_addr *a, uint16_t port);
 
 /**
  * Check that 'a' port 'port' may be a backend of 's': family, not weir's,
@@ -115,8 +115,8 @@ int cfg_backend_set(struct cfg_conf *conf, struct cfg_service *s,
 	const struct cfg_backend *b, char *err, size_t size);
 
 /** Remove a backend. @return 0 or -ENOENT. */
-int cfg_backend_del(struct cfg_service *s, const struct cfg_addr *a,
-	uint16_t port);
+int
+cfg_backend_del(struct cfg_service *s, const struct cfg_addr *a, uint16_t port);
 
 /**
  * Add a service like 'tmpl' (name, VIP, ports, protocol, balancer...),

@@ -25,21 +25,21 @@
 #include "cfg_priv.h"
 
 #define CFG_DEF_UNIX_PATH "/run/weir/weir.sock"
-#define CFG_DEF_UNIX_MODE 0600		/* owner only: the socket is admin */
+#define CFG_DEF_UNIX_MODE 0600 /* owner only: the socket is admin */
 #define CFG_DEF_TELNET "127.0.0.1:5200"
 #define CFG_DEF_METRICS "127.0.0.1:9100"
-#define CFG_DEF_EVENTS_KEEP 1000	/* events in memory */
-#define CFG_DEF_FLOW_SAMPLE 1		/* every flow */
-#define CFG_DEF_FLOW_INTERVAL_S 60	/* s between records of a long flow */
-#define CFG_DEF_FLOW_ROTATE_MB 64	/* MiB */
-#define CFG_DEF_FLOW_KEEP 4		/* rotated files */
+#define CFG_DEF_EVENTS_KEEP 1000   /* events in memory */
+#define CFG_DEF_FLOW_SAMPLE 1	   /* every flow */
+#define CFG_DEF_FLOW_INTERVAL_S 60 /* s between records of a long flow */
+#define CFG_DEF_FLOW_ROTATE_MB 64  /* MiB */
+#define CFG_DEF_FLOW_KEEP 4	   /* rotated files */
 
 static const char *const cfg_levels[] = { "user", "operator", "admin", NULL };
 
 /* "a.b.c.d:port" or "[v6]:port"; *loopback tells if the address is one. */
 int
-cfg_listen_parse(const char *s, struct cfg_addr *a, uint16_t *port,
-	bool *loopback)
+cfg_listen_parse(
+	const char *s, struct cfg_addr *a, uint16_t *port, bool *loopback)
 {
 	char buf[64];
 	const char *colon;
@@ -80,7 +80,8 @@ cfg_listen_parse(const char *s, struct cfg_addr *a, uint16_t *port,
 	if (a->family == AF_INET)
 		*loopback = a->a[0] == 127;
 	else
-		*loopback = memcmp(a->a, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16) == 0;
+		*loopback = memcmp(a->a, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1",
+				    16) == 0;
 	return 0;
 }
 
@@ -160,8 +161,8 @@ cfg_mode(struct cfg_ctx *c, const config_setting_t *g, const char *key,
 	v = config_setting_get_string(m);
 	mode = strtol(v, &end, 8);
 	if (*v == '\0' || *end != '\0' || mode < 0 || mode > 0777)
-		return cfg_fail(c, m, NULL, "'%s' is not an octal file mode "
-			"such as \"0660\"", v);
+		return cfg_fail(c, m, NULL,
+			"'%s' is not an octal file mode such as \"0660\"", v);
 	*out = (unsigned int)mode;
 	return 0;
 }
@@ -184,18 +185,18 @@ cfg_tls_file(struct cfg_ctx *c, const config_setting_t *g, const char *key,
 		return rc;
 	m = config_setting_get_member(g, key);
 	if (v[0] == '\0' || strlen(v) >= size)
-		return cfg_fail(c, m, NULL, "must be a file name of 1 to %zu "
-			"characters", size - 1);
+		return cfg_fail(c, m, NULL,
+			"must be a file name of 1 to %zu characters", size - 1);
 	fd = open(v, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
-		return cfg_fail(c, m, NULL, "cannot read '%s': %s", v,
-			strerror(errno));
+		return cfg_fail(
+			c, m, NULL, "cannot read '%s': %s", v, strerror(errno));
 	rc = fstat(fd, &st);
 	err = errno;
 	close(fd);
 	if (rc < 0)
-		return cfg_fail(c, m, NULL, "cannot read '%s': %s", v,
-			strerror(err));
+		return cfg_fail(
+			c, m, NULL, "cannot read '%s': %s", v, strerror(err));
 	if (!S_ISREG(st.st_mode))
 		return cfg_fail(c, m, NULL, "'%s' is not a regular file", v);
 	memcpy(buf, v, strlen(v) + 1);
@@ -220,8 +221,8 @@ cfg_hex_digit(char ch)
  * than making every 'auth' fail.
  */
 static int
-cfg_tls_password(struct cfg_ctx *c, const config_setting_t *g,
-	struct cfg_console *con)
+cfg_tls_password(
+	struct cfg_ctx *c, const config_setting_t *g, struct cfg_console *con)
 {
 	const size_t size = sizeof(con->tls_password_sha256);
 	const char *v;
@@ -230,7 +231,7 @@ cfg_tls_password(struct cfg_ctx *c, const config_setting_t *g,
 	size_t i;
 
 	if ((rc = cfg_string(c, g, "password_sha256", false, &v)) < 0 ||
-	    v == NULL)
+		v == NULL)
 		return rc;
 	ok = strlen(v) == 2 * size;
 	for (i = 0; ok && i < size; i++) {
@@ -241,8 +242,9 @@ cfg_tls_password(struct cfg_ctx *c, const config_setting_t *g,
 			con->tls_password_sha256[i] = (uint8_t)(hi << 4 | lo);
 	}
 	if (!ok)
-		return cfg_fail(c, config_setting_get_member(g,
-			"password_sha256"), NULL, "must be %zu hex digits: the "
+		return cfg_fail(c,
+			config_setting_get_member(g, "password_sha256"), NULL,
+			"must be %zu hex digits: the "
 			"SHA-256 of the password, as sha256sum prints it",
 			2 * size);
 	con->tls_has_password = true;
@@ -250,8 +252,8 @@ cfg_tls_password(struct cfg_ctx *c, const config_setting_t *g,
 }
 
 static int
-cfg_parse_console_tls(struct cfg_ctx *c, const config_setting_t *g,
-	struct cfg_console *con)
+cfg_parse_console_tls(
+	struct cfg_ctx *c, const config_setting_t *g, struct cfg_console *con)
 {
 	static const char *const known[] = { "cert", "key", "ca",
 		"password_sha256", NULL };
@@ -263,17 +265,18 @@ cfg_parse_console_tls(struct cfg_ctx *c, const config_setting_t *g,
 	if (!config_setting_is_group(t))
 		return cfg_fail(c, t, NULL, "must be a group { ... }");
 	if ((rc = cfg_check_keys(c, t, known)) < 0 ||
-	    (rc = cfg_tls_file(c, t, "cert", true, con->tls_cert,
-		sizeof(con->tls_cert))) < 0 ||
-	    (rc = cfg_tls_file(c, t, "key", true, con->tls_key,
-		sizeof(con->tls_key))) < 0 ||
-	    (rc = cfg_tls_file(c, t, "ca", false, con->tls_ca,
-		sizeof(con->tls_ca))) < 0 ||
-	    (rc = cfg_tls_password(c, t, con)) < 0)
+		(rc = cfg_tls_file(c, t, "cert", true, con->tls_cert,
+			 sizeof(con->tls_cert))) < 0 ||
+		(rc = cfg_tls_file(c, t, "key", true, con->tls_key,
+			 sizeof(con->tls_key))) < 0 ||
+		(rc = cfg_tls_file(c, t, "ca", false, con->tls_ca,
+			 sizeof(con->tls_ca))) < 0 ||
+		(rc = cfg_tls_password(c, t, con)) < 0)
 		return rc;
 	/* Encryption without authentication would let anyone in. */
 	if (con->tls_ca[0] == '\0' && !con->tls_has_password)
-		return cfg_fail(c, t, NULL, "needs 'ca' (client certificates), "
+		return cfg_fail(c, t, NULL,
+			"needs 'ca' (client certificates), "
 			"'password_sha256' ('auth <password>'), or both");
 	con->tls = true;
 	return 0;
@@ -300,14 +303,16 @@ cfg_parse_console(struct cfg_ctx *c, const config_setting_t *root,
 	if (!config_setting_is_group(g))
 		return cfg_fail(c, g, NULL, "must be a group { ... }");
 	if ((rc = cfg_check_keys(c, g, known)) < 0 ||
-	    (rc = cfg_str_key(c, g, "unix", CFG_DEF_UNIX_PATH, con->unix_path,
-		sizeof(con->unix_path))) < 0 ||
-	    (rc = cfg_mode(c, g, "unix_mode", &con->unix_mode)) < 0 ||
-	    (rc = cfg_level(c, g, "unix_level", 2, &con->unix_level)) < 0 ||
-	    (rc = cfg_listen_key(c, g, "telnet", CFG_DEF_TELNET, con->telnet,
-		sizeof(con->telnet), &con->telnet_loopback)) < 0 ||
-	    (rc = cfg_level(c, g, "telnet_level", 0, &con->telnet_level)) < 0 ||
-	    (rc = cfg_parse_console_tls(c, g, con)) < 0)
+		(rc = cfg_str_key(c, g, "unix", CFG_DEF_UNIX_PATH,
+			 con->unix_path, sizeof(con->unix_path))) < 0 ||
+		(rc = cfg_mode(c, g, "unix_mode", &con->unix_mode)) < 0 ||
+		(rc = cfg_level(c, g, "unix_level", 2, &con->unix_level)) < 0 ||
+		(rc = cfg_listen_key(c, g, "telnet", CFG_DEF_TELNET,
+			 con->telnet, sizeof(con->telnet),
+			 &con->telnet_loopback)) < 0 ||
+		(rc = cfg_level(c, g, "telnet_level", 0, &con->telnet_level)) <
+			0 ||
+		(rc = cfg_parse_console_tls(c, g, con)) < 0)
 		return rc;
 	/*
 	 * A plain-text console on a reachable address would hand anyone on
@@ -324,8 +329,8 @@ cfg_parse_console(struct cfg_ctx *c, const config_setting_t *root,
 }
 
 int
-cfg_parse_mgmt(struct cfg_ctx *c, const config_setting_t *root,
-	struct cfg_conf *conf)
+cfg_parse_mgmt(
+	struct cfg_ctx *c, const config_setting_t *root, struct cfg_conf *conf)
 {
 	static const char *const fl_known[] = { "file", "sample", "interval_s",
 		"rotate_mb", "keep", NULL };
@@ -337,19 +342,20 @@ cfg_parse_mgmt(struct cfg_ctx *c, const config_setting_t *root,
 	int rc, i;
 
 	if ((rc = cfg_parse_console(c, root, &m->console)) < 0 ||
-	    (rc = cfg_listen_key(c, root, "metrics", CFG_DEF_METRICS,
-		m->metrics, sizeof(m->metrics), NULL)) < 0 ||
-	    (rc = cfg_str_key(c, root, "state_file", "", m->state_file,
-		sizeof(m->state_file))) < 0 ||
-	    (rc = cfg_str_key(c, root, "log_target", "stdout", m->log_target,
-		sizeof(m->log_target))) < 0)
+		(rc = cfg_listen_key(c, root, "metrics", CFG_DEF_METRICS,
+			 m->metrics, sizeof(m->metrics), NULL)) < 0 ||
+		(rc = cfg_str_key(c, root, "state_file", "", m->state_file,
+			 sizeof(m->state_file))) < 0 ||
+		(rc = cfg_str_key(c, root, "log_target", "stdout",
+			 m->log_target, sizeof(m->log_target))) < 0)
 		return rc;
 	for (i = 0; targets[i] != NULL; i++)
 		if (strcmp(targets[i], m->log_target) == 0)
 			break;
 	if (targets[i] == NULL)
-		return cfg_fail(c, config_setting_get_member(root, "log_target"),
-			NULL, "'%s' is not one of stdout, stderr, syslog",
+		return cfg_fail(c,
+			config_setting_get_member(root, "log_target"), NULL,
+			"'%s' is not one of stdout, stderr, syslog",
 			m->log_target);
 	m->events_keep = CFG_DEF_EVENTS_KEEP;
 	g = config_setting_get_member(root, "events");
@@ -357,10 +363,10 @@ cfg_parse_mgmt(struct cfg_ctx *c, const config_setting_t *root,
 		if (!config_setting_is_group(g))
 			return cfg_fail(c, g, NULL, "must be a group { ... }");
 		if ((rc = cfg_check_keys(c, g, ev_known)) < 0 ||
-		    (rc = cfg_str_key(c, g, "file", "", m->events_file,
-			sizeof(m->events_file))) < 0 ||
-		    (rc = cfg_uint(c, g, "keep", CFG_DEF_EVENTS_KEEP, 16, 100000,
-			"events", &m->events_keep)) < 0)
+			(rc = cfg_str_key(c, g, "file", "", m->events_file,
+				 sizeof(m->events_file))) < 0 ||
+			(rc = cfg_uint(c, g, "keep", CFG_DEF_EVENTS_KEEP, 16,
+				 100000, "events", &m->events_keep)) < 0)
 			return rc;
 	}
 	m->flow_sample = CFG_DEF_FLOW_SAMPLE;
@@ -372,16 +378,19 @@ cfg_parse_mgmt(struct cfg_ctx *c, const config_setting_t *root,
 		if (!config_setting_is_group(g))
 			return cfg_fail(c, g, NULL, "must be a group { ... }");
 		if ((rc = cfg_check_keys(c, g, fl_known)) < 0 ||
-		    (rc = cfg_str_key(c, g, "file", "", m->flow_log,
-			sizeof(m->flow_log))) < 0 ||
-		    (rc = cfg_uint(c, g, "sample", CFG_DEF_FLOW_SAMPLE, 1,
-			1000000, "flows (1 in N)", &m->flow_sample)) < 0 ||
-		    (rc = cfg_uint(c, g, "interval_s", CFG_DEF_FLOW_INTERVAL_S,
-			1, 86400, "s", &m->flow_interval_s)) < 0 ||
-		    (rc = cfg_uint(c, g, "rotate_mb", CFG_DEF_FLOW_ROTATE_MB, 1,
-			65536, "MiB", &m->flow_rotate_mb)) < 0 ||
-		    (rc = cfg_uint(c, g, "keep", CFG_DEF_FLOW_KEEP, 0, 100,
-			"files", &m->flow_keep)) < 0)
+			(rc = cfg_str_key(c, g, "file", "", m->flow_log,
+				 sizeof(m->flow_log))) < 0 ||
+			(rc = cfg_uint(c, g, "sample", CFG_DEF_FLOW_SAMPLE, 1,
+				 1000000, "flows (1 in N)", &m->flow_sample)) <
+				0 ||
+			(rc = cfg_uint(c, g, "interval_s",
+				 CFG_DEF_FLOW_INTERVAL_S, 1, 86400, "s",
+				 &m->flow_interval_s)) < 0 ||
+			(rc = cfg_uint(c, g, "rotate_mb",
+				 CFG_DEF_FLOW_ROTATE_MB, 1, 65536, "MiB",
+				 &m->flow_rotate_mb)) < 0 ||
+			(rc = cfg_uint(c, g, "keep", CFG_DEF_FLOW_KEEP, 0, 100,
+				 "files", &m->flow_keep)) < 0)
 			return rc;
 	}
 	return 0;

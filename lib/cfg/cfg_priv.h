@@ -15,10 +15,10 @@
 #include "cfg_types.h"
 
 struct cfg_ctx {
-	const char *file;	/* top-level file, for errors without a setting */
+	const char *file; /* top-level file, for errors without a setting */
 	char *err;
 	size_t err_size;
-	int failed;		/* an error was recorded */
+	int failed; /* an error was recorded */
 };
 
 /* Record an error at setting 's' (or its member 'key'). @return -EINVAL. */
@@ -26,8 +26,8 @@ int cfg_fail(struct cfg_ctx *c, const config_setting_t *s, const char *key,
 	const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Reject members of group 's' not in the NULL-ended 'known'. */
-int cfg_check_keys(struct cfg_ctx *c, const config_setting_t *s,
-	const char *const *known);
+int cfg_check_keys(
+	struct cfg_ctx *c, const config_setting_t *s, const char *const *known);
 
 /* Integer member in [min, max] 'unit'; 'def' when absent, def < 0: required. */
 int cfg_uint(struct cfg_ctx *c, const config_setting_t *s, const char *key,
@@ -43,17 +43,17 @@ int cfg_copy(struct cfg_ctx *c, const config_setting_t *s, const char *key,
 	const char *val, char *buf, size_t size);
 
 /* List or array member; *out NULL when absent. */
-int cfg_aggregate(struct cfg_ctx *c, const config_setting_t *s,
-	const char *key, const config_setting_t **out);
+int cfg_aggregate(struct cfg_ctx *c, const config_setting_t *s, const char *key,
+	const config_setting_t **out);
 
 /* Parse 'sessions', 'hash_seed', 'local_ports' and 'services' (cfg_svc.c). */
-int cfg_parse_services(struct cfg_ctx *c, const config_setting_t *root,
-	struct cfg_conf *conf);
+int cfg_parse_services(
+	struct cfg_ctx *c, const config_setting_t *root, struct cfg_conf *conf);
 
 /* Parse 'console', 'metrics', 'state_file', 'events', 'flow_log',
  * 'log_target' (cfg_mgmt.c). */
-int cfg_parse_mgmt(struct cfg_ctx *c, const config_setting_t *root,
-	struct cfg_conf *conf);
+int cfg_parse_mgmt(
+	struct cfg_ctx *c, const config_setting_t *root, struct cfg_conf *conf);
 
 /* Free what cfg_parse_services() allocated. */
 void cfg_services_free(struct cfg_conf *conf);

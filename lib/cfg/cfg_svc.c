@@ -18,19 +18,19 @@
 #include "maglev.h"
 #include "weir_common.h"
 
-#define CFG_DEF_HASH_SEED 0x77656972ull	/* "weir": same on every node */
+#define CFG_DEF_HASH_SEED 0x77656972ull /* "weir": same on every node */
 #define CFG_DEF_LPORT_LO 1024		/* ports below are often privileged */
 #define CFG_DEF_LPORT_HI 65535
-#define CFG_LPORTS_PER_WORKER_MIN 64	/* ports: below, probing fails often */
-#define CFG_DEF_SESSIONS 65536		/* flows per worker */
-#define CFG_DEF_HALF_OPEN_PCT 50	/* % of sessions a SYN flood may hold */
-#define CFG_DEF_SYN_S 10		/* s: a client retries a SYN by 3 s */
-#define CFG_DEF_ESTABLISHED_S 900	/* s: IPVS's default for idle TCP */
-#define CFG_DEF_FIN_S 60		/* s */
-#define CFG_DEF_TIME_WAIT_S 60		/* s: Linux's 2*MSL, backends hold the port */
-#define CFG_DEF_CLOSE_S 10		/* s */
-#define CFG_DEF_UDP_S 60		/* s */
-#define CFG_MSS_MIN 536			/* bytes: RFC 879 default MSS */
+#define CFG_LPORTS_PER_WORKER_MIN 64 /* ports: below, probing fails often */
+#define CFG_DEF_SESSIONS 65536	     /* flows per worker */
+#define CFG_DEF_HALF_OPEN_PCT 50     /* % of sessions a SYN flood may hold */
+#define CFG_DEF_SYN_S 10	     /* s: a client retries a SYN by 3 s */
+#define CFG_DEF_ESTABLISHED_S 900    /* s: IPVS's default for idle TCP */
+#define CFG_DEF_FIN_S 60	     /* s */
+#define CFG_DEF_TIME_WAIT_S 60 /* s: Linux's 2*MSL, backends hold the port */
+#define CFG_DEF_CLOSE_S 10     /* s */
+#define CFG_DEF_UDP_S 60       /* s */
+#define CFG_MSS_MIN 536	       /* bytes: RFC 879 default MSS */
 
 static bool
 cfg_addr_eq(const struct cfg_addr *a, const struct cfg_addr *b)
@@ -48,13 +48,13 @@ cfg_reach(const struct cfg_conf *conf, const struct cfg_addr *a)
 	for (i = 0; i < conf->nb_ports; i++)
 		for (j = 0; j < conf->ports[i].nb_addrs; j++)
 			if (cfg_prefix_contains(&conf->ports[i].addrs[j], a) &&
-			    conf->ports[i].addrs[j].len > best_len) {
+				conf->ports[i].addrs[j].len > best_len) {
 				best = (int)i;
 				best_len = conf->ports[i].addrs[j].len;
 			}
 	for (i = 0; i < conf->nb_routes; i++)
 		if (cfg_prefix_contains(&conf->routes[i].dst, a) &&
-		    conf->routes[i].dst.len > best_len) {
+			conf->routes[i].dst.len > best_len) {
 			best = (int)conf->routes[i].port;
 			best_len = conf->routes[i].dst.len;
 		}
@@ -81,12 +81,15 @@ cfg_host_addr(struct cfg_ctx *c, const config_setting_t *g, const char *key,
 	struct cfg_prefix p;
 
 	if (strchr(v, '/') != NULL || cfg_prefix_parse(v, false, &p) < 0)
-		return cfg_fail(c, g, key, "'%s' is not an IPv4 or IPv6 address",
-			v);
-	if ((p.addr.family == AF_INET && (p.addr.a[0] == 0 ||
-	     p.addr.a[0] == 127 || p.addr.a[0] >= 224)) ||
-	    (p.addr.family == AF_INET6 && (p.addr.a[0] == 0xff ||
-	     (p.addr.a[0] == 0 && p.addr.a[1] == 0 && p.addr.a[15] <= 1))))
+		return cfg_fail(
+			c, g, key, "'%s' is not an IPv4 or IPv6 address", v);
+	if ((p.addr.family == AF_INET &&
+		    (p.addr.a[0] == 0 || p.addr.a[0] == 127 ||
+			    p.addr.a[0] >= 224)) ||
+		(p.addr.family == AF_INET6 &&
+			(p.addr.a[0] == 0xff ||
+				(p.addr.a[0] == 0 && p.addr.a[1] == 0 &&
+					p.addr.a[15] <= 1))))
 		return cfg_fail(c, g, key, "'%s' is not a unicast address", v);
 	*out = p.addr;
 	return 0;
@@ -94,8 +97,8 @@ cfg_host_addr(struct cfg_ctx *c, const config_setting_t *g, const char *key,
 
 /* 'port' is an integer or "lo-hi". */
 static int
-cfg_svc_port(struct cfg_ctx *c, const config_setting_t *g,
-	struct cfg_service *s)
+cfg_svc_port(
+	struct cfg_ctx *c, const config_setting_t *g, struct cfg_service *s)
 {
 	const config_setting_t *m = config_setting_get_member(g, "port");
 	unsigned long lo, hi;
@@ -103,27 +106,28 @@ cfg_svc_port(struct cfg_ctx *c, const config_setting_t *g,
 	char *end;
 
 	if (m == NULL)
-		return cfg_fail(c, g, "port", "missing: a port (80) or a range "
-			"(\"8000-8099\")");
+		return cfg_fail(c, g, "port",
+			"missing: a port (80) or a range (\"8000-8099\")");
 	if (config_setting_type(m) == CONFIG_TYPE_INT) {
 		int p = config_setting_get_int(m);
 
 		if (p < 1 || p > 65535)
-			return cfg_fail(c, m, NULL, "%d is out of range: 1 to "
-				"65535", p);
+			return cfg_fail(c, m, NULL,
+				"%d is out of range: 1 to 65535", p);
 		s->port_lo = s->port_hi = (uint16_t)p;
 		return 0;
 	}
 	if (config_setting_type(m) != CONFIG_TYPE_STRING)
-		return cfg_fail(c, m, NULL, "must be a port or a \"lo-hi\" range");
+		return cfg_fail(
+			c, m, NULL, "must be a port or a \"lo-hi\" range");
 	v = config_setting_get_string(m);
 	lo = strtoul(v, &end, 10);
 	if (end == v || *end != '-')
 		return cfg_fail(c, m, NULL, "'%s' is not a \"lo-hi\" range", v);
 	hi = strtoul(end + 1, &end, 10);
 	if (*end != '\0' || lo < 1 || hi > 65535 || lo > hi)
-		return cfg_fail(c, m, NULL, "'%s' is not a range within 1-65535 "
-			"with lo <= hi", v);
+		return cfg_fail(c, m, NULL,
+			"'%s' is not a range within 1-65535 with lo <= hi", v);
 	s->port_lo = (uint16_t)lo;
 	s->port_hi = (uint16_t)hi;
 	return 0;
@@ -150,8 +154,8 @@ cfg_word(struct cfg_ctx *c, const config_setting_t *g, const char *key,
 }
 
 static int
-cfg_svc_timeouts(struct cfg_ctx *c, const config_setting_t *g,
-	struct cfg_timeouts *t)
+cfg_svc_timeouts(
+	struct cfg_ctx *c, const config_setting_t *g, struct cfg_timeouts *t)
 {
 	static const char *const known[] = { "syn_s", "established_s", "fin_s",
 		"time_wait_s", "close_s", "udp_s", NULL };
@@ -169,18 +173,18 @@ cfg_svc_timeouts(struct cfg_ctx *c, const config_setting_t *g,
 	if (!config_setting_is_group(m))
 		return cfg_fail(c, m, NULL, "must be a group { ... }");
 	if ((rc = cfg_check_keys(c, m, known)) < 0 ||
-	    (rc = cfg_uint(c, m, "syn_s", CFG_DEF_SYN_S, 1, 600, "s",
-		&t->syn_s)) < 0 ||
-	    (rc = cfg_uint(c, m, "established_s", CFG_DEF_ESTABLISHED_S, 1,
-		604800, "s", &t->established_s)) < 0 ||
-	    (rc = cfg_uint(c, m, "fin_s", CFG_DEF_FIN_S, 1, 3600, "s",
-		&t->fin_s)) < 0 ||
-	    (rc = cfg_uint(c, m, "time_wait_s", CFG_DEF_TIME_WAIT_S, 1, 3600,
-		"s", &t->time_wait_s)) < 0 ||
-	    (rc = cfg_uint(c, m, "close_s", CFG_DEF_CLOSE_S, 0, 3600, "s",
-		&t->close_s)) < 0 ||
-	    (rc = cfg_uint(c, m, "udp_s", CFG_DEF_UDP_S, 1, 86400, "s",
-		&t->udp_s)) < 0)
+		(rc = cfg_uint(c, m, "syn_s", CFG_DEF_SYN_S, 1, 600, "s",
+			 &t->syn_s)) < 0 ||
+		(rc = cfg_uint(c, m, "established_s", CFG_DEF_ESTABLISHED_S, 1,
+			 604800, "s", &t->established_s)) < 0 ||
+		(rc = cfg_uint(c, m, "fin_s", CFG_DEF_FIN_S, 1, 3600, "s",
+			 &t->fin_s)) < 0 ||
+		(rc = cfg_uint(c, m, "time_wait_s", CFG_DEF_TIME_WAIT_S, 1,
+			 3600, "s", &t->time_wait_s)) < 0 ||
+		(rc = cfg_uint(c, m, "close_s", CFG_DEF_CLOSE_S, 0, 3600, "s",
+			 &t->close_s)) < 0 ||
+		(rc = cfg_uint(c, m, "udp_s", CFG_DEF_UDP_S, 1, 86400, "s",
+			 &t->udp_s)) < 0)
 		return rc;
 	return 0;
 }
@@ -199,7 +203,8 @@ cfg_svc_backends(struct cfg_ctx *c, const config_setting_t *g,
 	if ((rc = cfg_aggregate(c, g, "backends", &l)) < 0)
 		return rc;
 	if (l == NULL)
-		return cfg_fail(c, g, "backends", "missing: list of "
+		return cfg_fail(c, g, "backends",
+			"missing: list of "
 			"{ address = ...; port = ...; weight = ...; }");
 	n = config_setting_length(l);
 	if (n == 0 || n > CFG_SVC_BACKENDS_MAX)
@@ -215,40 +220,46 @@ cfg_svc_backends(struct cfg_ctx *c, const config_setting_t *g,
 		const char *a;
 
 		if (!config_setting_is_group(b))
-			return cfg_fail(c, b, NULL, "must be a group "
+			return cfg_fail(c, b, NULL,
+				"must be a group "
 				"{ address = ...; port = ...; }");
 		be->line = config_setting_source_line(b);
 		if ((rc = cfg_check_keys(c, b, known)) < 0 ||
-		    (rc = cfg_string(c, b, "address", true, &a)) < 0 ||
-		    (rc = cfg_host_addr(c, b, "address", a, &be->addr)) < 0 ||
-		    (rc = cfg_uint(c, b, "port", -1, 1, 65535, "port",
-			&v)) < 0)
+			(rc = cfg_string(c, b, "address", true, &a)) < 0 ||
+			(rc = cfg_host_addr(c, b, "address", a, &be->addr)) <
+				0 ||
+			(rc = cfg_uint(
+				 c, b, "port", -1, 1, 65535, "port", &v)) < 0)
 			return rc;
 		be->port = (uint16_t)v;
 		if ((rc = cfg_uint(c, b, "weight", 1, 0, MAGLEV_WEIGHT_MAX,
-			"relative weight", &v)) < 0)
+			     "relative weight", &v)) < 0)
 			return rc;
 		be->weight = v;
 		if ((rc = cfg_word(c, b, "state", states, 0,
-			"ready, drain, maint")) < 0)
+			     "ready, drain, maint")) < 0)
 			return rc;
 		be->state = (uint8_t)rc;
 		if (be->addr.family != s->vip.family)
-			return cfg_fail(c, b, "address", "%s is not of the VIP's "
+			return cfg_fail(c, b, "address",
+				"%s is not of the VIP's "
 				"family (weir does not translate between IPv4 "
-				"and IPv6)", a);
+				"and IPv6)",
+				a);
 		if (cfg_own_port(conf, &be->addr) != NULL)
-			return cfg_fail(c, b, "address", "%s is weir's own "
-				"address", a);
+			return cfg_fail(
+				c, b, "address", "%s is weir's own address", a);
 		if (cfg_reach(conf, &be->addr) < 0)
-			return cfg_fail(c, b, "address", "no port prefix or "
-				"route reaches %s", a);
+			return cfg_fail(c, b, "address",
+				"no port prefix or route reaches %s", a);
 		for (j = 0; j < s->nb_backends; j++)
 			if (cfg_addr_eq(&s->backends[j].addr, &be->addr) &&
-			    s->backends[j].port == be->port)
-				return cfg_fail(c, b, NULL, "backend %s port %u "
-					"is listed twice", cfg_addr_str(&be->addr,
-					buf, sizeof(buf)), be->port);
+				s->backends[j].port == be->port)
+				return cfg_fail(c, b, NULL,
+					"backend %s port %u is listed twice",
+					cfg_addr_str(
+						&be->addr, buf, sizeof(buf)),
+					be->port);
 		s->nb_backends++;
 	}
 	return 0;
@@ -276,10 +287,11 @@ cfg_svc_laddrs(struct cfg_ctx *c, const config_setting_t *g,
 				s->laddrs[s->nb_laddrs++] = p->addrs[i].addr;
 				return 0;
 			}
-		return cfg_fail(c, g, "local_addresses", "port '%s' reaches the "
+		return cfg_fail(c, g, "local_addresses",
+			"port '%s' reaches the "
 			"backends but has no %s address to use as source; set "
-			"local_addresses", p->name,
-			s->vip.family == AF_INET ? "IPv4" : "IPv6");
+			"local_addresses",
+			p->name, s->vip.family == AF_INET ? "IPv4" : "IPv6");
 	}
 	n = config_setting_length(l);
 	if (n == 0 || n > CFG_SVC_LADDRS_MAX)
@@ -292,24 +304,28 @@ cfg_svc_laddrs(struct cfg_ctx *c, const config_setting_t *g,
 		bool on_link = false;
 
 		if (config_setting_type(e) != CONFIG_TYPE_STRING)
-			return cfg_fail(c, e, NULL, "must be an address string");
-		if ((rc = cfg_host_addr(c, e, NULL, config_setting_get_string(e),
-			a)) < 0)
+			return cfg_fail(
+				c, e, NULL, "must be an address string");
+		if ((rc = cfg_host_addr(
+			     c, e, NULL, config_setting_get_string(e), a)) < 0)
 			return rc;
 		if (a->family != s->vip.family)
-			return cfg_fail(c, e, NULL, "%s is not of the VIP's family",
+			return cfg_fail(c, e, NULL,
+				"%s is not of the VIP's family",
 				config_setting_get_string(e));
 		for (j = 0; j < conf->nb_ports; j++)
 			for (k = 0; k < conf->ports[j].nb_addrs; k++)
 				on_link |= cfg_prefix_contains(
 					&conf->ports[j].addrs[k], a);
 		if (!on_link)
-			return cfg_fail(c, e, NULL, "%s is on no port's prefix: "
+			return cfg_fail(c, e, NULL,
+				"%s is on no port's prefix: "
 				"backends could not reply to it",
 				cfg_addr_str(a, buf, sizeof(buf)));
 		for (j = 0; j < s->nb_laddrs; j++)
 			if (cfg_addr_eq(&s->laddrs[j], a))
-				return cfg_fail(c, e, NULL, "%s is listed twice",
+				return cfg_fail(c, e, NULL,
+					"%s is listed twice",
 					cfg_addr_str(a, buf, sizeof(buf)));
 		s->nb_laddrs++;
 	}
@@ -317,8 +333,8 @@ cfg_svc_laddrs(struct cfg_ctx *c, const config_setting_t *g,
 }
 
 static int
-cfg_svc_one(struct cfg_ctx *c, const config_setting_t *g,
-	struct cfg_conf *conf, struct cfg_service *s)
+cfg_svc_one(struct cfg_ctx *c, const config_setting_t *g, struct cfg_conf *conf,
+	struct cfg_service *s)
 {
 	static const char *const known[] = { "name", "vip", "port", "protocol",
 		"balancer", "hash", "maglev_size", "mss", "midflow", "timeouts",
@@ -334,29 +350,32 @@ cfg_svc_one(struct cfg_ctx *c, const config_setting_t *g,
 
 	s->line = config_setting_source_line(g);
 	if ((rc = cfg_check_keys(c, g, known)) < 0 ||
-	    (rc = cfg_string(c, g, "name", true, &v)) < 0 ||
-	    (rc = cfg_copy(c, g, "name", v, s->name, sizeof(s->name))) < 0 ||
-	    (rc = cfg_string(c, g, "vip", true, &v)) < 0 ||
-	    (rc = cfg_host_addr(c, g, "vip", v, &s->vip)) < 0 ||
-	    (rc = cfg_svc_port(c, g, s)) < 0)
+		(rc = cfg_string(c, g, "name", true, &v)) < 0 ||
+		(rc = cfg_copy(c, g, "name", v, s->name, sizeof(s->name))) <
+			0 ||
+		(rc = cfg_string(c, g, "vip", true, &v)) < 0 ||
+		(rc = cfg_host_addr(c, g, "vip", v, &s->vip)) < 0 ||
+		(rc = cfg_svc_port(c, g, s)) < 0)
 		return rc;
 	own = cfg_own_port(conf, &s->vip);
 	if (own != NULL)
-		return cfg_fail(c, g, "vip", "%s is an address of port '%s'; a "
-			"VIP must be an address of its own", v, own);
+		return cfg_fail(c, g, "vip",
+			"%s is an address of port '%s'; a "
+			"VIP must be an address of its own",
+			v, own);
 	if ((rc = cfg_word(c, g, "protocol", protos, 0, "tcp, udp")) < 0)
 		return rc;
 	s->proto = rc == 0 ? IPPROTO_TCP : IPPROTO_UDP;
 	if ((rc = cfg_word(c, g, "balancer", lbs, CFG_LB_MAGLEV,
-		"maglev, round-robin, random")) < 0)
+		     "maglev, round-robin, random")) < 0)
 		return rc;
 	s->balancer = (uint8_t)rc;
 	if ((rc = cfg_word(c, g, "hash", hashes, CFG_HASH_5TUPLE,
-		"5-tuple, source")) < 0)
+		     "5-tuple, source")) < 0)
 		return rc;
 	s->hash = (uint8_t)rc;
 	if ((rc = cfg_uint(c, g, "maglev_size", MAGLEV_SIZE_DEFAULT, 3,
-		MAGLEV_SIZE_MAX, "slots", &s->maglev_size)) < 0)
+		     MAGLEV_SIZE_MAX, "slots", &s->maglev_size)) < 0)
 		return rc;
 	if (!maglev_is_prime(s->maglev_size))
 		return cfg_fail(c, config_setting_get_member(g, "maglev_size"),
@@ -384,12 +403,13 @@ cfg_svc_one(struct cfg_ctx *c, const config_setting_t *g,
 	if (v != NULL)
 		memcpy(s->discovery, v, strlen(v) + 1);
 	if ((rc = cfg_svc_timeouts(c, g, &s->timeouts)) < 0 ||
-	    (rc = cfg_svc_backends(c, g, conf, s)) < 0 ||
-	    (rc = cfg_svc_laddrs(c, g, conf, s)) < 0)
+		(rc = cfg_svc_backends(c, g, conf, s)) < 0 ||
+		(rc = cfg_svc_laddrs(c, g, conf, s)) < 0)
 		return rc;
 	/* Every balancer walks the Maglev table (svc.c builds it always). */
 	if (s->maglev_size <= s->nb_backends)
-		return cfg_fail(c, g, "maglev_size", "%u slots cannot hold %u "
+		return cfg_fail(c, g, "maglev_size",
+			"%u slots cannot hold %u "
 			"backends; use a prime well above 100 x backends",
 			s->maglev_size, s->nb_backends);
 	/* Two services may share a VIP only on disjoint ports. */
@@ -397,19 +417,21 @@ cfg_svc_one(struct cfg_ctx *c, const config_setting_t *g,
 		const struct cfg_service *o = &conf->services[i];
 
 		if (strcmp(o->name, s->name) == 0)
-			return cfg_fail(c, g, "name", "service '%s' is defined "
-				"twice", s->name);
+			return cfg_fail(c, g, "name",
+				"service '%s' is defined twice", s->name);
 		if (cfg_addr_eq(&o->vip, &s->vip) && o->proto == s->proto &&
-		    o->port_lo <= s->port_hi && s->port_lo <= o->port_hi)
-			return cfg_fail(c, g, "port", "overlaps service '%s' on "
-				"the same VIP and protocol", o->name);
+			o->port_lo <= s->port_hi && s->port_lo <= o->port_hi)
+			return cfg_fail(c, g, "port",
+				"overlaps service '%s' on "
+				"the same VIP and protocol",
+				o->name);
 	}
 	return 0;
 }
 
 static int
-cfg_parse_sessions(struct cfg_ctx *c, const config_setting_t *root,
-	struct cfg_conf *conf)
+cfg_parse_sessions(
+	struct cfg_ctx *c, const config_setting_t *root, struct cfg_conf *conf)
 {
 	static const char *const known[] = { "max_per_worker",
 		"half_open_percent", NULL };
@@ -424,20 +446,20 @@ cfg_parse_sessions(struct cfg_ctx *c, const config_setting_t *root,
 	if (!config_setting_is_group(g))
 		return cfg_fail(c, g, NULL, "must be a group { ... }");
 	if ((rc = cfg_check_keys(c, g, known)) < 0 ||
-	    (rc = cfg_uint(c, g, "max_per_worker", CFG_DEF_SESSIONS, 16,
-		1 << 24, "slots", &s->max_per_worker)) < 0 ||
-	    (rc = cfg_uint(c, g, "half_open_percent", CFG_DEF_HALF_OPEN_PCT, 1,
-		100, "%", &s->half_open_pct)) < 0)
+		(rc = cfg_uint(c, g, "max_per_worker", CFG_DEF_SESSIONS, 16,
+			 1 << 24, "slots", &s->max_per_worker)) < 0 ||
+		(rc = cfg_uint(c, g, "half_open_percent", CFG_DEF_HALF_OPEN_PCT,
+			 1, 100, "%", &s->half_open_pct)) < 0)
 		return rc;
 	return 0;
 }
 
 static int
-cfg_parse_lports(struct cfg_ctx *c, const config_setting_t *root,
-	struct cfg_conf *conf)
+cfg_parse_lports(
+	struct cfg_ctx *c, const config_setting_t *root, struct cfg_conf *conf)
 {
-	const config_setting_t *m = config_setting_get_member(root,
-		"local_ports");
+	const config_setting_t *m = config_setting_get_member(
+		root, "local_ports");
 	unsigned long lo, hi;
 	const char *v;
 	char *end;
@@ -446,21 +468,24 @@ cfg_parse_lports(struct cfg_ctx *c, const config_setting_t *root,
 	conf->lport_hi = CFG_DEF_LPORT_HI;
 	if (m != NULL) {
 		if (config_setting_type(m) != CONFIG_TYPE_STRING)
-			return cfg_fail(c, m, NULL, "must be a \"lo-hi\" range");
+			return cfg_fail(
+				c, m, NULL, "must be a \"lo-hi\" range");
 		v = config_setting_get_string(m);
 		lo = strtoul(v, &end, 10);
 		if (end == v || *end != '-')
-			return cfg_fail(c, m, NULL, "'%s' is not a \"lo-hi\" "
-				"range", v);
+			return cfg_fail(
+				c, m, NULL, "'%s' is not a \"lo-hi\" range", v);
 		hi = strtoul(end + 1, &end, 10);
 		if (*end != '\0' || lo < 1 || hi > 65535 || lo > hi)
-			return cfg_fail(c, m, NULL, "'%s' is not a range within "
-				"1-65535 with lo <= hi", v);
+			return cfg_fail(c, m, NULL,
+				"'%s' is not a range within "
+				"1-65535 with lo <= hi",
+				v);
 		conf->lport_lo = (uint16_t)lo;
 		conf->lport_hi = (uint16_t)hi;
 	}
 	if ((unsigned int)(conf->lport_hi - conf->lport_lo + 1) <
-	    CFG_LPORTS_PER_WORKER_MIN * conf->nb_workers)
+		CFG_LPORTS_PER_WORKER_MIN * conf->nb_workers)
 		return cfg_fail(c, m ? m : root, m ? NULL : "local_ports",
 			"%u ports for %u workers: each worker needs at least %u",
 			conf->lport_hi - conf->lport_lo + 1, conf->nb_workers,
@@ -469,8 +494,8 @@ cfg_parse_lports(struct cfg_ctx *c, const config_setting_t *root,
 }
 
 int
-cfg_parse_services(struct cfg_ctx *c, const config_setting_t *root,
-	struct cfg_conf *conf)
+cfg_parse_services(
+	struct cfg_ctx *c, const config_setting_t *root, struct cfg_conf *conf)
 {
 	const config_setting_t *l, *m;
 	int i, n, rc;
@@ -479,18 +504,20 @@ cfg_parse_services(struct cfg_ctx *c, const config_setting_t *root,
 	m = config_setting_get_member(root, "hash_seed");
 	if (m != NULL) {
 		if (config_setting_type(m) != CONFIG_TYPE_INT &&
-		    config_setting_type(m) != CONFIG_TYPE_INT64)
-			return cfg_fail(c, m, NULL, "must be an integer "
+			config_setting_type(m) != CONFIG_TYPE_INT64)
+			return cfg_fail(c, m, NULL,
+				"must be an integer "
 				"(64 bits, e.g. 0x5eed5eed5eed5eedL)");
 		conf->hash_seed = (uint64_t)config_setting_get_int64(m);
 	}
 	if ((rc = cfg_parse_sessions(c, root, conf)) < 0 ||
-	    (rc = cfg_parse_lports(c, root, conf)) < 0 ||
-	    (rc = cfg_aggregate(c, root, "services", &l)) < 0 || l == NULL)
+		(rc = cfg_parse_lports(c, root, conf)) < 0 ||
+		(rc = cfg_aggregate(c, root, "services", &l)) < 0 || l == NULL)
 		return rc;
 	n = config_setting_length(l);
 	if (n > CFG_SVC_MAX)
-		return cfg_fail(c, l, NULL, "more than %d services", CFG_SVC_MAX);
+		return cfg_fail(
+			c, l, NULL, "more than %d services", CFG_SVC_MAX);
 	conf->services = calloc(n ? (size_t)n : 1, sizeof(*conf->services));
 	if (conf->services == NULL)
 		return -ENOMEM;
@@ -539,14 +566,14 @@ cfg_service_find(const struct cfg_conf *conf, const char *name)
 }
 
 int
-cfg_backend_find(const struct cfg_service *s, const struct cfg_addr *a,
-	uint16_t port)
+cfg_backend_find(
+	const struct cfg_service *s, const struct cfg_addr *a, uint16_t port)
 {
 	unsigned int i;
 
 	for (i = 0; i < s->nb_backends; i++)
 		if (cfg_addr_eq(&s->backends[i].addr, a) &&
-		    s->backends[i].port == port)
+			s->backends[i].port == port)
 			return (int)i;
 	return -ENOENT;
 }
@@ -600,8 +627,9 @@ cfg_backend_set(struct cfg_conf *conf, struct cfg_service *s,
 		return 0;
 	}
 	if (s->nb_backends == CFG_SVC_BACKENDS_MAX) {
-		snprintf(err, size, "service %s has %u backends, the most it "
-			"may", s->name, CFG_SVC_BACKENDS_MAX);
+		snprintf(err, size,
+			"service %s has %u backends, the most it may", s->name,
+			CFG_SVC_BACKENDS_MAX);
 		return -ENOSPC;
 	}
 	if (s->maglev_size <= s->nb_backends + 1) {
@@ -620,8 +648,7 @@ cfg_backend_set(struct cfg_conf *conf, struct cfg_service *s,
 }
 
 int
-cfg_backend_del(struct cfg_service *s, const struct cfg_addr *a,
-	uint16_t port)
+cfg_backend_del(struct cfg_service *s, const struct cfg_addr *a, uint16_t port)
 {
 	int i = cfg_backend_find(s, a, port);
 
@@ -629,7 +656,8 @@ cfg_backend_del(struct cfg_service *s, const struct cfg_addr *a,
 		return i;
 	/* Keep the order of the others: it is part of the Maglev layout. */
 	memmove(&s->backends[i], &s->backends[i + 1],
-		(s->nb_backends - (unsigned int)i - 1) * sizeof(s->backends[0]));
+		(s->nb_backends - (unsigned int)i - 1) *
+			sizeof(s->backends[0]));
 	s->nb_backends--;
 	return 0;
 }
@@ -653,10 +681,14 @@ cfg_service_add(struct cfg_conf *conf, const struct cfg_service *tmpl,
 	for (i = 0; i < conf->nb_services; i++) {
 		const struct cfg_service *o = &conf->services[i];
 
-		if (cfg_addr_eq(&o->vip, &tmpl->vip) && o->proto == tmpl->proto &&
-		    o->port_lo <= tmpl->port_hi && tmpl->port_lo <= o->port_hi) {
-			snprintf(err, size, "overlaps service '%s' on the same VIP "
-				"and protocol", o->name);
+		if (cfg_addr_eq(&o->vip, &tmpl->vip) &&
+			o->proto == tmpl->proto &&
+			o->port_lo <= tmpl->port_hi &&
+			tmpl->port_lo <= o->port_hi) {
+			snprintf(err, size,
+				"overlaps service '%s' on the same VIP "
+				"and protocol",
+				o->name);
 			return -EINVAL;
 		}
 	}

@@ -13,11 +13,14 @@
 #ifndef WEIR_RCU_H
 #define WEIR_RCU_H
 
-#define WEIR_RCU(type) struct { type rcu_p; }
+#define WEIR_RCU(type)                                                         \
+	struct {                                                               \
+		type rcu_p;                                                    \
+	}
 
 #define weir_rcu_get(v) __atomic_load_n(&(v)->rcu_p, __ATOMIC_ACQUIRE)
 
-#define weir_rcu_set(v, val) \
+#define weir_rcu_set(v, val)                                                   \
 	__atomic_store_n(&(v)->rcu_p, (val), __ATOMIC_RELEASE)
 
 #endif /* WEIR_RCU_H */

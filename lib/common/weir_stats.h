@@ -12,8 +12,8 @@
 static inline void
 weir_stat_add(uint64_t *c, uint64_t n)
 {
-	__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + n,
-		__ATOMIC_RELAXED);
+	__atomic_store_n(
+		c, __atomic_load_n(c, __ATOMIC_RELAXED) + n, __ATOMIC_RELAXED);
 }
 
 static inline uint64_t

@@ -41,34 +41,35 @@
 #include "console.h"
 #include "weir_common.h"
 
-#define CONSOLE_OUT_SIZE_MIN 256	/* bytes: a short reply needs no realloc */
-#define CONSOLE_OUT_SIZE_KEEP 65536	/* bytes: reset frees a larger buffer, so
+#define CONSOLE_OUT_SIZE_MIN 256 /* bytes: a short reply needs no realloc */
+#define CONSOLE_OUT_SIZE_KEEP                                                  \
+	65536		    /* bytes: reset frees a larger buffer, so
 					 * one big 'show' does not pin memory for
 					 * the rest of the session */
-#define CONSOLE_CMDS_MIN 32	/* commands: first registry allocation */
-#define CONSOLE_TABLE_GAP 2	/* spaces between table and help columns */
+#define CONSOLE_CMDS_MIN 32 /* commands: first registry allocation */
+#define CONSOLE_TABLE_GAP 2 /* spaces between table and help columns */
 
 /* A growable byte string, NUL-terminated once allocated. */
 struct console_buf {
 	char *data;
-	size_t len;		/* bytes used, the NUL excluded */
-	size_t size;		/* bytes allocated */
+	size_t len;  /* bytes used, the NUL excluded */
+	size_t size; /* bytes allocated */
 };
 
 /* The table being built by console_table_*(); one per session. */
 struct console_table {
-	bool active;		/* between begin and end */
-	unsigned int nb_rows;	/* rows after the header line */
+	bool active;		  /* between begin and end */
+	unsigned int nb_rows;	  /* rows after the header line */
 	struct console_buf cells; /* header line then rows: cells separated
 				   * by '\t', each line ended by '\n' */
 };
 
 struct console_out {
-	struct console_buf b;	/* the reply not yet sent */
-	char last;		/* last byte appended, even if consumed since;
+	struct console_buf b; /* the reply not yet sent */
+	char last;	      /* last byte appended, even if consumed since;
 				 * '\n' when none, so the reply never begins
 				 * with an empty line */
-	size_t nb_written;	/* bytes appended since creation: tells the
+	size_t nb_written;    /* bytes appended since creation: tells the
 				 * dispatcher whether a command printed */
 	struct console_table table;
 };
@@ -76,15 +77,15 @@ struct console_out {
 struct console_registry {
 	const struct console_cmd **cmds; /* sorted by cmd_cmp() */
 	unsigned int nb_cmds;
-	unsigned int max_cmds;	/* allocated slots */
+	unsigned int max_cmds; /* allocated slots */
 };
 
 /* The words of one command, unescaped. */
 struct console_tok {
 	char *words[CONSOLE_ARGS_MAX + 1]; /* NULL after the last */
 	int nb_words;
-	bool more;		/* stopped at ';': another command follows */
-	bool in_word;		/* the text ended inside a word (completion) */
+	bool more;    /* stopped at ';': another command follows */
+	bool in_word; /* the text ended inside a word (completion) */
 	/* Words with their NULs take at most one byte more than the text
 	 * they came from, and a command is at most one line. */
 	char buf[CONSOLE_LINE_MAX + 1];
@@ -92,8 +93,8 @@ struct console_tok {
 
 enum console_tok_err {
 	CONSOLE_TOK_OK = 0,
-	CONSOLE_TOK_QUOTE,	/* unterminated quote */
-	CONSOLE_TOK_WORDS,	/* more than CONSOLE_ARGS_MAX words */
+	CONSOLE_TOK_QUOTE, /* unterminated quote */
+	CONSOLE_TOK_WORDS, /* more than CONSOLE_ARGS_MAX words */
 };
 
 static int builtin_help(struct console_ctx *ctx, int argc, char **argv);
@@ -436,7 +437,7 @@ table_put(struct console_table *t, const char *s, bool keep_tabs)
 		return;
 	for (i = start; i < t->cells.len; i++)
 		if ((t->cells.data[i] == '\t' && !keep_tabs) ||
-		    t->cells.data[i] == '\n' || t->cells.data[i] == '\r')
+			t->cells.data[i] == '\n' || t->cells.data[i] == '\r')
 			t->cells.data[i] = ' ';
 }
 
@@ -458,8 +459,9 @@ console_table_begin(struct console_ctx *ctx, unsigned int nb_cols,
 	for (i = 0; i < nb_cols; i++) {
 		if (i > 0)
 			buf_append(&t->cells, "\t", 1);
-		table_put(t, headers != NULL && headers[i] != NULL ?
-			headers[i] : "", false);
+		table_put(t,
+			headers != NULL && headers[i] != NULL ? headers[i] : "",
+			false);
 	}
 	buf_append(&t->cells, "\n", 1);
 }
@@ -532,7 +534,7 @@ console_table_end(struct console_ctx *ctx)
 		goto out;
 	for (p = t->cells.data; p < end; p = eol + 1) {
 		eol = memchr(p, '\n', (size_t)(end - p));
-		if (eol == NULL)	/* its '\n' did not fit in memory */
+		if (eol == NULL) /* its '\n' did not fit in memory */
 			eol = end;
 		for (cell = p, col = 0; cell <= eol; cell = tab + 1, col++) {
 			tab = memchr(cell, '\t', (size_t)(eol - cell));
@@ -547,7 +549,7 @@ console_table_end(struct console_ctx *ctx)
 	/* Pass 2: pad every cell but a line's last, then trim the line. */
 	for (p = t->cells.data; p < end; p = eol + 1) {
 		eol = memchr(p, '\n', (size_t)(end - p));
-		if (eol == NULL)	/* its '\n' did not fit in memory */
+		if (eol == NULL) /* its '\n' did not fit in memory */
 			eol = end;
 		line.len = 0;
 		for (cell = p, col = 0; cell <= eol; cell = tab + 1, col++) {
@@ -558,7 +560,7 @@ console_table_end(struct console_ctx *ctx)
 			if (tab == eol)
 				break;
 			for (w = text_width(cell, (size_t)(tab - cell));
-			     w < widths[col] + CONSOLE_TABLE_GAP; w++)
+				w < widths[col] + CONSOLE_TABLE_GAP; w++)
 				buf_append(&line, " ", 1);
 		}
 		while (line.len > 0 && line.data[line.len - 1] == ' ')
@@ -684,7 +686,8 @@ console_registry_create(void)
 
 	if (r == NULL)
 		return NULL;
-	if (console_register(r, builtin_cmds, WEIR_ARRAY_LEN(builtin_cmds)) < 0) {
+	if (console_register(r, builtin_cmds, WEIR_ARRAY_LEN(builtin_cmds)) <
+		0) {
 		console_registry_destroy(r);
 		errno = ENOMEM;
 		return NULL;
@@ -749,7 +752,7 @@ reg_match(const struct console_registry *r, char *const *words, int n)
 	for (i = 0; i < r->nb_cmds; i++) {
 		len = cmd_nb_words(r->cmds[i]);
 		if (len > best_len && len <= n &&
-		    cmd_prefix_len(r->cmds[i], words, n) == len) {
+			cmd_prefix_len(r->cmds[i], words, n) == len) {
 			best = r->cmds[i];
 			best_len = len;
 		}
@@ -808,7 +811,7 @@ tok_split(struct console_tok *t, const char **pos, const char *end)
 				continue;
 			}
 			if (c == '\\' && p + 1 < end &&
-			    (p[1] == '"' || p[1] == '\\'))
+				(p[1] == '"' || p[1] == '\\'))
 				c = *++p;
 		} else if (c == ' ' || c == '\t' || c == ';') {
 			if (t->in_word && store && w < w_end)
@@ -888,7 +891,8 @@ report_no_match(struct console_ctx *ctx, char *const *words, int n)
 			d = len;
 	}
 	if (d == 0) {
-		console_error(ctx, "unknown command '%s'; 'help' lists the commands",
+		console_error(ctx,
+			"unknown command '%s'; 'help' lists the commands",
 			words[0]);
 		return -ENOENT;
 	}
@@ -916,7 +920,7 @@ report_no_match(struct console_ctx *ctx, char *const *words, int n)
 	for (i = 0; i < r->nb_cmds; i++) {
 		c = r->cmds[i];
 		if (cmd_nb_words(c) <= d || cmd_prefix_len(c, words, d) < d ||
-		    !cmd_is_allowed(c, ctx->level))
+			!cmd_is_allowed(c, ctx->level))
 			continue;
 		if (prev != NULL && strcmp(prev, c->words[d]) == 0)
 			continue;
@@ -973,7 +977,8 @@ cmd_exec(struct console_ctx *ctx, char **words, int n)
 	}
 	if (argc > c->max_args) {
 		out_error_begin(o);
-		out_printf(o, "unexpected argument '%s' after '", argv[c->max_args]);
+		out_printf(o, "unexpected argument '%s' after '",
+			argv[c->max_args]);
 		out_words(o, (const char *const *)words, k);
 		if (c->max_args > 0)
 			out_puts(o, " ");
@@ -1015,8 +1020,8 @@ console_exec_line(struct console_ctx *ctx, const char *line)
 	if (len > 0 && len <= CONSOLE_LINE_MAX + 1 && line[len - 1] == '\r')
 		len--;
 	if (len > CONSOLE_LINE_MAX)
-		return console_error(ctx, "line longer than %d bytes",
-			CONSOLE_LINE_MAX);
+		return console_error(
+			ctx, "line longer than %d bytes", CONSOLE_LINE_MAX);
 	/* Reject the whole line: a control byte is a garbled paste or a
 	 * terminal escape, and running half of it would be worse. */
 	for (i = 0; i < len; i++) {
@@ -1094,9 +1099,10 @@ console_complete(const struct console_registry *r, enum console_level level,
 	prefix_len = strlen(prefix);
 	for (i = 0; i < r->nb_cmds; i++) {
 		c = r->cmds[i];
-		if (cmd_nb_words(c) <= k || cmd_prefix_len(c, t->words, k) < k ||
-		    !cmd_is_allowed(c, level) ||
-		    strncmp(c->words[k], prefix, prefix_len) != 0)
+		if (cmd_nb_words(c) <= k ||
+			cmd_prefix_len(c, t->words, k) < k ||
+			!cmd_is_allowed(c, level) ||
+			strncmp(c->words[k], prefix, prefix_len) != 0)
 			continue;
 		/* Sorted registry: equal candidates are adjacent. */
 		if (prev != NULL && strcmp(prev, c->words[k]) == 0)
@@ -1134,8 +1140,9 @@ help_line(struct console_out *o, const struct console_cmd *c, size_t width)
 	if (c->flags & CONSOLE_F_JSON)
 		out_puts(o, " [-j]");
 	if (c->help[0] != '\0')
-		out_printf(o, "%*s%s", (int)(width - usage_len(c) +
-			CONSOLE_TABLE_GAP), "", c->help);
+		out_printf(o, "%*s%s",
+			(int)(width - usage_len(c) + CONSOLE_TABLE_GAP), "",
+			c->help);
 	out_puts(o, "\n");
 }
 
@@ -1151,7 +1158,8 @@ builtin_help(struct console_ctx *ctx, int argc, char **argv)
 
 	for (i = 0; i < r->nb_cmds; i++) {
 		c = r->cmds[i];
-		if (cmd_nb_words(c) < argc || cmd_prefix_len(c, argv, argc) < argc)
+		if (cmd_nb_words(c) < argc ||
+			cmd_prefix_len(c, argv, argc) < argc)
 			continue;
 		found = true;
 		if ((int)c->level < (int)need)
@@ -1169,8 +1177,8 @@ builtin_help(struct console_ctx *ctx, int argc, char **argv)
 	for (i = 0; i < r->nb_cmds; i++) {
 		c = r->cmds[i];
 		if (cmd_nb_words(c) >= argc &&
-		    cmd_prefix_len(c, argv, argc) == argc &&
-		    cmd_is_allowed(c, ctx->level))
+			cmd_prefix_len(c, argv, argc) == argc &&
+			cmd_is_allowed(c, ctx->level))
 			help_line(ctx->out, c, width);
 	}
 	return 0;

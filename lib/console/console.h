@@ -34,28 +34,28 @@ struct console_ctx;
  * table's min_args/max_args before the call.
  * @return 0, or a negative errno after console_error().
  */
-typedef int (console_cmd_fn)(struct console_ctx *ctx, int argc, char **argv);
+typedef int(console_cmd_fn)(struct console_ctx *ctx, int argc, char **argv);
 
 struct console_cmd {
 	const char *words[CONSOLE_WORDS_MAX + 1]; /* fixed words, NULL-ended */
-	const char *args;		/* argument synopsis, "<service> [<n>]" */
-	const char *help;		/* one line */
-	enum console_level level;	/* lowest level allowed */
-	int min_args;			/* after the fixed words */
+	const char *args;	  /* argument synopsis, "<service> [<n>]" */
+	const char *help;	  /* one line */
+	enum console_level level; /* lowest level allowed */
+	int min_args;		  /* after the fixed words */
 	int max_args;
-	unsigned int flags;		/* CONSOLE_F_* */
+	unsigned int flags; /* CONSOLE_F_* */
 	console_cmd_fn *fn;
 };
 
 /* The state of one session (connection). */
 struct console_ctx {
-	enum console_level level;	/* what this session may do */
-	bool json;			/* -j given for the running command */
-	bool quit;			/* set by 'quit': close after the reply */
-	bool prompt;			/* interactive: print "> " after replies */
-	struct console_out *out;	/* where replies go */
+	enum console_level level; /* what this session may do */
+	bool json;		  /* -j given for the running command */
+	bool quit;		  /* set by 'quit': close after the reply */
+	bool prompt;		  /* interactive: print "> " after replies */
+	struct console_out *out;  /* where replies go */
 	const struct console_registry *reg;
-	void *arg;			/* the application's context */
+	void *arg; /* the application's context */
 };
 
 /** @return a new empty registry, or NULL (ENOMEM). */
@@ -153,7 +153,7 @@ int console_json(struct console_ctx *ctx, void *json);
 void console_table_begin(struct console_ctx *ctx, unsigned int nb_cols,
 	const char *const *headers);
 void console_table_row(struct console_ctx *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));	/* cells separated by '\t' */
+	__attribute__((format(printf, 2, 3))); /* cells separated by '\t' */
 void console_table_end(struct console_ctx *ctx);
 
 #endif /* CONSOLE_H */

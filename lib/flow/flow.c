@@ -36,7 +36,7 @@
 #include "flow_dp.h"
 #include "flow_priv.h"
 
-#define FLOW_ALIGN 64	/* bytes: every piece of the layout starts a line */
+#define FLOW_ALIGN 64 /* bytes: every piece of the layout starts a line */
 
 /* Where each piece sits in the caller's block, in bytes from its start. */
 struct flow_layout {
@@ -44,7 +44,7 @@ struct flow_layout {
 	size_t slots_off;
 	size_t buckets_off;
 	size_t heads_off;
-	size_t acct_off;	/* 0: no flow_acct */
+	size_t acct_off; /* 0: no flow_acct */
 	size_t size;
 };
 
@@ -71,8 +71,9 @@ flow_layout_get(uint32_t capacity, unsigned int opts, struct flow_layout *l)
 	l->acct_off = 0;
 	if (opts & FLOW_TABLE_ACCT) {
 		l->acct_off = off;
-		off += RTE_ALIGN_CEIL((size_t)capacity *
-			sizeof(struct flow_acct), FLOW_ALIGN);
+		off += RTE_ALIGN_CEIL(
+			(size_t)capacity * sizeof(struct flow_acct),
+			FLOW_ALIGN);
 	}
 	l->size = off;
 	return true;
@@ -168,7 +169,7 @@ flow_slot_free(struct flow_table *t, uint32_t i, bool v6)
 		return;
 	}
 	if (b < t->capacity && flow_of(t, b)->state == FLOW_S_FREE &&
-	    flow_of(t, b)->flags == FLOW_FREE_ONE) {
+		flow_of(t, b)->flags == FLOW_FREE_ONE) {
 		flow_list_del(t, &t->free1, b);
 		flow_pair_free(t, i & ~UINT32_C(1));
 		return;
@@ -185,7 +186,7 @@ flow_table_init(void *mem, uint32_t capacity, unsigned int opts, uint32_t now,
 	uint32_t i;
 
 	if (mem == NULL || ((uintptr_t)mem & (FLOW_ALIGN - 1)) != 0 ||
-	    !flow_layout_get(capacity, opts, &l)) {
+		!flow_layout_get(capacity, opts, &l)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -219,27 +220,30 @@ flow_table_init(void *mem, uint32_t capacity, unsigned int opts, uint32_t now,
  * into the literal is clamped so that the unused branch never reads past
  * it either.
  */
-#define FLOW_NAME_SIZE 16	/* bytes: longest state name plus NUL */
+#define FLOW_NAME_SIZE 16 /* bytes: longest state name plus NUL */
 #define FLOW_LOWER(c) ((c) >= 'A' && (c) <= 'Z' ? (c) - 'A' + 'a' : (c))
-#define FLOW_NAME_CH(s, i)						\
+#define FLOW_NAME_CH(s, i)                                                     \
 	((i) < sizeof(s) ? FLOW_LOWER((s)[(i) < sizeof(s) ? (i) : 0]) : '\0')
-#define FLOW_NAME(s) {							\
-	FLOW_NAME_CH(s, 0), FLOW_NAME_CH(s, 1), FLOW_NAME_CH(s, 2),	\
-	FLOW_NAME_CH(s, 3), FLOW_NAME_CH(s, 4), FLOW_NAME_CH(s, 5),	\
-	FLOW_NAME_CH(s, 6), FLOW_NAME_CH(s, 7), FLOW_NAME_CH(s, 8),	\
-	FLOW_NAME_CH(s, 9), FLOW_NAME_CH(s, 10), FLOW_NAME_CH(s, 11),	\
-	FLOW_NAME_CH(s, 12), FLOW_NAME_CH(s, 13), FLOW_NAME_CH(s, 14),	\
-	'\0' }
+#define FLOW_NAME(s)                                                           \
+	{                                                                      \
+		FLOW_NAME_CH(s, 0), FLOW_NAME_CH(s, 1), FLOW_NAME_CH(s, 2),    \
+			FLOW_NAME_CH(s, 3), FLOW_NAME_CH(s, 4),                \
+			FLOW_NAME_CH(s, 5), FLOW_NAME_CH(s, 6),                \
+			FLOW_NAME_CH(s, 7), FLOW_NAME_CH(s, 8),                \
+			FLOW_NAME_CH(s, 9), FLOW_NAME_CH(s, 10),               \
+			FLOW_NAME_CH(s, 11), FLOW_NAME_CH(s, 12),              \
+			FLOW_NAME_CH(s, 13), FLOW_NAME_CH(s, 14), '\0'         \
+	}
 
 const char *
 flow_state_name(enum flow_state s)
 {
 	static const char names[FLOW_S_COUNT][FLOW_NAME_SIZE] = {
-#define FLOW_STATE_NAME(e, what) [FLOW_S_ ## e] = FLOW_NAME(#e),
+#define FLOW_STATE_NAME(e, what) [FLOW_S_##e] = FLOW_NAME(#e),
 		FLOW_STATES(FLOW_STATE_NAME)
 #undef FLOW_STATE_NAME
 	};
-#define FLOW_STATE_LEN(e, what)						\
+#define FLOW_STATE_LEN(e, what)                                                \
 	_Static_assert(sizeof(#e) < FLOW_NAME_SIZE, "state name too long");
 	FLOW_STATES(FLOW_STATE_LEN)
 #undef FLOW_STATE_LEN
@@ -278,8 +282,9 @@ flow_key_hash(const struct flow_table *t, const struct flow_key *k)
 
 		memcpy(&a, k->src, 4);
 		memcpy(&b, k->dst, 4);
-		return rte_jhash_3words(a, b, (uint32_t)k->sport << 16 |
-			k->dport, t->seed ^ k->proto);
+		return rte_jhash_3words(a, b,
+			(uint32_t)k->sport << 16 | k->dport,
+			t->seed ^ k->proto);
 	}
 	/* What flow_match() compares, and not the pad. */
 	return rte_jhash(k, offsetof(struct flow_key, proto),
@@ -293,7 +298,7 @@ flow_match(const struct flow *f, const struct flow_key *k, uint32_t rev)
 	unsigned int s = rev ? FLOW_E_BACKEND : FLOW_E_CLIENT;
 
 	if (k->sport != f->port[s] || k->dport != f->port[s + 1] ||
-	    k->proto != f->proto || k->family != f->family)
+		k->proto != f->proto || k->family != f->family)
 		return false;
 	if (f->family == AF_INET6) {
 		const struct flow_addr6 *a =
@@ -308,8 +313,8 @@ flow_match(const struct flow *f, const struct flow_key *k, uint32_t rev)
 
 /* @return the ref of the entry holding 'k', or FLOW_NIL. */
 static inline uint32_t
-flow_index_find(const struct flow_table *t, const struct flow_key *k,
-	uint32_t h)
+flow_index_find(
+	const struct flow_table *t, const struct flow_key *k, uint32_t h)
 {
 	uint32_t sig = flow_sig(h), b[2], i, j;
 
@@ -320,8 +325,9 @@ flow_index_find(const struct flow_table *t, const struct flow_key *k,
 		for (i = 0; i < FLOW_BUCKET_ENTRIES; i++) {
 			uint32_t ref = bk->ref[i];
 
-			if (bk->sig[i] == sig && flow_match(flow_of(t, ref >> 1),
-					k, ref & FLOW_REF_REV))
+			if (bk->sig[i] == sig &&
+				flow_match(flow_of(t, ref >> 1), k,
+					ref & FLOW_REF_REV))
 				return ref;
 		}
 	}
@@ -349,7 +355,7 @@ flow_bucket_load(const struct flow_bucket *bk)
  * at half load: 9% of keys in the second bucket and no refusal; always
  * the first bucket while it has room: 1% and 80 refusals per fill).
  */
-#define FLOW_BUCKET_FIRST 5	/* entries */
+#define FLOW_BUCKET_FIRST 5 /* entries */
 
 static bool
 flow_index_add(struct flow_table *t, uint32_t h, uint32_t ref)
@@ -360,7 +366,7 @@ flow_index_add(struct flow_table *t, uint32_t h, uint32_t ref)
 	flow_bucket_pair(h, t->bucket_mask, &b1, &b2);
 	bk = &t->buckets[b1];
 	if (flow_bucket_load(bk) >= FLOW_BUCKET_FIRST &&
-	    flow_bucket_load(&t->buckets[b2]) < flow_bucket_load(bk))
+		flow_bucket_load(&t->buckets[b2]) < flow_bucket_load(bk))
 		bk = &t->buckets[b2];
 	for (i = 0; i < FLOW_BUCKET_ENTRIES; i++) {
 		if (bk->sig[i] == 0) {
@@ -438,8 +444,8 @@ flow_prefetch_match(const struct flow_table *t, uint32_t h, bool v6)
 }
 
 bool
-flow_key_in_use(const struct flow_table *t, const struct flow_key *k,
-	uint32_t h)
+flow_key_in_use(
+	const struct flow_table *t, const struct flow_key *k, uint32_t h)
 {
 	uint32_t b[2];
 
@@ -607,13 +613,13 @@ err_index:
  * sends (no flags, SYN with FIN) are NONE and move nothing either.
  */
 enum flow_tcp_ev {
-	FLOW_EV_NONE,		/* nothing meaningful: no flags, SYN+FIN */
-	FLOW_EV_SYN,		/* SYN without ACK: a connection attempt */
-	FLOW_EV_SYNACK,		/* SYN+ACK: the backend accepts */
-	FLOW_EV_FIN,		/* first FIN from this side */
-	FLOW_EV_FIN_DUP,	/* FIN again from a side already seen */
-	FLOW_EV_ACK,		/* ACK, data, no SYN/FIN/RST */
-	FLOW_EV_RST,		/* RST, whatever else is set */
+	FLOW_EV_NONE,	 /* nothing meaningful: no flags, SYN+FIN */
+	FLOW_EV_SYN,	 /* SYN without ACK: a connection attempt */
+	FLOW_EV_SYNACK,	 /* SYN+ACK: the backend accepts */
+	FLOW_EV_FIN,	 /* first FIN from this side */
+	FLOW_EV_FIN_DUP, /* FIN again from a side already seen */
+	FLOW_EV_ACK,	 /* ACK, data, no SYN/FIN/RST */
+	FLOW_EV_RST,	 /* RST, whatever else is set */
 	FLOW_EV_COUNT
 };
 
@@ -631,8 +637,8 @@ static const uint8_t flow_tcp_ev_of[8] = {
 	[RTE_TCP_ACK_FLAG >> 2] = FLOW_EV_ACK,
 	[(RTE_TCP_ACK_FLAG >> 2) | RTE_TCP_FIN_FLAG] = FLOW_EV_FIN,
 	[(RTE_TCP_ACK_FLAG >> 2) | RTE_TCP_SYN_FLAG] = FLOW_EV_SYNACK,
-	[(RTE_TCP_ACK_FLAG >> 2) | RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG] =
-		FLOW_EV_NONE,
+	[(RTE_TCP_ACK_FLAG >> 2) | RTE_TCP_SYN_FLAG |
+		RTE_TCP_FIN_FLAG] = FLOW_EV_NONE,
 };
 
 static inline enum flow_tcp_ev
@@ -643,7 +649,7 @@ flow_tcp_event(uint8_t tcp_flags, bool fin_seen)
 	if (tcp_flags & RTE_TCP_RST_FLAG)
 		return FLOW_EV_RST;
 	ev = flow_tcp_ev_of[(tcp_flags &
-		(RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG)) |
+				    (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG)) |
 		((tcp_flags & RTE_TCP_ACK_FLAG) >> 2)];
 	if (ev == FLOW_EV_FIN && fin_seen)
 		return FLOW_EV_FIN_DUP;
@@ -657,9 +663,9 @@ flow_tcp_event(uint8_t tcp_flags, bool fin_seen)
  * session, its backend and its local port carry over to the new
  * connection, instead of the SYN being dropped until the old one expires).
  */
-#define FLOW_TCP_STATE 0x0f	/* next state */
-#define FLOW_TCP_SET 0x10	/* set the sender's FIN flag */
-#define FLOW_TCP_CLR 0x20	/* clear both FIN flags */
+#define FLOW_TCP_STATE 0x0f /* next state */
+#define FLOW_TCP_SET 0x10   /* set the sender's FIN flag */
+#define FLOW_TCP_CLR 0x20   /* clear both FIN flags */
 
 /* Cells: two letters per state; a suffix s sets the FIN, c clears both. */
 #define SS FLOW_S_SYN_SENT
@@ -753,7 +759,7 @@ flow_tcp_next(enum flow_state s, uint8_t fl, enum flow_dir dir,
 
 	/* Not a state or direction the table knows: leave it alone. */
 	if ((unsigned int)s >= FLOW_S_COUNT ||
-	    (unsigned int)dir > FLOW_DIR_REPLY) {
+		(unsigned int)dir > FLOW_DIR_REPLY) {
 		*new_flags = fl;
 		return s;
 	}
@@ -780,9 +786,11 @@ flow_update(struct flow_table *t, struct flow *f, enum flow_dir dir,
 	 * Nearly every packet is a segment of an established connection
 	 * without SYN, FIN or RST, which moves nothing: only its deadline.
 	 */
-	if (f->state == FLOW_S_ESTABLISHED && !(tcp_flags &
-	    (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG)) &&
-	    (tcp_flags & RTE_TCP_ACK_FLAG)) {
+	if (f->state == FLOW_S_ESTABLISHED &&
+		!(tcp_flags &
+			(RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG |
+				RTE_TCP_RST_FLAG)) &&
+		(tcp_flags & RTE_TCP_ACK_FLAG)) {
 		expire = now + timeouts->t[FLOW_S_ESTABLISHED];
 		/* A later deadline never needs the flow moved (see above). */
 		if ((int32_t)(expire - f->expire) >= 0) {
@@ -791,8 +799,8 @@ flow_update(struct flow_table *t, struct flow *f, enum flow_dir dir,
 		}
 	}
 	if (f->proto == IPPROTO_TCP)
-		s = flow_tcp_next((enum flow_state)f->state, fl, dir,
-			tcp_flags, &fl);
+		s = flow_tcp_next(
+			(enum flow_state)f->state, fl, dir, tcp_flags, &fl);
 	/* The gauge follows the flag, so it stays right whoever set state. */
 	half_open = s == FLOW_S_SYN_SENT || s == FLOW_S_SYN_RECV;
 	if (half_open && !(fl & FLOW_F_HALF_OPEN)) {
@@ -807,8 +815,8 @@ flow_update(struct flow_table *t, struct flow *f, enum flow_dir dir,
 	expire = now + timeouts->t[s];
 	/* Earlier slot: move, or it would outlive its new timeout. */
 	if ((int32_t)(expire - f->expire) < 0 &&
-	    (expire >> FLOW_WHEEL_SPAN_SHIFT) !=
-	    (f->expire >> FLOW_WHEEL_SPAN_SHIFT)) {
+		(expire >> FLOW_WHEEL_SPAN_SHIFT) !=
+			(f->expire >> FLOW_WHEEL_SPAN_SHIFT)) {
 		uint32_t i = flow_idx(t, f);
 
 		flow_wheel_unlink(t, i);
@@ -854,10 +862,10 @@ flow_expire(struct flow_table *t, uint32_t now, unsigned int budget,
 
 	/* Two rotations or more behind: skip whole rotations (see above). */
 	if ((int32_t)behind >= (int32_t)(2 * FLOW_WHEEL_ROT))
-		t->wheel_cur += ((behind >> FLOW_WHEEL_ROT_SHIFT) - 1) <<
-			FLOW_WHEEL_ROT_SHIFT;
+		t->wheel_cur += ((behind >> FLOW_WHEEL_ROT_SHIFT) - 1)
+			<< FLOW_WHEEL_ROT_SHIFT;
 	while (seen < budget &&
-	       (int32_t)(now - t->wheel_cur) >= (int32_t)FLOW_WHEEL_SPAN) {
+		(int32_t)(now - t->wheel_cur) >= (int32_t)FLOW_WHEEL_SPAN) {
 		uint32_t slot = (t->wheel_cur >> FLOW_WHEEL_SPAN_SHIFT) &
 			(FLOW_WHEEL_SLOTS - 1);
 		uint32_t i = t->wheel_head[slot];
@@ -898,7 +906,7 @@ flow_at(const struct flow_table *t, uint32_t i)
 	/* An odd slot may hold the addresses of the IPv6 session before. */
 	before = (i & 1) ? flow_of(t, i - 1) : NULL;
 	if (before != NULL && before->state != FLOW_S_FREE &&
-	    before->family == AF_INET6)
+		before->family == AF_INET6)
 		return NULL;
 	if (flow_of(t, i)->state == FLOW_S_FREE)
 		return NULL;
@@ -912,8 +920,8 @@ flow_acct(struct flow_table *t, const struct flow *f)
 }
 
 void
-flow_info_get(const struct flow_table *t, const struct flow *f,
-	struct flow_info *fi)
+flow_info_get(
+	const struct flow_table *t, const struct flow *f, struct flow_info *fi)
 {
 	memset(fi, 0, sizeof(*fi));
 	flow_key_of(f, FLOW_DIR_ORIG, &fi->fwd);

@@ -15,10 +15,10 @@
 
 #include "flow_types.h"
 
-#define FLOW_CAPACITY_MAX (1u << 24)	/* slots per table */
+#define FLOW_CAPACITY_MAX (1u << 24) /* slots per table */
 
 /* flow_table_init() options */
-#define FLOW_TABLE_ACCT 0x1	/* keep struct flow_acct per session */
+#define FLOW_TABLE_ACCT 0x1 /* keep struct flow_acct per session */
 
 struct flow_table;
 

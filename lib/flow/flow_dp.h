@@ -56,8 +56,8 @@ void flow_prefetch(const struct flow_table *t, uint32_t h);
 void flow_prefetch_match(const struct flow_table *t, uint32_t h, bool v6);
 
 /** @return true if some flow uses 'k' (hash 'h') as one of its keys. */
-bool flow_key_in_use(const struct flow_table *t, const struct flow_key *k,
-	uint32_t h);
+bool flow_key_in_use(
+	const struct flow_table *t, const struct flow_key *k, uint32_t h);
 
 /**
  * Insert a flow indexed by 'fwd' and 'rev' (neither may be in use, and
@@ -78,8 +78,8 @@ struct flow *flow_insert(struct flow_table *t, const struct flow_key *fwd,
  * the flow's state 's' and flags 'fl' (FLOW_F_FIN_*).
  * @param new_flags receives the flags after the packet.
  */
-enum flow_state flow_tcp_next(enum flow_state s, uint8_t fl,
-	enum flow_dir dir, uint8_t tcp_flags, uint8_t *new_flags);
+enum flow_state flow_tcp_next(enum flow_state s, uint8_t fl, enum flow_dir dir,
+	uint8_t tcp_flags, uint8_t *new_flags);
 
 /**
  * Account one packet of 'f' (a flow of 't' returned by flow_lookup() or
@@ -89,9 +89,9 @@ enum flow_state flow_tcp_next(enum flow_state s, uint8_t fl,
  * callers may set the state (mid-flow pickup) but not that bit.
  * @return the new state.
  */
-enum flow_state flow_update(struct flow_table *t, struct flow *f,
-	enum flow_dir dir, uint8_t tcp_flags, uint32_t now,
-	const struct flow_timeouts *timeouts);
+enum flow_state
+flow_update(struct flow_table *t, struct flow *f, enum flow_dir dir,
+	uint8_t tcp_flags, uint32_t now, const struct flow_timeouts *timeouts);
 
 /**
  * Expire flows whose time has passed, examining at most 'budget' flows.
@@ -101,9 +101,9 @@ enum flow_state flow_update(struct flow_table *t, struct flow *f,
  * 2^31 ticks.
  * @return the number of flows removed.
  */
-unsigned int flow_expire(struct flow_table *t, uint32_t now,
-	unsigned int budget, void (*cb)(void *arg, const struct flow *f),
-	void *arg);
+unsigned int
+flow_expire(struct flow_table *t, uint32_t now, unsigned int budget,
+	void (*cb)(void *arg, const struct flow *f), void *arg);
 
 /** @return the table's counters. */
 const struct flow_stats *flow_table_stats(const struct flow_table *t);
@@ -121,8 +121,8 @@ const struct flow *flow_at(const struct flow_table *t, uint32_t i);
 struct flow_acct *flow_acct(struct flow_table *t, const struct flow *f);
 
 /** Unpack 'f' (a session of 't') into 'fi'. */
-void flow_info_get(const struct flow_table *t, const struct flow *f,
-	struct flow_info *fi);
+void flow_info_get(
+	const struct flow_table *t, const struct flow *f, struct flow_info *fi);
 
 /** @return the table's capacity in slots. */
 uint32_t flow_capacity(const struct flow_table *t);

@@ -42,9 +42,9 @@
  * established timeout, so most flows are linked once and looked at once;
  * the heads cost 16 KiB per table, which stays in L2.
  */
-#define FLOW_WHEEL_SPAN_SHIFT 8		/* log2(ticks per slot) */
+#define FLOW_WHEEL_SPAN_SHIFT 8 /* log2(ticks per slot) */
 #define FLOW_WHEEL_SPAN (UINT32_C(1) << FLOW_WHEEL_SPAN_SHIFT) /* ticks */
-#define FLOW_WHEEL_SLOTS_SHIFT 12	/* log2(slots) */
+#define FLOW_WHEEL_SLOTS_SHIFT 12			       /* log2(slots) */
 #define FLOW_WHEEL_SLOTS (UINT32_C(1) << FLOW_WHEEL_SLOTS_SHIFT) /* slots */
 #define FLOW_WHEEL_ROT_SHIFT (FLOW_WHEEL_SPAN_SHIFT + FLOW_WHEEL_SLOTS_SHIFT)
 #define FLOW_WHEEL_ROT (UINT32_C(1) << FLOW_WHEEL_ROT_SHIFT) /* ticks */
@@ -60,9 +60,9 @@
 #define FLOW_S_FREE 0xff
 
 /* flow.flags of a free slot: where it is kept. */
-#define FLOW_FREE_ONE 0		/* on free1 */
-#define FLOW_FREE_PAIR 1	/* even slot of a pair on free2 */
-#define FLOW_FREE_TAIL 2	/* odd slot of a pair on free2 (not linked) */
+#define FLOW_FREE_ONE 0	 /* on free1 */
+#define FLOW_FREE_PAIR 1 /* even slot of a pair on free2 */
+#define FLOW_FREE_TAIL 2 /* odd slot of a pair on free2 (not linked) */
 
 /*
  * Index bucket: 8 entries in one cache line, signatures first so that a
@@ -70,12 +70,12 @@
  * "empty" (a hash of 0 is stored as 1); ref is the flow index shifted left
  * once, with bit 0 set when the entry is the flow's rev key.
  */
-#define FLOW_BUCKET_ENTRIES 8		/* entries per bucket */
-#define FLOW_REF_REV 1u			/* ref bit: entry is the rev key */
+#define FLOW_BUCKET_ENTRIES 8 /* entries per bucket */
+#define FLOW_REF_REV 1u	      /* ref bit: entry is the rev key */
 
 struct flow_bucket {
-	uint32_t sig[FLOW_BUCKET_ENTRIES];	/* key hash, 0: empty */
-	uint32_t ref[FLOW_BUCKET_ENTRIES];	/* index << 1 | FLOW_REF_REV */
+	uint32_t sig[FLOW_BUCKET_ENTRIES]; /* key hash, 0: empty */
+	uint32_t ref[FLOW_BUCKET_ENTRIES]; /* index << 1 | FLOW_REF_REV */
 } __rte_aligned(64);
 
 struct flow_table {
@@ -85,10 +85,10 @@ struct flow_table {
 	uint32_t free1;		/* lone free slots, or FLOW_NIL */
 	uint32_t free2;		/* free pairs by their even slot, or FLOW_NIL */
 	uint32_t wheel_cur;	/* ticks: start of the next slot to walk */
-	union flow_slot *slots;		/* [capacity] */
-	struct flow_bucket *buckets;	/* [bucket_mask + 1] */
-	uint32_t *wheel_head;		/* [FLOW_WHEEL_SLOTS] first or NIL */
-	struct flow_acct *acct;		/* [capacity], or NULL */
+	union flow_slot *slots; /* [capacity] */
+	struct flow_bucket *buckets; /* [bucket_mask + 1] */
+	uint32_t *wheel_head;	     /* [FLOW_WHEEL_SLOTS] first or NIL */
+	struct flow_acct *acct;	     /* [capacity], or NULL */
 	/* Read by telemetry on another lcore: keep it off the hot line. */
 	struct flow_stats stats __rte_aligned(64);
 };

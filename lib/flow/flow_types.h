@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#define FLOW_NIL UINT32_MAX	/* no flow (index) */
+#define FLOW_NIL UINT32_MAX /* no flow (index) */
 
 /*
  * A flow key as a packet carries it: addresses, ports, protocol. IPv4
@@ -20,31 +20,31 @@
  * compares equal to itself byte for byte (flow_info dumps, tests).
  */
 struct flow_key {
-	uint8_t src[16];	/* network order */
-	uint8_t dst[16];	/* network order */
-	uint16_t sport;		/* network order */
-	uint16_t dport;		/* network order */
-	uint8_t proto;		/* IPPROTO_TCP or IPPROTO_UDP */
-	uint8_t family;		/* AF_INET or AF_INET6 */
-	uint16_t pad;		/* zero */
+	uint8_t src[16]; /* network order */
+	uint8_t dst[16]; /* network order */
+	uint16_t sport;	 /* network order */
+	uint16_t dport;	 /* network order */
+	uint8_t proto;	 /* IPPROTO_TCP or IPPROTO_UDP */
+	uint8_t family;	 /* AF_INET or AF_INET6 */
+	uint16_t pad;	 /* zero */
 };
 
 /*
  * States. X(name, what). TCP follows the handshake and teardown as a
  * middlebox sees them; UDP has one state.
  */
-#define FLOW_STATES(X)							\
-	X(SYN_SENT, "client SYN seen")					\
-	X(SYN_RECV, "backend SYN-ACK seen")				\
-	X(ESTABLISHED, "handshake done, or picked up mid-flow")	\
-	X(FIN_WAIT, "FIN seen from one side")				\
-	X(LAST_ACK, "FIN seen from both sides, last ACK pending")	\
-	X(TIME_WAIT, "both FINs acknowledged")				\
-	X(CLOSE, "RST seen")						\
+#define FLOW_STATES(X)                                                         \
+	X(SYN_SENT, "client SYN seen")                                         \
+	X(SYN_RECV, "backend SYN-ACK seen")                                    \
+	X(ESTABLISHED, "handshake done, or picked up mid-flow")                \
+	X(FIN_WAIT, "FIN seen from one side")                                  \
+	X(LAST_ACK, "FIN seen from both sides, last ACK pending")              \
+	X(TIME_WAIT, "both FINs acknowledged")                                 \
+	X(CLOSE, "RST seen")                                                   \
 	X(UDP, "UDP flow")
 
 enum flow_state {
-#define FLOW_STATE_ENUM(e, what) FLOW_S_ ## e,
+#define FLOW_STATE_ENUM(e, what) FLOW_S_##e,
 	FLOW_STATES(FLOW_STATE_ENUM)
 #undef FLOW_STATE_ENUM
 	FLOW_S_COUNT
@@ -52,16 +52,16 @@ enum flow_state {
 
 /* Direction of a packet relative to its flow. */
 enum flow_dir {
-	FLOW_DIR_ORIG = 0,	/* client -> VIP */
-	FLOW_DIR_REPLY = 1,	/* backend -> weir's local address */
+	FLOW_DIR_ORIG = 0,  /* client -> VIP */
+	FLOW_DIR_REPLY = 1, /* backend -> weir's local address */
 };
 
 /* flow.flags */
-#define FLOW_F_FIN_ORIG 0x01	/* client sent FIN */
-#define FLOW_F_FIN_REPLY 0x02	/* backend sent FIN */
-#define FLOW_F_MIDFLOW 0x04	/* created from a non-SYN packet */
-#define FLOW_F_HALF_OPEN 0x08	/* in nb_half_open; set by flow_update() only */
-#define FLOW_F_HANDSHAKE 0x10	/* SYN -> SYN-ACK time already counted */
+#define FLOW_F_FIN_ORIG 0x01  /* client sent FIN */
+#define FLOW_F_FIN_REPLY 0x02 /* backend sent FIN */
+#define FLOW_F_MIDFLOW 0x04   /* created from a non-SYN packet */
+#define FLOW_F_HALF_OPEN 0x08 /* in nb_half_open; set by flow_update() only */
+#define FLOW_F_HANDSHAKE 0x10 /* SYN -> SYN-ACK time already counted */
 
 /* Per-state timeouts of one service, in ticks (see flow.h). */
 struct flow_timeouts {
@@ -93,28 +93,28 @@ enum flow_end {
  * and only when flow records are on. Compare keys with flow_key_of().
  */
 struct flow {
-	uint32_t expire;	/* ticks: expires when now passes this */
-	uint32_t next;		/* next in its wheel slot or free list */
-	uint32_t prev;		/* previous, FLOW_NIL, or wheel head marker */
-	uint32_t start;		/* ticks: created */
-	uint8_t state;		/* enum flow_state */
-	uint8_t flags;		/* FLOW_F_* */
-	uint8_t proto;		/* IPPROTO_TCP or IPPROTO_UDP */
-	uint8_t family;		/* AF_INET or AF_INET6 */
-	uint16_t svc;		/* service id at creation, for counters */
-	uint16_t be;		/* backend id at creation, for counters */
+	uint32_t expire; /* ticks: expires when now passes this */
+	uint32_t next;	 /* next in its wheel slot or free list */
+	uint32_t prev;	 /* previous, FLOW_NIL, or wheel head marker */
+	uint32_t start;	 /* ticks: created */
+	uint8_t state;	 /* enum flow_state */
+	uint8_t flags;	 /* FLOW_F_* */
+	uint8_t proto;	 /* IPPROTO_TCP or IPPROTO_UDP */
+	uint8_t family;	 /* AF_INET or AF_INET6 */
+	uint16_t svc;	 /* service id at creation, for counters */
+	uint16_t be;	 /* backend id at creation, for counters */
 	uint16_t port[FLOW_E_COUNT];	/* network order, by enum flow_end */
-	uint8_t cli_port;	/* DPDK port towards the client */
-	uint8_t be_port;	/* DPDK port towards the backend */
-	uint8_t cli_mac[6];	/* next hop towards the client */
-	uint8_t be_mac[6];	/* next hop towards the backend */
-	uint8_t addr4[FLOW_E_COUNT][4];	/* IPv4 sessions: by enum flow_end */
+	uint8_t cli_port;		/* DPDK port towards the client */
+	uint8_t be_port;		/* DPDK port towards the backend */
+	uint8_t cli_mac[6];		/* next hop towards the client */
+	uint8_t be_mac[6];		/* next hop towards the backend */
+	uint8_t addr4[FLOW_E_COUNT][4]; /* IPv4 sessions: by enum flow_end */
 	uint8_t pad[2];
 } __attribute__((aligned(64)));
 
 /* The slot after an IPv6 session's struct flow. */
 struct flow_addr6 {
-	uint8_t a[FLOW_E_COUNT][16];	/* by enum flow_end */
+	uint8_t a[FLOW_E_COUNT][16]; /* by enum flow_end */
 };
 
 /* A slot of the table: a session, or the addresses of the one before. */
@@ -157,37 +157,37 @@ flow_key_of(const struct flow *f, enum flow_dir dir, struct flow_key *k)
  * the worker fills it.
  */
 struct flow_acct {
-	uint32_t reported;	/* ticks: last interim record, 0: none */
-	uint32_t hs_lat;	/* ticks SYN -> SYN-ACK, 0: not seen */
-	uint32_t req_at;	/* ticks: first client payload, 0: none */
-	uint32_t resp_lat;	/* ticks first payload -> first answer, 0: none */
-	uint32_t pkts_in;	/* packets client -> backend */
-	uint32_t pkts_out;	/* packets backend -> client */
-	uint64_t bytes_in;	/* IP bytes client -> backend */
-	uint64_t bytes_out;	/* IP bytes backend -> client */
+	uint32_t reported;  /* ticks: last interim record, 0: none */
+	uint32_t hs_lat;    /* ticks SYN -> SYN-ACK, 0: not seen */
+	uint32_t req_at;    /* ticks: first client payload, 0: none */
+	uint32_t resp_lat;  /* ticks first payload -> first answer, 0: none */
+	uint32_t pkts_in;   /* packets client -> backend */
+	uint32_t pkts_out;  /* packets backend -> client */
+	uint64_t bytes_in;  /* IP bytes client -> backend */
+	uint64_t bytes_out; /* IP bytes backend -> client */
 };
 
 /* A session unpacked, for dumps and flow records (off the packet path). */
 struct flow_info {
-	struct flow_key fwd;	/* client -> VIP */
-	struct flow_key rev;	/* backend -> local address */
-	uint32_t expire;	/* ticks */
-	uint32_t start;		/* ticks: created */
-	uint8_t state;		/* enum flow_state */
-	uint8_t flags;		/* FLOW_F_* */
-	uint16_t svc;		/* service id */
-	uint16_t be;		/* backend id */
-	struct flow_acct acct;	/* all zero when the table keeps none */
+	struct flow_key fwd;   /* client -> VIP */
+	struct flow_key rev;   /* backend -> local address */
+	uint32_t expire;       /* ticks */
+	uint32_t start;	       /* ticks: created */
+	uint8_t state;	       /* enum flow_state */
+	uint8_t flags;	       /* FLOW_F_* */
+	uint16_t svc;	       /* service id */
+	uint16_t be;	       /* backend id */
+	struct flow_acct acct; /* all zero when the table keeps none */
 };
 
 /* Table counters, written by the owning worker only. */
 struct flow_stats {
-	uint64_t nb_flows;	/* flows in the table (gauge) */
-	uint64_t nb_half_open;	/* flows with FLOW_F_HALF_OPEN (gauge) */
-	uint64_t created;	/* flows inserted */
-	uint64_t expired;	/* flows removed by the wheel */
-	uint64_t full;		/* inserts refused: no free flow */
-	uint64_t index_full;	/* inserts refused: both buckets full */
+	uint64_t nb_flows;     /* flows in the table (gauge) */
+	uint64_t nb_half_open; /* flows with FLOW_F_HALF_OPEN (gauge) */
+	uint64_t created;      /* flows inserted */
+	uint64_t expired;      /* flows removed by the wheel */
+	uint64_t full;	       /* inserts refused: no free flow */
+	uint64_t index_full;   /* inserts refused: both buckets full */
 };
 
 #endif /* FLOW_TYPES_H */

@@ -86,24 +86,24 @@
 #define MAGLEV_K1_OFFSET UINT64_C(0x6f66667365740000)
 #define MAGLEV_K1_SKIP UINT64_C(0x736b697000000000)
 
-#define MAGLEV_WORD_BITS 64	/* bits per word of the claimed-slot bitmap */
+#define MAGLEV_WORD_BITS 64 /* bits per word of the claimed-slot bitmap */
 
 /* Build state of one backend with weight > 0. */
 struct maglev_perm {
-	uint32_t pos;		/* next candidate slot on its list */
-	uint32_t skip;		/* list step, 1..M-1 */
-	uint32_t weight;	/* 1..MAGLEV_WEIGHT_MAX */
-	uint16_t idx;		/* index in the caller's array: slot value */
+	uint32_t pos;	 /* next candidate slot on its list */
+	uint32_t skip;	 /* list step, 1..M-1 */
+	uint32_t weight; /* 1..MAGLEV_WEIGHT_MAX */
+	uint16_t idx;	 /* index in the caller's array: slot value */
 };
 
 /* Backends of one weight: they take every turn together. */
 struct maglev_class {
-	uint32_t first;		/* first member in 'perm' (sorted by class) */
-	uint32_t nb;		/* members, in index order */
-	uint32_t weight;	/* of every member */
-	uint32_t rem;		/* (2k - 1) * 2^32 mod weight, k = next turn */
-	uint32_t step_rem;	/* 2^33 mod weight, carried into 'rem' */
-	uint64_t step;		/* key step: 2^33 / weight, shifted like keys */
+	uint32_t first;	   /* first member in 'perm' (sorted by class) */
+	uint32_t nb;	   /* members, in index order */
+	uint32_t weight;   /* of every member */
+	uint32_t rem;	   /* (2k - 1) * 2^32 mod weight, k = next turn */
+	uint32_t step_rem; /* 2^33 mod weight, carried into 'rem' */
+	uint64_t step;	   /* key step: 2^33 / weight, shifted like keys */
 };
 
 static inline uint64_t
@@ -193,13 +193,13 @@ maglev_claim(struct maglev_perm *p, uint64_t *claimed, uint16_t *table,
 	uint32_t pos = p->pos;
 
 	while (claimed[pos / MAGLEV_WORD_BITS] &
-	       (UINT64_C(1) << (pos % MAGLEV_WORD_BITS))) {
+		(UINT64_C(1) << (pos % MAGLEV_WORD_BITS))) {
 		pos += p->skip;
 		if (pos >= size)
 			pos -= size;
 	}
-	claimed[pos / MAGLEV_WORD_BITS] |=
-		UINT64_C(1) << (pos % MAGLEV_WORD_BITS);
+	claimed[pos / MAGLEV_WORD_BITS] |= UINT64_C(1)
+		<< (pos % MAGLEV_WORD_BITS);
 	table[pos] = p->idx;
 	pos += p->skip;
 	p->pos = pos >= size ? pos - size : pos;
@@ -217,7 +217,7 @@ maglev_claim(struct maglev_perm *p, uint64_t *claimed, uint16_t *table,
  * already taken, or its first, at 1 / w <= 1), so keys in the heap differ
  * by less than 2^(33 + 16), far below 2^63.
  */
-#define MAGLEV_KEY_CLS_BITS 16	/* class number < MAGLEV_BACKENDS_MAX */
+#define MAGLEV_KEY_CLS_BITS 16 /* class number < MAGLEV_BACKENDS_MAX */
 #define MAGLEV_KEY_CLS_MASK ((UINT64_C(1) << MAGLEV_KEY_CLS_BITS) - 1)
 #define MAGLEV_KEY_ONE (UINT64_C(1) << MAGLEV_KEY_CLS_BITS) /* 2^-32 time */
 
@@ -260,24 +260,24 @@ maglev_perm_cmp(const void *pa, const void *pb)
 }
 
 int
-maglev_build(const struct maglev_backend *be, unsigned int nb_be,
-	uint32_t size, uint64_t seed, uint16_t *table)
+maglev_build(const struct maglev_backend *be, unsigned int nb_be, uint32_t size,
+	uint64_t seed, uint16_t *table)
 {
 	const uint64_t two32 = UINT64_C(1) << 32;
 	struct maglev_class *cls = NULL, *c;
 	struct maglev_perm *perm = NULL, *p;
-	uint64_t *claimed = NULL, *heap = NULL, key;
+	uint64_t *claimed = NULL, *heap = NULL, key, h_off, h_skip;
 	uint32_t nb_act = 0, nb_cls = 0, filled, a, end;
 	unsigned int i;
 	int ret = 0;
 
 	if (be == NULL || table == NULL || nb_be == 0 ||
-	    nb_be > MAGLEV_BACKENDS_MAX || size <= nb_be ||
-	    size > MAGLEV_SIZE_MAX || !maglev_is_prime(size))
+		nb_be > MAGLEV_BACKENDS_MAX || size <= nb_be ||
+		size > MAGLEV_SIZE_MAX || !maglev_is_prime(size))
 		return -EINVAL;
 	for (i = 0; i < nb_be; i++) {
 		if (be[i].key == NULL || be[i].key_len == 0 ||
-		    be[i].weight > MAGLEV_WEIGHT_MAX)
+			be[i].weight > MAGLEV_WEIGHT_MAX)
 			return -EINVAL;
 		nb_act += be[i].weight != 0;
 	}
@@ -298,10 +298,12 @@ maglev_build(const struct maglev_backend *be, unsigned int nb_be,
 		if (be[i].weight == 0)
 			continue;
 		p = &perm[a++];
-		p->pos = maglev_siphash13(seed, MAGLEV_K1_OFFSET, be[i].key,
-			be[i].key_len) % size;
-		p->skip = maglev_siphash13(seed, MAGLEV_K1_SKIP, be[i].key,
-			be[i].key_len) % (size - 1) + 1;
+		h_off = maglev_siphash13(
+			seed, MAGLEV_K1_OFFSET, be[i].key, be[i].key_len);
+		h_skip = maglev_siphash13(
+			seed, MAGLEV_K1_SKIP, be[i].key, be[i].key_len);
+		p->pos = h_off % size;
+		p->skip = h_skip % (size - 1) + 1;
 		p->weight = be[i].weight;
 		p->idx = (uint16_t)i;
 	}

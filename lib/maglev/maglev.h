@@ -18,10 +18,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MAGLEV_SIZE_DEFAULT 65537	/* slots: prime, the paper's size */
-#define MAGLEV_SIZE_MAX 16777213	/* slots: largest prime below 2^24 */
-#define MAGLEV_BACKENDS_MAX 65535	/* backends: slots store uint16_t */
-#define MAGLEV_WEIGHT_MAX 65535		/* relative weight of one backend */
+#define MAGLEV_SIZE_DEFAULT 65537 /* slots: prime, the paper's size */
+#define MAGLEV_SIZE_MAX 16777213  /* slots: largest prime below 2^24 */
+#define MAGLEV_BACKENDS_MAX 65535 /* backends: slots store uint16_t */
+#define MAGLEV_WEIGHT_MAX 65535	  /* relative weight of one backend */
 
 /* One backend as the table builder sees it. */
 struct maglev_backend {
@@ -30,7 +30,7 @@ struct maglev_backend {
 	 * pointer or index. Two backends with the same bytes would share one
 	 * preference list; callers keep keys unique. */
 	const void *key;
-	size_t key_len;		/* bytes at 'key', at least 1 */
+	size_t key_len; /* bytes at 'key', at least 1 */
 	/* Relative: 1 and 3 split slots as 100 and 300 do. 0: owns no slot
 	 * (draining), else 1..MAGLEV_WEIGHT_MAX. A share below half a slot
 	 * (weight / sum of weights * size < 1/2) may round to no slot. */

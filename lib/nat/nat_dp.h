@@ -23,13 +23,13 @@
 #include <rte_tcp.h>
 #include <rte_udp.h>
 
-#define NAT_TCP_HLEN_MIN 20	/* bytes: TCP header without options */
-#define NAT_TCPOPT_EOL 0	/* option kind: end of option list */
-#define NAT_TCPOPT_NOP 1	/* option kind: one byte of padding */
-#define NAT_TCPOPT_MSS 2	/* option kind: maximum segment size */
-#define NAT_TCPOPT_MSS_LEN 4	/* bytes: kind, length, 16-bit MSS */
-#define NAT_IP6_ADDR_SIZE 16	/* bytes */
-#define NAT_ICMP6_CSUM_OFF 2	/* bytes: after type and code */
+#define NAT_TCP_HLEN_MIN 20  /* bytes: TCP header without options */
+#define NAT_TCPOPT_EOL 0     /* option kind: end of option list */
+#define NAT_TCPOPT_NOP 1     /* option kind: one byte of padding */
+#define NAT_TCPOPT_MSS 2     /* option kind: maximum segment size */
+#define NAT_TCPOPT_MSS_LEN 4 /* bytes: kind, length, 16-bit MSS */
+#define NAT_IP6_ADDR_SIZE 16 /* bytes */
+#define NAT_ICMP6_CSUM_OFF 2 /* bytes: after type and code */
 
 /*
  * The arithmetic below takes 16-bit words exactly as they sit in memory,
@@ -59,7 +59,7 @@ nat_csum_diff16(uint16_t old, uint16_t new)
 static inline uint32_t
 nat_csum_diff32(uint32_t old, uint32_t new)
 {
-	return nat_csum_diff16((uint16_t)old, (uint16_t)new) +
+	return nat_csum_diff16((uint16_t)old, (uint16_t) new) +
 		nat_csum_diff16((uint16_t)(old >> 16), (uint16_t)(new >> 16));
 }
 
@@ -139,8 +139,8 @@ nat_csum_update128(uint16_t csum, const uint8_t *old, const uint8_t *new)
  * drop them before NAT, where the drop can be counted.
  */
 static inline void
-nat_rewrite_l4(void *l4, uint8_t proto, uint32_t diff, uint16_t sport,
-	uint16_t dport)
+nat_rewrite_l4(
+	void *l4, uint8_t proto, uint32_t diff, uint16_t sport, uint16_t dport)
 {
 	if (proto == IPPROTO_TCP) {
 		struct rte_tcp_hdr *th = l4;
@@ -178,8 +178,8 @@ nat_rewrite_l4(void *l4, uint8_t proto, uint32_t diff, uint16_t sport,
  *   (none) stays 0; an updated UDP checksum of 0 is sent as 0xffff.
  */
 static inline void
-nat_rewrite_ip4(struct rte_ipv4_hdr *ip, void *l4, uint8_t proto,
-	uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport)
+nat_rewrite_ip4(struct rte_ipv4_hdr *ip, void *l4, uint8_t proto, uint32_t src,
+	uint32_t dst, uint16_t sport, uint16_t dport)
 {
 	/* Both checksums see the same address change: sum it once. */
 	uint32_t diff = nat_csum_diff32(ip->src_addr, src) +
@@ -291,8 +291,8 @@ nat_tcp_mss_clamp(struct rte_tcp_hdr *th, uint32_t tcp_len, uint16_t mss)
 				th->cksum = nat_csum_update16(th->cksum,
 					rte_bswap16(old), rte_bswap16(mss_be));
 			else
-				th->cksum = nat_csum_update16(th->cksum, old,
-					mss_be);
+				th->cksum = nat_csum_update16(
+					th->cksum, old, mss_be);
 			return true;
 		}
 		i += len;

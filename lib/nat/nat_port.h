@@ -28,15 +28,15 @@
 #include <stdint.h>
 #include <string.h>
 
-#define NAT_PORT_NONE 0xff	/* owner of ports outside [lo, hi] */
+#define NAT_PORT_NONE 0xff /* owner of ports outside [lo, hi] */
 
 /**
  * Fill 'owner' (65536 entries, indexed by host-order port) for the range
  * [lo, hi] dealt to 'nb_workers' (1..255) workers.
  */
 static inline void
-nat_port_owner_fill(uint8_t *owner, uint16_t lo, uint16_t hi,
-	unsigned int nb_workers)
+nat_port_owner_fill(
+	uint8_t *owner, uint16_t lo, uint16_t hi, unsigned int nb_workers)
 {
 	unsigned int p, w = 0;
 
@@ -50,8 +50,8 @@ nat_port_owner_fill(uint8_t *owner, uint16_t lo, uint16_t hi,
 
 /** @return how many ports of [lo, hi] worker 'w' of 'nb_workers' owns. */
 static inline uint32_t
-nat_port_count(uint16_t lo, uint16_t hi, unsigned int nb_workers,
-	unsigned int w)
+nat_port_count(
+	uint16_t lo, uint16_t hi, unsigned int nb_workers, unsigned int w)
 {
 	uint32_t span = (uint32_t)hi - lo + 1;
 
@@ -60,8 +60,7 @@ nat_port_count(uint16_t lo, uint16_t hi, unsigned int nb_workers,
 
 /** @return worker w's k-th port (k < nat_port_count()), host order. */
 static inline uint16_t
-nat_port_nth(uint16_t lo, unsigned int nb_workers, unsigned int w,
-	uint32_t k)
+nat_port_nth(uint16_t lo, unsigned int nb_workers, unsigned int w, uint32_t k)
 {
 	return (uint16_t)(lo + w + k * nb_workers);
 }

@@ -28,19 +28,19 @@
 
 #include "neigh.h"
 
-#define NEIGH_NIL UINT32_MAX	/* end of a chain */
+#define NEIGH_NIL UINT32_MAX /* end of a chain */
 
 struct neigh_entry {
 	struct neigh_key key;
 	uint8_t mac[6];
-	uint8_t state;		/* enum neigh_state */
-	uint8_t nb_probes;	/* solicitations sent in this state */
-	uint32_t next;		/* chain or free list, index or NEIGH_NIL */
-	uint32_t q_head;	/* oldest queued packet, slot index */
-	uint32_t q_len;		/* queued packets */
-	uint64_t confirmed_ms;	/* last confirmation or creation */
-	uint64_t used_ms;	/* last neigh_resolve() hit */
-	uint64_t next_ms;	/* next solicitation (INCOMPLETE, PROBE) */
+	uint8_t state;	       /* enum neigh_state */
+	uint8_t nb_probes;     /* solicitations sent in this state */
+	uint32_t next;	       /* chain or free list, index or NEIGH_NIL */
+	uint32_t q_head;       /* oldest queued packet, slot index */
+	uint32_t q_len;	       /* queued packets */
+	uint64_t confirmed_ms; /* last confirmation or creation */
+	uint64_t used_ms;      /* last neigh_resolve() hit */
+	uint64_t next_ms;      /* next solicitation (INCOMPLETE, PROBE) */
 };
 
 struct neigh_table {
@@ -48,11 +48,11 @@ struct neigh_table {
 	struct neigh_ops ops;
 	struct neigh_stats stats;
 	uint32_t nb_used;
-	uint32_t free_head;	/* free list of entries */
-	uint32_t bucket_mask;	/* buckets - 1 */
-	uint32_t *buckets;	/* chain heads */
+	uint32_t free_head;   /* free list of entries */
+	uint32_t bucket_mask; /* buckets - 1 */
+	uint32_t *buckets;    /* chain heads */
 	struct neigh_entry *entries;
-	void **queue;		/* max_entries * queue_len packet slots */
+	void **queue; /* max_entries * queue_len packet slots */
 };
 
 static uint32_t
@@ -70,9 +70,9 @@ neigh_table_create(const struct neigh_params *p, const struct neigh_ops *ops)
 	/* max_entries above 2^30 would need 2^32 buckets (the doubling loop
 	 * below never ends); max_probes must fit the 8-bit nb_probes. */
 	if (p == NULL || ops == NULL || p->max_entries == 0 ||
-	    p->max_entries > (UINT32_C(1) << 30) || p->max_probes == 0 ||
-	    p->max_probes > UINT8_MAX || ops->solicit == NULL ||
-	    ops->send == NULL || ops->drop == NULL) {
+		p->max_entries > (UINT32_C(1) << 30) || p->max_probes == 0 ||
+		p->max_probes > UINT8_MAX || ops->solicit == NULL ||
+		ops->send == NULL || ops->drop == NULL) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -87,7 +87,8 @@ neigh_table_create(const struct neigh_params *p, const struct neigh_ops *ops)
 	t->bucket_mask = nb_buckets - 1;
 	t->buckets = malloc(nb_buckets * sizeof(*t->buckets));
 	t->entries = calloc(p->max_entries, sizeof(*t->entries));
-	t->queue = calloc((size_t)p->max_entries * (p->queue_len ? p->queue_len : 1),
+	t->queue = calloc(
+		(size_t)p->max_entries * (p->queue_len ? p->queue_len : 1),
 		sizeof(*t->queue));
 	if (t->buckets == NULL || t->entries == NULL || t->queue == NULL) {
 		neigh_table_destroy(t);
@@ -257,7 +258,7 @@ neigh_learn(struct neigh_table *t, const struct neigh_key *k,
 	key.pad = 0;
 	e = neigh_find(t, &key);
 	if (e != NULL && e->state == NEIGH_S_PERMANENT &&
-	    !(flags & NEIGH_F_PERMANENT))
+		!(flags & NEIGH_F_PERMANENT))
 		return 0;
 	if (e != NULL && (flags & NEIGH_F_PERMANENT)) {
 		neigh_free(t, e);
@@ -272,15 +273,15 @@ neigh_learn(struct neigh_table *t, const struct neigh_key *k,
 		t->stats.learned++;
 		memcpy(e->mac, mac, 6);
 		e->state = (flags & NEIGH_F_PERMANENT) ? NEIGH_S_PERMANENT :
-			(flags & NEIGH_F_CONFIRMED) ? NEIGH_S_REACHABLE :
-			NEIGH_S_STALE;
+			(flags & NEIGH_F_CONFIRMED)    ? NEIGH_S_REACHABLE :
+							 NEIGH_S_STALE;
 		return 0;
 	}
 	if (e->state == NEIGH_S_INCOMPLETE) {
 		t->stats.resolved++;
 		memcpy(e->mac, mac, 6);
 		e->state = (flags & NEIGH_F_CONFIRMED) ? NEIGH_S_REACHABLE :
-			NEIGH_S_STALE;
+							 NEIGH_S_STALE;
 		e->confirmed_ms = now_ms;
 		q = &t->queue[(size_t)(e - t->entries) * t->p.queue_len];
 		while (e->q_len > 0) {
@@ -397,7 +398,7 @@ neigh_state_name(enum neigh_state s)
 {
 	static const char *const names[NEIGH_S_COUNT] = {
 		[NEIGH_S_FREE] = "free",
-#define NEIGH_STATE_NAME(e, name) [NEIGH_S_ ## e] = name,
+#define NEIGH_STATE_NAME(e, name) [NEIGH_S_##e] = name,
 		NEIGH_STATES(NEIGH_STATE_NAME)
 #undef NEIGH_STATE_NAME
 	};

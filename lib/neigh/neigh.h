@@ -30,8 +30,8 @@ struct neigh_table;
 struct neigh_ops {
 	/* Send an ARP request or NS for 'k'; 'mac' NULL: broadcast or
 	 * solicited-node multicast, else unicast to 'mac' (a probe). */
-	void (*solicit)(void *arg, const struct neigh_key *k,
-		const uint8_t *mac);
+	void (*solicit)(
+		void *arg, const struct neigh_key *k, const uint8_t *mac);
 	/* Send queued packet 'pkt' to 'mac'; takes ownership of 'pkt'. */
 	void (*send)(void *arg, const struct neigh_key *k, const uint8_t *mac,
 		void *pkt);
@@ -41,17 +41,18 @@ struct neigh_ops {
 };
 
 /* neigh_learn() flags. */
-#define NEIGH_F_CONFIRMED 0x1	/* an answer to us: entry becomes REACHABLE */
-#define NEIGH_F_CREATE 0x2	/* create the entry if absent */
-#define NEIGH_F_PERMANENT 0x4	/* a configured entry: never aged, and
+#define NEIGH_F_CONFIRMED 0x1 /* an answer to us: entry becomes REACHABLE */
+#define NEIGH_F_CREATE 0x2    /* create the entry if absent */
+#define NEIGH_F_PERMANENT                                                      \
+	0x4 /* a configured entry: never aged, and
 				 * learning from packets never changes it */
 
 /**
  * Create a table.
  * @return the table, or NULL with errno EINVAL (bad params) or ENOMEM.
  */
-struct neigh_table *neigh_table_create(const struct neigh_params *p,
-	const struct neigh_ops *ops);
+struct neigh_table *
+neigh_table_create(const struct neigh_params *p, const struct neigh_ops *ops);
 
 /** Free a table, dropping queued packets through ops->drop. NULL: no-op. */
 void neigh_table_destroy(struct neigh_table *t);
@@ -69,8 +70,8 @@ void neigh_table_destroy(struct neigh_table *t);
  *   -ENOBUFS: the entry's queue is full; -ENOSPC: the table is full.
  *   On a negative return the caller keeps 'pkt' and drops it.
  */
-int neigh_resolve(struct neigh_table *t, const struct neigh_key *k,
-	void *pkt, uint64_t now_ms, uint8_t mac[6]);
+int neigh_resolve(struct neigh_table *t, const struct neigh_key *k, void *pkt,
+	uint64_t now_ms, uint8_t mac[6]);
 
 /**
  * Record that 'k' is at 'mac' (from an ARP packet or NA/NS option).

@@ -6,16 +6,15 @@
 #include "pkt.h"
 #include "weir_common.h"
 
-static const char *const pkt_drop_names[PKT_DROP_COUNT] = {
-	[PKT_OK] = "ok",
-#define PKT_DROP_NAME(e, name, help) [PKT_DROP_ ## e] = name,
+static const char *const pkt_drop_names[PKT_DROP_COUNT] = { [PKT_OK] = "ok",
+#define PKT_DROP_NAME(e, name, help) [PKT_DROP_##e] = name,
 	PKT_DROPS(PKT_DROP_NAME)
 #undef PKT_DROP_NAME
 };
 
 static const char *const pkt_drop_helps[PKT_DROP_COUNT] = {
 	[PKT_OK] = "not a drop",
-#define PKT_DROP_HELP(e, name, help) [PKT_DROP_ ## e] = help,
+#define PKT_DROP_HELP(e, name, help) [PKT_DROP_##e] = help,
 	PKT_DROPS(PKT_DROP_HELP)
 #undef PKT_DROP_HELP
 };

@@ -32,15 +32,15 @@
 
 static_assert(sizeof(struct pkt_meta) <= 24, "pkt_meta grew");
 
-#define PKT_ETH_HLEN 14		/* bytes */
-#define PKT_VLAN_HLEN 4		/* bytes */
-#define PKT_ARP_LEN 28		/* bytes: Ethernet/IPv4 ARP body */
-#define PKT_IP4_HLEN_MIN 20	/* bytes */
-#define PKT_IP6_HLEN 40		/* bytes */
-#define PKT_TCP_HLEN_MIN 20	/* bytes */
-#define PKT_UDP_HLEN 8		/* bytes */
-#define PKT_ICMP_HLEN 8		/* bytes: type, code, checksum, id, seq */
-#define PKT_ICMP6_HLEN 4	/* bytes: type, code, checksum */
+#define PKT_ETH_HLEN 14	    /* bytes */
+#define PKT_VLAN_HLEN 4	    /* bytes */
+#define PKT_ARP_LEN 28	    /* bytes: Ethernet/IPv4 ARP body */
+#define PKT_IP4_HLEN_MIN 20 /* bytes */
+#define PKT_IP6_HLEN 40	    /* bytes */
+#define PKT_TCP_HLEN_MIN 20 /* bytes */
+#define PKT_UDP_HLEN 8	    /* bytes */
+#define PKT_ICMP_HLEN 8	    /* bytes: type, code, checksum, id, seq */
+#define PKT_ICMP6_HLEN 4    /* bytes: type, code, checksum */
 
 static inline uint16_t
 pkt_rd16(const uint8_t *p)
@@ -50,8 +50,8 @@ pkt_rd16(const uint8_t *p)
 
 /* Parse L4 at 'off' with 'len' bytes of L4 header + payload available. */
 static inline enum pkt_drop
-pkt_parse_l4(const uint8_t *data, uint32_t off, uint32_t len,
-	struct pkt_meta *m)
+pkt_parse_l4(
+	const uint8_t *data, uint32_t off, uint32_t len, struct pkt_meta *m)
 {
 	const uint8_t *l4 = data + off;
 
@@ -84,7 +84,7 @@ pkt_parse_l4(const uint8_t *data, uint32_t off, uint32_t len,
 		 */
 		ulen = pkt_rd16(l4 + 4);
 		if (ulen < PKT_UDP_HLEN ||
-		    ((m->flags & PKT_F_FRAG) ? ulen < len : ulen != len))
+			((m->flags & PKT_F_FRAG) ? ulen < len : ulen != len))
 			return PKT_DROP_UDP_LEN;
 		memcpy(&m->sport, l4, 2);
 		memcpy(&m->dport, l4 + 2, 2);
@@ -182,9 +182,9 @@ pkt_ip6_is_ext(uint8_t nh)
 	case IPPROTO_FRAGMENT:
 	case IPPROTO_DSTOPTS:
 	case IPPROTO_AH:
-	case 135:	/* Mobility header, RFC 6275 */
-	case 139:	/* HIP, RFC 7401 */
-	case 140:	/* Shim6, RFC 5533 */
+	case 135: /* Mobility header, RFC 6275 */
+	case 139: /* HIP, RFC 7401 */
+	case 140: /* Shim6, RFC 5533 */
 		return true;
 	default:
 		return false;
@@ -192,8 +192,8 @@ pkt_ip6_is_ext(uint8_t nh)
 }
 
 static inline enum pkt_drop
-pkt_parse_ip6(const uint8_t *data, uint32_t off, uint32_t len,
-	struct pkt_meta *m)
+pkt_parse_ip6(
+	const uint8_t *data, uint32_t off, uint32_t len, struct pkt_meta *m)
 {
 	const uint8_t *ip = data + off;
 	uint32_t avail = len - off, plen, pos, end;
@@ -278,9 +278,10 @@ pkt_parse(const uint8_t *data, uint32_t len, uint32_t rx_flags,
 		return PKT_DROP_ETH_TRUNC;
 	if (data[0] & 1)
 		m->flags |= (data[0] == 0xff && data[1] == 0xff &&
-			data[2] == 0xff && data[3] == 0xff &&
-			data[4] == 0xff && data[5] == 0xff) ?
-			PKT_F_L2_BCAST : PKT_F_L2_MCAST;
+				    data[2] == 0xff && data[3] == 0xff &&
+				    data[4] == 0xff && data[5] == 0xff) ?
+			PKT_F_L2_BCAST :
+			PKT_F_L2_MCAST;
 	et = pkt_rd16(data + 12);
 	if (et == RTE_ETHER_TYPE_VLAN || et == RTE_ETHER_TYPE_QINQ) {
 		if (len < PKT_ETH_HLEN + PKT_VLAN_HLEN)
@@ -306,8 +307,8 @@ pkt_parse(const uint8_t *data, uint32_t len, uint32_t rx_flags,
 			return PKT_DROP_ARP_TRUNC;
 		/* htype 1 (Ethernet), ptype IPv4, hlen 6, plen 4 */
 		if (pkt_rd16(data + off) != 1 ||
-		    pkt_rd16(data + off + 2) != RTE_ETHER_TYPE_IPV4 ||
-		    data[off + 4] != 6 || data[off + 5] != 4)
+			pkt_rd16(data + off + 2) != RTE_ETHER_TYPE_IPV4 ||
+			data[off + 4] != 6 || data[off + 5] != 4)
 			return PKT_DROP_ARP_FORMAT;
 		m->l3 = PKT_L3_ARP;
 		m->l3_len = PKT_ARP_LEN;
@@ -316,7 +317,7 @@ pkt_parse(const uint8_t *data, uint32_t len, uint32_t rx_flags,
 		return PKT_DROP_ETHERTYPE;
 	}
 	if (r == PKT_OK && m->l4_off != 0 && (rx_flags & PKT_RX_L4_CSUM_BAD) &&
-	    (m->l4_proto == IPPROTO_TCP || m->l4_proto == IPPROTO_UDP))
+		(m->l4_proto == IPPROTO_TCP || m->l4_proto == IPPROTO_UDP))
 		return PKT_DROP_L4_CSUM;
 	return r;
 }
@@ -331,7 +332,7 @@ pkt_rx_flags(const struct rte_mbuf *mb)
 	if ((ol & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_GOOD)
 		f |= PKT_RX_IP4_CSUM_GOOD;
 	else if ((ol & RTE_MBUF_F_RX_IP_CKSUM_MASK) ==
-		 RTE_MBUF_F_RX_IP_CKSUM_BAD)
+		RTE_MBUF_F_RX_IP_CKSUM_BAD)
 		f |= PKT_RX_IP4_CSUM_BAD;
 	if ((ol & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_BAD)
 		f |= PKT_RX_L4_CSUM_BAD;

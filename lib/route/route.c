@@ -15,7 +15,7 @@
 
 struct route_entry {
 	struct cfg_prefix dst;
-	struct route_hop hop;	/* nh unset for connected routes */
+	struct route_hop hop; /* nh unset for connected routes */
 };
 
 struct route_table {

@@ -23,9 +23,9 @@ struct route_table;
 
 /* The result of a lookup. */
 struct route_hop {
-	unsigned int port;	/* index of the port in the config */
-	struct cfg_addr nh;	/* next hop: the gateway, or the address itself */
-	bool connected;		/* the destination is on the port's prefix */
+	unsigned int port;  /* index of the port in the config */
+	struct cfg_addr nh; /* next hop: the gateway, or the address itself */
+	bool connected;	    /* the destination is on the port's prefix */
 };
 
 /**

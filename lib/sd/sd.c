@@ -47,17 +47,17 @@
 #define SD_FILE_SIZE_MAX (16u << 20)
 /* entries: every backend of every service, the most a state file holds */
 #define SD_STATE_ENTRIES_MAX ((unsigned int)CFG_SVC_MAX * SD_BACKENDS_MAX)
-#define SD_PORT_MAX 65535	/* highest TCP/UDP port number */
-#define SD_FILE_MODE 0600	/* the state file names the whole topology */
-#define SD_STAMP_LEN 20		/* chars of "YYYY-MM-DDTHH:MM:SSZ" */
-#define SD_JSON_INDENT 2	/* spaces: people read the state file too */
+#define SD_PORT_MAX 65535 /* highest TCP/UDP port number */
+#define SD_FILE_MODE 0600 /* the state file names the whole topology */
+#define SD_STAMP_LEN 20	  /* chars of "YYYY-MM-DDTHH:MM:SSZ" */
+#define SD_JSON_INDENT 2  /* spaces: people read the state file too */
 
 /* Where errors go, and the file they name. */
 struct sd_ctx {
 	const char *file;
 	char *err;
 	size_t err_size;
-	int family;		/* AF_INET/AF_INET6 required, 0: either */
+	int family; /* AF_INET/AF_INET6 required, 0: either */
 };
 
 /* Fields an entry may have; bit i of a mask is field i. */
@@ -74,7 +74,7 @@ enum sd_field {
 
 static const struct {
 	const char *key;
-	bool is_int;		/* else a string */
+	bool is_int; /* else a string */
 } sd_fields[SD_F_COUNT] = {
 	[SD_F_SERVICE] = { "service", false },
 	[SD_F_ADDRESS] = { "address", false },
@@ -85,8 +85,8 @@ static const struct {
 
 /* What one kind of file allows and requires. */
 struct sd_kind {
-	unsigned int fields;		/* SD_BIT()s an entry may have */
-	unsigned int required;		/* SD_BIT()s it must have */
+	unsigned int fields;   /* SD_BIT()s an entry may have */
+	unsigned int required; /* SD_BIT()s it must have */
 	unsigned int max_entries;
 };
 
@@ -107,17 +107,17 @@ static const struct sd_kind sd_kind_state = {
 
 /* One entry as a front-end found it: typed, not yet range-checked. */
 struct sd_raw {
-	unsigned int present;		/* SD_BIT()s seen */
-	const char *str[SD_F_COUNT];	/* strings, owned by the tree */
-	long long num[SD_F_COUNT];	/* integer fields */
-	unsigned int line[SD_F_COUNT];	/* 0: the syntax has no lines */
-	unsigned int line_entry;	/* the entry's own line, or 0 */
+	unsigned int present;	       /* SD_BIT()s seen */
+	const char *str[SD_F_COUNT];   /* strings, owned by the tree */
+	long long num[SD_F_COUNT];     /* integer fields */
+	unsigned int line[SD_F_COUNT]; /* 0: the syntax has no lines */
+	unsigned int line_entry;       /* the entry's own line, or 0 */
 };
 
 /* Checked entries, in file order. */
 struct sd_list {
 	struct sd_saved *e;
-	unsigned int *line;	/* of each entry, for duplicate errors */
+	unsigned int *line; /* of each entry, for duplicate errors */
 	unsigned int n;
 };
 
@@ -239,9 +239,11 @@ sd_open(struct sd_ctx *c, size_t max_size, FILE **fp)
 	fd = open(c->file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		e = errno;
-		return sd_fail(c, e == ENOENT ? -ENOENT :
-			e == ENOMEM ? -ENOMEM : -EIO, 0, "cannot read: %s",
-			strerror(e));
+		return sd_fail(c,
+			e == ENOENT	    ? -ENOENT :
+				e == ENOMEM ? -ENOMEM :
+					      -EIO,
+			0, "cannot read: %s", strerror(e));
 	}
 	if (fstat(fd, &st) < 0) {
 		e = errno;
@@ -254,9 +256,10 @@ sd_open(struct sd_ctx *c, size_t max_size, FILE **fp)
 	}
 	if (max_size > 0 && (unsigned long long)st.st_size > max_size) {
 		close(fd);
-		return sd_fail(c, -EINVAL, 0, "is %lld bytes, more than the "
-			"%zu a discovery file may have", (long long)st.st_size,
-			max_size);
+		return sd_fail(c, -EINVAL, 0,
+			"is %lld bytes, more than the "
+			"%zu a discovery file may have",
+			(long long)st.st_size, max_size);
 	}
 	*fp = fdopen(fd, "r");
 	if (*fp == NULL) {
@@ -274,7 +277,7 @@ sd_field_find(const struct sd_kind *k, const char *key)
 
 	for (f = 0; f < SD_F_COUNT; f++)
 		if ((k->fields & SD_BIT(f)) &&
-		    strcmp(key, sd_fields[f].key) == 0)
+			strcmp(key, sd_fields[f].key) == 0)
 			return (int)f;
 	return -1;
 }
@@ -291,22 +294,28 @@ sd_check_addr(struct sd_ctx *c, unsigned int idx, const struct sd_raw *r,
 
 	/* cfg_prefix_parse() takes "a/len" too; a backend is one host. */
 	if (strchr(v, '/') != NULL || cfg_prefix_parse(v, false, &p) < 0)
-		return sd_fail(c, -EINVAL, line, "backends[%u].address: '%s' "
-			"is not an IPv4 or IPv6 address", idx, v);
+		return sd_fail(c, -EINVAL, line,
+			"backends[%u].address: '%s' "
+			"is not an IPv4 or IPv6 address",
+			idx, v);
 	a = p.addr.a;
 	/* The rule cfg applies to configured backends: no unspecified,
 	 * loopback or multicast address can be a server behind weir. */
-	if ((p.addr.family == AF_INET && (a[0] == 0 || a[0] == 127 ||
-	     a[0] >= 224)) ||
-	    (p.addr.family == AF_INET6 && (a[0] == 0xff ||
-	     (memcmp(a, (const uint8_t[15]){ 0 }, 15) == 0 && a[15] <= 1))))
-		return sd_fail(c, -EINVAL, line, "backends[%u].address: '%s' "
-			"is not a unicast address", idx, v);
+	if ((p.addr.family == AF_INET &&
+		    (a[0] == 0 || a[0] == 127 || a[0] >= 224)) ||
+		(p.addr.family == AF_INET6 &&
+			(a[0] == 0xff ||
+				(memcmp(a, (const uint8_t[15]){ 0 }, 15) == 0 &&
+					a[15] <= 1))))
+		return sd_fail(c, -EINVAL, line,
+			"backends[%u].address: '%s' is not a unicast address",
+			idx, v);
 	if (c->family != 0 && p.addr.family != c->family)
-		return sd_fail(c, -EINVAL, line, "backends[%u].address: %s is "
+		return sd_fail(c, -EINVAL, line,
+			"backends[%u].address: %s is "
 			"%s but the service is %s (weir does not translate "
-			"between IPv4 and IPv6)", idx, v,
-			p.addr.family == AF_INET ? "IPv4" : "IPv6",
+			"between IPv4 and IPv6)",
+			idx, v, p.addr.family == AF_INET ? "IPv4" : "IPv6",
 			c->family == AF_INET ? "IPv4" : "IPv6");
 	*out = p.addr;
 	return 0;
@@ -319,9 +328,9 @@ sd_check_range(struct sd_ctx *c, unsigned int idx, const struct sd_raw *r,
 	long long v = r->num[f];
 
 	if (v < min || v > max)
-		return sd_fail(c, -EINVAL, r->line[f], "backends[%u].%s: %lld "
-			"is out of range %lld..%lld", idx, sd_fields[f].key, v,
-			min, max);
+		return sd_fail(c, -EINVAL, r->line[f],
+			"backends[%u].%s: %lld is out of range %lld..%lld", idx,
+			sd_fields[f].key, v, min, max);
 	return 0;
 }
 
@@ -348,17 +357,18 @@ sd_entry_check(struct sd_ctx *c, const struct sd_kind *k, unsigned int idx,
 		if (s[0] == '\0' || strlen(s) >= sizeof(e->service))
 			return sd_fail(c, -EINVAL, r->line[SD_F_SERVICE],
 				"backends[%u].service: must be 1 to %zu "
-				"characters", idx, sizeof(e->service) - 1);
+				"characters",
+				idx, sizeof(e->service) - 1);
 		memcpy(e->service, s, strlen(s) + 1);
 	}
 	if ((rc = sd_check_addr(c, idx, r, &e->addr)) < 0 ||
-	    (rc = sd_check_range(c, idx, r, SD_F_PORT, 1, SD_PORT_MAX)) < 0)
+		(rc = sd_check_range(c, idx, r, SD_F_PORT, 1, SD_PORT_MAX)) < 0)
 		return rc;
 	e->port = (uint16_t)r->num[SD_F_PORT];
 	e->weight = SD_WEIGHT_DEFAULT;
 	if (r->present & SD_BIT(SD_F_WEIGHT)) {
-		if ((rc = sd_check_range(c, idx, r, SD_F_WEIGHT, 0,
-			SD_WEIGHT_MAX)) < 0)
+		if ((rc = sd_check_range(
+			     c, idx, r, SD_F_WEIGHT, 0, SD_WEIGHT_MAX)) < 0)
 			return rc;
 		e->weight = (uint32_t)r->num[SD_F_WEIGHT];
 	}
@@ -368,7 +378,8 @@ sd_entry_check(struct sd_ctx *c, const struct sd_kind *k, unsigned int idx,
 		if (st < 0)
 			return sd_fail(c, -EINVAL, r->line[SD_F_STATE],
 				"backends[%u].state: '%s' is not ready, drain "
-				"or maint", idx, r->str[SD_F_STATE]);
+				"or maint",
+				idx, r->str[SD_F_STATE]);
 		e->state = (uint8_t)st;
 	}
 	return 0;
@@ -441,9 +452,10 @@ sd_dups(struct sd_ctx *c, const struct sd_list *l)
 	if (dup == UINT32_MAX)
 		return 0;
 	e = &l->e[dup];
-	return sd_fail(c, -EINVAL, l->line[dup], "backends[%u]: %s%s%s port "
-		"%u is listed twice, first as backends[%u]", dup, e->service,
-		e->service[0] ? " " : "",
+	return sd_fail(c, -EINVAL, l->line[dup],
+		"backends[%u]: %s%s%s port "
+		"%u is listed twice, first as backends[%u]",
+		dup, e->service, e->service[0] ? " " : "",
 		cfg_addr_str(&e->addr, buf, sizeof(buf)), e->port, first);
 }
 
@@ -464,8 +476,9 @@ sd_list_alloc(struct sd_ctx *c, const struct sd_kind *k, size_t n,
 {
 	memset(l, 0, sizeof(*l));
 	if (n > k->max_entries)
-		return sd_fail(c, -EINVAL, line, "backends: %zu entries, more "
-			"than %u", n, k->max_entries);
+		return sd_fail(c, -EINVAL, line,
+			"backends: %zu entries, more than %u", n,
+			k->max_entries);
 	if (n == 0)
 		return 0;
 	l->e = calloc(n, sizeof(*l->e));
@@ -515,9 +528,12 @@ sd_json_entry(struct sd_ctx *c, const struct sd_kind *k, unsigned int idx,
 
 	memset(r, 0, sizeof(*r));
 	if (!json_is_object(o))
-		return sd_fail(c, -EINVAL, 0, "backends[%u]: must be an object "
-			"{\"address\": ..., \"port\": ...}", idx);
-	json_object_foreach(o, key, v) {
+		return sd_fail(c, -EINVAL, 0,
+			"backends[%u]: must be an object "
+			"{\"address\": ..., \"port\": ...}",
+			idx);
+	json_object_foreach(o, key, v)
+	{
 		f = sd_field_find(k, key);
 		if (f < 0)
 			return sd_fail(c, -EINVAL, 0,
@@ -542,8 +558,8 @@ sd_json_entry(struct sd_ctx *c, const struct sd_kind *k, unsigned int idx,
 
 /* The "backends" array 'a' (NULL: absent) into checked entries. */
 static int
-sd_json_backends(struct sd_ctx *c, const struct sd_kind *k, json_t *a,
-	struct sd_list *l)
+sd_json_backends(
+	struct sd_ctx *c, const struct sd_kind *k, json_t *a, struct sd_list *l)
 {
 	struct sd_raw r;
 	size_t i;
@@ -551,18 +567,18 @@ sd_json_backends(struct sd_ctx *c, const struct sd_kind *k, json_t *a,
 
 	memset(l, 0, sizeof(*l));
 	if (a == NULL)
-		return sd_fail(c, -EINVAL, 0, "backends: missing (an empty "
-			"list means no backends)");
+		return sd_fail(c, -EINVAL, 0,
+			"backends: missing (an empty list means no backends)");
 	if (!json_is_array(a))
-		return sd_fail(c, -EINVAL, 0, "backends: must be an array "
-			"[ {...}, ... ]");
+		return sd_fail(c, -EINVAL, 0,
+			"backends: must be an array [ {...}, ... ]");
 	if ((rc = sd_list_alloc(c, k, json_array_size(a), 0, l)) < 0)
 		return rc;
 	for (i = 0; i < json_array_size(a); i++) {
 		if ((rc = sd_json_entry(c, k, (unsigned int)i,
-			json_array_get(a, i), &r)) < 0 ||
-		    (rc = sd_entry_check(c, k, (unsigned int)i, &r,
-			&l->e[i])) < 0)
+			     json_array_get(a, i), &r)) < 0 ||
+			(rc = sd_entry_check(
+				 c, k, (unsigned int)i, &r, &l->e[i])) < 0)
 			goto err;
 		l->n++;
 	}
@@ -582,7 +598,8 @@ sd_json_keys(struct sd_ctx *c, json_t *root, const char *const *known)
 	const char *key;
 	json_t *v;
 
-	json_object_foreach(root, key, v) {
+	json_object_foreach(root, key, v)
+	{
 		for (kn = known; *kn != NULL; kn++)
 			if (strcmp(*kn, key) == 0)
 				break;
@@ -602,8 +619,8 @@ sd_json_load(struct sd_ctx *c, FILE *fp, struct sd_list *l)
 	if ((rc = sd_json_read(c, fp, &root)) < 0)
 		return rc;
 	if (!json_is_object(root))
-		rc = sd_fail(c, -EINVAL, 0, "must be an object "
-			"{\"backends\": [...]}");
+		rc = sd_fail(c, -EINVAL, 0,
+			"must be an object {\"backends\": [...]}");
 	else if ((rc = sd_json_keys(c, root, known)) == 0)
 		rc = sd_json_backends(c, &sd_kind_discovery,
 			json_object_get(root, "backends"), l);
@@ -625,8 +642,10 @@ sd_lc_entry(struct sd_ctx *c, const struct sd_kind *k, unsigned int idx,
 	memset(r, 0, sizeof(*r));
 	r->line_entry = config_setting_source_line(g);
 	if (!config_setting_is_group(g))
-		return sd_fail(c, -EINVAL, r->line_entry, "backends[%u]: must "
-			"be a group { address = ...; port = ...; }", idx);
+		return sd_fail(c, -EINVAL, r->line_entry,
+			"backends[%u]: must "
+			"be a group { address = ...; port = ...; }",
+			idx);
 	n = config_setting_length(g);
 	for (i = 0; i < n; i++) {
 		const config_setting_t *m = config_setting_get_elem(g, i);
@@ -635,18 +654,20 @@ sd_lc_entry(struct sd_ctx *c, const struct sd_kind *k, unsigned int idx,
 
 		f = sd_field_find(k, key);
 		if (f < 0)
-			return sd_fail(c, -EINVAL, line, "backends[%u].%s: "
-				"unknown key", idx, key);
+			return sd_fail(c, -EINVAL, line,
+				"backends[%u].%s: unknown key", idx, key);
 		t = config_setting_type(m);
 		if (sd_fields[f].is_int) {
 			if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64)
-				return sd_fail(c, -EINVAL, line, "backends[%u]."
-					"%s: must be an integer", idx, key);
+				return sd_fail(c, -EINVAL, line,
+					"backends[%u].%s: must be an integer",
+					idx, key);
 			r->num[f] = config_setting_get_int64(m);
 		} else {
 			if (t != CONFIG_TYPE_STRING)
-				return sd_fail(c, -EINVAL, line, "backends[%u]."
-					"%s: must be a string", idx, key);
+				return sd_fail(c, -EINVAL, line,
+					"backends[%u].%s: must be a string",
+					idx, key);
 			r->str[f] = config_setting_get_string(m);
 		}
 		r->line[f] = line;
@@ -656,8 +677,8 @@ sd_lc_entry(struct sd_ctx *c, const struct sd_kind *k, unsigned int idx,
 }
 
 static int
-sd_lc_backends(struct sd_ctx *c, const config_setting_t *root,
-	struct sd_list *l)
+sd_lc_backends(
+	struct sd_ctx *c, const config_setting_t *root, struct sd_list *l)
 {
 	const struct sd_kind *k = &sd_kind_discovery;
 	const config_setting_t *a, *m;
@@ -676,22 +697,22 @@ sd_lc_backends(struct sd_ctx *c, const config_setting_t *root,
 	}
 	a = config_setting_get_member(root, "backends");
 	if (a == NULL)
-		return sd_fail(c, -EINVAL, 0, "backends: missing (an empty "
-			"list means no backends)");
+		return sd_fail(c, -EINVAL, 0,
+			"backends: missing (an empty list means no backends)");
 	line = config_setting_source_line(a);
 	/* An empty array [] is as good as an empty list (). */
 	if (config_setting_type(a) != CONFIG_TYPE_LIST &&
-	    config_setting_type(a) != CONFIG_TYPE_ARRAY)
-		return sd_fail(c, -EINVAL, line, "backends: must be a list "
-			"( {...}, ... )");
+		config_setting_type(a) != CONFIG_TYPE_ARRAY)
+		return sd_fail(c, -EINVAL, line,
+			"backends: must be a list ( {...}, ... )");
 	n = config_setting_length(a);
 	if ((rc = sd_list_alloc(c, k, (size_t)n, line, l)) < 0)
 		return rc;
 	for (i = 0; i < n; i++) {
 		m = config_setting_get_elem(a, (unsigned int)i);
 		if ((rc = sd_lc_entry(c, k, (unsigned int)i, m, &r)) < 0 ||
-		    (rc = sd_entry_check(c, k, (unsigned int)i, &r,
-			&l->e[i])) < 0)
+			(rc = sd_entry_check(
+				 c, k, (unsigned int)i, &r, &l->e[i])) < 0)
 			goto err;
 		l->line[i] = r.line_entry;
 		l->n++;
@@ -713,12 +734,12 @@ sd_lc_load(struct sd_ctx *c, FILE *fp, struct sd_list *l)
 	config_init(&lc);
 	if (config_read(&lc, fp) != CONFIG_TRUE) {
 		if (config_error_type(&lc) == CONFIG_ERR_FILE_IO || ferror(fp))
-			rc = sd_fail(c, -EIO, 0, "cannot read: %s",
-				strerror(EIO));
+			rc = sd_fail(
+				c, -EIO, 0, "cannot read: %s", strerror(EIO));
 		else
-			rc = sd_fail(c, -EINVAL, (unsigned int)
-				config_error_line(&lc), "syntax error: %s",
-				config_error_text(&lc));
+			rc = sd_fail(c, -EINVAL,
+				(unsigned int)config_error_line(&lc),
+				"syntax error: %s", config_error_text(&lc));
 	} else {
 		rc = sd_lc_backends(c, config_root_setting(&lc), l);
 	}
@@ -727,19 +748,20 @@ sd_lc_load(struct sd_ctx *c, FILE *fp, struct sd_list *l)
 }
 
 int
-sd_load(const char *path, int family, struct sd_backend **out,
-	unsigned int *nb, char *err, size_t err_size)
+sd_load(const char *path, int family, struct sd_backend **out, unsigned int *nb,
+	char *err, size_t err_size)
 {
-	return sd_load_format(path, SD_FMT_AUTO, family, out, nb, err,
-		err_size);
+	return sd_load_format(
+		path, SD_FMT_AUTO, family, out, nb, err, err_size);
 }
 
 int
 sd_load_format(const char *path, enum sd_format fmt, int family,
 	struct sd_backend **out, unsigned int *nb, char *err, size_t err_size)
 {
-	struct sd_ctx c = { .file = path, .err = err, .err_size = err_size,
-		.family = family };
+	struct sd_ctx c = {
+		.file = path, .err = err, .err_size = err_size, .family = family
+	};
 	struct sd_backend *be = NULL;
 	struct sd_list l;
 	unsigned int i;
@@ -753,12 +775,13 @@ sd_load_format(const char *path, enum sd_format fmt, int family,
 		return sd_fail(&c, -EINVAL, 0, "no file or no result pointer");
 	}
 	if (family != AF_INET && family != AF_INET6)
-		return sd_fail(&c, -EINVAL, 0, "family %d is neither AF_INET "
-			"nor AF_INET6", family);
+		return sd_fail(&c, -EINVAL, 0,
+			"family %d is neither AF_INET nor AF_INET6", family);
 	if (fmt == SD_FMT_AUTO)
 		fmt = sd_format_of(path);
 	if (fmt == SD_FMT_AUTO)
-		return sd_fail(&c, -EINVAL, 0, "cannot tell the format from "
+		return sd_fail(&c, -EINVAL, 0,
+			"cannot tell the format from "
 			"the name: use .json, .conf or .cfg, or name the "
 			"format");
 	if (fmt != SD_FMT_JSON && fmt != SD_FMT_LIBCONFIG)
@@ -828,8 +851,8 @@ int
 sd_state_load(const char *path, struct sd_saved **out, unsigned int *nb,
 	char *err, size_t err_size)
 {
-	static const char *const known[] = { "version", "saved_at",
-		"backends", NULL };
+	static const char *const known[] = { "version", "saved_at", "backends",
+		NULL };
 	struct sd_ctx c = { .file = path, .err = err, .err_size = err_size };
 	struct sd_list l = { 0 };
 	json_t *root = NULL, *v;
@@ -850,8 +873,9 @@ sd_state_load(const char *path, struct sd_saved **out, unsigned int *nb,
 	if (rc < 0)
 		return rc;
 	if (!json_is_object(root)) {
-		rc = sd_fail(&c, -EINVAL, 0, "must be an object "
-			"{\"version\": %d, ...}", SD_STATE_VERSION);
+		rc = sd_fail(&c, -EINVAL, 0,
+			"must be an object {\"version\": %d, ...}",
+			SD_STATE_VERSION);
 		goto out;
 	}
 	if ((rc = sd_json_keys(&c, root, known)) < 0)
@@ -869,24 +893,27 @@ sd_state_load(const char *path, struct sd_saved **out, unsigned int *nb,
 	}
 	ver = (long long)json_integer_value(v);
 	if (ver > SD_STATE_VERSION) {
-		rc = sd_fail(&c, -EINVAL, 0, "version %lld is newer than this "
-			"weir understands (%d)", ver, SD_STATE_VERSION);
+		rc = sd_fail(&c, -EINVAL, 0,
+			"version %lld is newer than this weir understands (%d)",
+			ver, SD_STATE_VERSION);
 		goto out;
 	}
 	if (ver != SD_STATE_VERSION) {
-		rc = sd_fail(&c, -EINVAL, 0, "version %lld is not a version "
-			"(this weir writes %d)", ver, SD_STATE_VERSION);
+		rc = sd_fail(&c, -EINVAL, 0,
+			"version %lld is not a version (this weir writes %d)",
+			ver, SD_STATE_VERSION);
 		goto out;
 	}
 	v = json_object_get(root, "saved_at");
-	if (v != NULL && (!json_is_string(v) ||
-	    !sd_is_stamp(json_string_value(v)))) {
-		rc = sd_fail(&c, -EINVAL, 0, "saved_at: must be a UTC time "
+	if (v != NULL &&
+		(!json_is_string(v) || !sd_is_stamp(json_string_value(v)))) {
+		rc = sd_fail(&c, -EINVAL, 0,
+			"saved_at: must be a UTC time "
 			"\"YYYY-MM-DDTHH:MM:SSZ\"");
 		goto out;
 	}
 	if ((rc = sd_json_backends(&c, &sd_kind_state,
-		json_object_get(root, "backends"), &l)) < 0)
+		     json_object_get(root, "backends"), &l)) < 0)
 		goto out;
 	/* The list's arrays become the caller's. */
 	*out = l.e;
@@ -903,21 +930,26 @@ static int
 sd_saved_check(struct sd_ctx *c, unsigned int idx, const struct sd_saved *e)
 {
 	if (memchr(e->service, '\0', sizeof(e->service)) == NULL ||
-	    e->service[0] == '\0')
-		return sd_fail(c, -EINVAL, 0, "backends[%u].service: must be 1 "
-			"to %zu characters", idx, sizeof(e->service) - 1);
+		e->service[0] == '\0')
+		return sd_fail(c, -EINVAL, 0,
+			"backends[%u].service: must be 1 to %zu characters",
+			idx, sizeof(e->service) - 1);
 	if (e->addr.family != AF_INET && e->addr.family != AF_INET6)
-		return sd_fail(c, -EINVAL, 0, "backends[%u].address: family %u "
-			"is neither AF_INET nor AF_INET6", idx, e->addr.family);
+		return sd_fail(c, -EINVAL, 0,
+			"backends[%u].address: family %u "
+			"is neither AF_INET nor AF_INET6",
+			idx, e->addr.family);
 	if (e->port == 0)
-		return sd_fail(c, -EINVAL, 0, "backends[%u].port: 0 is out of "
-			"range 1..%u", idx, SD_PORT_MAX);
+		return sd_fail(c, -EINVAL, 0,
+			"backends[%u].port: 0 is out of range 1..%u", idx,
+			SD_PORT_MAX);
 	if (e->weight > SD_WEIGHT_MAX)
-		return sd_fail(c, -EINVAL, 0, "backends[%u].weight: %u is out "
-			"of range 0..%u", idx, e->weight, SD_WEIGHT_MAX);
+		return sd_fail(c, -EINVAL, 0,
+			"backends[%u].weight: %u is out of range 0..%u", idx,
+			e->weight, SD_WEIGHT_MAX);
 	if (e->state >= SD_STATE_COUNT)
-		return sd_fail(c, -EINVAL, 0, "backends[%u].state: %u is not "
-			"a state", idx, e->state);
+		return sd_fail(c, -EINVAL, 0,
+			"backends[%u].state: %u is not a state", idx, e->state);
 	return 0;
 }
 
@@ -933,31 +965,33 @@ sd_state_doc(const struct sd_saved *b, unsigned int nb)
 
 	now = time(NULL);
 	if (gmtime_r(&now, &tm) == NULL ||
-	    strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		return NULL;
 	root = json_object();
 	arr = json_array();
 	/* json_*_set_new() take ownership even when they fail, and refuse
 	 * a NULL value, so one test per call covers every allocation. */
 	if (root == NULL || arr == NULL ||
-	    json_object_set_new(root, "version",
-		json_integer(SD_STATE_VERSION)) < 0 ||
-	    json_object_set_new(root, "saved_at", json_string(stamp)) < 0 ||
-	    json_object_set(root, "backends", arr) < 0)
+		json_object_set_new(
+			root, "version", json_integer(SD_STATE_VERSION)) < 0 ||
+		json_object_set_new(root, "saved_at", json_string(stamp)) < 0 ||
+		json_object_set(root, "backends", arr) < 0)
 		goto err;
 	for (i = 0; i < nb; i++) {
 		o = json_object();
 		cfg_addr_str(&b[i].addr, addr, sizeof(addr));
 		if (json_array_append_new(arr, o) < 0 ||
-		    json_object_set_new(o, "service",
-			json_string(b[i].service)) < 0 ||
-		    json_object_set_new(o, "address", json_string(addr)) < 0 ||
-		    json_object_set_new(o, "port",
-			json_integer(b[i].port)) < 0 ||
-		    json_object_set_new(o, "weight",
-			json_integer(b[i].weight)) < 0 ||
-		    json_object_set_new(o, "state", json_string(
-			sd_state_name((enum sd_state)b[i].state))) < 0)
+			json_object_set_new(
+				o, "service", json_string(b[i].service)) < 0 ||
+			json_object_set_new(o, "address", json_string(addr)) <
+				0 ||
+			json_object_set_new(
+				o, "port", json_integer(b[i].port)) < 0 ||
+			json_object_set_new(
+				o, "weight", json_integer(b[i].weight)) < 0 ||
+			json_object_set_new(o, "state",
+				json_string(sd_state_name(
+					(enum sd_state)b[i].state))) < 0)
 			goto err;
 	}
 	json_decref(arr);
@@ -1025,15 +1059,15 @@ sd_state_save(const char *path, const struct sd_saved *b, unsigned int nb,
 	 * itself keeps the write from following a planted symlink. */
 	if (unlink(tmp) < 0 && errno != ENOENT) {
 		e = errno;
-		rc = sd_fail(&c, -EIO, 0, "cannot remove %s: %s", tmp,
-			strerror(e));
+		rc = sd_fail(
+			&c, -EIO, 0, "cannot remove %s: %s", tmp, strerror(e));
 		goto err_doc;
 	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, SD_FILE_MODE);
 	if (fd < 0) {
 		e = errno;
-		rc = sd_fail(&c, -EIO, 0, "cannot create %s: %s", tmp,
-			strerror(e));
+		rc = sd_fail(
+			&c, -EIO, 0, "cannot create %s: %s", tmp, strerror(e));
 		goto err_doc;
 	}
 	/* The umask may only clear bits; a umask that cleared 0200 would
@@ -1041,8 +1075,8 @@ sd_state_save(const char *path, const struct sd_saved *b, unsigned int nb,
 	if (fchmod(fd, SD_FILE_MODE) < 0) {
 		e = errno;
 		close(fd);
-		rc = sd_fail(&c, -EIO, 0, "cannot chmod %s: %s", tmp,
-			strerror(e));
+		rc = sd_fail(
+			&c, -EIO, 0, "cannot chmod %s: %s", tmp, strerror(e));
 		goto err_tmp;
 	}
 	fp = fdopen(fd, "w");
@@ -1053,32 +1087,32 @@ sd_state_save(const char *path, const struct sd_saved *b, unsigned int nb,
 	}
 	errno = 0;
 	if (json_dumpf(doc, fp, JSON_INDENT(SD_JSON_INDENT)) < 0 ||
-	    fputc('\n', fp) == EOF || fflush(fp) == EOF) {
+		fputc('\n', fp) == EOF || fflush(fp) == EOF) {
 		e = errno ? errno : EIO;
-		rc = sd_fail(&c, -EIO, 0, "cannot write %s: %s", tmp,
-			strerror(e));
+		rc = sd_fail(
+			&c, -EIO, 0, "cannot write %s: %s", tmp, strerror(e));
 		goto err_fp;
 	}
 	/* Data before rename: otherwise a crash could leave 'path' naming
 	 * an empty file, which is worse than the old one. */
 	if (fsync(fileno(fp)) < 0) {
 		e = errno;
-		rc = sd_fail(&c, -EIO, 0, "cannot sync %s: %s", tmp,
-			strerror(e));
+		rc = sd_fail(
+			&c, -EIO, 0, "cannot sync %s: %s", tmp, strerror(e));
 		goto err_fp;
 	}
 	if (fclose(fp) == EOF) {
 		e = errno;
 		fp = NULL;
-		rc = sd_fail(&c, -EIO, 0, "cannot write %s: %s", tmp,
-			strerror(e));
+		rc = sd_fail(
+			&c, -EIO, 0, "cannot write %s: %s", tmp, strerror(e));
 		goto err_tmp;
 	}
 	fp = NULL;
 	if (rename(tmp, path) < 0) {
 		e = errno;
-		rc = sd_fail(&c, -EIO, 0, "cannot rename %s: %s", tmp,
-			strerror(e));
+		rc = sd_fail(
+			&c, -EIO, 0, "cannot rename %s: %s", tmp, strerror(e));
 		goto err_tmp;
 	}
 	json_decref(doc);

@@ -31,42 +31,42 @@
 
 #include "cfg_types.h"
 
-#define SD_BACKENDS_MAX CFG_SVC_BACKENDS_MAX	/* backends per file */
-#define SD_WEIGHT_MAX 65535	/* relative weight, as MAGLEV_WEIGHT_MAX */
-#define SD_WEIGHT_DEFAULT 1	/* relative weight when the file omits it */
-#define SD_SERVICE_SIZE CFG_NAME_SIZE	/* bytes of a name, NUL included */
-#define SD_STATE_VERSION 1	/* state file format written and read */
+#define SD_BACKENDS_MAX CFG_SVC_BACKENDS_MAX /* backends per file */
+#define SD_WEIGHT_MAX 65535 /* relative weight, as MAGLEV_WEIGHT_MAX */
+#define SD_WEIGHT_DEFAULT 1 /* relative weight when the file omits it */
+#define SD_SERVICE_SIZE CFG_NAME_SIZE /* bytes of a name, NUL included */
+#define SD_STATE_VERSION 1	      /* state file format written and read */
 
 /* Administrative state of a backend, as set by discovery or an operator. */
 enum sd_state {
-	SD_READY = 0,	/* takes new flows (subject to health checks) */
-	SD_DRAIN,	/* keeps its flows, gets no new ones */
-	SD_MAINT,	/* out of service: no new flows, probes stopped */
+	SD_READY = 0, /* takes new flows (subject to health checks) */
+	SD_DRAIN,     /* keeps its flows, gets no new ones */
+	SD_MAINT,     /* out of service: no new flows, probes stopped */
 	SD_STATE_COUNT
 };
 
 /* How sd_load_format() reads a file. */
 enum sd_format {
-	SD_FMT_AUTO = 0,	/* from the extension: .json, .conf or .cfg */
+	SD_FMT_AUTO = 0, /* from the extension: .json, .conf or .cfg */
 	SD_FMT_JSON,
 	SD_FMT_LIBCONFIG,
 };
 
 /* One backend of a discovery file. */
 struct sd_backend {
-	struct cfg_addr addr;	/* unicast, of the service's family */
-	uint16_t port;		/* host order, 1..65535 */
-	uint32_t weight;	/* 0..SD_WEIGHT_MAX; 0: gets no new flows */
-	uint8_t state;		/* enum sd_state */
+	struct cfg_addr addr; /* unicast, of the service's family */
+	uint16_t port;	      /* host order, 1..65535 */
+	uint32_t weight;      /* 0..SD_WEIGHT_MAX; 0: gets no new flows */
+	uint8_t state;	      /* enum sd_state */
 };
 
 /* One backend's runtime state, as saved in the state file. */
 struct sd_saved {
-	char service[SD_SERVICE_SIZE];	/* NUL-terminated, not empty */
-	struct cfg_addr addr;		/* unicast */
-	uint16_t port;			/* host order, 1..65535 */
-	uint32_t weight;		/* 0..SD_WEIGHT_MAX */
-	uint8_t state;			/* enum sd_state */
+	char service[SD_SERVICE_SIZE]; /* NUL-terminated, not empty */
+	struct cfg_addr addr;	       /* unicast */
+	uint16_t port;		       /* host order, 1..65535 */
+	uint32_t weight;	       /* 0..SD_WEIGHT_MAX */
+	uint8_t state;		       /* enum sd_state */
 };
 
 /**
@@ -194,8 +194,8 @@ int sd_load_format(const char *path, enum sd_format fmt, int family,
  *   survive a crash;
  *   -ENOMEM: out of memory.
  */
-int sd_state_save(const char *path, const struct sd_saved *b,
-	unsigned int nb, char *err, size_t err_size);
+int sd_state_save(const char *path, const struct sd_saved *b, unsigned int nb,
+	char *err, size_t err_size);
 
 /**
  * Load a state file written by sd_state_save().

@@ -28,13 +28,13 @@
  * doubling covers larger ones in a handful of steps.
  */
 #define PROM_BUF_INIT_SIZE 4096
-#define PROM_U64_STR_SIZE 21	/* bytes: 20 digits of UINT64_MAX and NUL */
+#define PROM_U64_STR_SIZE 21 /* bytes: 20 digits of UINT64_MAX and NUL */
 
 struct prom_buf {
-	char *data;	/* text, always NUL-terminated */
-	size_t len;	/* bytes of text, NUL excluded */
-	size_t size;	/* bytes allocated at 'data' */
-	int err;	/* 0, or -ENOMEM once a write was lost */
+	char *data;  /* text, always NUL-terminated */
+	size_t len;  /* bytes of text, NUL excluded */
+	size_t size; /* bytes allocated at 'data' */
+	int err;     /* 0, or -ENOMEM once a write was lost */
 };
 
 struct prom_buf *
@@ -172,8 +172,7 @@ prom_put_escaped(struct prom_buf *b, const char *s, bool quote)
 }
 
 /* [a-zA-Z_:][a-zA-Z0-9_:]* for metrics; no ':' for labels. */
-static bool __attribute__((unused))
-prom_name_ok(const char *s, bool is_label)
+static bool __attribute__((unused)) prom_name_ok(const char *s, bool is_label)
 {
 	const char *p;
 
@@ -194,11 +193,11 @@ prom_name_ok(const char *s, bool is_label)
 	return true;
 }
 
-static bool __attribute__((unused))
-prom_type_ok(const char *t)
+static bool __attribute__((unused)) prom_type_ok(const char *t)
 {
-	return t != NULL && (strcmp(t, "counter") == 0 ||
-		strcmp(t, "gauge") == 0 || strcmp(t, "histogram") == 0);
+	return t != NULL &&
+		(strcmp(t, "counter") == 0 || strcmp(t, "gauge") == 0 ||
+			strcmp(t, "histogram") == 0);
 }
 
 void
@@ -261,9 +260,9 @@ prom_sample(struct prom_buf *b, const char *name, const char *const *labels,
 }
 
 void
-prom_histogram(struct prom_buf *b, const char *name,
-	const char *const *labels, const uint64_t *bucket_le,
-	const uint64_t *counts, unsigned int nb_buckets, uint64_t sum)
+prom_histogram(struct prom_buf *b, const char *name, const char *const *labels,
+	const uint64_t *bucket_le, const uint64_t *counts,
+	unsigned int nb_buckets, uint64_t sum)
 {
 	char le[PROM_U64_STR_SIZE];
 	uint64_t total = 0;

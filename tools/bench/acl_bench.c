@@ -49,11 +49,11 @@
 #include <rte_malloc.h>
 #include <rte_vect.h>
 
-#define BENCH_RUNS 5		/* builds and timed passes a case; median */
-#define BENCH_LOOKUPS_LOG2 22	/* lookups per timed pass: ~0.1-1 s */
-#define BENCH_BURST 32		/* keys per rte_acl_classify(), an rx burst */
-#define BENCH_KEYS (1u << 16)	/* key pool: 1 MiB, well past L1 */
-#define BENCH_SEED UINT64_C(0x5745495241434c31)	/* "WEIRACL1" */
+#define BENCH_RUNS 5	      /* builds and timed passes a case; median */
+#define BENCH_LOOKUPS_LOG2 22 /* lookups per timed pass: ~0.1-1 s */
+#define BENCH_BURST 32	      /* keys per rte_acl_classify(), an rx burst */
+#define BENCH_KEYS (1u << 16) /* key pool: 1 MiB, well past L1 */
+#define BENCH_SEED UINT64_C(0x5745495241434c31) /* "WEIRACL1" */
 
 /* Field order inside a rule, as in l3fwd-acl. */
 enum {
@@ -73,23 +73,25 @@ RTE_ACL_RULE_DEF(bench_rule, F_COUNT);
  */
 struct bench_key {
 	uint8_t proto;
-	rte_be16_t hdr_checksum;	/* never matched; keeps wire offsets */
+	rte_be16_t hdr_checksum; /* never matched; keeps wire offsets */
 	rte_be32_t src_addr;
 	rte_be32_t dst_addr;
 	rte_be16_t src_port;
 	rte_be16_t dst_port;
-	uint8_t pad;			/* rounds the stride to 16 bytes */
+	uint8_t pad; /* rounds the stride to 16 bytes */
 } __rte_packed;
 
-#define IP_OFF(m) (offsetof(struct rte_ipv4_hdr, m) - \
-	offsetof(struct rte_ipv4_hdr, next_proto_id))
+#define IP_OFF(m)                                                              \
+	(offsetof(struct rte_ipv4_hdr, m) -                                    \
+		offsetof(struct rte_ipv4_hdr, next_proto_id))
 _Static_assert(offsetof(struct bench_key, src_addr) == IP_OFF(src_addr),
 	"key must mirror the IPv4 header");
 _Static_assert(offsetof(struct bench_key, dst_addr) == IP_OFF(dst_addr),
 	"key must mirror the IPv4 header");
 _Static_assert(offsetof(struct bench_key, src_port) ==
-	sizeof(struct rte_ipv4_hdr) - offsetof(struct rte_ipv4_hdr,
-		next_proto_id), "ports must follow a 20-byte IPv4 header");
+		sizeof(struct rte_ipv4_hdr) -
+			offsetof(struct rte_ipv4_hdr, next_proto_id),
+	"ports must follow a 20-byte IPv4 header");
 _Static_assert(sizeof(struct bench_key) == 16, "key stride");
 
 /*
@@ -126,12 +128,23 @@ static const struct rte_acl_field_def bench_defs[F_COUNT] = {
 
 /* Destination ports a policy names one at a time. */
 static const uint16_t well_known_ports[] = {
-	22, 25, 53, 80, 123, 443, 3306, 5432, 6379, 8080, 8443, 9090,
+	22,
+	25,
+	53,
+	80,
+	123,
+	443,
+	3306,
+	5432,
+	6379,
+	8080,
+	8443,
+	9090,
 };
 
-#define SRC_NET RTE_IPV4(198, 18, 0, 0)	/* 198.18.0.0/15 */
+#define SRC_NET RTE_IPV4(198, 18, 0, 0) /* 198.18.0.0/15 */
 #define SRC_HOSTMASK UINT32_C(0x1ffff)
-#define DST_NET RTE_IPV4(198, 19, 0, 0)	/* 198.19.0.0/16 */
+#define DST_NET RTE_IPV4(198, 19, 0, 0) /* 198.19.0.0/16 */
 #define DST_HOSTMASK UINT32_C(0xffff)
 
 /* splitmix64: tiny, fixed-seed, identical on every platform. */
@@ -189,13 +202,13 @@ rules_gen(struct bench_rule *rules, uint32_t nb)
 		}
 
 		len = 8 + (uint32_t)(rnd(&s) % 25);
-		f[F_SRC].value.u32 = prefix(SRC_NET |
-			((uint32_t)rnd(&s) & SRC_HOSTMASK), len);
+		f[F_SRC].value.u32 = prefix(
+			SRC_NET | ((uint32_t)rnd(&s) & SRC_HOSTMASK), len);
 		f[F_SRC].mask_range.u32 = len;
 
 		len = 24 + (uint32_t)(rnd(&s) % 9);
-		f[F_DST].value.u32 = prefix(DST_NET |
-			((uint32_t)rnd(&s) & DST_HOSTMASK), len);
+		f[F_DST].value.u32 = prefix(
+			DST_NET | ((uint32_t)rnd(&s) & DST_HOSTMASK), len);
 		f[F_DST].mask_range.u32 = len;
 
 		/* Source ports: mostly any, sometimes the ephemeral range. */
@@ -215,8 +228,8 @@ rules_gen(struct bench_rule *rules, uint32_t nb)
 			uint16_t lo = (uint16_t)(1024 + rnd(&s) % 59000);
 
 			f[F_DPORT].value.u16 = lo;
-			f[F_DPORT].mask_range.u16 =
-				(uint16_t)(lo + rnd(&s) % 1024);
+			f[F_DPORT].mask_range.u16 = (uint16_t)(lo +
+				rnd(&s) % 1024);
 		}
 	}
 	rule_any(&rules[nb - 1]);
@@ -237,18 +250,20 @@ keys_gen(struct bench_key *keys, uint32_t nb)
 		memset(k, 0, sizeof(*k));
 		v = (uint32_t)(rnd(&s) % 20);
 		k->proto = v < 14 ? IPPROTO_TCP :
-			v < 19 ? IPPROTO_UDP : IPPROTO_ICMP;
-		k->src_addr = rte_cpu_to_be_32(SRC_NET |
-			((uint32_t)rnd(&s) & SRC_HOSTMASK));
-		k->dst_addr = rte_cpu_to_be_32(DST_NET |
-			((uint32_t)rnd(&s) & DST_HOSTMASK));
+			v < 19	  ? IPPROTO_UDP :
+				    IPPROTO_ICMP;
+		k->src_addr = rte_cpu_to_be_32(
+			SRC_NET | ((uint32_t)rnd(&s) & SRC_HOSTMASK));
+		k->dst_addr = rte_cpu_to_be_32(
+			DST_NET | ((uint32_t)rnd(&s) & DST_HOSTMASK));
 		if (k->proto == IPPROTO_ICMP)
-			continue;	/* no ports: the bytes stay zero */
-		k->src_port = rte_cpu_to_be_16((uint16_t)(1024 +
-			rnd(&s) % (65536 - 1024)));
+			continue; /* no ports: the bytes stay zero */
+		k->src_port = rte_cpu_to_be_16(
+			(uint16_t)(1024 + rnd(&s) % (65536 - 1024)));
 		k->dst_port = rte_cpu_to_be_16(rnd(&s) % 2 ?
-			well_known_ports[rnd(&s) % RTE_DIM(well_known_ports)] :
-			(uint16_t)(1 + rnd(&s) % 65535));
+				well_known_ports[rnd(&s) %
+					RTE_DIM(well_known_ports)] :
+				(uint16_t)(1 + rnd(&s) % 65535));
 	}
 }
 
@@ -275,10 +290,12 @@ heap_used(void)
 	unsigned int i;
 	size_t sum = 0;
 
-	for (i = 0; i < rte_socket_count(); i++)
-		if (rte_malloc_get_socket_stats(rte_socket_id_by_idx(i),
-				&st) == 0)
+	for (i = 0; i < rte_socket_count(); i++) {
+		int socket = rte_socket_id_by_idx(i);
+
+		if (rte_malloc_get_socket_stats(socket, &st) == 0)
 			sum += st.heap_allocsz_bytes;
+	}
 	return sum;
 }
 
@@ -324,7 +341,7 @@ alg_name(const struct rte_acl_ctx *ctx)
 	rewind(tmp);
 	while (fgets(line, sizeof(line), tmp) != NULL)
 		if (sscanf(line, " alg=%u", &alg) == 1 &&
-				alg < RTE_DIM(names) && names[alg] != NULL)
+			alg < RTE_DIM(names) && names[alg] != NULL)
 			name = names[alg];
 	fclose(tmp);
 	return name;
@@ -364,7 +381,7 @@ acl_build_case(const struct bench_rule *rules, uint32_t nb, unsigned int runs,
 	struct rte_acl_config cfg = {
 		.num_categories = 1,
 		.num_fields = F_COUNT,
-		.max_size = 0,	/* no cap: never trade speed for size */
+		.max_size = 0, /* no cap: never trade speed for size */
 	};
 	struct rte_acl_param prm = {
 		.name = "acl_bench",
@@ -389,15 +406,15 @@ acl_build_case(const struct bench_rule *rules, uint32_t nb, unsigned int runs,
 			rte_exit(EXIT_FAILURE, "rte_acl_create: %s\n",
 				rte_strerror(rte_errno));
 		clock_gettime(CLOCK_MONOTONIC, &a);
-		rc = rte_acl_add_rules(ctx,
-			(const struct rte_acl_rule *)rules, nb);
+		rc = rte_acl_add_rules(
+			ctx, (const struct rte_acl_rule *)rules, nb);
 		if (rc == 0)
 			rc = rte_acl_build(ctx, &cfg);
 		clock_gettime(CLOCK_MONOTONIC, &b);
 		if (rc != 0)
 			rte_exit(EXIT_FAILURE,
-				"rte_acl build of %u rules: %s\n",
-				nb, strerror(-rc));
+				"rte_acl build of %u rules: %s\n", nb,
+				strerror(-rc));
 		t[r] = (double)(b.tv_sec - a.tv_sec) * 1e3 +
 			(double)(b.tv_nsec - a.tv_nsec) / 1e6;
 		*mem_kib = (double)(heap_used() - before) / 1024;
@@ -408,8 +425,8 @@ acl_build_case(const struct bench_rule *rules, uint32_t nb, unsigned int runs,
 
 /* Reference classifier: the first listed rule that matches 'k'. */
 static uint32_t
-rules_first_match(const struct bench_rule *rules, uint32_t nb,
-	const struct bench_key *k)
+rules_first_match(
+	const struct bench_rule *rules, uint32_t nb, const struct bench_key *k)
 {
 	uint32_t src = rte_be_to_cpu_32(k->src_addr);
 	uint32_t dst = rte_be_to_cpu_32(k->dst_addr);
@@ -457,9 +474,11 @@ acl_hit_pct(const struct rte_acl_ctx *ctx, const uint8_t **data,
 					"key missed the catch-all\n");
 			hits += res[j] != nb_rules;
 			if ((i + j) % 16 == 0 &&
-				res[j] != rules_first_match(rules, nb_rules,
-					(const void *)data[i + j]))
-				rte_exit(EXIT_FAILURE, "key %u: rte_acl says "
+				res[j] !=
+					rules_first_match(rules, nb_rules,
+						(const void *)data[i + j]))
+				rte_exit(EXIT_FAILURE,
+					"key %u: rte_acl says "
 					"rule %u, reference disagrees\n",
 					i + j, res[j]);
 		}
@@ -497,8 +516,14 @@ int
 main(int argc, char **argv)
 {
 	static const char *const eal_defaults[] = {
-		"--no-huge", "--no-shconf", "--no-pci", "-m", "1024",
-		"--log-level=error", "-l", "0",
+		"--no-huge",
+		"--no-shconf",
+		"--no-pci",
+		"-m",
+		"1024",
+		"--log-level=error",
+		"-l",
+		"0",
 	};
 	static const uint32_t rule_counts[] = { 1, 1000, 10000 };
 	const unsigned int nb_defaults = RTE_DIM(eal_defaults);
@@ -545,17 +570,17 @@ main(int argc, char **argv)
 		data[k] = (const uint8_t *)&keys[k];
 
 	printf("classify algorithm: %s (RTE_ACL_CLASSIFY_DEFAULT, max SIMD "
-		"bitwidth %u); bursts of %u over %u keys; median of %u\n\n",
+	       "bitwidth %u); bursts of %u over %u keys; median of %u\n\n",
 		acl_alg_default(),
-		(unsigned int)rte_vect_get_max_simd_bitwidth(),
-		BENCH_BURST, BENCH_KEYS, runs);
+		(unsigned int)rte_vect_get_max_simd_bitwidth(), BENCH_BURST,
+		BENCH_KEYS, runs);
 	printf("| rules | build ms | memory KiB | matched | "
-		"classify ns/pkt |\n");
+	       "classify ns/pkt |\n");
 	printf("|---|---|---|---|---|\n");
 	printf("| 0 (no ACL) | - | - | - | - |\n");
 	for (k = 0; k < RTE_DIM(rule_counts); k++) {
-		uint32_t nb = rule_counts[k] > 1 ?
-			rule_counts[k] / scale : rule_counts[k];
+		uint32_t nb = rule_counts[k] > 1 ? rule_counts[k] / scale :
+						   rule_counts[k];
 		struct rte_acl_ctx *ctx;
 		double build_ms, mem_kib, hit, ns;
 

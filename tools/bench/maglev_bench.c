@@ -14,7 +14,7 @@
 
 #include "maglev.h"
 
-#define BENCH_RUNS 15	/* builds per case; the median is reported */
+#define BENCH_RUNS 15 /* builds per case; the median is reported */
 
 static int
 cmp_double(const void *a, const void *b)
@@ -28,7 +28,7 @@ static double
 bench_case(unsigned int n, uint32_t m, int weighted)
 {
 	struct maglev_backend *be = calloc(n, sizeof(*be));
-	uint8_t (*keys)[18] = calloc(n, sizeof(*keys));
+	uint8_t(*keys)[18] = calloc(n, sizeof(*keys));
 	uint16_t *table = malloc(m * sizeof(*table));
 	double t[BENCH_RUNS];
 	unsigned int i, r;

@@ -52,13 +52,13 @@
 #define WEIRCTL_SOCKET_DEFAULT "/run/weir/weir.sock"
 #define WEIRCTL_TCP_HOST_DEFAULT "127.0.0.1"
 #define WEIRCTL_TCP_PORT_DEFAULT "5200"
-#define WEIRCTL_TIMEOUT_S_DEFAULT 10.0	/* s; a slower reply is lost */
+#define WEIRCTL_TIMEOUT_S_DEFAULT 10.0 /* s; a slower reply is lost */
 #define WEIRCTL_PROMPT "weir> "
 #define WEIRCTL_HISTORY_FILE ".weirctl_history"
 #define WEIRCTL_HISTORY_LEN 1000	/* lines kept in the history file */
 #define WEIRCTL_RECV_MIN 65536		/* bytes free for each recv() */
 #define WEIRCTL_TOP_INTERVAL_S 1.0	/* default seconds between samples */
-#define WEIRCTL_TOP_INTERVAL_MIN_S 0.05	/* below this, rates are noise */
+#define WEIRCTL_TOP_INTERVAL_MIN_S 0.05 /* below this, rates are noise */
 #define WEIRCTL_TERM_COLS 80		/* when the terminal won't say */
 #define TOP_CELL_SIZE 96		/* bytes: an IPv6 VIP, range, proto */
 
@@ -77,22 +77,22 @@ static volatile sig_atomic_t cont_pending;
 /* One connection to the console and the bytes received on it. */
 struct conn {
 	int fd;
-	char *buf;		/* received bytes; a reply starts at buf[0] */
-	size_t size;		/* bytes of buf in use */
-	size_t cap;		/* bytes allocated */
-	size_t scan;		/* bytes already searched for the end */
-	size_t consumed;	/* bytes of the last reply handed out */
-	unsigned int nb_skip;	/* replies due to abandoned commands */
-	bool eof;		/* the server closed its side */
-	const char *err_text;	/* why connecting failed, if no errno */
-	int timeout_ms;		/* per reply, -1 for none */
+	char *buf;		  /* received bytes; a reply starts at buf[0] */
+	size_t size;		  /* bytes of buf in use */
+	size_t cap;		  /* bytes allocated */
+	size_t scan;		  /* bytes already searched for the end */
+	size_t consumed;	  /* bytes of the last reply handed out */
+	unsigned int nb_skip;	  /* replies due to abandoned commands */
+	bool eof;		  /* the server closed its side */
+	const char *err_text;	  /* why connecting failed, if no errno */
+	int timeout_ms;		  /* per reply, -1 for none */
 	char name[PATH_MAX + 16]; /* the socket or address, for messages */
 };
 
 /* A growing text buffer. */
 struct sbuf {
 	char *data;
-	size_t len;		/* bytes used, data[len] is '\0' */
+	size_t len; /* bytes used, data[len] is '\0' */
 	size_t cap;
 };
 
@@ -358,7 +358,7 @@ conn_open_unix(struct conn *c, const char *path)
 	} while (rc < 0 && errno == EINTR && stop_signo == 0);
 	if (rc < 0) {
 		rc = errno == EAGAIN || errno == EWOULDBLOCK ? -ETIMEDOUT :
-			-errno;
+							       -errno;
 		goto err_close;
 	}
 	rc = fd_set_nonblock(fd);
@@ -420,8 +420,8 @@ tcp_connect_one(const struct addrinfo *ai, double deadline)
 	socklen_t len = sizeof(int);
 	int fd, rc, err = 0;
 
-	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-		ai->ai_protocol);
+	fd = socket(
+		ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
 	if (fd < 0)
 		return -errno;
 	rc = fd_set_nonblock(fd);
@@ -460,8 +460,8 @@ conn_open_tcp(struct conn *c, const char *spec)
 	snprintf(c->name, sizeof(c->name), "%s", spec);
 	if (tcp_spec_parse(spec, host, sizeof(host), port, sizeof(port)) < 0)
 		return -EINVAL;
-	snprintf(c->name, sizeof(c->name), strchr(host, ':') != NULL ?
-		"[%s]:%s" : "%s:%s", host, port);
+	snprintf(c->name, sizeof(c->name),
+		strchr(host, ':') != NULL ? "[%s]:%s" : "%s:%s", host, port);
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
@@ -530,8 +530,8 @@ conn_send_line(struct conn *c, const char *line)
 	double deadline = deadline_after_ms(c->timeout_ms);
 	struct iovec iov[2] = {
 		{ .iov_base = (void *)(uintptr_t)line,
-		  .iov_len = strlen(line) },
-		{ .iov_base = (void *)(uintptr_t)"\n", .iov_len = 1 },
+			.iov_len = strlen(line) },
+		{ .iov_base = (void *)(uintptr_t) "\n", .iov_len = 1 },
 	};
 	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
 	bool sent = false;
@@ -542,8 +542,9 @@ conn_send_line(struct conn *c, const char *line)
 		n = sendmsg(c->fd, &msg, MSG_NOSIGNAL);
 		if (n < 0) {
 			if (errno == EINTR || errno == EAGAIN ||
-			    errno == EWOULDBLOCK)
-				rc = errno == EINTR ? -EINTR :
+				errno == EWOULDBLOCK)
+				rc = errno == EINTR ?
+					-EINTR :
 					fd_wait(c->fd, POLLOUT, deadline);
 			else
 				rc = -errno;
@@ -555,14 +556,14 @@ conn_send_line(struct conn *c, const char *line)
 		}
 		sent = true;
 		while (msg.msg_iovlen > 0 &&
-		       (size_t)n >= msg.msg_iov->iov_len) {
+			(size_t)n >= msg.msg_iov->iov_len) {
 			n -= (ssize_t)msg.msg_iov->iov_len;
 			msg.msg_iov++;
 			msg.msg_iovlen--;
 		}
 		if (msg.msg_iovlen > 0) {
-			msg.msg_iov->iov_base =
-				(char *)msg.msg_iov->iov_base + n;
+			msg.msg_iov->iov_base = (char *)msg.msg_iov->iov_base +
+				n;
 			msg.msg_iov->iov_len -= (size_t)n;
 		}
 	}
@@ -601,7 +602,7 @@ conn_reply(struct conn *c, const char **text, size_t *len)
 		conn_consume(c);
 		for (i = c->scan; i < c->size; i++)
 			if (c->buf[i] == '\n' &&
-			    (i == 0 || c->buf[i - 1] == '\n'))
+				(i == 0 || c->buf[i - 1] == '\n'))
 				break;
 		if (i < c->size) {
 			c->consumed = i + 1;
@@ -649,7 +650,7 @@ reply_has_error(const char *text, size_t len)
 	static const char tag[] = "error: ";
 	size_t i;
 
-	for (i = 0; i + sizeof(tag) - 1 <= len; ) {
+	for (i = 0; i + sizeof(tag) - 1 <= len;) {
 		const char *nl;
 
 		if (memcmp(text + i, tag, sizeof(tag) - 1) == 0)
@@ -718,7 +719,8 @@ run_line(struct conn *c, const char *line, bool *had_error)
 	if (line_has_cmd(line, "prompt")) {
 		/* its "> " after every reply would prefix the next one */
 		fputs("weirctl: 'prompt' is for terminals talking to the "
-			"console directly, not for weirctl\n", stderr);
+		      "console directly, not for weirctl\n",
+			stderr);
 		*had_error = true;
 		return 0;
 	}
@@ -744,8 +746,8 @@ run_line(struct conn *c, const char *line, bool *had_error)
  */
 
 struct compl_node {
-	char *word;			/* NULL at the root */
-	struct compl_node **children;	/* sorted by word */
+	char *word;		      /* NULL at the root */
+	struct compl_node **children; /* sorted by word */
 	size_t nb_children;
 };
 
@@ -769,8 +771,8 @@ compl_child(struct compl_node *n, const char *word, bool add)
 	if (child == NULL)
 		oom();
 	child->word = xstrdup(word);
-	n->children = xrealloc(n->children,
-		(n->nb_children + 1) * sizeof(*n->children));
+	n->children = xrealloc(
+		n->children, (n->nb_children + 1) * sizeof(*n->children));
 	memmove(n->children + i + 1, n->children + i,
 		(n->nb_children - i) * sizeof(*n->children));
 	n->children[i] = child;
@@ -802,8 +804,8 @@ compl_is_word(const char *w, size_t n)
 		return false;
 	for (i = 0; i < n; i++)
 		if (!((w[i] >= 'a' && w[i] <= 'z') ||
-		      (w[i] >= '0' && w[i] <= '9') ||
-		      w[i] == '-' || w[i] == '_' || w[i] == '.'))
+			    (w[i] >= '0' && w[i] <= '9') || w[i] == '-' ||
+			    w[i] == '_' || w[i] == '.'))
 			return false;
 	return true;
 }
@@ -824,12 +826,12 @@ compl_add_usage(struct compl_node *root, const char *line, size_t len)
 	if (len == 0 || line[0] == ' ' || line[0] == '\t')
 		return;
 	for (i = 0; i < len; i++)
-		if (line[i] == '\t' || (line[i] == ' ' && i + 1 < len &&
-		    line[i + 1] == ' ')) {
+		if (line[i] == '\t' ||
+			(line[i] == ' ' && i + 1 < len && line[i + 1] == ' ')) {
 			end = i;
 			break;
 		}
-	for (i = 0; i < end; ) {
+	for (i = 0; i < end;) {
 		while (i < end && line[i] == ' ')
 			i++;
 		for (w = i; w < end && line[w] != ' '; w++)
@@ -898,11 +900,11 @@ compl_find(struct compl_node *root, char *text, const char **partial)
 
 struct cli {
 	struct conn *conn;
-	struct compl_node compl;	/* root of the completion tree */
-	mbstate_t mbs;			/* partial multibyte input char */
+	struct compl_node compl ; /* root of the completion tree */
+	mbstate_t mbs;		  /* partial multibyte input char */
 	int in_fd;
-	bool lost;			/* the server closed while idle */
-	int lost_err;			/* why, a negative errno */
+	bool lost;    /* the server closed while idle */
+	int lost_err; /* why, a negative errno */
 };
 
 static char *
@@ -921,9 +923,11 @@ cli_list(FILE *out, struct compl_node *const *words, size_t nb, size_t first,
 {
 	size_t i, width = 0, nb_match = 0, nb_cols, nb_rows, r, col;
 	unsigned int cols, rows;
+	bool pad;
 
-	for (i = first; i < nb && strncmp(words[i]->word, prefix,
-	     strlen(prefix)) == 0; i++) {
+	for (i = first;
+		i < nb && strncmp(words[i]->word, prefix, strlen(prefix)) == 0;
+		i++) {
 		if (strlen(words[i]->word) > width)
 			width = strlen(words[i]->word);
 		nb_match++;
@@ -940,8 +944,9 @@ cli_list(FILE *out, struct compl_node *const *words, size_t nb, size_t first,
 			i = col * nb_rows + r;
 			if (i >= nb_match)
 				break;
-			fprintf(out, "%-*s", col + 1 < nb_cols &&
-				i + nb_rows < nb_match ? (int)width : 0,
+			/* The last column needs no padding. */
+			pad = col + 1 < nb_cols && i + nb_rows < nb_match;
+			fprintf(out, "%-*s", pad ? (int)width : 0,
 				words[first + i]->word);
 		}
 		fputc('\n', out);
@@ -981,11 +986,12 @@ cli_complete(EditLine *el, int ch)
 	/* matches are contiguous: the children are sorted */
 	common = strlen(n->children[first]->word);
 	for (i = first + 1; i < n->nb_children &&
-	     strncmp(n->children[i]->word, partial, plen) == 0; i++) {
+		strncmp(n->children[i]->word, partial, plen) == 0;
+		i++) {
 		size_t k = plen;
 
-		while (k < common && n->children[i]->word[k] ==
-		       n->children[first]->word[k])
+		while (k < common &&
+			n->children[i]->word[k] == n->children[first]->word[k])
 			k++;
 		common = k;
 	}
@@ -1036,7 +1042,7 @@ cli_signals(EditLine *el)
 		tstp_pending = 0;
 		el_set(el, EL_PREP_TERM, 0);
 		signal_set(SIGTSTP, SIG_DFL);
-		raise(SIGTSTP);		/* returns once continued */
+		raise(SIGTSTP); /* returns once continued */
 		signal_set(SIGTSTP, on_job_control);
 		cont_pending = 1;
 	}
@@ -1082,8 +1088,9 @@ cli_getc(EditLine *el, wchar_t *wc)
 		if (pfd[1].revents != 0) {
 			/* late replies of abandoned commands, or EOF */
 			rc = conn_recv(cli->conn);
-			if (rc == 0 || (rc < 0 && rc != -EAGAIN &&
-			    rc != -EWOULDBLOCK && rc != -EINTR)) {
+			if (rc == 0 ||
+				(rc < 0 && rc != -EAGAIN &&
+					rc != -EWOULDBLOCK && rc != -EINTR)) {
 				cli->lost = true;
 				cli->lost_err = rc < 0 ? rc : -ECONNRESET;
 				return -1;
@@ -1176,7 +1183,7 @@ cli_run(struct conn *c)
 	} else {
 		conn_error(c, rc);
 		return rc == -EINTR || rc == -ECANCELED ? exit_signal() :
-			EXIT_CONN;
+							  EXIT_CONN;
 	}
 
 	hist = history_init();
@@ -1267,7 +1274,7 @@ cli_run(struct conn *c)
 	free(hpath);
 	el_end(el);
 	history_end(hist);
-	compl_free(&cli.compl);
+	compl_free(&cli.compl );
 	return ret;
 }
 
@@ -1289,8 +1296,8 @@ script_run(struct conn *c)
 		rc = run_line(c, line, &had_error);
 		if (rc < 0) {
 			conn_error(c, rc);
-			ret = rc == -EINTR || rc == -ECANCELED ?
-				exit_signal() : EXIT_CONN;
+			ret = rc == -EINTR || rc == -ECANCELED ? exit_signal() :
+								 EXIT_CONN;
 			break;
 		}
 		if (line_has_quit(line))
@@ -1310,11 +1317,11 @@ script_run(struct conn *c)
 
 /* One poll of the server: its three JSON replies and when they came. */
 struct top_sample {
-	json_t *info;		/* object */
-	json_t *svcs;		/* array of services */
-	json_t *bes;		/* array of backends */
-	json_t *by_key;		/* object: key -> service or backend */
-	double t;		/* now_s() at the reply */
+	json_t *info;	/* object */
+	json_t *svcs;	/* array of services */
+	json_t *bes;	/* array of backends */
+	json_t *by_key; /* object: key -> service or backend */
+	double t;	/* now_s() at the reply */
 };
 
 enum top_col {
@@ -1333,20 +1340,29 @@ enum top_col {
 };
 
 static const char *const top_headers[TOP_C_COUNT] = {
-	"SERVICE", "ADDRESS", "UP/STATE", "WEIGHT", "FLOWS/s", "PKTS/s IN",
-	"PKTS/s OUT", "Mbit/s IN", "Mbit/s OUT", "SESSIONS", "LAT ms",
+	"SERVICE",
+	"ADDRESS",
+	"UP/STATE",
+	"WEIGHT",
+	"FLOWS/s",
+	"PKTS/s IN",
+	"PKTS/s OUT",
+	"Mbit/s IN",
+	"Mbit/s OUT",
+	"SESSIONS",
+	"LAT ms",
 };
 
 /* A table of TOP_C_COUNT columns; cells are owned strings. */
 struct top_table {
-	char **cells;		/* row-major */
+	char **cells; /* row-major */
 	size_t nb_rows;
 };
 
 /* The terminal as weirctl found it, to restore on exit. */
 static struct {
 	struct termios saved;
-	bool raw;		/* 'saved' holds the mode to restore */
+	bool raw; /* 'saved' holds the mode to restore */
 	bool cursor_hidden;
 } top_tty;
 
@@ -1374,12 +1390,10 @@ jcnt(const json_t *o, const char *key)
 {
 	const json_t *v = json_object_get(o, key);
 
-	if (json_is_integer(v))
-		return json_integer_value(v) > 0 ?
-			(uint64_t)json_integer_value(v) : 0;
-	if (json_is_real(v))
-		return json_real_value(v) > 0 ?
-			(uint64_t)json_real_value(v) : 0;
+	if (json_is_integer(v) && json_integer_value(v) > 0)
+		return (uint64_t)json_integer_value(v);
+	if (json_is_real(v) && json_real_value(v) > 0)
+		return (uint64_t)json_real_value(v);
 	return 0;
 }
 
@@ -1436,17 +1450,19 @@ top_poll(struct conn *c, struct top_sample *s)
 		}
 		docs[nb] = json_loadb(text + i, n, 0, &jerr);
 		if (docs[nb] == NULL) {
-			fprintf(stderr, "weirctl: top: reply %zu: %s\n",
-				nb + 1, jerr.text);
+			fprintf(stderr, "weirctl: top: reply %zu: %s\n", nb + 1,
+				jerr.text);
 			goto err;
 		}
 		nb++;
 		i += n + 1;
 	}
 	if (nb != 3 || !json_is_object(docs[0]) || !json_is_array(docs[1]) ||
-	    !json_is_array(docs[2])) {
-		fprintf(stderr, "weirctl: top: expected an info object and "
-			"two arrays in reply to '%s'\n", TOP_LINE);
+		!json_is_array(docs[2])) {
+		fprintf(stderr,
+			"weirctl: top: expected an info object and "
+			"two arrays in reply to '%s'\n",
+			TOP_LINE);
 		goto err;
 	}
 	s->info = docs[0];
@@ -1455,11 +1471,13 @@ top_poll(struct conn *c, struct top_sample *s)
 	s->by_key = json_object();
 	if (s->by_key == NULL)
 		oom();
-	json_array_foreach(s->svcs, idx, v) {
+	json_array_foreach(s->svcs, idx, v)
+	{
 		svc_key(v, key, sizeof(key));
 		json_object_set(s->by_key, key, v);
 	}
-	json_array_foreach(s->bes, idx, v) {
+	json_array_foreach(s->bes, idx, v)
+	{
 		be_key(v, key, sizeof(key));
 		json_object_set(s->by_key, key, v);
 	}
@@ -1532,7 +1550,7 @@ top_rate_cells(char row[TOP_C_COUNT][TOP_CELL_SIZE], const json_t *cur,
 	static const struct {
 		enum top_col col;
 		const char *key;
-		double scale;	/* counter per second -> column unit */
+		double scale; /* counter per second -> column unit */
 	} rates[] = {
 		{ TOP_C_FLOWS, "new_flows", 1 },
 		{ TOP_C_PKTS_IN, "pkts_in", 1 },
@@ -1548,7 +1566,7 @@ top_rate_cells(char row[TOP_C_COUNT][TOP_CELL_SIZE], const json_t *cur,
 		else
 			fmt_num(row[rates[i].col], TOP_CELL_SIZE,
 				rate(cur, prev, rates[i].key, dt) *
-				rates[i].scale);
+					rates[i].scale);
 	}
 	fmt_count(row[TOP_C_SESSIONS], TOP_CELL_SIZE, jcnt(cur, "sessions"));
 }
@@ -1558,8 +1576,8 @@ top_table_add(struct top_table *t, char row[TOP_C_COUNT][TOP_CELL_SIZE])
 {
 	size_t i;
 
-	t->cells = xrealloc(t->cells, (t->nb_rows + 1) * TOP_C_COUNT *
-		sizeof(*t->cells));
+	t->cells = xrealloc(
+		t->cells, (t->nb_rows + 1) * TOP_C_COUNT * sizeof(*t->cells));
 	for (i = 0; i < TOP_C_COUNT; i++)
 		t->cells[t->nb_rows * TOP_C_COUNT + i] = xstrdup(row[i]);
 	t->nb_rows++;
@@ -1594,7 +1612,8 @@ top_table_render(struct sbuf *out, const struct top_table *t)
 		size_t start = out->len;
 
 		for (col = 0; col < TOP_C_COUNT; col++) {
-			const char *cell = r == 0 ? top_headers[col] :
+			const char *cell = r == 0 ?
+				top_headers[col] :
 				t->cells[(r - 1) * TOP_C_COUNT + col];
 			bool left = col <= TOP_C_STATE;
 
@@ -1630,8 +1649,9 @@ fmt_endpoint(char *out, size_t size, const char *addr, uint64_t port)
 {
 	if (addr == NULL)
 		addr = "?";
-	snprintf(out, size, strchr(addr, ':') != NULL ? "[%s]:%" PRIu64 :
-		"%s:%" PRIu64, addr, port);
+	snprintf(out, size,
+		strchr(addr, ':') != NULL ? "[%s]:%" PRIu64 : "%s:%" PRIu64,
+		addr, port);
 }
 
 /* Render one frame: the header line and the service/backend table. */
@@ -1647,7 +1667,8 @@ top_render(struct sbuf *out, const struct top_sample *cur,
 	size_t i, j;
 
 	fmt_uptime(up, sizeof(up), jcnt(cur->info, "uptime_s"));
-	sbuf_printf(out, "weir %s  pid %" PRIu64 "  up %s  workers %" PRIu64
+	sbuf_printf(out,
+		"weir %s  pid %" PRIu64 "  up %s  workers %" PRIu64
 		"  ports %" PRIu64 "  services %" PRIu64 "  sessions %" PRIu64,
 		ver != NULL ? ver : "?", jcnt(cur->info, "pid"), up,
 		jcnt(cur->info, "workers"), jcnt(cur->info, "ports"),
@@ -1656,11 +1677,12 @@ top_render(struct sbuf *out, const struct top_sample *cur,
 		sbuf_printf(out, "    every %gs, q quits", interval_s);
 	sbuf_puts(out, "\n\n");
 
-	json_array_foreach(cur->svcs, i, svc) {
+	json_array_foreach(cur->svcs, i, svc)
+	{
 		uint64_t port = jcnt(svc, "port"), hi = jcnt(svc, "port_hi");
 		const char *vip = jstr(svc, "vip");
 		const char *proto = jstr(svc, "protocol");
-		char ports[48];	/* "lo-hi", two 20-digit numbers */
+		char ports[48]; /* "lo-hi", two 20-digit numbers */
 
 		memset(row, 0, sizeof(row));
 		name = jstr(svc, "name");
@@ -1675,8 +1697,7 @@ top_render(struct sbuf *out, const struct top_sample *cur,
 			vip = "?";
 		snprintf(row[TOP_C_ADDR], TOP_CELL_SIZE,
 			strchr(vip, ':') != NULL ? "[%s]:%s/%s" : "%s:%s/%s",
-			vip, ports,
-			proto != NULL ? proto : "?");
+			vip, ports, proto != NULL ? proto : "?");
 		snprintf(row[TOP_C_STATE], TOP_CELL_SIZE,
 			"%" PRIu64 "/%" PRIu64, jcnt(svc, "backends_up"),
 			jcnt(svc, "backends"));
@@ -1685,13 +1706,14 @@ top_render(struct sbuf *out, const struct top_sample *cur,
 		top_rate_cells(row, svc, old, dt);
 		top_table_add(&t, row);
 
-		json_array_foreach(cur->bes, j, be) {
+		json_array_foreach(cur->bes, j, be)
+		{
 			const json_t *lat = json_object_get(be, "latency_us");
 			const char *state = jstr(be, "state");
 
 			bsvc = jstr(be, "service");
 			if (bsvc == NULL || name == NULL ||
-			    strcmp(bsvc, name) != 0)
+				strcmp(bsvc, name) != 0)
 				continue;
 			memset(row, 0, sizeof(row));
 			fmt_endpoint(row[TOP_C_ADDR] + 2, TOP_CELL_SIZE - 2,
@@ -1741,7 +1763,7 @@ top_draw(const struct sbuf *frame, bool clear)
 		n = nl != NULL ? (size_t)(nl - p) : strlen(p);
 		for (k = 0; k < n; k++) {
 			if (((unsigned char)p[k] & 0xc0) != 0x80 && cols != 0 &&
-			    ++c >= cols)
+				++c >= cols)
 				break;
 		}
 		sbuf_add(&out, p, k);
@@ -1763,8 +1785,8 @@ top_tty_restore(void)
 	if (top_tty.raw)
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &top_tty.saved);
 	if (top_tty.cursor_hidden &&
-	    write(STDOUT_FILENO, show, sizeof(show) - 1) < 0)
-		return;	/* no terminal left to fix */
+		write(STDOUT_FILENO, show, sizeof(show) - 1) < 0)
+		return; /* no terminal left to fix */
 }
 
 static void
@@ -1780,8 +1802,8 @@ top_tty_raw(void)
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &t);
 	}
 	if (top_tty.cursor_hidden &&
-	    write(STDOUT_FILENO, hide, sizeof(hide) - 1) < 0)
-		return;	/* the cursor stays visible */
+		write(STDOUT_FILENO, hide, sizeof(hide) - 1) < 0)
+		return; /* the cursor stays visible */
 }
 
 /* ^Z: give the terminal back as it was, stop, and take it again. */
@@ -1794,7 +1816,7 @@ on_tstp(int signo)
 	top_tty_restore();
 	kill(getpid(), SIGSTOP);
 	top_tty_raw();
-	winch_pending = 1;	/* redraw what the shell wrote over */
+	winch_pending = 1; /* redraw what the shell wrote over */
 	errno = saved_errno;
 }
 
@@ -1827,10 +1849,10 @@ top_wait(double deadline, bool keys, const struct sbuf *frame, bool live)
 		}
 		n = read(STDIN_FILENO, ch, sizeof(ch));
 		if (n == 0)
-			keys = false;	/* no keyboard, still a view */
+			keys = false; /* no keyboard, still a view */
 		for (i = 0; i < n; i++)
 			if (ch[i] == 'q' || ch[i] == 'Q' || ch[i] == 3 ||
-			    ch[i] == 4)
+				ch[i] == 4)
 				return true;
 	}
 }
@@ -1838,7 +1860,7 @@ top_wait(double deadline, bool keys, const struct sbuf *frame, bool live)
 struct top_opts {
 	double interval_s;
 	bool once;
-	long count;		/* frames to draw, 0 for no limit */
+	long count; /* frames to draw, 0 for no limit */
 };
 
 static int
@@ -1878,7 +1900,7 @@ top_run(struct conn *c, const struct top_opts *o)
 			break;
 		next += o->interval_s;
 		if (next < now_s())
-			next = now_s() + o->interval_s;	/* fell behind */
+			next = now_s() + o->interval_s; /* fell behind */
 		rc = top_poll(c, &cur);
 		if (rc != 0)
 			break;
@@ -1927,36 +1949,36 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-"Usage: weirctl [OPTIONS] [COMMAND...]\n"
-"       weirctl [OPTIONS] top [-n SECONDS] [--once] [--count N]\n"
-"\n"
-"Client of the weir load balancer's management console.\n"
-"\n"
-"With a COMMAND, send it, print the reply and exit. The words are joined\n"
-"with spaces (a word holding blanks is sent in double quotes); a single\n"
-"argument is sent as it is, so 'show info; show services' runs both.\n"
-"Without a COMMAND: an interactive session (history, TAB completion) when\n"
-"stdin is a terminal, else one command per line of stdin.\n"
-"\n"
-"Options:\n"
-"  -s, --socket PATH      console unix socket (default $WEIR_SOCKET, else\n"
-"                         " WEIRCTL_SOCKET_DEFAULT ")\n"
-"  -t, --tcp HOST:PORT    use TCP instead; [ADDR]:PORT for IPv6 (default\n"
-"                         "
-	WEIRCTL_TCP_HOST_DEFAULT ":" WEIRCTL_TCP_PORT_DEFAULT ")\n"
-"  -T, --timeout SECONDS  reply timeout, 0 for none (default %g)\n"
-"  -i, --interactive      interactive session even if stdin is no terminal\n"
-"  -h, --help             print this help and exit\n"
-"  -V, --version          print the version and exit\n"
-"\n"
-"top: services and backends with rates (flows/s, packets/s, Mbit/s),\n"
-"redrawn every interval; q or ^C quits.\n"
-"  -n, --interval SECONDS time between samples (default %g)\n"
-"      --once             one frame after two samples, no redraw, exit\n"
-"      --count N          draw N frames, then exit\n"
-"\n"
-"Exit status: 0 ok, 1 the reply holds an \"error: \" line, 2 usage error,\n"
-"3 cannot connect, connection lost or no reply in time.\n",
+		"Usage: weirctl [OPTIONS] [COMMAND...]\n"
+		"       weirctl [OPTIONS] top [-n SECONDS] [--once] [--count N]\n"
+		"\n"
+		"Client of the weir load balancer's management console.\n"
+		"\n"
+		"With a COMMAND, send it, print the reply and exit. The words are joined\n"
+		"with spaces (a word holding blanks is sent in double quotes); a single\n"
+		"argument is sent as it is, so 'show info; show services' runs both.\n"
+		"Without a COMMAND: an interactive session (history, TAB completion) when\n"
+		"stdin is a terminal, else one command per line of stdin.\n"
+		"\n"
+		"Options:\n"
+		"  -s, --socket PATH      console unix socket (default $WEIR_SOCKET, else\n"
+		"                         " WEIRCTL_SOCKET_DEFAULT ")\n"
+		"  -t, --tcp HOST:PORT    use TCP instead; [ADDR]:PORT for IPv6 (default\n"
+		"                         " WEIRCTL_TCP_HOST_DEFAULT
+		":" WEIRCTL_TCP_PORT_DEFAULT ")\n"
+		"  -T, --timeout SECONDS  reply timeout, 0 for none (default %g)\n"
+		"  -i, --interactive      interactive session even if stdin is no terminal\n"
+		"  -h, --help             print this help and exit\n"
+		"  -V, --version          print the version and exit\n"
+		"\n"
+		"top: services and backends with rates (flows/s, packets/s, Mbit/s),\n"
+		"redrawn every interval; q or ^C quits.\n"
+		"  -n, --interval SECONDS time between samples (default %g)\n"
+		"      --once             one frame after two samples, no redraw, exit\n"
+		"      --count N          draw N frames, then exit\n"
+		"\n"
+		"Exit status: 0 ok, 1 the reply holds an \"error: \" line, 2 usage error,\n"
+		"3 cannot connect, connection lost or no reply in time.\n",
 		WEIRCTL_TIMEOUT_S_DEFAULT, WEIRCTL_TOP_INTERVAL_S);
 }
 
@@ -1992,7 +2014,7 @@ parse_seconds(const char *s, double *out)
 	errno = 0;
 	v = strtod(s, &end);
 	if (errno != 0 || end == s || *end != '\0' || !(v >= 0) ||
-	    v > INT_MAX / 1000)
+		v > INT_MAX / 1000)
 		return -EINVAL;
 	*out = v;
 	return 0;
@@ -2046,14 +2068,14 @@ top_parse(int argc, char **argv, struct top_opts *o)
 	o->interval_s = WEIRCTL_TOP_INTERVAL_S;
 	o->once = false;
 	o->count = 0;
-	optind = 0;	/* glibc: start over, argv[0] is "top" */
+	optind = 0; /* glibc: start over, argv[0] is "top" */
 	while ((opt = getopt_long(argc, argv, "+:n:", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'n':
 			if (parse_seconds(optarg, &o->interval_s) < 0 ||
-			    o->interval_s < WEIRCTL_TOP_INTERVAL_MIN_S)
-				return usage_error("top: bad interval '%s'",
-					optarg);
+				o->interval_s < WEIRCTL_TOP_INTERVAL_MIN_S)
+				return usage_error(
+					"top: bad interval '%s'", optarg);
 			break;
 		case 'o':
 			o->once = true;
@@ -2062,17 +2084,17 @@ top_parse(int argc, char **argv, struct top_opts *o)
 			errno = 0;
 			o->count = strtol(optarg, &end, 10);
 			if (errno != 0 || end == optarg || *end != '\0' ||
-			    o->count < 1)
-				return usage_error("top: bad count '%s'",
-					optarg);
+				o->count < 1)
+				return usage_error(
+					"top: bad count '%s'", optarg);
 			break;
 		default:
 			return bad_option(opt, argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		return usage_error("top: unexpected argument '%s'",
-			argv[optind]);
+		return usage_error(
+			"top: unexpected argument '%s'", argv[optind]);
 	return 0;
 }
 
@@ -2099,8 +2121,8 @@ main(int argc, char **argv)
 	if (sock == NULL || *sock == '\0')
 		sock = WEIRCTL_SOCKET_DEFAULT;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:s:t:T:ihV", opts,
-				  NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:s:t:T:ihV", opts, NULL)) !=
+		-1) {
 		switch (opt) {
 		case 's':
 			sock = optarg;
@@ -2165,8 +2187,8 @@ main(int argc, char **argv)
 		rc = run_line(&c, line, &had_error);
 		if (rc < 0) {
 			conn_error(&c, rc);
-			ret = rc == -EINTR || rc == -ECANCELED ?
-				exit_signal() : EXIT_CONN;
+			ret = rc == -EINTR || rc == -ECANCELED ? exit_signal() :
+								 EXIT_CONN;
 		} else {
 			ret = had_error ? EXIT_REPLY_ERROR : 0;
 		}

@@ -26,32 +26,32 @@
 #include "weir_common.h"
 #include "cfg.h"
 
-#define ERR_SIZE 1024		/* bytes, as weir's main() uses */
+#define ERR_SIZE 1024 /* bytes, as weir's main() uses */
 
 /* Defaults documented by cfg.c's CFG_DEF_* constants. */
 #define DEF_LOG_LEVEL "info"
-#define DEF_BURST 32		/* packets */
-#define DEF_PUNT_RING 1024	/* packets */
-#define DEF_MBUFS 8191		/* mbufs: automatic size, its floor */
-#define DEF_CACHE 256		/* mbufs */
-#define DEF_DATA_ROOM 2176	/* bytes */
-#define DEF_MTU 1500		/* bytes */
-#define DEF_DESC 1024		/* descriptors */
-#define DEF_NEIGH_MAX 4096	/* neighbors */
-#define DEF_REACHABLE_MS 30000	/* ms */
-#define DEF_STALE_S 600		/* s */
-#define DEF_RETRANS_MS 1000	/* ms */
-#define DEF_PROBES 3		/* solicitations */
-#define DEF_NEIGH_QUEUE 8	/* packets */
+#define DEF_BURST 32	       /* packets */
+#define DEF_PUNT_RING 1024     /* packets */
+#define DEF_MBUFS 8191	       /* mbufs: automatic size, its floor */
+#define DEF_CACHE 256	       /* mbufs */
+#define DEF_DATA_ROOM 2176     /* bytes */
+#define DEF_MTU 1500	       /* bytes */
+#define DEF_DESC 1024	       /* descriptors */
+#define DEF_NEIGH_MAX 4096     /* neighbors */
+#define DEF_REACHABLE_MS 30000 /* ms */
+#define DEF_STALE_S 600	       /* s */
+#define DEF_RETRANS_MS 1000    /* ms */
+#define DEF_PROBES 3	       /* solicitations */
+#define DEF_NEIGH_QUEUE 8      /* packets */
 
 /* Defaults documented by cfg_svc.c's CFG_DEF_* constants. */
-#define DEF_HASH_SEED 0x77656972ull	/* "weir" */
-#define DEF_LPORT_LO 1024		/* local ports */
+#define DEF_HASH_SEED 0x77656972ull /* "weir" */
+#define DEF_LPORT_LO 1024	    /* local ports */
 #define DEF_LPORT_HI 65535
-#define DEF_SESSIONS 65536		/* flows per worker */
-#define DEF_HALF_OPEN_PCT 50		/* % */
-#define DEF_MAGLEV_SIZE 65537		/* slots */
-#define BE_READY 0			/* backend states, in svc.h's order */
+#define DEF_SESSIONS 65536    /* flows per worker */
+#define DEF_HALF_OPEN_PCT 50  /* % */
+#define DEF_MAGLEV_SIZE 65537 /* slots */
+#define BE_READY 0	      /* backend states, in svc.h's order */
 #define BE_DRAIN 1
 #define BE_MAINT 2
 
@@ -63,19 +63,19 @@ static const uint8_t ip4_cli_peer[4] = { 198, 18, 0, 2 };
 static const uint8_t ip4_any[4] = { 0, 0, 0, 0 };
 static const uint8_t ip4_test3[4] = { 203, 0, 113, 0 };
 static const uint8_t ip4_test2_hi[4] = { 198, 51, 100, 128 };
-static const uint8_t ip6_cli[16] = { 0x20, 0x01, 0x00, 0x02, 0x00, 0x00,
-	0x00, 0x01, [15] = 0x01 };
-static const uint8_t ip6_be[16] = { 0x20, 0x01, 0x00, 0x02, 0x00, 0x00,
-	0x00, 0x02, [15] = 0x01 };
-static const uint8_t ip6_gw[16] = { 0x20, 0x01, 0x00, 0x02, 0x00, 0x00,
-	0x00, 0x01, [15] = 0xfe };
+static const uint8_t ip6_cli[16] = { 0x20, 0x01, 0x00, 0x02, 0x00, 0x00, 0x00,
+	0x01, [15] = 0x01 };
+static const uint8_t ip6_be[16] = { 0x20, 0x01, 0x00, 0x02, 0x00, 0x00, 0x00,
+	0x02, [15] = 0x01 };
+static const uint8_t ip6_gw[16] = { 0x20, 0x01, 0x00, 0x02, 0x00, 0x00, 0x00,
+	0x01, [15] = 0xfe };
 static const uint8_t ip6_be_peer[16] = { 0x20, 0x01, 0x00, 0x02, 0x00, 0x00,
 	0x00, 0x02, [15] = 0x02 };
 static const uint8_t ip6_any[16];
 static const uint8_t ip6_doc100[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x01, 0x00 };
 static const uint8_t ip4_vip[4] = { 198, 19, 0, 10 };
-static const uint8_t ip6_vip[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x02, 0x00,
-	[15] = 0x10 };
+static const uint8_t ip6_vip[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x02,
+	0x00, [15] = 0x10 };
 
 /* 'a' must be 'family' with bytes 'want'; IPv4 leaves bytes 4..15 zero. */
 static void
@@ -328,8 +328,8 @@ test_load_edge_values_accepted(void)
 	CU_ASSERT_EQUAL(c->mempool.cache, 512);
 	CU_ASSERT_EQUAL(c->mempool.data_room, 1152);
 	CU_ASSERT_EQUAL_FATAL(c->nb_ports, 2);
-	CU_ASSERT_STRING_EQUAL(c->ports[0].name,
-		"p234567890123456789012345678901");
+	CU_ASSERT_STRING_EQUAL(
+		c->ports[0].name, "p234567890123456789012345678901");
 	CU_ASSERT_EQUAL(c->ports[0].mtu, 1280);
 	CU_ASSERT_EQUAL(c->ports[0].rx_desc, 64);
 	CU_ASSERT_EQUAL(c->ports[0].tx_desc, 16384);
@@ -417,7 +417,7 @@ test_dump_valid_summary_printed(void)
 		"burst 64 packets, punt ring 2048 packets, log level debug\n",
 		"mempool: 32767 mbufs of 4224 bytes per socket, cache 128\n",
 		"port cli: vdev net_af_packet0,iface=wcli,qpairs=2, mtu 9000, "
-			"rx/tx desc 512/2048\n",
+		"rx/tx desc 512/2048\n",
 		"port be: pci 0000:01:00.0, mtu 1500, rx/tx desc 1024/1024\n",
 		"address 198.18.0.1/24\n",
 		"address 2001:2:0:1::1/64\n",
@@ -429,9 +429,9 @@ test_dump_valid_summary_printed(void)
 		"route 2001:db8:100::/48 via 2001:2:0:2::2 port be\n",
 		"route 198.51.100.128/25 via 198.18.0.2 port cli\n",
 		"neighbors: max 8192, reachable 15000 ms, stale 300 s, "
-			"retrans 500 ms x 5, queue 16 packets\n",
+		"retrans 500 ms x 5, queue 16 packets\n",
 		"eal args: --file-prefix=weir-test --log-level=lib.eal:info "
-			"-n 4\n",
+		"-n 4\n",
 	};
 	expect_dump("valid.conf", want, WEIR_ARRAY_LEN(want));
 }
@@ -474,13 +474,13 @@ static void
 test_load_short_err_buffer_truncated(void)
 {
 	static const char full[] = "bad/workers_empty.conf:3: workers: needs "
-		"1 to 64 worker lcores";
+				   "1 to 64 worker lcores";
 	char err[16];
 
 	memset(err, 'x', sizeof(err));
 	errno = 0;
-	CU_ASSERT_PTR_NULL(cfg_conf_load("bad/workers_empty.conf", err,
-		sizeof(err)));
+	CU_ASSERT_PTR_NULL(
+		cfg_conf_load("bad/workers_empty.conf", err, sizeof(err)));
 	CU_ASSERT_EQUAL(errno, EINVAL);
 	CU_ASSERT_EQUAL(strlen(err), sizeof(err) - 1);
 	CU_ASSERT_EQUAL(strncmp(err, full, sizeof(err) - 1), 0);
@@ -513,8 +513,8 @@ test_load_unknown_top_key_rejected(void)
 static void
 test_load_unknown_port_key_rejected(void)
 {
-	expect_bad("bad/unknown_port_key.conf", 8,
-		"ports[0].speed: unknown key");
+	expect_bad(
+		"bad/unknown_port_key.conf", 8, "ports[0].speed: unknown key");
 }
 
 static void
@@ -526,8 +526,8 @@ test_load_unknown_mempool_key_rejected(void)
 static void
 test_load_workers_missing_rejected(void)
 {
-	expect_bad("bad/workers_missing.conf", 0, "workers: missing: list of "
-		"worker lcore ids, e.g. [ 1 ]");
+	expect_bad("bad/workers_missing.conf", 0,
+		"workers: missing: list of worker lcore ids, e.g. [ 1 ]");
 }
 
 static void
@@ -547,7 +547,8 @@ test_load_workers_dup_rejected(void)
 static void
 test_load_workers_main_lcore_rejected(void)
 {
-	expect_bad("bad/workers_main.conf", 4, "workers[1]: lcore 2 is "
+	expect_bad("bad/workers_main.conf", 4,
+		"workers[1]: lcore 2 is "
 		"main_lcore, which runs the management thread");
 }
 
@@ -615,14 +616,15 @@ test_load_mempool_cache_rejected(void)
 static void
 test_load_mempool_type_rejected(void)
 {
-	expect_bad("bad/mempool_type.conf", 4,
-		"mempool: must be a group { ... }");
+	expect_bad(
+		"bad/mempool_type.conf", 4, "mempool: must be a group { ... }");
 }
 
 static void
 test_load_ports_missing_rejected(void)
 {
-	expect_bad("bad/ports_missing.conf", 0, "ports: missing: list of port "
+	expect_bad("bad/ports_missing.conf", 0,
+		"ports: missing: list of port "
 		"groups ( { name = ...; device = ...; ... } )");
 }
 
@@ -656,14 +658,16 @@ test_load_port_dup_device_rejected(void)
 static void
 test_load_port_dup_vdev_args_rejected(void)
 {
-	expect_bad("bad/port_dup_vdev.conf", 12, "ports[1].device: device "
+	expect_bad("bad/port_dup_vdev.conf", 12,
+		"ports[1].device: device "
 		"'net_af_packet0' is already port 'p0'");
 }
 
 static void
 test_load_port_no_addrs_rejected(void)
 {
-	expect_bad("bad/port_no_addrs.conf", 5, "ports[0].addresses: missing: "
+	expect_bad("bad/port_no_addrs.conf", 5,
+		"ports[0].addresses: missing: "
 		"list of \"address/prefix\" strings");
 }
 
@@ -677,7 +681,8 @@ test_load_port_mtu_range_rejected(void)
 static void
 test_load_addr_no_prefix_rejected(void)
 {
-	expect_bad("bad/addr_no_prefix.conf", 8, "ports[0].addresses[0]: "
+	expect_bad("bad/addr_no_prefix.conf", 8,
+		"ports[0].addresses[0]: "
 		"'198.18.0.1' is not an IPv4 or IPv6 address with a /prefix "
 		"length");
 }
@@ -685,7 +690,8 @@ test_load_addr_no_prefix_rejected(void)
 static void
 test_load_addr_bad_text_rejected(void)
 {
-	expect_bad("bad/addr_bad_text.conf", 8, "ports[0].addresses[1]: "
+	expect_bad("bad/addr_bad_text.conf", 8,
+		"ports[0].addresses[1]: "
 		"'198.18.0.256/24' is not an IPv4 or IPv6 address with a "
 		"/prefix length");
 }
@@ -693,99 +699,110 @@ test_load_addr_bad_text_rejected(void)
 static void
 test_load_addr_network_rejected(void)
 {
-	expect_bad("bad/addr_network.conf", 8, "ports[0].addresses[0]: "
+	expect_bad("bad/addr_network.conf", 8,
+		"ports[0].addresses[0]: "
 		"198.18.0.0/24 is the network address of its prefix");
 }
 
 static void
 test_load_addr_broadcast_rejected(void)
 {
-	expect_bad("bad/addr_broadcast.conf", 8, "ports[0].addresses[0]: "
+	expect_bad("bad/addr_broadcast.conf", 8,
+		"ports[0].addresses[0]: "
 		"198.18.0.255/24 is the broadcast address of its prefix");
 }
 
 static void
 test_load_addr_multicast_rejected(void)
 {
-	expect_bad("bad/addr_multicast.conf", 8, "ports[0].addresses[0]: "
+	expect_bad("bad/addr_multicast.conf", 8,
+		"ports[0].addresses[0]: "
 		"224.0.0.1/24 is not a unicast host address");
 }
 
 static void
 test_load_addr_multicast6_rejected(void)
 {
-	expect_bad("bad/addr_multicast6.conf", 8, "ports[0].addresses[1]: "
+	expect_bad("bad/addr_multicast6.conf", 8,
+		"ports[0].addresses[1]: "
 		"ff02::1/64 is not a unicast host address");
 }
 
 static void
 test_load_addr_dup_across_ports_rejected(void)
 {
-	expect_bad("bad/addr_dup.conf", 13, "ports[1].addresses[0]: "
+	expect_bad("bad/addr_dup.conf", 13,
+		"ports[1].addresses[0]: "
 		"198.18.0.1 is already an address of port 'p0'");
 }
 
 static void
 test_load_addr_dup_same_port_rejected(void)
 {
-	expect_bad("bad/addr_dup_same_port.conf", 8, "ports[0].addresses[2]: "
+	expect_bad("bad/addr_dup_same_port.conf", 8,
+		"ports[0].addresses[2]: "
 		"2001:db8::1 is already an address of port 'p0'");
 }
 
 static void
 test_load_addr6_small_mtu_rejected(void)
 {
-	expect_bad("bad/addr6_small_mtu.conf", 9, "ports[0].addresses[1]: "
+	expect_bad("bad/addr6_small_mtu.conf", 9,
+		"ports[0].addresses[1]: "
 		"IPv6 needs mtu >= 1280, the port has 1000");
 }
 
 static void
 test_load_route_host_bits_rejected(void)
 {
-	expect_bad("bad/route_host_bits.conf", 7, "routes[0].to: "
+	expect_bad("bad/route_host_bits.conf", 7,
+		"routes[0].to: "
 		"'203.0.113.1/24' has bits set past its prefix length");
 }
 
 static void
 test_load_route_off_link_rejected(void)
 {
-	expect_bad("bad/route_off_link.conf", 8, "routes[0].via: "
-		"next hop 192.0.2.1 is on no port's prefix");
+	expect_bad("bad/route_off_link.conf", 8,
+		"routes[0].via: next hop 192.0.2.1 is on no port's prefix");
 }
 
 static void
 test_load_route_family_rejected(void)
 {
-	expect_bad("bad/route_family.conf", 8, "routes[0].via: "
+	expect_bad("bad/route_family.conf", 8,
+		"routes[0].via: "
 		"next hop 2001:db8::2 is not of the family of 203.0.113.0/24");
 }
 
 static void
 test_load_route_via_self_rejected(void)
 {
-	expect_bad("bad/route_via_self.conf", 8, "routes[0].via: "
+	expect_bad("bad/route_via_self.conf", 8,
+		"routes[0].via: "
 		"next hop 198.18.0.1 is weir's own address on port 'p0'");
 }
 
 static void
 test_load_route_via_prefix_rejected(void)
 {
-	expect_bad("bad/route_via_prefix.conf", 8, "routes[0].via: "
+	expect_bad("bad/route_via_prefix.conf", 8,
+		"routes[0].via: "
 		"'198.18.0.2/32' is not an IPv4 or IPv6 address");
 }
 
 static void
 test_load_route_dup_rejected(void)
 {
-	expect_bad("bad/route_dup.conf", 8, "routes[1].to: "
-		"route to 203.0.113.0/24 is defined twice");
+	expect_bad("bad/route_dup.conf", 8,
+		"routes[1].to: route to 203.0.113.0/24 is defined twice");
 }
 
 static void
 test_load_route_dup_gateway_rejected(void)
 {
-	expect_bad("bad/route_dup_gateway.conf", 8, "routes[0].to: "
-		"route to 0.0.0.0/0 is defined twice");
+	expect_bad("bad/route_dup_gateway.conf", 8,
+		"routes[0].to: route to 0.0.0.0/0 is defined twice");
 }
 
 static void
@@ -805,14 +822,16 @@ test_load_gateway6_ip4_rejected(void)
 static void
 test_load_eal_lcores_rejected(void)
 {
-	expect_bad("bad/eal_lcores.conf", 3, "eal_args[1]: '-l' is set by "
+	expect_bad("bad/eal_lcores.conf", 3,
+		"eal_args[1]: '-l' is set by "
 		"weir from 'lcores', 'main_lcore', 'workers' and 'ports'");
 }
 
 static void
 test_load_eal_lcores_attached_rejected(void)
 {
-	expect_bad("bad/eal_lcores_attached.conf", 3, "eal_args[0]: '-l0-3' is "
+	expect_bad("bad/eal_lcores_attached.conf", 3,
+		"eal_args[0]: '-l0-3' is "
 		"set by weir from 'lcores', 'main_lcore', 'workers' and "
 		"'ports'");
 }
@@ -820,7 +839,8 @@ test_load_eal_lcores_attached_rejected(void)
 static void
 test_load_eal_vdev_rejected(void)
 {
-	expect_bad("bad/eal_vdev.conf", 3, "eal_args[0]: '--vdev=net_tap0' is "
+	expect_bad("bad/eal_vdev.conf", 3,
+		"eal_args[0]: '--vdev=net_tap0' is "
 		"set by weir from 'lcores', 'main_lcore', 'workers' and "
 		"'ports'");
 }
@@ -828,7 +848,8 @@ test_load_eal_vdev_rejected(void)
 static void
 test_load_eal_no_pci_rejected(void)
 {
-	expect_bad("bad/eal_no_pci.conf", 3, "eal_args[0]: '--no-pci' is set "
+	expect_bad("bad/eal_no_pci.conf", 3,
+		"eal_args[0]: '--no-pci' is set "
 		"by weir from 'lcores', 'main_lcore', 'workers' and 'ports'");
 }
 
@@ -849,7 +870,8 @@ test_load_neigh_retrans_range_rejected(void)
 static void
 test_load_log_level_unknown_rejected(void)
 {
-	expect_bad("bad/log_level.conf", 3, "log_level: 'verbose' is not one "
+	expect_bad("bad/log_level.conf", 3,
+		"log_level: 'verbose' is not one "
 		"of emerg, alert, crit, error, warning, notice, info, debug");
 }
 
@@ -861,10 +883,10 @@ static void
 test_load_console_tls_parsed(void)
 {
 	/* SHA-256 of "s3cret pass", as sha256sum prints it. */
-	static const uint8_t digest[32] = { 0x09, 0x9a, 0x75, 0x4c, 0x82,
-		0x51, 0xfb, 0x8a, 0x00, 0x1b, 0x66, 0x42, 0xaf, 0xb5, 0x25,
-		0x9b, 0xd2, 0xed, 0xb7, 0x05, 0x67, 0x7b, 0x93, 0x9f, 0x6e,
-		0xf4, 0xc0, 0x0c, 0xab, 0x1e, 0x63, 0x89 };
+	static const uint8_t digest[32] = { 0x09, 0x9a, 0x75, 0x4c, 0x82, 0x51,
+		0xfb, 0x8a, 0x00, 0x1b, 0x66, 0x42, 0xaf, 0xb5, 0x25, 0x9b,
+		0xd2, 0xed, 0xb7, 0x05, 0x67, 0x7b, 0x93, 0x9f, 0x6e, 0xf4,
+		0xc0, 0x0c, 0xab, 0x1e, 0x63, 0x89 };
 	struct cfg_conf *c = load_ok("console_tls.conf");
 	const struct cfg_console *cc = &c->mgmt.console;
 
@@ -876,8 +898,8 @@ test_load_console_tls_parsed(void)
 	CU_ASSERT_STRING_EQUAL(cc->tls_key, "tls/key.pem");
 	CU_ASSERT_STRING_EQUAL(cc->tls_ca, "tls/ca.pem");
 	CU_ASSERT_TRUE(cc->tls_has_password);
-	CU_ASSERT_EQUAL(memcmp(cc->tls_password_sha256, digest,
-		sizeof(digest)), 0);
+	CU_ASSERT_EQUAL(
+		memcmp(cc->tls_password_sha256, digest, sizeof(digest)), 0);
 	cfg_conf_free(c);
 }
 
@@ -894,8 +916,7 @@ test_load_console_tls_loopback_ca_only(void)
 	CU_ASSERT_TRUE(cc->tls);
 	CU_ASSERT_STRING_EQUAL(cc->tls_ca, "tls/ca.pem");
 	CU_ASSERT_FALSE(cc->tls_has_password);
-	CU_ASSERT_EQUAL(memcmp(cc->tls_password_sha256, zero,
-		sizeof(zero)), 0);
+	CU_ASSERT_EQUAL(memcmp(cc->tls_password_sha256, zero, sizeof(zero)), 0);
 	cfg_conf_free(c);
 }
 
@@ -920,7 +941,8 @@ test_load_console_default_plain_loopback(void)
 static void
 test_load_console_telnet_public_rejected(void)
 {
-	expect_bad("bad/console_telnet_public.conf", 5, "console.telnet: "
+	expect_bad("bad/console_telnet_public.conf", 5,
+		"console.telnet: "
 		"'198.18.200.1:5201' is not a loopback address: a console "
 		"reachable from the network needs console.tls (cert, key, "
 		"and ca or password_sha256); or bind to 127.0.0.1 or [::1]");
@@ -943,14 +965,15 @@ test_load_console_tls_unknown_key_rejected(void)
 static void
 test_load_console_tls_no_key_rejected(void)
 {
-	expect_bad("bad/console_tls_no_key.conf", 6,
-		"console.tls.key: missing");
+	expect_bad(
+		"bad/console_tls_no_key.conf", 6, "console.tls.key: missing");
 }
 
 static void
 test_load_console_tls_no_auth_rejected(void)
 {
-	expect_bad("bad/console_tls_no_auth.conf", 6, "console.tls: needs "
+	expect_bad("bad/console_tls_no_auth.conf", 6,
+		"console.tls: needs "
 		"'ca' (client certificates), 'password_sha256' "
 		"('auth <password>'), or both");
 }
@@ -958,14 +981,16 @@ test_load_console_tls_no_auth_rejected(void)
 static void
 test_load_console_tls_cert_missing_rejected(void)
 {
-	expect_bad("bad/console_tls_cert_missing.conf", 6, "console.tls.cert: "
+	expect_bad("bad/console_tls_cert_missing.conf", 6,
+		"console.tls.cert: "
 		"cannot read 'tls/nonexistent.pem': No such file or directory");
 }
 
 static void
 test_load_console_tls_cert_empty_rejected(void)
 {
-	expect_bad("bad/console_tls_cert_empty.conf", 5, "console.tls.cert: "
+	expect_bad("bad/console_tls_cert_empty.conf", 5,
+		"console.tls.cert: "
 		"must be a file name of 1 to 4095 characters");
 }
 
@@ -1082,8 +1107,7 @@ test_load_services_all_parsed(void)
 	CU_ASSERT_EQUAL_FATAL(s->nb_backends, 3);
 	expect_backend(&s->backends[0], AF_INET, be11, 8080, 3, BE_READY, 49);
 	expect_backend(&s->backends[1], AF_INET, be11, 8081, 0, BE_DRAIN, 50);
-	expect_backend(&s->backends[2], AF_INET, be_far, 8080, 1, BE_MAINT,
-		51);
+	expect_backend(&s->backends[2], AF_INET, be_far, 8080, 1, BE_MAINT, 51);
 
 	/* Absent keys: tcp, 5-tuple, 65537 slots, no MSS clamp, midflow on,
 	 * the backend-facing port's IPv4 address as the only source. */
@@ -1103,8 +1127,7 @@ test_load_services_all_parsed(void)
 
 	/* The low limits: 3 slots for 2 backends, MSS 536, 1 s timeouts. */
 	s = &c->services[2];
-	expect_service(s, "high", AF_INET, ip4_vip, 81, 65535, IPPROTO_TCP,
-		63);
+	expect_service(s, "high", AF_INET, ip4_vip, 81, 65535, IPPROTO_TCP, 63);
 	CU_ASSERT_EQUAL(s->balancer, CFG_LB_RANDOM);
 	CU_ASSERT_EQUAL(s->hash, CFG_HASH_5TUPLE);
 	CU_ASSERT_EQUAL(s->maglev_size, 3);
@@ -1114,8 +1137,8 @@ test_load_services_all_parsed(void)
 	CU_ASSERT_EQUAL_FATAL(s->nb_laddrs, 1);
 	expect_addr(&s->laddrs[0], AF_INET, ip4_be);
 	CU_ASSERT_EQUAL_FATAL(s->nb_backends, 2);
-	expect_backend(&s->backends[0], AF_INET, be12, 65535, 65535, BE_READY,
-		79);
+	expect_backend(
+		&s->backends[0], AF_INET, be12, 65535, 65535, BE_READY, 79);
 	expect_backend(&s->backends[1], AF_INET, be13, 65535, 1, BE_READY, 80);
 
 	/* UDP on web's port: another protocol, no overlap. */
@@ -1134,8 +1157,7 @@ test_load_services_all_parsed(void)
 	/* IPv6, the high limits; a backend behind a route; the default
 	 * source is the backend-facing port's IPv6 address. */
 	s = &c->services[4];
-	expect_service(s, "web6", AF_INET6, ip6_vip, 443, 443, IPPROTO_TCP,
-		93);
+	expect_service(s, "web6", AF_INET6, ip6_vip, 443, 443, IPPROTO_TCP, 93);
 	CU_ASSERT_EQUAL(s->balancer, CFG_LB_MAGLEV);
 	CU_ASSERT_EQUAL(s->maglev_size, 16777213);
 	CU_ASSERT_EQUAL(s->mss, 65535);
@@ -1143,15 +1165,15 @@ test_load_services_all_parsed(void)
 	CU_ASSERT_EQUAL_FATAL(s->nb_laddrs, 1);
 	expect_addr(&s->laddrs[0], AF_INET6, ip6_be);
 	CU_ASSERT_EQUAL_FATAL(s->nb_backends, 2);
-	expect_backend(&s->backends[0], AF_INET6, be6_11, 8443, 1, BE_READY,
-		108);
-	expect_backend(&s->backends[1], AF_INET6, be6_far, 8443, 2, BE_READY,
-		109);
+	expect_backend(
+		&s->backends[0], AF_INET6, be6_11, 8443, 1, BE_READY, 108);
+	expect_backend(
+		&s->backends[1], AF_INET6, be6_far, 8443, 2, BE_READY, 109);
 
 	/* UDP range over web6's TCP port; 8 local addresses, the most. */
 	s = &c->services[5];
-	expect_service(s, "quic6", AF_INET6, ip6_vip, 443, 444, IPPROTO_UDP,
-		112);
+	expect_service(
+		s, "quic6", AF_INET6, ip6_vip, 443, 444, IPPROTO_UDP, 112);
 	expect_default_timeouts(&s->timeouts);
 	CU_ASSERT_EQUAL_FATAL(s->nb_laddrs, 8);
 	for (i = 0; i < 8; i++) {
@@ -1162,8 +1184,8 @@ test_load_services_all_parsed(void)
 		expect_addr(&s->laddrs[i], AF_INET6, a);
 	}
 	CU_ASSERT_EQUAL_FATAL(s->nb_backends, 1);
-	expect_backend(&s->backends[0], AF_INET6, be6_11, 443, 1, BE_READY,
-		120);
+	expect_backend(
+		&s->backends[0], AF_INET6, be6_11, 443, 1, BE_READY, 120);
 	cfg_conf_free(c);
 }
 
@@ -1187,9 +1209,9 @@ test_dump_services_printed(void)
 {
 	static const char *const want[] = {
 		"sessions: 1024 slots per worker, half-open up to 25%, local ports "
-			"10000-19999, hash seed 0x5eed5eed5eed5eed\n",
+		"10000-19999, hash seed 0x5eed5eed5eed5eed\n",
 		"service web: tcp 198.19.0.10 port 80, maglev by source, "
-			"3 backends\n",
+		"3 backends\n",
 		"backend 198.18.1.11 port 8080 weight 3\n",
 		"backend 198.18.1.11 port 8081 weight 0\n",
 		"backend 203.0.113.7 port 8080 weight 1\n",
@@ -1242,7 +1264,8 @@ write_backends_conf(char *path, size_t size, unsigned int n)
 	CU_ASSERT_FATAL(fd >= 0);
 	f = fdopen(fd, "w");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	fprintf(f, "workers = [ 1 ];\n"
+	fprintf(f,
+		"workers = [ 1 ];\n"
 		"ports = ( { name = \"p0\"; device = \"net_null0\"; "
 		"addresses = [ \"198.18.0.1/24\" ]; } );\n"
 		"services = (\n"
@@ -1796,12 +1819,16 @@ test_prefix_parse_ip4_parsed(void)
 static void
 test_prefix_parse_ip6_parsed(void)
 {
-	static const uint8_t a[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00,
-		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xab, 0xcd };
+	static const uint8_t a[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xab, 0xcd };
 	static const uint8_t ones[16] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-	static const uint8_t mapped[16] = { [10] = 0xff, [11] = 0xff,
-		[12] = 192, [13] = 0, [14] = 2, [15] = 1 };
+	static const uint8_t mapped[16] = { [10] = 0xff,
+		[11] = 0xff,
+		[12] = 192,
+		[13] = 0,
+		[14] = 2,
+		[15] = 1 };
 	struct cfg_prefix p;
 
 	CU_ASSERT_EQUAL(cfg_prefix_parse("2001:db8::abcd/64", true, &p), 0);
@@ -1809,7 +1836,9 @@ test_prefix_parse_ip6_parsed(void)
 	CU_ASSERT_EQUAL(cfg_prefix_parse("::/0", true, &p), 0);
 	expect_prefix(&p, AF_INET6, ip6_any, 0);
 	CU_ASSERT_EQUAL(cfg_prefix_parse("ffff:ffff:ffff:ffff:ffff:ffff:ffff:"
-		"ffff/128", true, &p), 0);
+					 "ffff/128",
+				true, &p),
+		0);
 	expect_prefix(&p, AF_INET6, ones, 128);
 	/* A v4-mapped address is IPv6, never confused with its IPv4 twin. */
 	CU_ASSERT_EQUAL(cfg_prefix_parse("::ffff:192.0.2.1/128", true, &p), 0);
@@ -1838,22 +1867,37 @@ test_prefix_parse_bad_einval(void)
 		const char *s;
 		bool need_len;
 	} bad[] = {
-		{ "1.2.3.4/33", true }, { "1.2.3.4/33", false },
-		{ "::/129", true }, { "::/129", false },
-		{ "/24", true }, { "/24", false },
-		{ "1.2.3.4/", true }, { "1.2.3.4/", false },
-		{ "1.2.3.4/2x", true }, { "1.2.3.4/-1", true },
-		{ "1.2.3.4/+8", true }, { "1.2.3.4/ 8", true },
-		{ "1.2.3.4/8 ", true }, { " 1.2.3.4/8", true },
-		{ "1.2.3.4/8/8", true }, { "1.2.3.4/4294967304", true },
+		{ "1.2.3.4/33", true },
+		{ "1.2.3.4/33", false },
+		{ "::/129", true },
+		{ "::/129", false },
+		{ "/24", true },
+		{ "/24", false },
+		{ "1.2.3.4/", true },
+		{ "1.2.3.4/", false },
+		{ "1.2.3.4/2x", true },
+		{ "1.2.3.4/-1", true },
+		{ "1.2.3.4/+8", true },
+		{ "1.2.3.4/ 8", true },
+		{ "1.2.3.4/8 ", true },
+		{ " 1.2.3.4/8", true },
+		{ "1.2.3.4/8/8", true },
+		{ "1.2.3.4/4294967304", true },
 		{ "1.2.3.4/99999999999999999999999", true },
-		{ "", true }, { "", false }, { "/", false },
-		{ "1.2.3/8", true }, { "1.2.3.4.5/8", true },
-		{ "256.1.1.1/8", true }, { "1.2.3.4x", false },
-		{ "2001:db8::g/64", true }, { "2001:db8:::1/64", true },
-		{ "1:2:3:4:5:6:7:8:9/64", true }, { "localhost", false },
+		{ "", true },
+		{ "", false },
+		{ "/", false },
+		{ "1.2.3/8", true },
+		{ "1.2.3.4.5/8", true },
+		{ "256.1.1.1/8", true },
+		{ "1.2.3.4x", false },
+		{ "2001:db8::g/64", true },
+		{ "2001:db8:::1/64", true },
+		{ "1:2:3:4:5:6:7:8:9/64", true },
+		{ "localhost", false },
 		{ "1111:2222:3333:4444:5555:6666:7777:8888:9999:aaaa:bbbb:"
-			"cccc/64", true },
+		  "cccc/64",
+			true },
 	};
 	struct cfg_prefix p;
 	unsigned int i;
@@ -1931,7 +1975,8 @@ test_prefix_contains_ip6_boundaries(void)
 		{ "::/0", "::", true },
 		{ "::/0", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", true },
 		{ "8000::/1", "8000::", true },
-		{ "8000::/1", "7fff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", false },
+		{ "8000::/1", "7fff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+			false },
 		{ "fe00::/7", "fdff::1", false },
 		{ "fe00::/7", "ffff::1", true },
 		{ "2001:db8:0:1::/64", "2001:db8:0:1:ffff:ffff:ffff:ffff",
@@ -1976,7 +2021,8 @@ test_prefix_str_formatted(void)
 		{ "198.18.0.1/24", "198.18.0.1/24" },
 		{ "0.0.0.0/0", "0.0.0.0/0" },
 		{ "::/0", "::/0" },
-		{ "2001:0db8:0000:0000:0000:0000:0000:0001/64", "2001:db8::1/64" },
+		{ "2001:0db8:0000:0000:0000:0000:0000:0001/64",
+			"2001:db8::1/64" },
 		{ "2001:DB8::A/128", "2001:db8::a/128" },
 		{ "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128",
 			"ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128" },
@@ -2012,8 +2058,8 @@ test_addr_str_formatted(void)
 
 	CU_ASSERT_PTR_EQUAL(cfg_addr_str(&a4, buf, sizeof(buf)), buf);
 	CU_ASSERT_STRING_EQUAL(buf, "192.0.2.1");
-	CU_ASSERT_STRING_EQUAL(cfg_addr_str(&a6, buf, sizeof(buf)),
-		"2001:db8::1:0:0:1");
+	CU_ASSERT_STRING_EQUAL(
+		cfg_addr_str(&a6, buf, sizeof(buf)), "2001:db8::1:0:0:1");
 }
 
 static void
@@ -2028,231 +2074,238 @@ test_addr_str_bad_input_question_mark(void)
 	CU_ASSERT_STRING_EQUAL(cfg_addr_str(&a4, small, sizeof(small)), "?");
 }
 
-static CU_TestInfo load_tests[] = {
-	{"load_valid_all_parsed", test_load_valid_all_parsed},
-	{"load_minimal_defaults_applied", test_load_minimal_defaults_applied},
-	{"load_mbufs_auto_sized", test_load_mbufs_auto_sized},
-	{"load_static_neighbors_parsed", test_load_static_neighbors_parsed},
-	{"load_edge_values_accepted", test_load_edge_values_accepted},
-	{"load_strings_copied_owned", test_load_strings_copied_owned},
-	{"free_null_noop", test_free_null_noop},
-	{"dump_valid_summary_printed", test_dump_valid_summary_printed},
-	{"dump_minimal_no_optional_lines", test_dump_minimal_no_optional_lines},
-	{"load_console_tls_parsed", test_load_console_tls_parsed},
-	{"load_console_tls_loopback_ca_only",
-		test_load_console_tls_loopback_ca_only},
-	{"load_console_default_plain_loopback",
-		test_load_console_default_plain_loopback},
-	{"load_services_all_parsed", test_load_services_all_parsed},
-	{"load_services_absent_defaults", test_load_services_absent_defaults},
-	{"dump_services_printed", test_dump_services_printed},
-	{"backend_set_table_full_enospc", test_backend_set_table_full_enospc},
-	{"load_svc_backends_max_accepted",
-		test_load_svc_backends_max_accepted},
-	CU_TEST_INFO_NULL
-};
+static CU_TestInfo load_tests[] = { { "load_valid_all_parsed",
+					    test_load_valid_all_parsed },
+	{ "load_minimal_defaults_applied", test_load_minimal_defaults_applied },
+	{ "load_mbufs_auto_sized", test_load_mbufs_auto_sized },
+	{ "load_static_neighbors_parsed", test_load_static_neighbors_parsed },
+	{ "load_edge_values_accepted", test_load_edge_values_accepted },
+	{ "load_strings_copied_owned", test_load_strings_copied_owned },
+	{ "free_null_noop", test_free_null_noop },
+	{ "dump_valid_summary_printed", test_dump_valid_summary_printed },
+	{ "dump_minimal_no_optional_lines",
+		test_dump_minimal_no_optional_lines },
+	{ "load_console_tls_parsed", test_load_console_tls_parsed },
+	{ "load_console_tls_loopback_ca_only",
+		test_load_console_tls_loopback_ca_only },
+	{ "load_console_default_plain_loopback",
+		test_load_console_default_plain_loopback },
+	{ "load_services_all_parsed", test_load_services_all_parsed },
+	{ "load_services_absent_defaults", test_load_services_absent_defaults },
+	{ "dump_services_printed", test_dump_services_printed },
+	{ "backend_set_table_full_enospc", test_backend_set_table_full_enospc },
+	{ "load_svc_backends_max_accepted",
+		test_load_svc_backends_max_accepted },
+	CU_TEST_INFO_NULL };
 
-static CU_TestInfo bad_tests[] = {
-	{"load_missing_file_enoent", test_load_missing_file_enoent},
-	{"load_directory_eisdir", test_load_directory_eisdir},
-	{"load_short_err_buffer_truncated",
-		test_load_short_err_buffer_truncated},
-	{"load_syntax_brace_rejected", test_load_syntax_brace_rejected},
-	{"load_syntax_comma_rejected", test_load_syntax_comma_rejected},
-	{"load_syntax_equals_rejected", test_load_syntax_equals_rejected},
-	{"load_unknown_top_key_rejected", test_load_unknown_top_key_rejected},
-	{"load_unknown_port_key_rejected", test_load_unknown_port_key_rejected},
-	{"load_unknown_mempool_key_rejected",
-		test_load_unknown_mempool_key_rejected},
-	{"load_workers_missing_rejected", test_load_workers_missing_rejected},
-	{"load_workers_empty_rejected", test_load_workers_empty_rejected},
-	{"load_workers_dup_rejected", test_load_workers_dup_rejected},
-	{"load_workers_main_lcore_rejected",
-		test_load_workers_main_lcore_rejected},
-	{"load_workers_range_rejected", test_load_workers_range_rejected},
-	{"load_workers_type_rejected", test_load_workers_type_rejected},
-	{"load_main_lcore_range_rejected", test_load_main_lcore_range_rejected},
-	{"load_burst_type_rejected", test_load_burst_type_rejected},
-	{"load_burst_range_rejected", test_load_burst_range_rejected},
-	{"load_punt_ring_pow2_rejected", test_load_punt_ring_pow2_rejected},
-	{"load_mempool_small_rejected", test_load_mempool_small_rejected},
-	{"load_neigh_static_multicast_mac_rejected",
-		test_load_neigh_static_multicast_mac_rejected},
-	{"load_mempool_cache_rejected", test_load_mempool_cache_rejected},
-	{"load_mempool_type_rejected", test_load_mempool_type_rejected},
-	{"load_ports_missing_rejected", test_load_ports_missing_rejected},
-	{"load_port_no_name_rejected", test_load_port_no_name_rejected},
-	{"load_port_name_long_rejected", test_load_port_name_long_rejected},
-	{"load_port_dup_name_rejected", test_load_port_dup_name_rejected},
-	{"load_port_dup_device_rejected", test_load_port_dup_device_rejected},
-	{"load_port_dup_vdev_args_rejected",
-		test_load_port_dup_vdev_args_rejected},
-	{"load_port_no_addrs_rejected", test_load_port_no_addrs_rejected},
-	{"load_port_mtu_range_rejected", test_load_port_mtu_range_rejected},
-	{"load_addr_no_prefix_rejected", test_load_addr_no_prefix_rejected},
-	{"load_addr_bad_text_rejected", test_load_addr_bad_text_rejected},
-	{"load_addr_network_rejected", test_load_addr_network_rejected},
-	{"load_addr_broadcast_rejected", test_load_addr_broadcast_rejected},
-	{"load_addr_multicast_rejected", test_load_addr_multicast_rejected},
-	{"load_addr_multicast6_rejected", test_load_addr_multicast6_rejected},
-	{"load_addr_dup_across_ports_rejected",
-		test_load_addr_dup_across_ports_rejected},
-	{"load_addr_dup_same_port_rejected",
-		test_load_addr_dup_same_port_rejected},
-	{"load_addr6_small_mtu_rejected", test_load_addr6_small_mtu_rejected},
-	{"load_route_host_bits_rejected", test_load_route_host_bits_rejected},
-	{"load_route_off_link_rejected", test_load_route_off_link_rejected},
-	{"load_route_family_rejected", test_load_route_family_rejected},
-	{"load_route_via_self_rejected", test_load_route_via_self_rejected},
-	{"load_route_via_prefix_rejected", test_load_route_via_prefix_rejected},
-	{"load_route_dup_rejected", test_load_route_dup_rejected},
-	{"load_route_dup_gateway_rejected",
-		test_load_route_dup_gateway_rejected},
-	{"load_gateway_ip6_rejected", test_load_gateway_ip6_rejected},
-	{"load_gateway6_ip4_rejected", test_load_gateway6_ip4_rejected},
-	{"load_eal_lcores_rejected", test_load_eal_lcores_rejected},
-	{"load_eal_lcores_attached_rejected",
-		test_load_eal_lcores_attached_rejected},
-	{"load_eal_vdev_rejected", test_load_eal_vdev_rejected},
-	{"load_eal_no_pci_rejected", test_load_eal_no_pci_rejected},
-	{"load_eal_type_rejected", test_load_eal_type_rejected},
-	{"load_neigh_retrans_range_rejected",
-		test_load_neigh_retrans_range_rejected},
-	{"load_log_level_unknown_rejected",
-		test_load_log_level_unknown_rejected},
-	{"load_console_telnet_public_rejected",
-		test_load_console_telnet_public_rejected},
-	{"load_console_tls_type_rejected",
-		test_load_console_tls_type_rejected},
-	{"load_console_tls_unknown_key_rejected",
-		test_load_console_tls_unknown_key_rejected},
-	{"load_console_tls_no_key_rejected",
-		test_load_console_tls_no_key_rejected},
-	{"load_console_tls_no_auth_rejected",
-		test_load_console_tls_no_auth_rejected},
-	{"load_console_tls_cert_missing_rejected",
-		test_load_console_tls_cert_missing_rejected},
-	{"load_console_tls_cert_empty_rejected",
-		test_load_console_tls_cert_empty_rejected},
-	{"load_console_tls_ca_dir_rejected",
-		test_load_console_tls_ca_dir_rejected},
-	{"load_console_tls_hex_short_rejected",
-		test_load_console_tls_hex_short_rejected},
-	{"load_console_tls_hex_digit_rejected",
-		test_load_console_tls_hex_digit_rejected},
-	{"load_svc_unknown_key_rejected", test_load_svc_unknown_key_rejected},
-	{"load_svc_not_group_rejected", test_load_svc_not_group_rejected},
-	{"load_svc_no_name_rejected", test_load_svc_no_name_rejected},
-	{"load_svc_no_vip_rejected", test_load_svc_no_vip_rejected},
-	{"load_svc_no_port_rejected", test_load_svc_no_port_rejected},
-	{"load_svc_no_backends_rejected", test_load_svc_no_backends_rejected},
-	{"load_svc_backends_empty_rejected",
-		test_load_svc_backends_empty_rejected},
-	{"load_svc_dup_name_rejected", test_load_svc_dup_name_rejected},
-	{"load_svc_name_long_rejected", test_load_svc_name_long_rejected},
-	{"load_svc_vip_multicast_rejected",
-		test_load_svc_vip_multicast_rejected},
-	{"load_svc_vip_multicast6_rejected",
-		test_load_svc_vip_multicast6_rejected},
-	{"load_svc_vip_unspecified_rejected",
-		test_load_svc_vip_unspecified_rejected},
-	{"load_svc_vip_unspecified6_rejected",
-		test_load_svc_vip_unspecified6_rejected},
-	{"load_svc_vip_loopback6_rejected",
-		test_load_svc_vip_loopback6_rejected},
-	{"load_svc_vip_prefix_rejected", test_load_svc_vip_prefix_rejected},
-	{"load_svc_vip_port_addr_rejected",
-		test_load_svc_vip_port_addr_rejected},
-	{"load_svc_port_zero_rejected", test_load_svc_port_zero_rejected},
-	{"load_svc_port_high_rejected", test_load_svc_port_high_rejected},
-	{"load_svc_port_range_zero_rejected",
-		test_load_svc_port_range_zero_rejected},
-	{"load_svc_port_range_high_rejected",
-		test_load_svc_port_range_high_rejected},
-	{"load_svc_port_range_order_rejected",
-		test_load_svc_port_range_order_rejected},
-	{"load_svc_port_text_rejected", test_load_svc_port_text_rejected},
-	{"load_svc_port_type_rejected", test_load_svc_port_type_rejected},
-	{"load_svc_protocol_rejected", test_load_svc_protocol_rejected},
-	{"load_svc_balancer_rejected", test_load_svc_balancer_rejected},
-	{"load_svc_hash_rejected", test_load_svc_hash_rejected},
-	{"load_svc_maglev_prime_rejected", test_load_svc_maglev_prime_rejected},
-	{"load_svc_maglev_small_rejected", test_load_svc_maglev_small_rejected},
-	{"load_svc_maglev_large_rejected", test_load_svc_maglev_large_rejected},
-	{"load_svc_maglev_backends_rejected",
-		test_load_svc_maglev_backends_rejected},
-	{"load_svc_maglev_backends_rr_rejected",
-		test_load_svc_maglev_backends_rr_rejected},
-	{"load_svc_mss_low_rejected", test_load_svc_mss_low_rejected},
-	{"load_svc_mss_high_rejected", test_load_svc_mss_high_rejected},
-	{"load_svc_midflow_type_rejected", test_load_svc_midflow_type_rejected},
-	{"load_svc_timeouts_type_rejected",
-		test_load_svc_timeouts_type_rejected},
-	{"load_svc_timeouts_key_rejected", test_load_svc_timeouts_key_rejected},
-	{"load_svc_syn_zero_rejected", test_load_svc_syn_zero_rejected},
-	{"load_svc_syn_high_rejected", test_load_svc_syn_high_rejected},
-	{"load_svc_established_zero_rejected",
-		test_load_svc_established_zero_rejected},
-	{"load_svc_established_high_rejected",
-		test_load_svc_established_high_rejected},
-	{"load_svc_fin_zero_rejected", test_load_svc_fin_zero_rejected},
-	{"load_svc_fin_high_rejected", test_load_svc_fin_high_rejected},
-	{"load_svc_time_wait_zero_rejected",
-		test_load_svc_time_wait_zero_rejected},
-	{"load_svc_time_wait_high_rejected",
-		test_load_svc_time_wait_high_rejected},
-	{"load_svc_close_high_rejected", test_load_svc_close_high_rejected},
-	{"load_svc_close_negative_rejected",
-		test_load_svc_close_negative_rejected},
-	{"load_svc_udp_zero_rejected", test_load_svc_udp_zero_rejected},
-	{"load_svc_udp_high_rejected", test_load_svc_udp_high_rejected},
-	{"load_svc_laddr_off_prefix_rejected",
-		test_load_svc_laddr_off_prefix_rejected},
-	{"load_svc_laddr_family_rejected", test_load_svc_laddr_family_rejected},
-	{"load_svc_laddr_many_rejected", test_load_svc_laddr_many_rejected},
-	{"load_svc_laddr_dup_rejected", test_load_svc_laddr_dup_rejected},
-	{"load_svc_be_unknown_key_rejected",
-		test_load_svc_be_unknown_key_rejected},
-	{"load_svc_be_family_rejected", test_load_svc_be_family_rejected},
-	{"load_svc_be_no_port_rejected", test_load_svc_be_no_port_rejected},
-	{"load_svc_be_port_zero_rejected", test_load_svc_be_port_zero_rejected},
-	{"load_svc_be_weight_rejected", test_load_svc_be_weight_rejected},
-	{"load_svc_be_state_rejected", test_load_svc_be_state_rejected},
-	{"load_svc_be_unreachable_rejected",
-		test_load_svc_be_unreachable_rejected},
-	{"load_svc_be_own_rejected", test_load_svc_be_own_rejected},
-	{"load_svc_be_dup_rejected", test_load_svc_be_dup_rejected},
-	{"load_svc_overlap_rejected", test_load_svc_overlap_rejected},
-	{"load_svc_overlap6_rejected", test_load_svc_overlap6_rejected},
-	{"load_svc_backends_too_many_rejected",
-		test_load_svc_backends_too_many_rejected},
-	CU_TEST_INFO_NULL
-};
+static CU_TestInfo bad_tests[] = { { "load_missing_file_enoent",
+					   test_load_missing_file_enoent },
+	{ "load_directory_eisdir", test_load_directory_eisdir },
+	{ "load_short_err_buffer_truncated",
+		test_load_short_err_buffer_truncated },
+	{ "load_syntax_brace_rejected", test_load_syntax_brace_rejected },
+	{ "load_syntax_comma_rejected", test_load_syntax_comma_rejected },
+	{ "load_syntax_equals_rejected", test_load_syntax_equals_rejected },
+	{ "load_unknown_top_key_rejected", test_load_unknown_top_key_rejected },
+	{ "load_unknown_port_key_rejected",
+		test_load_unknown_port_key_rejected },
+	{ "load_unknown_mempool_key_rejected",
+		test_load_unknown_mempool_key_rejected },
+	{ "load_workers_missing_rejected", test_load_workers_missing_rejected },
+	{ "load_workers_empty_rejected", test_load_workers_empty_rejected },
+	{ "load_workers_dup_rejected", test_load_workers_dup_rejected },
+	{ "load_workers_main_lcore_rejected",
+		test_load_workers_main_lcore_rejected },
+	{ "load_workers_range_rejected", test_load_workers_range_rejected },
+	{ "load_workers_type_rejected", test_load_workers_type_rejected },
+	{ "load_main_lcore_range_rejected",
+		test_load_main_lcore_range_rejected },
+	{ "load_burst_type_rejected", test_load_burst_type_rejected },
+	{ "load_burst_range_rejected", test_load_burst_range_rejected },
+	{ "load_punt_ring_pow2_rejected", test_load_punt_ring_pow2_rejected },
+	{ "load_mempool_small_rejected", test_load_mempool_small_rejected },
+	{ "load_neigh_static_multicast_mac_rejected",
+		test_load_neigh_static_multicast_mac_rejected },
+	{ "load_mempool_cache_rejected", test_load_mempool_cache_rejected },
+	{ "load_mempool_type_rejected", test_load_mempool_type_rejected },
+	{ "load_ports_missing_rejected", test_load_ports_missing_rejected },
+	{ "load_port_no_name_rejected", test_load_port_no_name_rejected },
+	{ "load_port_name_long_rejected", test_load_port_name_long_rejected },
+	{ "load_port_dup_name_rejected", test_load_port_dup_name_rejected },
+	{ "load_port_dup_device_rejected", test_load_port_dup_device_rejected },
+	{ "load_port_dup_vdev_args_rejected",
+		test_load_port_dup_vdev_args_rejected },
+	{ "load_port_no_addrs_rejected", test_load_port_no_addrs_rejected },
+	{ "load_port_mtu_range_rejected", test_load_port_mtu_range_rejected },
+	{ "load_addr_no_prefix_rejected", test_load_addr_no_prefix_rejected },
+	{ "load_addr_bad_text_rejected", test_load_addr_bad_text_rejected },
+	{ "load_addr_network_rejected", test_load_addr_network_rejected },
+	{ "load_addr_broadcast_rejected", test_load_addr_broadcast_rejected },
+	{ "load_addr_multicast_rejected", test_load_addr_multicast_rejected },
+	{ "load_addr_multicast6_rejected", test_load_addr_multicast6_rejected },
+	{ "load_addr_dup_across_ports_rejected",
+		test_load_addr_dup_across_ports_rejected },
+	{ "load_addr_dup_same_port_rejected",
+		test_load_addr_dup_same_port_rejected },
+	{ "load_addr6_small_mtu_rejected", test_load_addr6_small_mtu_rejected },
+	{ "load_route_host_bits_rejected", test_load_route_host_bits_rejected },
+	{ "load_route_off_link_rejected", test_load_route_off_link_rejected },
+	{ "load_route_family_rejected", test_load_route_family_rejected },
+	{ "load_route_via_self_rejected", test_load_route_via_self_rejected },
+	{ "load_route_via_prefix_rejected",
+		test_load_route_via_prefix_rejected },
+	{ "load_route_dup_rejected", test_load_route_dup_rejected },
+	{ "load_route_dup_gateway_rejected",
+		test_load_route_dup_gateway_rejected },
+	{ "load_gateway_ip6_rejected", test_load_gateway_ip6_rejected },
+	{ "load_gateway6_ip4_rejected", test_load_gateway6_ip4_rejected },
+	{ "load_eal_lcores_rejected", test_load_eal_lcores_rejected },
+	{ "load_eal_lcores_attached_rejected",
+		test_load_eal_lcores_attached_rejected },
+	{ "load_eal_vdev_rejected", test_load_eal_vdev_rejected },
+	{ "load_eal_no_pci_rejected", test_load_eal_no_pci_rejected },
+	{ "load_eal_type_rejected", test_load_eal_type_rejected },
+	{ "load_neigh_retrans_range_rejected",
+		test_load_neigh_retrans_range_rejected },
+	{ "load_log_level_unknown_rejected",
+		test_load_log_level_unknown_rejected },
+	{ "load_console_telnet_public_rejected",
+		test_load_console_telnet_public_rejected },
+	{ "load_console_tls_type_rejected",
+		test_load_console_tls_type_rejected },
+	{ "load_console_tls_unknown_key_rejected",
+		test_load_console_tls_unknown_key_rejected },
+	{ "load_console_tls_no_key_rejected",
+		test_load_console_tls_no_key_rejected },
+	{ "load_console_tls_no_auth_rejected",
+		test_load_console_tls_no_auth_rejected },
+	{ "load_console_tls_cert_missing_rejected",
+		test_load_console_tls_cert_missing_rejected },
+	{ "load_console_tls_cert_empty_rejected",
+		test_load_console_tls_cert_empty_rejected },
+	{ "load_console_tls_ca_dir_rejected",
+		test_load_console_tls_ca_dir_rejected },
+	{ "load_console_tls_hex_short_rejected",
+		test_load_console_tls_hex_short_rejected },
+	{ "load_console_tls_hex_digit_rejected",
+		test_load_console_tls_hex_digit_rejected },
+	{ "load_svc_unknown_key_rejected", test_load_svc_unknown_key_rejected },
+	{ "load_svc_not_group_rejected", test_load_svc_not_group_rejected },
+	{ "load_svc_no_name_rejected", test_load_svc_no_name_rejected },
+	{ "load_svc_no_vip_rejected", test_load_svc_no_vip_rejected },
+	{ "load_svc_no_port_rejected", test_load_svc_no_port_rejected },
+	{ "load_svc_no_backends_rejected", test_load_svc_no_backends_rejected },
+	{ "load_svc_backends_empty_rejected",
+		test_load_svc_backends_empty_rejected },
+	{ "load_svc_dup_name_rejected", test_load_svc_dup_name_rejected },
+	{ "load_svc_name_long_rejected", test_load_svc_name_long_rejected },
+	{ "load_svc_vip_multicast_rejected",
+		test_load_svc_vip_multicast_rejected },
+	{ "load_svc_vip_multicast6_rejected",
+		test_load_svc_vip_multicast6_rejected },
+	{ "load_svc_vip_unspecified_rejected",
+		test_load_svc_vip_unspecified_rejected },
+	{ "load_svc_vip_unspecified6_rejected",
+		test_load_svc_vip_unspecified6_rejected },
+	{ "load_svc_vip_loopback6_rejected",
+		test_load_svc_vip_loopback6_rejected },
+	{ "load_svc_vip_prefix_rejected", test_load_svc_vip_prefix_rejected },
+	{ "load_svc_vip_port_addr_rejected",
+		test_load_svc_vip_port_addr_rejected },
+	{ "load_svc_port_zero_rejected", test_load_svc_port_zero_rejected },
+	{ "load_svc_port_high_rejected", test_load_svc_port_high_rejected },
+	{ "load_svc_port_range_zero_rejected",
+		test_load_svc_port_range_zero_rejected },
+	{ "load_svc_port_range_high_rejected",
+		test_load_svc_port_range_high_rejected },
+	{ "load_svc_port_range_order_rejected",
+		test_load_svc_port_range_order_rejected },
+	{ "load_svc_port_text_rejected", test_load_svc_port_text_rejected },
+	{ "load_svc_port_type_rejected", test_load_svc_port_type_rejected },
+	{ "load_svc_protocol_rejected", test_load_svc_protocol_rejected },
+	{ "load_svc_balancer_rejected", test_load_svc_balancer_rejected },
+	{ "load_svc_hash_rejected", test_load_svc_hash_rejected },
+	{ "load_svc_maglev_prime_rejected",
+		test_load_svc_maglev_prime_rejected },
+	{ "load_svc_maglev_small_rejected",
+		test_load_svc_maglev_small_rejected },
+	{ "load_svc_maglev_large_rejected",
+		test_load_svc_maglev_large_rejected },
+	{ "load_svc_maglev_backends_rejected",
+		test_load_svc_maglev_backends_rejected },
+	{ "load_svc_maglev_backends_rr_rejected",
+		test_load_svc_maglev_backends_rr_rejected },
+	{ "load_svc_mss_low_rejected", test_load_svc_mss_low_rejected },
+	{ "load_svc_mss_high_rejected", test_load_svc_mss_high_rejected },
+	{ "load_svc_midflow_type_rejected",
+		test_load_svc_midflow_type_rejected },
+	{ "load_svc_timeouts_type_rejected",
+		test_load_svc_timeouts_type_rejected },
+	{ "load_svc_timeouts_key_rejected",
+		test_load_svc_timeouts_key_rejected },
+	{ "load_svc_syn_zero_rejected", test_load_svc_syn_zero_rejected },
+	{ "load_svc_syn_high_rejected", test_load_svc_syn_high_rejected },
+	{ "load_svc_established_zero_rejected",
+		test_load_svc_established_zero_rejected },
+	{ "load_svc_established_high_rejected",
+		test_load_svc_established_high_rejected },
+	{ "load_svc_fin_zero_rejected", test_load_svc_fin_zero_rejected },
+	{ "load_svc_fin_high_rejected", test_load_svc_fin_high_rejected },
+	{ "load_svc_time_wait_zero_rejected",
+		test_load_svc_time_wait_zero_rejected },
+	{ "load_svc_time_wait_high_rejected",
+		test_load_svc_time_wait_high_rejected },
+	{ "load_svc_close_high_rejected", test_load_svc_close_high_rejected },
+	{ "load_svc_close_negative_rejected",
+		test_load_svc_close_negative_rejected },
+	{ "load_svc_udp_zero_rejected", test_load_svc_udp_zero_rejected },
+	{ "load_svc_udp_high_rejected", test_load_svc_udp_high_rejected },
+	{ "load_svc_laddr_off_prefix_rejected",
+		test_load_svc_laddr_off_prefix_rejected },
+	{ "load_svc_laddr_family_rejected",
+		test_load_svc_laddr_family_rejected },
+	{ "load_svc_laddr_many_rejected", test_load_svc_laddr_many_rejected },
+	{ "load_svc_laddr_dup_rejected", test_load_svc_laddr_dup_rejected },
+	{ "load_svc_be_unknown_key_rejected",
+		test_load_svc_be_unknown_key_rejected },
+	{ "load_svc_be_family_rejected", test_load_svc_be_family_rejected },
+	{ "load_svc_be_no_port_rejected", test_load_svc_be_no_port_rejected },
+	{ "load_svc_be_port_zero_rejected",
+		test_load_svc_be_port_zero_rejected },
+	{ "load_svc_be_weight_rejected", test_load_svc_be_weight_rejected },
+	{ "load_svc_be_state_rejected", test_load_svc_be_state_rejected },
+	{ "load_svc_be_unreachable_rejected",
+		test_load_svc_be_unreachable_rejected },
+	{ "load_svc_be_own_rejected", test_load_svc_be_own_rejected },
+	{ "load_svc_be_dup_rejected", test_load_svc_be_dup_rejected },
+	{ "load_svc_overlap_rejected", test_load_svc_overlap_rejected },
+	{ "load_svc_overlap6_rejected", test_load_svc_overlap6_rejected },
+	{ "load_svc_backends_too_many_rejected",
+		test_load_svc_backends_too_many_rejected },
+	CU_TEST_INFO_NULL };
 
-static CU_TestInfo prefix_tests[] = {
-	{"prefix_parse_ip4_parsed", test_prefix_parse_ip4_parsed},
-	{"prefix_parse_ip6_parsed", test_prefix_parse_ip6_parsed},
-	{"prefix_parse_bare_full_len", test_prefix_parse_bare_full_len},
-	{"prefix_parse_bad_einval", test_prefix_parse_bad_einval},
-	{"prefix_contains_ip4_boundaries", test_prefix_contains_ip4_boundaries},
-	{"prefix_contains_ip6_boundaries", test_prefix_contains_ip6_boundaries},
-	{"prefix_contains_family_mismatch_false",
-		test_prefix_contains_family_mismatch_false},
-	{"prefix_str_formatted", test_prefix_str_formatted},
-	{"prefix_str_short_buffer_truncated",
-		test_prefix_str_short_buffer_truncated},
-	{"addr_str_formatted", test_addr_str_formatted},
-	{"addr_str_bad_input_question_mark",
-		test_addr_str_bad_input_question_mark},
-	CU_TEST_INFO_NULL
-};
+static CU_TestInfo prefix_tests[] = { { "prefix_parse_ip4_parsed",
+					      test_prefix_parse_ip4_parsed },
+	{ "prefix_parse_ip6_parsed", test_prefix_parse_ip6_parsed },
+	{ "prefix_parse_bare_full_len", test_prefix_parse_bare_full_len },
+	{ "prefix_parse_bad_einval", test_prefix_parse_bad_einval },
+	{ "prefix_contains_ip4_boundaries",
+		test_prefix_contains_ip4_boundaries },
+	{ "prefix_contains_ip6_boundaries",
+		test_prefix_contains_ip6_boundaries },
+	{ "prefix_contains_family_mismatch_false",
+		test_prefix_contains_family_mismatch_false },
+	{ "prefix_str_formatted", test_prefix_str_formatted },
+	{ "prefix_str_short_buffer_truncated",
+		test_prefix_str_short_buffer_truncated },
+	{ "addr_str_formatted", test_addr_str_formatted },
+	{ "addr_str_bad_input_question_mark",
+		test_addr_str_bad_input_question_mark },
+	CU_TEST_INFO_NULL };
 
-static CU_SuiteInfo suites[] = {
-	{ .pName = "cfg_load", .pTests = load_tests },
+static CU_SuiteInfo suites[] = { { .pName = "cfg_load", .pTests = load_tests },
 	{ .pName = "cfg_bad", .pTests = bad_tests },
-	{ .pName = "cfg_prefix", .pTests = prefix_tests },
-	CU_SUITE_INFO_NULL
-};
+	{ .pName = "cfg_prefix", .pTests = prefix_tests }, CU_SUITE_INFO_NULL };
 
 int
 main(void)

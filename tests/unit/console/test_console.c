@@ -23,24 +23,24 @@
 #include "weir_common.h"
 #include "console.h"
 
-#define REC_CALLS_MAX 8		/* calls recorded per test */
-#define REC_WORD_SIZE 4200	/* bytes: one word of a line of 4096 bytes */
+#define REC_CALLS_MAX 8	   /* calls recorded per test */
+#define REC_WORD_SIZE 4200 /* bytes: one word of a line of 4096 bytes */
 #define FUZZ_ITERS 100000
-#define FUZZ_TOKENS_MAX 40	/* tokens per random line */
-#define FUZZ_LONG_EVERY 500	/* lines: one in this many is about 4 KiB */
-#define COMPLETE_SIZE 256	/* bytes: candidates joined by spaces */
+#define FUZZ_TOKENS_MAX 40  /* tokens per random line */
+#define FUZZ_LONG_EVERY 500 /* lines: one in this many is about 4 KiB */
+#define COMPLETE_SIZE 256   /* bytes: candidates joined by spaces */
 
 /* What a fake handler was called with. */
 struct rec_call {
-	const char *name;	/* the command's fixed words */
+	const char *name; /* the command's fixed words */
 	int argc;
 	char argv[CONSOLE_ARGS_MAX][REC_WORD_SIZE];
-	bool json;		/* ctx->json during the call */
-	bool argv_ended;	/* argv[argc] == NULL */
+	bool json;	 /* ctx->json during the call */
+	bool argv_ended; /* argv[argc] == NULL */
 };
 
 static struct rec_call calls[REC_CALLS_MAX];
-static unsigned int nb_calls;	/* may exceed REC_CALLS_MAX; extra not kept */
+static unsigned int nb_calls; /* may exceed REC_CALLS_MAX; extra not kept */
 
 static struct console_registry *reg;
 static struct console_out *out;
@@ -79,9 +79,10 @@ fake_show_backends(struct console_ctx *c, int argc, char **argv)
 
 	rec(c, "show backends", argc, argv);
 	if (c->json)
-		return console_json(c, json_pack("{s:s,s:[{s:s,s:i}]}",
-			"service", argc > 0 ? argv[0] : "all", "backends",
-			"address", "192.0.2.1", "weight", 10));
+		return console_json(c,
+			json_pack("{s:s,s:[{s:s,s:i}]}", "service",
+				argc > 0 ? argv[0] : "all", "backends",
+				"address", "192.0.2.1", "weight", 10));
 	console_table_begin(c, 3, headers);
 	console_table_row(c, "%s\t%u\t%u", "192.0.2.1", 80, 10);
 	console_table_row(c, "%s\t%u\t%u", "192.0.2.10", 8080, 1);
@@ -182,7 +183,8 @@ setup(void)
 	reg = console_registry_create();
 	out = console_out_create();
 	if (reg == NULL || out == NULL ||
-	    console_register(reg, fake_cmds, WEIR_ARRAY_LEN(fake_cmds)) != 0) {
+		console_register(reg, fake_cmds, WEIR_ARRAY_LEN(fake_cmds)) !=
+			0) {
 		fprintf(stderr, "console setup failed\n");
 		abort();
 	}
@@ -203,8 +205,8 @@ teardown(void)
 }
 
 static int fake_nop(struct console_ctx *c, int argc, char **argv);
-static bool complete_is(enum console_level level, const char *partial,
-	const char *want);
+static bool
+complete_is(enum console_level level, const char *partial, const char *want);
 
 /* Run 'line' from an exact-size heap copy on an empty reply buffer. */
 static int
@@ -238,19 +240,21 @@ out_is(const char *want)
 
 	if (console_out_len(out) == strlen(want) && strcmp(got, want) == 0)
 		return true;
-	fprintf(stderr, "\n--- want (%zu bytes)\n%s--- got (%zu bytes)\n%s---\n",
+	fprintf(stderr,
+		"\n--- want (%zu bytes)\n%s--- got (%zu bytes)\n%s---\n",
 		strlen(want), want, console_out_len(out), got);
 	return false;
 }
 
-#define EXPECT(level, line, want_rc, want_out) do { \
-	CU_ASSERT_EQUAL(exec(level, line), want_rc); \
-	CU_ASSERT_TRUE(out_is(want_out)); \
-} while (0)
+#define EXPECT(level, line, want_rc, want_out)                                 \
+	do {                                                                   \
+		CU_ASSERT_EQUAL(exec(level, line), want_rc);                   \
+		CU_ASSERT_TRUE(out_is(want_out));                              \
+	} while (0)
 
-#define BACKENDS_TABLE \
-	"ADDRESS     PORT  WEIGHT\n" \
-	"192.0.2.1   80    10\n" \
+#define BACKENDS_TABLE                                                         \
+	"ADDRESS     PORT  WEIGHT\n"                                           \
+	"192.0.2.1   80    10\n"                                               \
 	"192.0.2.10  8080  1\n"
 
 #define INFO_OUT "version test\nuptime 5 s\n"
@@ -508,8 +512,7 @@ test_exec_json_reset_between_commands(void)
 {
 	EXPECT(CONSOLE_USER, "show backends -j; show backends", 0,
 		"{\"service\":\"all\",\"backends\":"
-		"[{\"address\":\"192.0.2.1\",\"weight\":10}]}\n"
-		BACKENDS_TABLE);
+		"[{\"address\":\"192.0.2.1\",\"weight\":10}]}\n" BACKENDS_TABLE);
 	CU_ASSERT_EQUAL(nb_calls, 2);
 	CU_ASSERT_TRUE(calls[0].json);
 	CU_ASSERT_FALSE(calls[1].json);
@@ -522,8 +525,8 @@ static void
 test_exec_multi_failure_rest_run(void)
 {
 	EXPECT(CONSOLE_USER, "show info; fail; show backends web", -EINVAL,
-		INFO_OUT "partial\nerror: backend pool exhausted\n"
-		BACKENDS_TABLE);
+		INFO_OUT
+		"partial\nerror: backend pool exhausted\n" BACKENDS_TABLE);
 	CU_ASSERT_EQUAL(nb_calls, 3);
 	CU_ASSERT_STRING_EQUAL(calls[0].name, "show info");
 	CU_ASSERT_STRING_EQUAL(calls[1].name, "fail");
@@ -535,8 +538,7 @@ test_exec_multi_last_error_returned(void)
 {
 	EXPECT(CONSOLE_USER, "fail quietly;shwo;show info", -ENOENT,
 		"error: 'fail quietly' failed: Input/output error\n"
-		"error: unknown command 'shwo'; 'help' lists the commands\n"
-		INFO_OUT);
+		"error: unknown command 'shwo'; 'help' lists the commands\n" INFO_OUT);
 	CU_ASSERT_EQUAL(nb_calls, 2);
 }
 
@@ -613,9 +615,11 @@ test_exec_try_list_deduplicated(void)
 static void
 test_exec_quotes_group_words(void)
 {
-	CU_ASSERT_EQUAL(exec(CONSOLE_OPERATOR,
-		"set backend weight \"my svc\" \"say \\\"hi\\\"\" "
-		"\"back\\\\slash\" x\"y z\"w"), 0);
+	CU_ASSERT_EQUAL(
+		exec(CONSOLE_OPERATOR,
+			"set backend weight \"my svc\" \"say \\\"hi\\\"\" "
+			"\"back\\\\slash\" x\"y z\"w"),
+		0);
 	CU_ASSERT_TRUE(out_is(""));
 	CU_ASSERT_EQUAL(nb_calls, 1);
 	CU_ASSERT_EQUAL(calls[0].argc, 4);
@@ -656,8 +660,8 @@ test_exec_quoted_fixed_word_matches(void)
 static void
 test_exec_quoted_semicolon_literal(void)
 {
-	CU_ASSERT_EQUAL(exec(CONSOLE_USER, "show backends \"a;b\"; show info"),
-		0);
+	CU_ASSERT_EQUAL(
+		exec(CONSOLE_USER, "show backends \"a;b\"; show info"), 0);
 	CU_ASSERT_EQUAL(nb_calls, 2);
 	CU_ASSERT_STRING_EQUAL(calls[0].argv[0], "a;b");
 }
@@ -771,12 +775,15 @@ test_exec_too_many_words_rejected(void)
 {
 	/* 16 words pass the tokenizer and reach the argument check. */
 	EXPECT(CONSOLE_USER, "show backends 1 2 3 4 5 6 7 8 9 10 11 12 13 14",
-		-EINVAL, "error: unexpected argument '2' after 'show backends 1'\n");
-	EXPECT(CONSOLE_USER, "show backends 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15",
-		-EINVAL, "error: too many words (limit 16)\n");
+		-EINVAL,
+		"error: unexpected argument '2' after 'show backends 1'\n");
+	EXPECT(CONSOLE_USER,
+		"show backends 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15", -EINVAL,
+		"error: too many words (limit 16)\n");
 	/* Only that command. */
 	EXPECT(CONSOLE_USER,
-		"show info; a b c d e f g h i j k l m n o p q; show info", -EINVAL,
+		"show info; a b c d e f g h i j k l m n o p q; show info",
+		-EINVAL,
 		INFO_OUT "error: too many words (limit 16)\n" INFO_OUT);
 	CU_ASSERT_EQUAL(nb_calls, 2);
 }
@@ -914,7 +921,7 @@ test_help_denied_prefix_error(void)
 /* --- completion --- */
 
 struct complete_res {
-	char text[COMPLETE_SIZE];	/* candidates joined by spaces */
+	char text[COMPLETE_SIZE]; /* candidates joined by spaces */
 };
 
 static void
@@ -939,22 +946,22 @@ complete_is(enum console_level level, const char *partial, const char *want)
 	free(copy);
 	if (strcmp(res.text, want) == 0)
 		return true;
-	fprintf(stderr, "\ncomplete '%s': want '%s', got '%s'\n", partial,
-		want, res.text);
+	fprintf(stderr, "\ncomplete '%s': want '%s', got '%s'\n", partial, want,
+		res.text);
 	return false;
 }
 
 static void
 test_complete_first_word_by_level(void)
 {
-	CU_ASSERT_TRUE(complete_is(CONSOLE_USER, "",
-		"fail help prompt quit show"));
-	CU_ASSERT_TRUE(complete_is(CONSOLE_OPERATOR, "",
-		"fail help prompt quit set show"));
-	CU_ASSERT_TRUE(complete_is(CONSOLE_ADMIN, "",
-		"add fail help prompt quit set show"));
-	CU_ASSERT_TRUE(complete_is(CONSOLE_ADMIN, "  ",
-		"add fail help prompt quit set show"));
+	CU_ASSERT_TRUE(
+		complete_is(CONSOLE_USER, "", "fail help prompt quit show"));
+	CU_ASSERT_TRUE(complete_is(
+		CONSOLE_OPERATOR, "", "fail help prompt quit set show"));
+	CU_ASSERT_TRUE(complete_is(
+		CONSOLE_ADMIN, "", "add fail help prompt quit set show"));
+	CU_ASSERT_TRUE(complete_is(
+		CONSOLE_ADMIN, "  ", "add fail help prompt quit set show"));
 }
 
 static void
@@ -983,8 +990,8 @@ static void
 test_complete_third_word_by_level(void)
 {
 	CU_ASSERT_TRUE(complete_is(CONSOLE_OPERATOR, "set backend ", "weight"));
-	CU_ASSERT_TRUE(complete_is(CONSOLE_OPERATOR, "set backend w",
-		"weight"));
+	CU_ASSERT_TRUE(
+		complete_is(CONSOLE_OPERATOR, "set backend w", "weight"));
 	CU_ASSERT_TRUE(complete_is(CONSOLE_USER, "set backend ", ""));
 	CU_ASSERT_TRUE(complete_is(CONSOLE_OPERATOR, "set ", "backend"));
 }
@@ -996,16 +1003,16 @@ test_complete_argument_none(void)
 	CU_ASSERT_TRUE(complete_is(CONSOLE_USER, "show info ", ""));
 	CU_ASSERT_TRUE(complete_is(CONSOLE_USER, "help ", ""));
 	CU_ASSERT_TRUE(complete_is(CONSOLE_USER, "help s", ""));
-	CU_ASSERT_TRUE(complete_is(CONSOLE_OPERATOR,
-		"set backend weight w", ""));
+	CU_ASSERT_TRUE(
+		complete_is(CONSOLE_OPERATOR, "set backend weight w", ""));
 }
 
 static void
 test_complete_last_command_only(void)
 {
 	CU_ASSERT_TRUE(complete_is(CONSOLE_USER, "show info; sh", "show"));
-	CU_ASSERT_TRUE(complete_is(CONSOLE_USER, "show info;",
-		"fail help prompt quit show"));
+	CU_ASSERT_TRUE(complete_is(
+		CONSOLE_USER, "show info;", "fail help prompt quit show"));
 	CU_ASSERT_TRUE(complete_is(CONSOLE_USER, "show info; show i", "info"));
 }
 
@@ -1049,8 +1056,11 @@ test_error_format_einval(void)
 static void
 test_json_compact_line(void)
 {
-	CU_ASSERT_EQUAL(console_json(&ctx, json_pack("{s:s,s:i,s:[i,i],s:{}}",
-		"name", "web", "port", 80, "list", 1, 2, "empty")), 0);
+	CU_ASSERT_EQUAL(
+		console_json(&ctx,
+			json_pack("{s:s,s:i,s:[i,i],s:{}}", "name", "web",
+				"port", 80, "list", 1, 2, "empty")),
+		0);
 	CU_ASSERT_TRUE(out_is(
 		"{\"name\":\"web\",\"port\":80,\"list\":[1,2],\"empty\":{}}\n"));
 	console_out_reset(out);
@@ -1106,7 +1116,7 @@ test_out_large_reset_reusable(void)
 	/* Sent in pieces, as a transport does. */
 	for (i = 0; i < 20000; i++)
 		console_printf(&ctx, "line %u\n", i);
-	console_out_consume(out, 793);	/* "ok\n", lines 0-99 */
+	console_out_consume(out, 793); /* "ok\n", lines 0-99 */
 	CU_ASSERT_EQUAL(strncmp(console_out_data(out), "line 100\n", 9), 0);
 	console_out_consume(out, console_out_len(out));
 	CU_ASSERT_TRUE(out_is(""));
@@ -1144,7 +1154,7 @@ test_reply_end_next_reply_fresh(void)
 	CU_ASSERT_EQUAL(console_exec_line(&ctx, "shwo"), -ENOENT);
 	console_reply_end(&ctx);
 	CU_ASSERT_TRUE(out_is("\n> error: unknown command 'shwo'; "
-		"'help' lists the commands\n\n> "));
+			      "'help' lists the commands\n\n> "));
 }
 
 static void
@@ -1166,10 +1176,9 @@ test_table_aligned(void)
 	console_table_row(&ctx, "%s\t%s\t%d", "api-long-name", "192.0.2.10", 1);
 	CU_ASSERT_TRUE(out_is(""));
 	console_table_end(&ctx);
-	CU_ASSERT_TRUE(out_is(
-		"NAME           ADDRESS     WEIGHT\n"
-		"web            192.0.2.1   10\n"
-		"api-long-name  192.0.2.10  1\n"));
+	CU_ASSERT_TRUE(out_is("NAME           ADDRESS     WEIGHT\n"
+			      "web            192.0.2.1   10\n"
+			      "api-long-name  192.0.2.10  1\n"));
 }
 
 static void
@@ -1187,10 +1196,9 @@ test_table_no_trailing_spaces(void)
 	console_table_row(&ctx, "a\t\t");
 	console_table_row(&ctx, "b\tc\t ");
 	console_table_end(&ctx);
-	CU_ASSERT_TRUE(out_is(
-		"NAME  ADDRESS  WEIGHT\n"
-		"a\n"
-		"b     c\n"));
+	CU_ASSERT_TRUE(out_is("NAME  ADDRESS  WEIGHT\n"
+			      "a\n"
+			      "b     c\n"));
 }
 
 static void
@@ -1200,10 +1208,9 @@ test_table_ragged_rows_padded(void)
 	console_table_row(&ctx, "one");
 	console_table_row(&ctx, "x\ty\textra");
 	console_table_end(&ctx);
-	CU_ASSERT_TRUE(out_is(
-		"NAME  ADDRESS\n"
-		"one\n"
-		"x     y        extra\n"));
+	CU_ASSERT_TRUE(out_is("NAME  ADDRESS\n"
+			      "one\n"
+			      "x     y        extra\n"));
 }
 
 static void
@@ -1215,10 +1222,9 @@ test_table_utf8_width_in_chars(void)
 	console_table_row(&ctx, "z\xc3\xbcrich\t1");
 	console_table_row(&ctx, "bern\t2");
 	console_table_end(&ctx);
-	CU_ASSERT_TRUE(out_is(
-		"CITY    N\n"
-		"z\xc3\xbcrich  1\n"
-		"bern    2\n"));
+	CU_ASSERT_TRUE(out_is("CITY    N\n"
+			      "z\xc3\xbcrich  1\n"
+			      "bern    2\n"));
 }
 
 static void
@@ -1258,10 +1264,11 @@ test_level_parse_name_round_trip(void)
 	CU_ASSERT_EQUAL(console_level_parse("root"), -EINVAL);
 	CU_ASSERT_EQUAL(console_level_parse(NULL), -EINVAL);
 	CU_ASSERT_STRING_EQUAL(console_level_name(CONSOLE_USER), "user");
-	CU_ASSERT_STRING_EQUAL(console_level_name(CONSOLE_OPERATOR), "operator");
+	CU_ASSERT_STRING_EQUAL(
+		console_level_name(CONSOLE_OPERATOR), "operator");
 	CU_ASSERT_STRING_EQUAL(console_level_name(CONSOLE_ADMIN), "admin");
-	CU_ASSERT_STRING_EQUAL(console_level_name((enum console_level)7),
-		"unknown");
+	CU_ASSERT_STRING_EQUAL(
+		console_level_name((enum console_level)7), "unknown");
 }
 
 /* --- registry --- */
@@ -1287,8 +1294,9 @@ test_register_duplicate_eexist(void)
 		{ .words = { "new", "one" }, .help = "", .fn = fake_nop },
 	};
 
-	CU_ASSERT_EQUAL(console_register(reg, fake_cmds,
-		WEIR_ARRAY_LEN(fake_cmds)), -EEXIST);
+	CU_ASSERT_EQUAL(
+		console_register(reg, fake_cmds, WEIR_ARRAY_LEN(fake_cmds)),
+		-EEXIST);
 	CU_ASSERT_EQUAL(console_register(reg, dup_info, 1), -EEXIST);
 	CU_ASSERT_EQUAL(console_register(reg, dup_help, 1), -EEXIST);
 	CU_ASSERT_EQUAL(console_register(reg, dup_within, 2), -EEXIST);
@@ -1305,10 +1313,18 @@ test_register_malformed_einval(void)
 		{ .words = { NULL }, .help = "", .fn = fake_nop },
 		{ .words = { "a", "b", "c", "d" }, .help = "", .fn = fake_nop },
 		{ .words = { "a", NULL, "c" }, .help = "", .fn = fake_nop },
-		{ .words = { "a" }, .help = "", .args = "<x>", .min_args = 2,
-		  .max_args = 1, .fn = fake_nop },
-		{ .words = { "a" }, .help = "", .args = "<x>", .min_args = -1,
-		  .max_args = 1, .fn = fake_nop },
+		{ .words = { "a" },
+			.help = "",
+			.args = "<x>",
+			.min_args = 2,
+			.max_args = 1,
+			.fn = fake_nop },
+		{ .words = { "a" },
+			.help = "",
+			.args = "<x>",
+			.min_args = -1,
+			.max_args = 1,
+			.fn = fake_nop },
 		{ .words = { "a" }, .help = "" },
 		{ .words = { "a" }, .fn = fake_nop },
 		{ .words = { "a" }, .help = "", .max_args = 1, .fn = fake_nop },
@@ -1337,7 +1353,10 @@ test_register_partly_bad_table_refused(void)
 {
 	static const struct console_cmd half[] = {
 		{ .words = { "good" }, .help = "", .fn = fake_nop },
-		{ .words = { "bad" }, .help = "", .max_args = 1, .fn = fake_nop },
+		{ .words = { "bad" },
+			.help = "",
+			.max_args = 1,
+			.fn = fake_nop },
 	};
 
 	CU_ASSERT_EQUAL(console_register(reg, half, 2), -EINVAL);
@@ -1351,7 +1370,9 @@ test_register_partly_bad_table_refused(void)
 static void
 test_register_many_grows(void)
 {
-	enum { NB = 100 };
+	enum {
+		NB = 100
+	};
 	static struct console_cmd many[NB];
 	static char names[NB][8];
 	char line[16];
@@ -1360,7 +1381,9 @@ test_register_many_grows(void)
 	for (i = 0; i < NB; i++) {
 		snprintf(names[i], sizeof(names[i]), "c%03u", NB - 1 - i);
 		many[i] = (struct console_cmd){
-			.words = { names[i] }, .help = "", .fn = fake_nop,
+			.words = { names[i] },
+			.help = "",
+			.fn = fake_nop,
 		};
 	}
 	CU_ASSERT_EQUAL(console_register(reg, many, NB), 0);
@@ -1397,15 +1420,42 @@ fuzz_rand(void)
 
 /* Command heads, so that most lines reach the handlers and checks. */
 static const char *const fuzz_heads[] = {
-	"show info", "show backends", "set backend weight", "add backend",
-	"fail", "fail quietly", "help", "help show", "prompt", "quit",
-	"show", "set backend", "add", "shwo", "\"show\" info",
+	"show info",
+	"show backends",
+	"set backend weight",
+	"add backend",
+	"fail",
+	"fail quietly",
+	"help",
+	"help show",
+	"prompt",
+	"quit",
+	"show",
+	"set backend",
+	"add",
+	"shwo",
+	"\"show\" info",
 };
 
 /* Arguments, separators and the bytes the tokenizer treats specially. */
 static const char *const fuzz_tokens[] = {
-	"show", "info", "backends", "-j", "-j", "web", "192.0.2.1", "80",
-	"\"a b\"", "\"\"", " ", "\t", ";", "\"", "\\", "\\\"", "\r",
+	"show",
+	"info",
+	"backends",
+	"-j",
+	"-j",
+	"web",
+	"192.0.2.1",
+	"80",
+	"\"a b\"",
+	"\"\"",
+	" ",
+	"\t",
+	";",
+	"\"",
+	"\\",
+	"\\\"",
+	"\r",
 	"caf\xc3\xa9",
 };
 
@@ -1443,8 +1493,9 @@ fuzz_line(char *buf, size_t size)
 		/* Around the length limit. */
 		n = CONSOLE_LINE_MAX - 8 + fuzz_rand() % 16;
 		for (i = 0; i < n && len + 1 < size; i++)
-			buf[len++] = (char)(fuzz_rand() % 3 ? 'a' :
-				(fuzz_rand() % 2 ? ' ' : ';'));
+			buf[len++] = (char)(fuzz_rand() % 3 ?
+					'a' :
+					(fuzz_rand() % 2 ? ' ' : ';'));
 	} else if (fuzz_rand() % 4 == 0) {
 		/* Token soup. */
 		n = fuzz_rand() % FUZZ_TOKENS_MAX;
@@ -1457,8 +1508,9 @@ fuzz_line(char *buf, size_t size)
 		for (i = 0; i < n; i++) {
 			if (i > 0)
 				fuzz_put(buf, size, &len, ";");
-			fuzz_put(buf, size, &len, fuzz_heads[fuzz_rand() %
-				WEIR_ARRAY_LEN(fuzz_heads)]);
+			fuzz_put(buf, size, &len,
+				fuzz_heads[fuzz_rand() %
+					WEIR_ARRAY_LEN(fuzz_heads)]);
 			nb_args = fuzz_rand() % 7;
 			for (j = 0; j < nb_args; j++) {
 				fuzz_put(buf, size, &len,
@@ -1498,120 +1550,123 @@ test_fuzz_random_lines_framed(void)
 		ctx.prompt = false;
 		rc = exec_n((enum console_level)(fuzz_rand() % 3), buf, len);
 		if (reply_is_framed() && rc <= 0 && !ctx.json &&
-		    (rc == 0 || console_out_len(out) > 0))
+			(rc == 0 || console_out_len(out) > 0))
 			continue;
 		if (bad++ == 0) {
 			fprintf(stderr, "\nfuzz line %u, rc %d:", i, rc);
 			for (j = 0; j < len; j++)
 				fprintf(stderr, " %02x", (unsigned char)buf[j]);
-			fprintf(stderr, "\nreply: '%s'\n", console_out_data(out));
+			fprintf(stderr, "\nreply: '%s'\n",
+				console_out_data(out));
 		}
 	}
 	CU_ASSERT_EQUAL(bad, 0);
 }
 
-static CU_TestInfo tests[] = {
-	{"exec_show_info_runs", test_exec_show_info_runs},
-	{"exec_show_backends_table_printed",
-		test_exec_show_backends_table_printed},
-	{"exec_show_backends_arg_passed", test_exec_show_backends_arg_passed},
-	{"exec_set_weight_operator_runs", test_exec_set_weight_operator_runs},
-	{"exec_add_backend_admin_runs", test_exec_add_backend_admin_runs},
-	{"exec_failing_cmd_error_on_new_line",
-		test_exec_failing_cmd_error_on_new_line},
-	{"exec_silent_failure_reported", test_exec_silent_failure_reported},
-	{"exec_longest_match_wins", test_exec_longest_match_wins},
-	{"exec_unknown_command_error", test_exec_unknown_command_error},
-	{"exec_case_differs_unknown", test_exec_case_differs_unknown},
-	{"exec_bad_subcommand_lists_words",
-		test_exec_bad_subcommand_lists_words},
-	{"exec_incomplete_lists_words", test_exec_incomplete_lists_words},
-	{"exec_too_few_args_synopsis", test_exec_too_few_args_synopsis},
-	{"exec_too_many_args_names_word", test_exec_too_many_args_names_word},
-	{"exec_level_too_low_denied", test_exec_level_too_low_denied},
-	{"exec_level_checked_before_args",
-		test_exec_level_checked_before_args},
-	{"exec_family_level_too_low_denied",
-		test_exec_family_level_too_low_denied},
-	{"exec_each_level_allowed_or_denied",
-		test_exec_each_level_allowed_or_denied},
-	{"exec_json_flag_set_and_removed", test_exec_json_flag_set_and_removed},
-	{"exec_json_anywhere_removed", test_exec_json_anywhere_removed},
-	{"exec_json_not_counted_as_arg", test_exec_json_not_counted_as_arg},
-	{"exec_json_unsupported_error", test_exec_json_unsupported_error},
-	{"exec_json_reset_between_commands",
-		test_exec_json_reset_between_commands},
-	{"exec_multi_failure_rest_run", test_exec_multi_failure_rest_run},
-	{"exec_multi_last_error_returned", test_exec_multi_last_error_returned},
-	{"exec_empty_commands_silent", test_exec_empty_commands_silent},
-	{"exec_quit_stops_line", test_exec_quit_stops_line},
-	{"exec_prompt_toggles", test_exec_prompt_toggles},
-	{"exec_unended_table_flushed", test_exec_unended_table_flushed},
-	{"exec_try_list_deduplicated", test_exec_try_list_deduplicated},
-	{"exec_quotes_group_words", test_exec_quotes_group_words},
-	{"exec_quote_other_escape_kept", test_exec_quote_other_escape_kept},
-	{"exec_quoted_empty_word_kept", test_exec_quoted_empty_word_kept},
-	{"exec_quoted_fixed_word_matches", test_exec_quoted_fixed_word_matches},
-	{"exec_quoted_semicolon_literal", test_exec_quoted_semicolon_literal},
-	{"exec_unterminated_quote_error", test_exec_unterminated_quote_error},
-	{"exec_tab_separates", test_exec_tab_separates},
-	{"exec_crlf_stripped", test_exec_crlf_stripped},
-	{"exec_nonprintable_line_rejected",
-		test_exec_nonprintable_line_rejected},
-	{"exec_high_bytes_accepted", test_exec_high_bytes_accepted},
-	{"exec_line_max_accepted", test_exec_line_max_accepted},
-	{"exec_line_too_long_rejected", test_exec_line_too_long_rejected},
-	{"exec_too_many_words_rejected", test_exec_too_many_words_rejected},
-	{"exec_missing_newline_added", test_exec_missing_newline_added},
-	{"exec_no_registry_error", test_exec_no_registry_error},
-	{"help_user_lists_allowed", test_help_user_lists_allowed},
-	{"help_operator_adds_set", test_help_operator_adds_set},
-	{"help_admin_lists_all", test_help_admin_lists_all},
-	{"help_prefix_filters", test_help_prefix_filters},
-	{"help_unknown_word_error", test_help_unknown_word_error},
-	{"help_denied_prefix_error", test_help_denied_prefix_error},
-	{"complete_first_word_by_level", test_complete_first_word_by_level},
-	{"complete_partial_word_prefixed",
-		test_complete_partial_word_prefixed},
-	{"complete_next_word_listed", test_complete_next_word_listed},
-	{"complete_third_word_by_level", test_complete_third_word_by_level},
-	{"complete_argument_none", test_complete_argument_none},
-	{"complete_last_command_only", test_complete_last_command_only},
-	{"complete_quotes_handled", test_complete_quotes_handled},
-	{"printf_empty_lines_dropped", test_printf_empty_lines_dropped},
-	{"error_format_einval", test_error_format_einval},
-	{"json_compact_line", test_json_compact_line},
-	{"json_null_enomem", test_json_null_enomem},
-	{"out_consume_reset", test_out_consume_reset},
-	{"out_large_reset_reusable", test_out_large_reset_reusable},
-	{"reply_end_empty_line_added", test_reply_end_empty_line_added},
-	{"reply_end_next_reply_fresh", test_reply_end_next_reply_fresh},
-	{"reply_end_quit_no_prompt", test_reply_end_quit_no_prompt},
-	{"table_aligned", test_table_aligned},
-	{"table_empty_none", test_table_empty_none},
-	{"table_no_trailing_spaces", test_table_no_trailing_spaces},
-	{"table_ragged_rows_padded", test_table_ragged_rows_padded},
-	{"table_utf8_width_in_chars", test_table_utf8_width_in_chars},
-	{"table_newline_in_cell_flattened",
-		test_table_newline_in_cell_flattened},
-	{"table_begin_twice_flushes_first",
-		test_table_begin_twice_flushes_first},
-	{"level_parse_name_round_trip", test_level_parse_name_round_trip},
-	{"register_duplicate_eexist", test_register_duplicate_eexist},
-	{"register_malformed_einval", test_register_malformed_einval},
-	{"register_partly_bad_table_refused",
-		test_register_partly_bad_table_refused},
-	{"register_many_grows", test_register_many_grows},
-	{"registry_destroy_null_noop", test_registry_destroy_null_noop},
-	{"fuzz_random_lines_framed", test_fuzz_random_lines_framed},
-	CU_TEST_INFO_NULL
-};
+static CU_TestInfo tests[] = { { "exec_show_info_runs",
+				       test_exec_show_info_runs },
+	{ "exec_show_backends_table_printed",
+		test_exec_show_backends_table_printed },
+	{ "exec_show_backends_arg_passed", test_exec_show_backends_arg_passed },
+	{ "exec_set_weight_operator_runs", test_exec_set_weight_operator_runs },
+	{ "exec_add_backend_admin_runs", test_exec_add_backend_admin_runs },
+	{ "exec_failing_cmd_error_on_new_line",
+		test_exec_failing_cmd_error_on_new_line },
+	{ "exec_silent_failure_reported", test_exec_silent_failure_reported },
+	{ "exec_longest_match_wins", test_exec_longest_match_wins },
+	{ "exec_unknown_command_error", test_exec_unknown_command_error },
+	{ "exec_case_differs_unknown", test_exec_case_differs_unknown },
+	{ "exec_bad_subcommand_lists_words",
+		test_exec_bad_subcommand_lists_words },
+	{ "exec_incomplete_lists_words", test_exec_incomplete_lists_words },
+	{ "exec_too_few_args_synopsis", test_exec_too_few_args_synopsis },
+	{ "exec_too_many_args_names_word", test_exec_too_many_args_names_word },
+	{ "exec_level_too_low_denied", test_exec_level_too_low_denied },
+	{ "exec_level_checked_before_args",
+		test_exec_level_checked_before_args },
+	{ "exec_family_level_too_low_denied",
+		test_exec_family_level_too_low_denied },
+	{ "exec_each_level_allowed_or_denied",
+		test_exec_each_level_allowed_or_denied },
+	{ "exec_json_flag_set_and_removed",
+		test_exec_json_flag_set_and_removed },
+	{ "exec_json_anywhere_removed", test_exec_json_anywhere_removed },
+	{ "exec_json_not_counted_as_arg", test_exec_json_not_counted_as_arg },
+	{ "exec_json_unsupported_error", test_exec_json_unsupported_error },
+	{ "exec_json_reset_between_commands",
+		test_exec_json_reset_between_commands },
+	{ "exec_multi_failure_rest_run", test_exec_multi_failure_rest_run },
+	{ "exec_multi_last_error_returned",
+		test_exec_multi_last_error_returned },
+	{ "exec_empty_commands_silent", test_exec_empty_commands_silent },
+	{ "exec_quit_stops_line", test_exec_quit_stops_line },
+	{ "exec_prompt_toggles", test_exec_prompt_toggles },
+	{ "exec_unended_table_flushed", test_exec_unended_table_flushed },
+	{ "exec_try_list_deduplicated", test_exec_try_list_deduplicated },
+	{ "exec_quotes_group_words", test_exec_quotes_group_words },
+	{ "exec_quote_other_escape_kept", test_exec_quote_other_escape_kept },
+	{ "exec_quoted_empty_word_kept", test_exec_quoted_empty_word_kept },
+	{ "exec_quoted_fixed_word_matches",
+		test_exec_quoted_fixed_word_matches },
+	{ "exec_quoted_semicolon_literal", test_exec_quoted_semicolon_literal },
+	{ "exec_unterminated_quote_error", test_exec_unterminated_quote_error },
+	{ "exec_tab_separates", test_exec_tab_separates },
+	{ "exec_crlf_stripped", test_exec_crlf_stripped },
+	{ "exec_nonprintable_line_rejected",
+		test_exec_nonprintable_line_rejected },
+	{ "exec_high_bytes_accepted", test_exec_high_bytes_accepted },
+	{ "exec_line_max_accepted", test_exec_line_max_accepted },
+	{ "exec_line_too_long_rejected", test_exec_line_too_long_rejected },
+	{ "exec_too_many_words_rejected", test_exec_too_many_words_rejected },
+	{ "exec_missing_newline_added", test_exec_missing_newline_added },
+	{ "exec_no_registry_error", test_exec_no_registry_error },
+	{ "help_user_lists_allowed", test_help_user_lists_allowed },
+	{ "help_operator_adds_set", test_help_operator_adds_set },
+	{ "help_admin_lists_all", test_help_admin_lists_all },
+	{ "help_prefix_filters", test_help_prefix_filters },
+	{ "help_unknown_word_error", test_help_unknown_word_error },
+	{ "help_denied_prefix_error", test_help_denied_prefix_error },
+	{ "complete_first_word_by_level", test_complete_first_word_by_level },
+	{ "complete_partial_word_prefixed",
+		test_complete_partial_word_prefixed },
+	{ "complete_next_word_listed", test_complete_next_word_listed },
+	{ "complete_third_word_by_level", test_complete_third_word_by_level },
+	{ "complete_argument_none", test_complete_argument_none },
+	{ "complete_last_command_only", test_complete_last_command_only },
+	{ "complete_quotes_handled", test_complete_quotes_handled },
+	{ "printf_empty_lines_dropped", test_printf_empty_lines_dropped },
+	{ "error_format_einval", test_error_format_einval },
+	{ "json_compact_line", test_json_compact_line },
+	{ "json_null_enomem", test_json_null_enomem },
+	{ "out_consume_reset", test_out_consume_reset },
+	{ "out_large_reset_reusable", test_out_large_reset_reusable },
+	{ "reply_end_empty_line_added", test_reply_end_empty_line_added },
+	{ "reply_end_next_reply_fresh", test_reply_end_next_reply_fresh },
+	{ "reply_end_quit_no_prompt", test_reply_end_quit_no_prompt },
+	{ "table_aligned", test_table_aligned },
+	{ "table_empty_none", test_table_empty_none },
+	{ "table_no_trailing_spaces", test_table_no_trailing_spaces },
+	{ "table_ragged_rows_padded", test_table_ragged_rows_padded },
+	{ "table_utf8_width_in_chars", test_table_utf8_width_in_chars },
+	{ "table_newline_in_cell_flattened",
+		test_table_newline_in_cell_flattened },
+	{ "table_begin_twice_flushes_first",
+		test_table_begin_twice_flushes_first },
+	{ "level_parse_name_round_trip", test_level_parse_name_round_trip },
+	{ "register_duplicate_eexist", test_register_duplicate_eexist },
+	{ "register_malformed_einval", test_register_malformed_einval },
+	{ "register_partly_bad_table_refused",
+		test_register_partly_bad_table_refused },
+	{ "register_many_grows", test_register_many_grows },
+	{ "registry_destroy_null_noop", test_registry_destroy_null_noop },
+	{ "fuzz_random_lines_framed", test_fuzz_random_lines_framed },
+	CU_TEST_INFO_NULL };
 
-static CU_SuiteInfo suites[] = {
-	{ .pName = "console", .pSetUpFunc = setup, .pTearDownFunc = teardown,
-	  .pTests = tests },
-	CU_SUITE_INFO_NULL
-};
+static CU_SuiteInfo suites[] = { { .pName = "console",
+					 .pSetUpFunc = setup,
+					 .pTearDownFunc = teardown,
+					 .pTests = tests },
+	CU_SUITE_INFO_NULL };
 
 int
 main(void)

@@ -33,11 +33,11 @@
 #include "flow_dp.h"
 #include "flow_priv.h"
 
-#define SPAN FLOW_WHEEL_SPAN	/* ticks: expiry precision */
-#define ROT FLOW_WHEEL_ROT	/* ticks: one wheel rotation */
-#define SEED 0x5eed1234u	/* index hash seed */
-#define T0 1000u		/* ticks: arbitrary non-zero start time */
-#define ALL UINT_MAX		/* flow_expire() budget: no limit */
+#define SPAN FLOW_WHEEL_SPAN /* ticks: expiry precision */
+#define ROT FLOW_WHEEL_ROT   /* ticks: one wheel rotation */
+#define SEED 0x5eed1234u     /* index hash seed */
+#define T0 1000u	     /* ticks: arbitrary non-zero start time */
+#define ALL UINT_MAX	     /* flow_expire() budget: no limit */
 
 /* TCP flag shorthands for packets. */
 #define SYN RTE_TCP_SYN_FLAG
@@ -55,16 +55,17 @@
  * Distinct per state so that a flow expiring with the wrong state's
  * timeout shows up; ESTABLISHED is longer than one rotation on purpose.
  */
-static const struct flow_timeouts tmo = { .t = {
-	[FLOW_S_SYN_SENT] = 3000,
-	[FLOW_S_SYN_RECV] = 5000,
-	[FLOW_S_ESTABLISHED] = 1200000,
-	[FLOW_S_FIN_WAIT] = 120000,
-	[FLOW_S_LAST_ACK] = 30000,
-	[FLOW_S_TIME_WAIT] = 60000,
-	[FLOW_S_CLOSE] = 10000,
-	[FLOW_S_UDP] = 300000,
-} };
+static const struct flow_timeouts
+	tmo = { .t = {
+			[FLOW_S_SYN_SENT] = 3000,
+			[FLOW_S_SYN_RECV] = 5000,
+			[FLOW_S_ESTABLISHED] = 1200000,
+			[FLOW_S_FIN_WAIT] = 120000,
+			[FLOW_S_LAST_ACK] = 30000,
+			[FLOW_S_TIME_WAIT] = 60000,
+			[FLOW_S_CLOSE] = 10000,
+			[FLOW_S_UDP] = 300000,
+		} };
 
 static struct flow_table *
 table_new_opts(uint32_t capacity, unsigned int opts, uint32_t now)
@@ -123,8 +124,7 @@ keys_of(uint32_t n, uint8_t proto, struct flow_key *fwd, struct flow_key *rev)
 
 /* The same in IPv6: client 2001:2:0:1::x, backend 2001:2:0:2::x. */
 static void
-keys6_of(uint32_t n, uint8_t proto, struct flow_key *fwd,
-	struct flow_key *rev)
+keys6_of(uint32_t n, uint8_t proto, struct flow_key *fwd, struct flow_key *rev)
 {
 	static const uint8_t pfx[6] = { 0x20, 0x01, 0x00, 0x02, 0x00, 0x00 };
 
@@ -247,8 +247,8 @@ check_expiry(struct flow_table *t, uint32_t n, uint8_t proto, uint32_t from,
 	uint32_t at = 0;
 
 	CU_ASSERT(stays_until(t, n, proto, from, deadline, 997));
-	CU_ASSERT(gone_between(t, n, proto, deadline + 1, deadline + SPAN,
-		&at));
+	CU_ASSERT(
+		gone_between(t, n, proto, deadline + 1, deadline + SPAN, &at));
 	CU_ASSERT((int32_t)(at - deadline) > 0);
 	CU_ASSERT((int32_t)(at - deadline) <= (int32_t)SPAN);
 }
@@ -266,8 +266,18 @@ check_expiry(struct flow_table *t, uint32_t n, uint8_t proto, uint32_t from,
  * nothing; ECN and PSH bits are ignored.
  */
 enum pk {
-	PK_SYN, PK_SYN_ECN, PK_SYN_ACK, PK_ACK, PK_PSH_ACK, PK_FIN_ACK, PK_FIN,
-	PK_RST, PK_RSTACK, PK_NULL, PK_SYNFIN, PK_COUNT
+	PK_SYN,
+	PK_SYN_ECN,
+	PK_SYN_ACK,
+	PK_ACK,
+	PK_PSH_ACK,
+	PK_FIN_ACK,
+	PK_FIN,
+	PK_RST,
+	PK_RSTACK,
+	PK_NULL,
+	PK_SYNFIN,
+	PK_COUNT
 };
 
 static const uint8_t pk_flags[PK_COUNT] = {
@@ -308,62 +318,128 @@ struct tcp_row {
 #define FB (FLOW_F_FIN_ORIG | FLOW_F_FIN_REPLY)
 
 /* Outcomes: state, then the FIN flags (o: ORIG, r: REPLY, b: both). */
-#define SS0 { S_SS, 0 }
-#define SR0 { S_SR, 0 }
-#define ES0 { S_ES, 0 }
-#define FWo { S_FW, FO }
-#define FWr { S_FW, FR }
-#define LAb { S_LA, FB }
-#define TWb { S_TW, FB }
-#define CL0 { S_CL, 0 }
-#define CLo { S_CL, FO }
-#define CLr { S_CL, FR }
-#define CLb { S_CL, FB }
-#define UD0 { S_UD, 0 }
+#define SS0                                                                    \
+	{                                                                      \
+		S_SS, 0                                                        \
+	}
+#define SR0                                                                    \
+	{                                                                      \
+		S_SR, 0                                                        \
+	}
+#define ES0                                                                    \
+	{                                                                      \
+		S_ES, 0                                                        \
+	}
+#define FWo                                                                    \
+	{                                                                      \
+		S_FW, FO                                                       \
+	}
+#define FWr                                                                    \
+	{                                                                      \
+		S_FW, FR                                                       \
+	}
+#define LAb                                                                    \
+	{                                                                      \
+		S_LA, FB                                                       \
+	}
+#define TWb                                                                    \
+	{                                                                      \
+		S_TW, FB                                                       \
+	}
+#define CL0                                                                    \
+	{                                                                      \
+		S_CL, 0                                                        \
+	}
+#define CLo                                                                    \
+	{                                                                      \
+		S_CL, FO                                                       \
+	}
+#define CLr                                                                    \
+	{                                                                      \
+		S_CL, FR                                                       \
+	}
+#define CLb                                                                    \
+	{                                                                      \
+		S_CL, FB                                                       \
+	}
+#define UD0                                                                    \
+	{                                                                      \
+		S_UD, 0                                                        \
+	}
 
 static const struct tcp_row tcp_rows[] = {
 	/*	    SYN  +ECN SYNA ACK  PSHA FINA FIN  RST  RSTA NULL SYFI */
-	{ S_SS, 0, {
-	[ORIG] = {  SS0, SS0, SS0, SS0, SS0, SS0, SS0, CL0, CL0, SS0, SS0 },
-	[REPLY] = { SS0, SS0, SR0, SS0, SS0, SS0, SS0, CL0, CL0, SS0, SS0 },
-	} },
-	{ S_SR, 0, {
-	[ORIG] = {  SR0, SR0, SR0, ES0, ES0, FWo, FWo, CL0, CL0, SR0, SR0 },
-	[REPLY] = { SR0, SR0, SR0, SR0, SR0, FWr, FWr, CL0, CL0, SR0, SR0 },
-	} },
-	{ S_ES, 0, {
-	[ORIG] = {  ES0, ES0, ES0, ES0, ES0, FWo, FWo, CL0, CL0, ES0, ES0 },
-	[REPLY] = { ES0, ES0, ES0, ES0, ES0, FWr, FWr, CL0, CL0, ES0, ES0 },
-	} },
-	{ S_FW, FO, {
-	[ORIG] = {  FWo, FWo, FWo, FWo, FWo, FWo, FWo, CLo, CLo, FWo, FWo },
-	[REPLY] = { FWo, FWo, FWo, FWo, FWo, LAb, LAb, CLo, CLo, FWo, FWo },
-	} },
-	{ S_FW, FR, {
-	[ORIG] = {  FWr, FWr, FWr, FWr, FWr, LAb, LAb, CLr, CLr, FWr, FWr },
-	[REPLY] = { FWr, FWr, FWr, FWr, FWr, FWr, FWr, CLr, CLr, FWr, FWr },
-	} },
-	{ S_LA, FB, {
-	[ORIG] = {  LAb, LAb, LAb, TWb, TWb, LAb, LAb, CLb, CLb, LAb, LAb },
-	[REPLY] = { LAb, LAb, LAb, TWb, TWb, LAb, LAb, CLb, CLb, LAb, LAb },
-	} },
-	{ S_TW, FB, {
-	[ORIG] = {  SS0, SS0, TWb, TWb, TWb, TWb, TWb, TWb, TWb, TWb, TWb },
-	[REPLY] = { TWb, TWb, TWb, TWb, TWb, TWb, TWb, TWb, TWb, TWb, TWb },
-	} },
-	{ S_CL, 0, {
-	[ORIG] = {  SS0, SS0, CL0, CL0, CL0, CL0, CL0, CL0, CL0, CL0, CL0 },
-	[REPLY] = { CL0, CL0, CL0, CL0, CL0, CL0, CL0, CL0, CL0, CL0, CL0 },
-	} },
+	{ S_SS, 0,
+		{
+			[ORIG] = { SS0, SS0, SS0, SS0, SS0, SS0, SS0, CL0, CL0,
+				SS0, SS0 },
+			[REPLY] = { SS0, SS0, SR0, SS0, SS0, SS0, SS0, CL0, CL0,
+				SS0, SS0 },
+		} },
+	{ S_SR, 0,
+		{
+			[ORIG] = { SR0, SR0, SR0, ES0, ES0, FWo, FWo, CL0, CL0,
+				SR0, SR0 },
+			[REPLY] = { SR0, SR0, SR0, SR0, SR0, FWr, FWr, CL0, CL0,
+				SR0, SR0 },
+		} },
+	{ S_ES, 0,
+		{
+			[ORIG] = { ES0, ES0, ES0, ES0, ES0, FWo, FWo, CL0, CL0,
+				ES0, ES0 },
+			[REPLY] = { ES0, ES0, ES0, ES0, ES0, FWr, FWr, CL0, CL0,
+				ES0, ES0 },
+		} },
+	{ S_FW, FO,
+		{
+			[ORIG] = { FWo, FWo, FWo, FWo, FWo, FWo, FWo, CLo, CLo,
+				FWo, FWo },
+			[REPLY] = { FWo, FWo, FWo, FWo, FWo, LAb, LAb, CLo, CLo,
+				FWo, FWo },
+		} },
+	{ S_FW, FR,
+		{
+			[ORIG] = { FWr, FWr, FWr, FWr, FWr, LAb, LAb, CLr, CLr,
+				FWr, FWr },
+			[REPLY] = { FWr, FWr, FWr, FWr, FWr, FWr, FWr, CLr, CLr,
+				FWr, FWr },
+		} },
+	{ S_LA, FB,
+		{
+			[ORIG] = { LAb, LAb, LAb, TWb, TWb, LAb, LAb, CLb, CLb,
+				LAb, LAb },
+			[REPLY] = { LAb, LAb, LAb, TWb, TWb, LAb, LAb, CLb, CLb,
+				LAb, LAb },
+		} },
+	{ S_TW, FB,
+		{
+			[ORIG] = { SS0, SS0, TWb, TWb, TWb, TWb, TWb, TWb, TWb,
+				TWb, TWb },
+			[REPLY] = { TWb, TWb, TWb, TWb, TWb, TWb, TWb, TWb, TWb,
+				TWb, TWb },
+		} },
+	{ S_CL, 0,
+		{
+			[ORIG] = { SS0, SS0, CL0, CL0, CL0, CL0, CL0, CL0, CL0,
+				CL0, CL0 },
+			[REPLY] = { CL0, CL0, CL0, CL0, CL0, CL0, CL0, CL0, CL0,
+				CL0, CL0 },
+		} },
 	/* Reset while closing: the FIN flag stays until a SYN reopens. */
-	{ S_CL, FO, {
-	[ORIG] = {  SS0, SS0, CLo, CLo, CLo, CLo, CLo, CLo, CLo, CLo, CLo },
-	[REPLY] = { CLo, CLo, CLo, CLo, CLo, CLo, CLo, CLo, CLo, CLo, CLo },
-	} },
-	{ S_UD, 0, {
-	[ORIG] = {  UD0, UD0, UD0, UD0, UD0, UD0, UD0, UD0, UD0, UD0, UD0 },
-	[REPLY] = { UD0, UD0, UD0, UD0, UD0, UD0, UD0, UD0, UD0, UD0, UD0 },
-	} },
+	{ S_CL, FO,
+		{
+			[ORIG] = { SS0, SS0, CLo, CLo, CLo, CLo, CLo, CLo, CLo,
+				CLo, CLo },
+			[REPLY] = { CLo, CLo, CLo, CLo, CLo, CLo, CLo, CLo, CLo,
+				CLo, CLo },
+		} },
+	{ S_UD, 0,
+		{
+			[ORIG] = { UD0, UD0, UD0, UD0, UD0, UD0, UD0, UD0, UD0,
+				UD0, UD0 },
+			[REPLY] = { UD0, UD0, UD0, UD0, UD0, UD0, UD0, UD0, UD0,
+				UD0, UD0 },
+		} },
 };
 
 static void
@@ -371,7 +447,9 @@ test_tcp_next_every_transition_matches_table(void)
 {
 	/* Unrelated flags must ride through every transition untouched. */
 	static const uint8_t extra[] = {
-		0, FLOW_F_MIDFLOW, FLOW_F_MIDFLOW | FLOW_F_HALF_OPEN,
+		0,
+		FLOW_F_MIDFLOW,
+		FLOW_F_MIDFLOW | FLOW_F_HALF_OPEN,
 	};
 	bool state_seen[FLOW_S_COUNT] = { false };
 	unsigned int r, d, p, x, nb = 0;
@@ -391,15 +469,16 @@ test_tcp_next_every_transition_matches_table(void)
 						row->flags | extra[x], d,
 						pk_flags[p], &nfl);
 					if (ns != e->state ||
-					    nfl != (e->flags | extra[x]))
-						fprintf(stderr, "row %u dir %u "
+						nfl != (e->flags | extra[x]))
+						fprintf(stderr,
+							"row %u dir %u "
 							"pk %u: got %s/%#x\n",
 							r, d, p,
 							flow_state_name(ns),
 							nfl);
 					CU_ASSERT_EQUAL(ns, e->state);
-					CU_ASSERT_EQUAL(nfl,
-						e->flags | extra[x]);
+					CU_ASSERT_EQUAL(
+						nfl, e->flags | extra[x]);
 					nb++;
 				}
 			}
@@ -407,8 +486,9 @@ test_tcp_next_every_transition_matches_table(void)
 	}
 	for (r = 0; r < FLOW_S_COUNT; r++)
 		CU_ASSERT(state_seen[r]);
-	CU_ASSERT_EQUAL(nb, WEIR_ARRAY_LEN(tcp_rows) * 2 * PK_COUNT *
-		WEIR_ARRAY_LEN(extra));
+	CU_ASSERT_EQUAL(nb,
+		WEIR_ARRAY_LEN(tcp_rows) * 2 * PK_COUNT *
+			WEIR_ARRAY_LEN(extra));
 }
 
 static void
@@ -416,14 +496,15 @@ test_tcp_next_unknown_state_unchanged(void)
 {
 	uint8_t nfl = 0;
 
-	CU_ASSERT_EQUAL(flow_tcp_next(FLOW_S_COUNT, FO, ORIG, SYN, &nfl),
-		FLOW_S_COUNT);
+	CU_ASSERT_EQUAL(
+		flow_tcp_next(FLOW_S_COUNT, FO, ORIG, SYN, &nfl), FLOW_S_COUNT);
 	CU_ASSERT_EQUAL(nfl, FO);
-	CU_ASSERT_EQUAL(flow_tcp_next((enum flow_state)0xff, 0, REPLY, RST,
-		&nfl), 0xff);
+	CU_ASSERT_EQUAL(
+		flow_tcp_next((enum flow_state)0xff, 0, REPLY, RST, &nfl),
+		0xff);
 	CU_ASSERT_EQUAL(nfl, 0);
-	CU_ASSERT_EQUAL(flow_tcp_next(S_ES, 0, (enum flow_dir)2, FIN, &nfl),
-		S_ES);
+	CU_ASSERT_EQUAL(
+		flow_tcp_next(S_ES, 0, (enum flow_dir)2, FIN, &nfl), S_ES);
 	CU_ASSERT_EQUAL(nfl, 0);
 }
 
@@ -472,16 +553,16 @@ test_update_lifecycle_gauge_follows(void)
 		CU_ASSERT_EQUAL(s, steps[i].state);
 		CU_ASSERT_EQUAL(f->state, steps[i].state);
 		CU_ASSERT_EQUAL(f->flags & FB, steps[i].fin);
-		CU_ASSERT_EQUAL(!!(f->flags & FLOW_F_HALF_OPEN),
-			steps[i].half_open);
+		CU_ASSERT_EQUAL(
+			!!(f->flags & FLOW_F_HALF_OPEN), steps[i].half_open);
 		CU_ASSERT_EQUAL(st->nb_half_open, steps[i].half_open);
 		CU_ASSERT_EQUAL(f->expire, now + tmo.t[s]);
 	}
 	CU_ASSERT_EQUAL(f->svc, 7);
 	CU_ASSERT_EQUAL(f->be, 9);
 	/* Expiring a half-open flow takes it out of the gauge. */
-	CU_ASSERT_EQUAL(flow_expire(t, now + tmo.t[S_SS] + SPAN, ALL, NULL,
-		NULL), 1);
+	CU_ASSERT_EQUAL(
+		flow_expire(t, now + tmo.t[S_SS] + SPAN, ALL, NULL, NULL), 1);
 	CU_ASSERT_EQUAL(st->nb_half_open, 0);
 	CU_ASSERT_EQUAL(st->nb_flows, 0);
 	free(t);
@@ -495,8 +576,8 @@ test_update_udp_ignores_tcp_flags(void)
 
 	CU_ASSERT_FATAL(f != NULL);
 	CU_ASSERT_EQUAL(f->state, S_UD);
-	CU_ASSERT_EQUAL(flow_update(t, f, ORIG, SYN | RST, T0 + 10, &tmo),
-		S_UD);
+	CU_ASSERT_EQUAL(
+		flow_update(t, f, ORIG, SYN | RST, T0 + 10, &tmo), S_UD);
 	CU_ASSERT_EQUAL(flow_update(t, f, REPLY, FIN, T0 + 20, &tmo), S_UD);
 	CU_ASSERT_EQUAL(f->flags, 0);
 	CU_ASSERT_EQUAL(f->expire, T0 + 20 + tmo.t[S_UD]);
@@ -520,9 +601,8 @@ test_expire_within_one_span_of_deadline(void)
 			uint32_t now = T0 + offsets[o];
 
 			CU_ASSERT_FATAL(insert_n(t, 3, IPPROTO_UDP, now,
-				timeouts[k]) != NULL);
-			check_expiry(t, 3, IPPROTO_UDP, now,
-				now + timeouts[k]);
+						timeouts[k]) != NULL);
+			check_expiry(t, 3, IPPROTO_UDP, now, now + timeouts[k]);
 			CU_ASSERT_EQUAL(flow_table_stats(t)->expired, 1);
 			free(t);
 		}
@@ -538,12 +618,12 @@ drive_to(struct flow_table *t, struct flow *f, enum flow_state target,
 		enum flow_dir dir;
 		uint8_t tcp;
 	} path[] = {
-		{ ORIG, SYN },			/* SYN_SENT */
-		{ REPLY, SYN | ACK },		/* SYN_RECV */
-		{ ORIG, ACK },			/* ESTABLISHED */
-		{ ORIG, FIN | ACK },		/* FIN_WAIT */
-		{ REPLY, FIN | ACK },		/* LAST_ACK */
-		{ ORIG, ACK },			/* TIME_WAIT */
+		{ ORIG, SYN },	      /* SYN_SENT */
+		{ REPLY, SYN | ACK }, /* SYN_RECV */
+		{ ORIG, ACK },	      /* ESTABLISHED */
+		{ ORIG, FIN | ACK },  /* FIN_WAIT */
+		{ REPLY, FIN | ACK }, /* LAST_ACK */
+		{ ORIG, ACK },	      /* TIME_WAIT */
 	};
 	unsigned int i;
 
@@ -558,7 +638,7 @@ drive_to(struct flow_table *t, struct flow *f, enum flow_state target,
 	}
 	for (i = 0; i < WEIR_ARRAY_LEN(path); i++) {
 		if (flow_update(t, f, path[i].dir, path[i].tcp, now, &tmo) ==
-		    target)
+			target)
 			return;
 	}
 	CU_FAIL("state not reached");
@@ -615,9 +695,10 @@ static void
 test_expire_refreshed_flow_survives_rotations(void)
 {
 	/* Shorter than two refresh intervals: one missed refresh kills. */
-	static const struct flow_timeouts short_tmo = { .t = {
-		[FLOW_S_UDP] = 5000,
-	} };
+	static const struct flow_timeouts
+		short_tmo = { .t = {
+				      [FLOW_S_UDP] = 5000,
+			      } };
 	struct flow_table *t = table_new(64, T0);
 	uint32_t now = T0, end = T0 + 7 * ROT / 2, n = 100;
 	struct flow *f = insert_n(t, 1, IPPROTO_UDP, now, 5000);
@@ -626,8 +707,8 @@ test_expire_refreshed_flow_survives_rotations(void)
 	CU_ASSERT_FATAL(f != NULL);
 	while ((int32_t)(end - now) > 0) {
 		now += 2999;
-		CU_ASSERT_EQUAL(flow_update(t, f, ORIG, 0, now, &short_tmo),
-			S_UD);
+		CU_ASSERT_EQUAL(
+			flow_update(t, f, ORIG, 0, now, &short_tmo), S_UD);
 		/* Neighbours that come and go in the same slots. */
 		if (insert_n(t, n, IPPROTO_UDP, now, 4000) != NULL)
 			n++;
@@ -663,8 +744,8 @@ test_expire_counter_wrap_honoured(void)
 	unsigned int i;
 
 	CU_ASSERT_FATAL(insert_n(t, 1, IPPROTO_UDP, start, 30000) != NULL);
-	CU_ASSERT_FATAL(insert_n(t, 2, IPPROTO_UDP, start, 3 * ROT / 2) !=
-		NULL);
+	CU_ASSERT_FATAL(
+		insert_n(t, 2, IPPROTO_UDP, start, 3 * ROT / 2) != NULL);
 	f = insert_n(t, 3, IPPROTO_TCP, start, 10);
 	CU_ASSERT_FATAL(f != NULL);
 	/* Flow 3 is kept half-open across the wrap, then reset. */
@@ -688,8 +769,8 @@ test_expire_counter_wrap_honoured(void)
 
 struct count_ctx {
 	unsigned int nb;
-	uint32_t now;		/* the flow_expire() 'now' */
-	unsigned int early;	/* flows removed before their expire */
+	uint32_t now;	    /* the flow_expire() 'now' */
+	unsigned int early; /* flows removed before their expire */
 };
 
 static void
@@ -758,8 +839,8 @@ test_expire_catch_up_after_pause(void)
 	unsigned int r, total = 0;
 
 	for (i = 0; i < nb; i++) {
-		struct flow *f = insert_n(t, i, IPPROTO_UDP,
-			T0 + i * 97, (i * 7919) % (2 * ROT));
+		struct flow *f = insert_n(
+			t, i, IPPROTO_UDP, T0 + i * 97, (i * 7919) % (2 * ROT));
 
 		CU_ASSERT_FATAL(f != NULL);
 		/* Every 100th still talks, just before the check. */
@@ -767,10 +848,10 @@ test_expire_catch_up_after_pause(void)
 			flow_update(t, f, REPLY, 0, late - 10, &tmo);
 	}
 	/* Created during the pause, already due, or not yet. */
-	CU_ASSERT_FATAL(insert_n(t, nb, IPPROTO_UDP, late - 2 * SPAN, 1) !=
-		NULL);
-	CU_ASSERT_FATAL(insert_n(t, nb + 1, IPPROTO_UDP, late - 5, 1000) !=
-		NULL);
+	CU_ASSERT_FATAL(
+		insert_n(t, nb, IPPROTO_UDP, late - 2 * SPAN, 1) != NULL);
+	CU_ASSERT_FATAL(
+		insert_n(t, nb + 1, IPPROTO_UDP, late - 5, 1000) != NULL);
 	for (calls = 0; calls < 1000; calls++) {
 		r = flow_expire(t, late, budget, count_cb, &c);
 		CU_ASSERT(r <= budget);
@@ -848,8 +929,8 @@ test_insert_reused_entry_zeroed(void)
 	f->be_port = 6;
 	memset(f->cli_mac, 0x11, sizeof(f->cli_mac));
 	memset(f->be_mac, 0x22, sizeof(f->be_mac));
-	CU_ASSERT_EQUAL(flow_expire(t, T0 + tmo.t[S_SR] + SPAN, ALL, NULL,
-		NULL), 1);
+	CU_ASSERT_EQUAL(
+		flow_expire(t, T0 + tmo.t[S_SR] + SPAN, ALL, NULL, NULL), 1);
 	CU_ASSERT_EQUAL(flow_table_stats(t)->nb_half_open, 0);
 	f = insert_n(t, 2, IPPROTO_UDP, T0 + 9000, 10);
 	CU_ASSERT_FATAL(f != NULL);
@@ -872,24 +953,24 @@ test_insert_reused_entry_zeroed(void)
  * @return the next session number to try.
  */
 static uint32_t
-next_colliding(const struct flow_table *t, uint32_t n, uint32_t b1,
-	uint32_t b2, struct flow_key *fwd, struct flow_key *rev)
+next_colliding(const struct flow_table *t, uint32_t n, uint32_t b1, uint32_t b2,
+	struct flow_key *fwd, struct flow_key *rev)
 {
 	for (;; n++) {
 		uint32_t c[4];
 
 		keys_of(n, IPPROTO_TCP, fwd, rev);
-		flow_bucket_pair(flow_key_hash(t, fwd), t->bucket_mask,
-			&c[0], &c[1]);
-		flow_bucket_pair(flow_key_hash(t, rev), t->bucket_mask,
-			&c[2], &c[3]);
+		flow_bucket_pair(
+			flow_key_hash(t, fwd), t->bucket_mask, &c[0], &c[1]);
+		flow_bucket_pair(
+			flow_key_hash(t, rev), t->bucket_mask, &c[2], &c[3]);
 		if (b2 == UINT32_MAX) {
 			if (c[0] == b1 && c[2] == b1)
 				return n + 1;
 		} else if ((c[0] == b1 || c[0] == b2) &&
-			   (c[1] == b1 || c[1] == b2) &&
-			   (c[2] == b1 || c[2] == b2) &&
-			   (c[3] == b1 || c[3] == b2)) {
+			(c[1] == b1 || c[1] == b2) &&
+			(c[2] == b1 || c[2] == b2) &&
+			(c[3] == b1 || c[3] == b2)) {
 			return n + 1;
 		}
 	}
@@ -899,7 +980,7 @@ next_colliding(const struct flow_table *t, uint32_t n, uint32_t b1,
 static void
 test_index_shared_first_bucket_inserts(void)
 {
-	const uint32_t nb = 40;	/* flows: 80 keys for an 8-entry bucket */
+	const uint32_t nb = 40; /* flows: 80 keys for an 8-entry bucket */
 	struct flow_table *t = table_new(1024, T0);
 	struct flow_key fwd[40], rev[40];
 	uint32_t i, n = 0;
@@ -907,8 +988,8 @@ test_index_shared_first_bucket_inserts(void)
 
 	for (i = 0; i < nb; i++) {
 		n = next_colliding(t, n, 0, UINT32_MAX, &fwd[i], &rev[i]);
-		CU_ASSERT_FATAL(flow_insert(t, &fwd[i], &rev[i], T0, 100) !=
-			NULL);
+		CU_ASSERT_FATAL(
+			flow_insert(t, &fwd[i], &rev[i], T0, 100) != NULL);
 	}
 	CU_ASSERT_EQUAL(flow_table_stats(t)->index_full, 0);
 	for (i = 0; i < nb; i++) {
@@ -967,10 +1048,10 @@ test_index_both_buckets_full_refused_undone(void)
 	CU_ASSERT_EQUAL(st->index_full, 1);
 	CU_ASSERT_PTR_NULL(flow_insert(t, &fwd, &other_rev, T0, 100));
 	CU_ASSERT_EQUAL(st->index_full, 2);
-	CU_ASSERT(!flow_key_in_use(t, &other_fwd,
-		flow_key_hash(t, &other_fwd)));
-	CU_ASSERT(!flow_key_in_use(t, &other_rev,
-		flow_key_hash(t, &other_rev)));
+	CU_ASSERT(
+		!flow_key_in_use(t, &other_fwd, flow_key_hash(t, &other_fwd)));
+	CU_ASSERT(
+		!flow_key_in_use(t, &other_rev, flow_key_hash(t, &other_rev)));
 	CU_ASSERT(!flow_key_in_use(t, &rev, flow_key_hash(t, &rev)));
 	CU_ASSERT_EQUAL(st->nb_flows, FLOW_BUCKET_ENTRIES);
 	CU_ASSERT_EQUAL(index_entries(t), 2 * st->nb_flows);
@@ -986,7 +1067,7 @@ test_index_both_buckets_full_refused_undone(void)
 		flow_bucket_pair(flow_key_hash(t, &other_rev), t->bucket_mask,
 			&c[2], &c[3]);
 		if (c[0] == b1 || c[0] == b2 || c[1] == b1 || c[1] == b2 ||
-		    c[2] == b1 || c[2] == b2 || c[3] == b1 || c[3] == b2)
+			c[2] == b1 || c[2] == b2 || c[3] == b1 || c[3] == b2)
 			continue;
 		if (flow_insert(t, &other_fwd, &other_rev, T0, 100) != NULL)
 			i++;
@@ -1047,14 +1128,14 @@ test_lookup_any_byte_differs_no_match(void)
 			/* An IPv4 key's unused address bytes and pad are not
 			 * part of it (flow_types.h). */
 			if ((b >= 4 && b < 16) || (b >= 20 && b < 32) ||
-			    b >= offsetof(struct flow_key, pad))
+				b >= offsetof(struct flow_key, pad))
 				continue;
 			for (x = 0; x < WEIR_ARRAY_LEN(flips); x++) {
 				k = keys[w];
 				((uint8_t *)&k)[b] ^= flips[x];
 				CU_ASSERT_PTR_NULL(find(t, &k, NULL));
-				CU_ASSERT(!flow_key_in_use(t, &k,
-					flow_key_hash(t, &k)));
+				CU_ASSERT(!flow_key_in_use(
+					t, &k, flow_key_hash(t, &k)));
 				nb++;
 			}
 		}
@@ -1115,9 +1196,9 @@ test_hash_seed_changes_hash(void)
  * list and the counters under a random mix, with the clock wrapping.
  */
 #define SOAK_OPS 200000
-#define SOAK_CAP 256		/* flows: small, so the table fills */
-#define SOAK_IDS 1024		/* session numbers in play */
-#define SOAK_CHECK_EVERY 997	/* ops between full invariant checks */
+#define SOAK_CAP 256	     /* flows: small, so the table fills */
+#define SOAK_IDS 1024	     /* session numbers in play */
+#define SOAK_CHECK_EVERY 997 /* ops between full invariant checks */
 
 struct soak_flow {
 	bool live;
@@ -1134,16 +1215,17 @@ struct soak {
 	uint32_t nb_live;
 	uint32_t now;
 	uint64_t rng;
-	unsigned int errors;	/* stop at the first failure */
+	unsigned int errors; /* stop at the first failure */
 	uint32_t removed[SOAK_CAP];
 	uint32_t nb_removed;
 };
 
-#define SOAK_ASSERT(s, c) do {						\
-	CU_ASSERT(c);							\
-	if (!(c))							\
-		(s)->errors++;						\
-} while (0)
+#define SOAK_ASSERT(s, c)                                                      \
+	do {                                                                   \
+		CU_ASSERT(c);                                                  \
+		if (!(c))                                                      \
+			(s)->errors++;                                         \
+	} while (0)
 
 static uint32_t
 soak_rand(struct soak *s)
@@ -1184,10 +1266,12 @@ soak_check_all(struct soak *s)
 
 		keys_of(n, m->proto, &fwd, &rev);
 		if (!m->live) {
-			SOAK_ASSERT(s, !flow_key_in_use(s->t, &fwd,
-				flow_key_hash(s->t, &fwd)));
-			SOAK_ASSERT(s, !flow_key_in_use(s->t, &rev,
-				flow_key_hash(s->t, &rev)));
+			SOAK_ASSERT(s,
+				!flow_key_in_use(
+					s->t, &fwd, flow_key_hash(s->t, &fwd)));
+			SOAK_ASSERT(s,
+				!flow_key_in_use(
+					s->t, &rev, flow_key_hash(s->t, &rev)));
 			continue;
 		}
 		SOAK_ASSERT(s, find(s->t, &fwd, &d) == m->f && d == ORIG);
@@ -1203,8 +1287,9 @@ soak_check_all(struct soak *s)
 		if (f == NULL)
 			continue;
 		nb_at++;
-		SOAK_ASSERT(s, f->svc < SOAK_IDS && s->m[f->svc].f == f &&
-			s->m[f->svc].live);
+		SOAK_ASSERT(s,
+			f->svc < SOAK_IDS && s->m[f->svc].f == f &&
+				s->m[f->svc].live);
 	}
 	SOAK_ASSERT(s, flow_at(s->t, flow_capacity(s->t)) == NULL);
 	SOAK_ASSERT(s, nb_at == s->nb_live);
@@ -1226,8 +1311,8 @@ soak_insert(struct soak *s)
 
 	if (m->live) {
 		keys_of(n, m->proto, &fwd, &rev);
-		SOAK_ASSERT(s, flow_key_in_use(s->t, &rev,
-			flow_key_hash(s->t, &rev)));
+		SOAK_ASSERT(s,
+			flow_key_in_use(s->t, &rev, flow_key_hash(s->t, &rev)));
 		return;
 	}
 	m->proto = soak_rand(s) & 1 ? IPPROTO_TCP : IPPROTO_UDP;
@@ -1237,10 +1322,9 @@ soak_insert(struct soak *s)
 	f = flow_insert(s->t, &fwd, &rev, s->now, timeout);
 	if (f == NULL) {
 		/* Refused for a counted reason, and the right one. */
-		SOAK_ASSERT(s, st->full + st->index_full ==
-			full + index_full + 1);
-		SOAK_ASSERT(s, (st->full != full) ==
-			(s->nb_live == SOAK_CAP));
+		SOAK_ASSERT(
+			s, st->full + st->index_full == full + index_full + 1);
+		SOAK_ASSERT(s, (st->full != full) == (s->nb_live == SOAK_CAP));
 		return;
 	}
 	SOAK_ASSERT(s, f->state == (m->proto == IPPROTO_TCP ? S_SS : S_UD));
@@ -1276,7 +1360,13 @@ static void
 soak_update(struct soak *s)
 {
 	static const uint8_t pkts[] = {
-		SYN, SYN | ACK, ACK, PSH | ACK, FIN | ACK, RST, 0,
+		SYN,
+		SYN | ACK,
+		ACK,
+		PSH | ACK,
+		FIN | ACK,
+		RST,
+		0,
 	};
 	uint32_t n = soak_rand(s) % SOAK_IDS, tries;
 	enum flow_dir dir = soak_rand(s) & 1 ? REPLY : ORIG;
@@ -1292,7 +1382,8 @@ soak_update(struct soak *s)
 		return;
 	fl = m->flags;
 	want = m->proto == IPPROTO_TCP ?
-		flow_tcp_next(m->state, fl, dir, tcp, &fl) : S_UD;
+		flow_tcp_next(m->state, fl, dir, tcp, &fl) :
+		S_UD;
 	if (want == S_SS || want == S_SR)
 		fl |= FLOW_F_HALF_OPEN;
 	else
@@ -1353,7 +1444,7 @@ test_soak_random_ops_match_model(void)
 
 	memset(&s, 0, sizeof(s));
 	s.rng = UINT64_C(0x9e3779b97f4a7c15);
-	s.now = UINT32_MAX - 300000;	/* wraps early in the run */
+	s.now = UINT32_MAX - 300000; /* wraps early in the run */
 	s.t = table_new(SOAK_CAP, s.now);
 	for (op = 0; op < SOAK_OPS && s.errors == 0; op++) {
 		uint32_t r = soak_rand(&s) % 100;
@@ -1375,8 +1466,8 @@ test_soak_random_ops_match_model(void)
 		fprintf(stderr, "soak: first failure at op %u\n", op - 1);
 	st = flow_table_stats(s.t);
 	printf("\n    created %" PRIu64 " expired %" PRIu64 " full %" PRIu64
-		" index_full %" PRIu64 " live %u\n", st->created, st->expired,
-		st->full, st->index_full, s.nb_live);
+	       " index_full %" PRIu64 " live %u\n",
+		st->created, st->expired, st->full, st->index_full, s.nb_live);
 	/* The mix must have reached the interesting corners. */
 	CU_ASSERT(st->created > 10000);
 	CU_ASSERT(st->expired > 10000);
@@ -1401,8 +1492,8 @@ test_init_bad_capacity_einval(void)
 	CU_ASSERT_PTR_NULL(flow_table_init(mem, 0, 0, T0, SEED));
 	CU_ASSERT_EQUAL(errno, EINVAL);
 	errno = 0;
-	CU_ASSERT_PTR_NULL(flow_table_init(mem, FLOW_CAPACITY_MAX + 1, 0, T0,
-		SEED));
+	CU_ASSERT_PTR_NULL(
+		flow_table_init(mem, FLOW_CAPACITY_MAX + 1, 0, T0, SEED));
 	CU_ASSERT_EQUAL(errno, EINVAL);
 	errno = 0;
 	CU_ASSERT_PTR_NULL(flow_table_init(NULL, 16, 0, T0, SEED));
@@ -1427,7 +1518,8 @@ test_init_all_entries_free(void)
 		CU_ASSERT_PTR_NULL(flow_at(t, i));
 	CU_ASSERT_PTR_NULL(flow_at(t, UINT32_MAX));
 	CU_ASSERT_EQUAL(st->nb_flows + st->nb_half_open + st->created +
-		st->expired + st->full + st->index_full, 0);
+			st->expired + st->full + st->index_full,
+		0);
 	f = insert_n(t, 1, IPPROTO_UDP, T0, 1);
 	CU_ASSERT_FATAL(f != NULL);
 	for (i = 0; i < cap && flow_at(t, i) != f; i++)
@@ -1446,8 +1538,9 @@ test_size_per_flow_within_target(void)
 	size_t acct = flow_table_size(cap, FLOW_TABLE_ACCT);
 
 	printf("\n    %zu bytes for %u slots: %.2f bytes per IPv4 session "
-		"(%.2f with flow records), struct flow %zu\n", size, cap,
-		(double)size / cap, (double)acct / cap, sizeof(struct flow));
+	       "(%.2f with flow records), struct flow %zu\n",
+		size, cap, (double)size / cap, (double)acct / cap,
+		sizeof(struct flow));
 	/*
 	 * The target is 128 bytes per session, index included: 64 for the
 	 * session and 32 of index (two 8-byte entries at half load) make
@@ -1488,10 +1581,10 @@ test_ipv6_takes_two_slots(void)
 		CU_ASSERT(find(t, &fwd, &d) == f[i] && d == ORIG);
 		CU_ASSERT(find(t, &rev, &d) == f[i] && d == REPLY);
 		CU_ASSERT(has_keys(t, f[i], &fwd, &rev));
-		CU_ASSERT(memcmp(flow_addr(f[i], FLOW_E_CLIENT), fwd.src, 16)
-			== 0);
-		CU_ASSERT(memcmp(flow_addr(f[i], FLOW_E_LOCAL), rev.dst, 16)
-			== 0);
+		CU_ASSERT(memcmp(flow_addr(f[i], FLOW_E_CLIENT), fwd.src, 16) ==
+			0);
+		CU_ASSERT(memcmp(flow_addr(f[i], FLOW_E_LOCAL), rev.dst, 16) ==
+			0);
 	}
 	free(t);
 }
@@ -1529,7 +1622,11 @@ test_slot_pairs_rejoin(void)
 static void
 test_mixed_churn_keeps_slots(void)
 {
-	enum { CAP = 256, ROUNDS = 20000, KEYS = 4 * CAP };
+	enum {
+		CAP = 256,
+		ROUNDS = 20000,
+		KEYS = 4 * CAP
+	};
 	struct flow_table *t = table_new(CAP, T0);
 	static struct flow *live[KEYS];
 	struct flow_key fwd, rev;
@@ -1632,59 +1729,60 @@ test_state_names_lowercase(void)
 	for (s = 0; s < FLOW_S_COUNT; s++)
 		CU_ASSERT_STRING_EQUAL(flow_state_name(s), want[s]);
 	CU_ASSERT_STRING_EQUAL(flow_state_name(FLOW_S_COUNT), "?");
-	CU_ASSERT_STRING_EQUAL(flow_state_name((enum flow_state)-1), "?");
+	CU_ASSERT_STRING_EQUAL(flow_state_name((enum flow_state) - 1), "?");
 }
 
 static CU_TestInfo tests[] = {
-	{"tcp_next_every_transition_matches_table",
-		test_tcp_next_every_transition_matches_table},
-	{"tcp_next_unknown_state_unchanged",
-		test_tcp_next_unknown_state_unchanged},
-	{"update_lifecycle_gauge_follows", test_update_lifecycle_gauge_follows},
-	{"update_udp_ignores_tcp_flags", test_update_udp_ignores_tcp_flags},
-	{"expire_within_one_span_of_deadline",
-		test_expire_within_one_span_of_deadline},
-	{"expire_per_state_timeout_honoured",
-		test_expire_per_state_timeout_honoured},
-	{"expire_shorter_timeout_moves_flow",
-		test_expire_shorter_timeout_moves_flow},
-	{"expire_refreshed_flow_survives_rotations",
-		test_expire_refreshed_flow_survives_rotations},
-	{"expire_timeout_beyond_rotation_honoured",
-		test_expire_timeout_beyond_rotation_honoured},
-	{"expire_counter_wrap_honoured", test_expire_counter_wrap_honoured},
-	{"expire_budget_bounds_each_call", test_expire_budget_bounds_each_call},
-	{"expire_budget_zero_examines_nothing",
-		test_expire_budget_zero_examines_nothing},
-	{"expire_catch_up_after_pause", test_expire_catch_up_after_pause},
-	{"insert_full_table_refused_counted",
-		test_insert_full_table_refused_counted},
-	{"insert_reused_entry_zeroed", test_insert_reused_entry_zeroed},
-	{"index_shared_first_bucket_inserts",
-		test_index_shared_first_bucket_inserts},
-	{"index_both_buckets_full_refused_undone",
-		test_index_both_buckets_full_refused_undone},
-	{"lookup_both_directions_dir_set", test_lookup_both_directions_dir_set},
-	{"lookup_any_byte_differs_no_match",
-		test_lookup_any_byte_differs_no_match},
-	{"lookup_expired_flow_not_found", test_lookup_expired_flow_not_found},
-	{"hash_seed_changes_hash", test_hash_seed_changes_hash},
-	{"soak_random_ops_match_model", test_soak_random_ops_match_model},
-	{"init_bad_capacity_einval", test_init_bad_capacity_einval},
-	{"init_all_entries_free", test_init_all_entries_free},
-	{"size_per_flow_within_target", test_size_per_flow_within_target},
-	{"ipv6_takes_two_slots", test_ipv6_takes_two_slots},
-	{"slot_pairs_rejoin", test_slot_pairs_rejoin},
-	{"mixed_churn_keeps_slots", test_mixed_churn_keeps_slots},
-	{"acct_optional_zeroed", test_acct_optional_zeroed},
-	{"state_names_lowercase", test_state_names_lowercase},
+	{ "tcp_next_every_transition_matches_table",
+		test_tcp_next_every_transition_matches_table },
+	{ "tcp_next_unknown_state_unchanged",
+		test_tcp_next_unknown_state_unchanged },
+	{ "update_lifecycle_gauge_follows",
+		test_update_lifecycle_gauge_follows },
+	{ "update_udp_ignores_tcp_flags", test_update_udp_ignores_tcp_flags },
+	{ "expire_within_one_span_of_deadline",
+		test_expire_within_one_span_of_deadline },
+	{ "expire_per_state_timeout_honoured",
+		test_expire_per_state_timeout_honoured },
+	{ "expire_shorter_timeout_moves_flow",
+		test_expire_shorter_timeout_moves_flow },
+	{ "expire_refreshed_flow_survives_rotations",
+		test_expire_refreshed_flow_survives_rotations },
+	{ "expire_timeout_beyond_rotation_honoured",
+		test_expire_timeout_beyond_rotation_honoured },
+	{ "expire_counter_wrap_honoured", test_expire_counter_wrap_honoured },
+	{ "expire_budget_bounds_each_call",
+		test_expire_budget_bounds_each_call },
+	{ "expire_budget_zero_examines_nothing",
+		test_expire_budget_zero_examines_nothing },
+	{ "expire_catch_up_after_pause", test_expire_catch_up_after_pause },
+	{ "insert_full_table_refused_counted",
+		test_insert_full_table_refused_counted },
+	{ "insert_reused_entry_zeroed", test_insert_reused_entry_zeroed },
+	{ "index_shared_first_bucket_inserts",
+		test_index_shared_first_bucket_inserts },
+	{ "index_both_buckets_full_refused_undone",
+		test_index_both_buckets_full_refused_undone },
+	{ "lookup_both_directions_dir_set",
+		test_lookup_both_directions_dir_set },
+	{ "lookup_any_byte_differs_no_match",
+		test_lookup_any_byte_differs_no_match },
+	{ "lookup_expired_flow_not_found", test_lookup_expired_flow_not_found },
+	{ "hash_seed_changes_hash", test_hash_seed_changes_hash },
+	{ "soak_random_ops_match_model", test_soak_random_ops_match_model },
+	{ "init_bad_capacity_einval", test_init_bad_capacity_einval },
+	{ "init_all_entries_free", test_init_all_entries_free },
+	{ "size_per_flow_within_target", test_size_per_flow_within_target },
+	{ "ipv6_takes_two_slots", test_ipv6_takes_two_slots },
+	{ "slot_pairs_rejoin", test_slot_pairs_rejoin },
+	{ "mixed_churn_keeps_slots", test_mixed_churn_keeps_slots },
+	{ "acct_optional_zeroed", test_acct_optional_zeroed },
+	{ "state_names_lowercase", test_state_names_lowercase },
 	CU_TEST_INFO_NULL
 };
 
-static CU_SuiteInfo suites[] = {
-	{ .pName = "flow", .pTests = tests },
-	CU_SUITE_INFO_NULL
-};
+static CU_SuiteInfo suites[] = { { .pName = "flow", .pTests = tests },
+	CU_SUITE_INFO_NULL };
 
 int
 main(void)

@@ -24,15 +24,16 @@
 #include "maglev.h"
 #include "maglev_dp.h"
 
-#define KEY4_LEN 6		/* bytes: IPv4 address, port */
-#define KEY6_LEN 18		/* bytes: IPv6 address, port */
-#define M_SMALL 65537		/* slots: MAGLEV_SIZE_DEFAULT */
-#define M_LARGE 655373		/* slots: prime near 10 * M_SMALL */
-#define SEED 42			/* any value; fixed so failures reproduce */
-#define SENTINEL 0xa5a5		/* never a valid slot in these tests */
-#define MODEL_FREE 0xffff	/* model: unclaimed slot (index 65535 is
+#define KEY4_LEN 6	/* bytes: IPv4 address, port */
+#define KEY6_LEN 18	/* bytes: IPv6 address, port */
+#define M_SMALL 65537	/* slots: MAGLEV_SIZE_DEFAULT */
+#define M_LARGE 655373	/* slots: prime near 10 * M_SMALL */
+#define SEED 42		/* any value; fixed so failures reproduce */
+#define SENTINEL 0xa5a5 /* never a valid slot in these tests */
+#define MODEL_FREE                                                             \
+	0xffff		/* model: unclaimed slot (index 65535 is
 				 * out of range: MAGLEV_BACKENDS_MAX) */
-#define LOOKUPS 1000000		/* flow hashes for the lookup share test */
+#define LOOKUPS 1000000 /* flow hashes for the lookup share test */
 
 /*
  * The SipHash key halves maglev.c pairs with the seed. They are part of
@@ -44,9 +45,9 @@
 /* Backends as the control plane would hand them to maglev_build(). */
 struct bset {
 	unsigned int nb;
-	struct maglev_backend *be;	/* exact-size array */
-	uint8_t (*key)[KEY6_LEN];	/* key bytes, one row per backend */
-	unsigned int *id;		/* identity: same id, same key bytes */
+	struct maglev_backend *be; /* exact-size array */
+	uint8_t (*key)[KEY6_LEN];  /* key bytes, one row per backend */
+	unsigned int *id;	   /* identity: same id, same key bytes */
 };
 
 /* splitmix64: a fixed PRNG so every "random" case is the same each run. */
@@ -279,8 +280,8 @@ model_build(const struct maglev_backend *be, unsigned int nb, uint32_t size,
 {
 	uint64_t *off = calloc(nb, sizeof(*off));
 	uint64_t *skip = calloc(nb, sizeof(*skip));
-	uint64_t *next = calloc(nb, sizeof(*next));	/* list position j */
-	uint64_t *k = calloc(nb, sizeof(*k));		/* claims so far */
+	uint64_t *next = calloc(nb, sizeof(*next)); /* list position j */
+	uint64_t *k = calloc(nb, sizeof(*k));	    /* claims so far */
 	uint64_t c, ti, tb;
 	uint32_t filled;
 	unsigned int i, b;
@@ -288,10 +289,13 @@ model_build(const struct maglev_backend *be, unsigned int nb, uint32_t size,
 	CU_ASSERT_FATAL(off != NULL && skip != NULL);
 	CU_ASSERT_FATAL(next != NULL && k != NULL);
 	for (i = 0; i < nb; i++) {
-		off[i] = model_siphash13(seed, K1_OFFSET, be[i].key,
-			be[i].key_len) % size;
-		skip[i] = model_siphash13(seed, K1_SKIP, be[i].key,
-			be[i].key_len) % (size - 1) + 1;
+		uint64_t h_off = model_siphash13(
+			seed, K1_OFFSET, be[i].key, be[i].key_len);
+		uint64_t h_skip = model_siphash13(
+			seed, K1_SKIP, be[i].key, be[i].key_len);
+
+		off[i] = h_off % size;
+		skip[i] = h_skip % (size - 1) + 1;
 	}
 	for (c = 0; c < size; c++)
 		t[c] = MODEL_FREE;
@@ -307,7 +311,7 @@ model_build(const struct maglev_backend *be, unsigned int nb, uint32_t size,
 			ti = (2 * k[i] + 1) * be[b].weight;
 			tb = (2 * k[b] + 1) * be[i].weight;
 			if (ti < tb ||
-			    (ti == tb && be[i].weight > be[b].weight))
+				(ti == tb && be[i].weight > be[b].weight))
 				b = i;
 		}
 		/* No weight at all: the unclaimed slots fail the compare. */
@@ -348,19 +352,19 @@ test_is_prime_known_values_match(void)
 	CU_ASSERT_TRUE(maglev_is_prime(2));
 	CU_ASSERT_TRUE(maglev_is_prime(3));
 	CU_ASSERT_FALSE(maglev_is_prime(4));
-	CU_ASSERT_FALSE(maglev_is_prime(25));		/* 5^2: first 6k-1 */
-	CU_ASSERT_FALSE(maglev_is_prime(49));		/* 7^2: first 6k+1 */
-	CU_ASSERT_FALSE(maglev_is_prime(65535));	/* 3 * 5 * 17 * 257 */
+	CU_ASSERT_FALSE(maglev_is_prime(25));	 /* 5^2: first 6k-1 */
+	CU_ASSERT_FALSE(maglev_is_prime(49));	 /* 7^2: first 6k+1 */
+	CU_ASSERT_FALSE(maglev_is_prime(65535)); /* 3 * 5 * 17 * 257 */
 	CU_ASSERT_FALSE(maglev_is_prime(65536));
-	CU_ASSERT_TRUE(maglev_is_prime(65537));		/* F4 */
-	CU_ASSERT_TRUE(maglev_is_prime(65539));		/* the next prime */
-	CU_ASSERT_FALSE(maglev_is_prime(65541));	/* 3 * 21847 */
+	CU_ASSERT_TRUE(maglev_is_prime(65537));	 /* F4 */
+	CU_ASSERT_TRUE(maglev_is_prime(65539));	 /* the next prime */
+	CU_ASSERT_FALSE(maglev_is_prime(65541)); /* 3 * 21847 */
 	CU_ASSERT_TRUE(maglev_is_prime(655373));
-	CU_ASSERT_FALSE(maglev_is_prime(1018081));	/* 1009^2 */
+	CU_ASSERT_FALSE(maglev_is_prime(1018081)); /* 1009^2 */
 	CU_ASSERT_TRUE(maglev_is_prime(MAGLEV_SIZE_MAX));
-	CU_ASSERT_FALSE(maglev_is_prime(16777215));	/* 2^24 - 1 */
-	CU_ASSERT_FALSE(maglev_is_prime(4294836225u));	/* 65535^2 */
-	CU_ASSERT_TRUE(maglev_is_prime(4294967291u));	/* largest < 2^32 */
+	CU_ASSERT_FALSE(maglev_is_prime(16777215));    /* 2^24 - 1 */
+	CU_ASSERT_FALSE(maglev_is_prime(4294836225u)); /* 65535^2 */
+	CU_ASSERT_TRUE(maglev_is_prime(4294967291u));  /* largest < 2^32 */
 	CU_ASSERT_FALSE(maglev_is_prime(UINT32_MAX));
 }
 
@@ -393,7 +397,7 @@ test_model_siphash_cpython_vectors_match(void)
 		{ UINT64_C(0xaed66ce184be2329), UINT64_C(0xebe9bbf1f1499052),
 			NULL, 18, UINT64_C(0xc8481dd155697ab5) },
 	};
-	uint8_t seq[18];	/* NULL message: bytes 0, 1, 2, ... */
+	uint8_t seq[18]; /* NULL message: bytes 0, 1, 2, ... */
 	unsigned int i;
 
 	for (i = 0; i < sizeof(seq); i++)
@@ -401,8 +405,8 @@ test_model_siphash_cpython_vectors_match(void)
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		const uint8_t *m = v[i].m ? (const uint8_t *)v[i].m : seq;
 
-		CU_ASSERT_EQUAL(model_siphash13(v[i].k0, v[i].k1, m, v[i].len),
-			v[i].h);
+		CU_ASSERT_EQUAL(
+			model_siphash13(v[i].k0, v[i].k1, m, v[i].len), v[i].h);
 	}
 }
 
@@ -856,8 +860,8 @@ test_lookup_extreme_hashes_in_range(void)
 	for (i = 0; i < 10000; i++) {
 		h = (uint32_t)rnd_next(&r);
 		CU_ASSERT_FATAL(slot_of(h, M_SMALL) < M_SMALL);
-		CU_ASSERT_EQUAL(maglev_lookup(t, M_SMALL, h),
-			t[slot_of(h, M_SMALL)]);
+		CU_ASSERT_EQUAL(
+			maglev_lookup(t, M_SMALL, h), t[slot_of(h, M_SMALL)]);
 		CU_ASSERT(maglev_lookup(t, M_SMALL, h) < s->nb);
 	}
 	/* Each slot s serves the hashes from ceil(s * 2^32 / size) up to
@@ -866,8 +870,9 @@ test_lookup_extreme_hashes_in_range(void)
 		b = ((uint64_t)i << 32 | 6) / 7;
 		CU_ASSERT_EQUAL(maglev_lookup(marks, 7, (uint32_t)b), marks[i]);
 		if (i > 0)
-			CU_ASSERT_EQUAL(maglev_lookup(marks, 7,
-				(uint32_t)b - 1), marks[i - 1]);
+			CU_ASSERT_EQUAL(
+				maglev_lookup(marks, 7, (uint32_t)b - 1),
+				marks[i - 1]);
 	}
 	CU_ASSERT_EQUAL(maglev_lookup(marks, 7, UINT32_MAX), marks[6]);
 	free(t);
@@ -977,44 +982,43 @@ test_build_all_weights_zero_enoent(void)
 	bset_free(s);
 }
 
-static CU_TestInfo tests[] = {
-	{"is_prime_known_values_match", test_is_prime_known_values_match},
-	{"model_siphash_cpython_vectors_match",
-		test_model_siphash_cpython_vectors_match},
-	{"build_matches_model", test_build_matches_model},
-	{"build_equal_weights_floor_or_ceil",
-		test_build_equal_weights_floor_or_ceil},
-	{"build_large_table_balanced", test_build_large_table_balanced},
-	{"build_max_backends_one_slot_each",
-		test_build_max_backends_one_slot_each},
-	{"build_max_size_balanced", test_build_max_size_balanced},
-	{"build_weighted_shares_proportional",
-		test_build_weighted_shares_proportional},
-	{"build_zero_weight_owns_nothing", test_build_zero_weight_owns_nothing},
-	{"build_tiny_share_rounds_to_nothing",
-		test_build_tiny_share_rounds_to_nothing},
-	{"build_same_input_identical", test_build_same_input_identical},
-	{"build_other_seed_other_table", test_build_other_seed_other_table},
-	{"build_golden_digest_stable", test_build_golden_digest_stable},
-	{"build_remove_one_few_extra_moves",
-		test_build_remove_one_few_extra_moves},
-	{"build_zero_weight_same_as_removed",
-		test_build_zero_weight_same_as_removed},
-	{"build_add_one_bounded_moves", test_build_add_one_bounded_moves},
-	{"build_weight_change_bounded_moves",
-		test_build_weight_change_bounded_moves},
-	{"lookup_extreme_hashes_in_range", test_lookup_extreme_hashes_in_range},
-	{"lookup_uniform_hashes_follow_slot_share",
-		test_lookup_uniform_hashes_follow_slot_share},
-	{"build_bad_args_einval", test_build_bad_args_einval},
-	{"build_all_weights_zero_enoent", test_build_all_weights_zero_enoent},
-	CU_TEST_INFO_NULL
-};
+static CU_TestInfo tests[] = { { "is_prime_known_values_match",
+				       test_is_prime_known_values_match },
+	{ "model_siphash_cpython_vectors_match",
+		test_model_siphash_cpython_vectors_match },
+	{ "build_matches_model", test_build_matches_model },
+	{ "build_equal_weights_floor_or_ceil",
+		test_build_equal_weights_floor_or_ceil },
+	{ "build_large_table_balanced", test_build_large_table_balanced },
+	{ "build_max_backends_one_slot_each",
+		test_build_max_backends_one_slot_each },
+	{ "build_max_size_balanced", test_build_max_size_balanced },
+	{ "build_weighted_shares_proportional",
+		test_build_weighted_shares_proportional },
+	{ "build_zero_weight_owns_nothing",
+		test_build_zero_weight_owns_nothing },
+	{ "build_tiny_share_rounds_to_nothing",
+		test_build_tiny_share_rounds_to_nothing },
+	{ "build_same_input_identical", test_build_same_input_identical },
+	{ "build_other_seed_other_table", test_build_other_seed_other_table },
+	{ "build_golden_digest_stable", test_build_golden_digest_stable },
+	{ "build_remove_one_few_extra_moves",
+		test_build_remove_one_few_extra_moves },
+	{ "build_zero_weight_same_as_removed",
+		test_build_zero_weight_same_as_removed },
+	{ "build_add_one_bounded_moves", test_build_add_one_bounded_moves },
+	{ "build_weight_change_bounded_moves",
+		test_build_weight_change_bounded_moves },
+	{ "lookup_extreme_hashes_in_range",
+		test_lookup_extreme_hashes_in_range },
+	{ "lookup_uniform_hashes_follow_slot_share",
+		test_lookup_uniform_hashes_follow_slot_share },
+	{ "build_bad_args_einval", test_build_bad_args_einval },
+	{ "build_all_weights_zero_enoent", test_build_all_weights_zero_enoent },
+	CU_TEST_INFO_NULL };
 
-static CU_SuiteInfo suites[] = {
-	{ .pName = "maglev", .pTests = tests },
-	CU_SUITE_INFO_NULL
-};
+static CU_SuiteInfo suites[] = { { .pName = "maglev", .pTests = tests },
+	CU_SUITE_INFO_NULL };
 
 int
 main(void)

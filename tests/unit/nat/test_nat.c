@@ -37,40 +37,40 @@
 #include "nat_dp.h"
 #include "nat_port.h"
 
-#define NB_RANDOM 10000		/* packets per random property test */
-#define NB_EDGE 1000		/* packets per edge-case loop */
-#define NB_ZERO 100		/* zero-sum constructions per case */
-#define NB_CSUM_BUFS 2000	/* buffers per nat_csum_update* test */
-#define NB_CSUM_CHAIN 16	/* chained updates per buffer */
-#define NB_MSS_FUZZ 200000	/* headers for the MSS walk fuzz */
-#define PAYLOAD_MAX 1400	/* bytes */
-#define CSUM_BUF_MAX 512	/* bytes: extra length of update buffers */
-#define MISALIGN 4		/* packets start 0..MISALIGN-1 bytes in */
-#define IP4_HLEN 20		/* bytes */
-#define IP4_OPT_WORDS_MAX 10	/* 32-bit words of IPv4 options */
-#define IP6_HLEN 40		/* bytes */
-#define TCP_HLEN 20		/* bytes */
-#define TCP_OPT_WORDS_MAX 10	/* 32-bit words of TCP options */
-#define UDP_HLEN 8		/* bytes */
-#define ICMP_HLEN 8		/* bytes */
-#define NB_REPORT_MAX 5		/* mismatches printed per run */
+#define NB_RANDOM 10000	     /* packets per random property test */
+#define NB_EDGE 1000	     /* packets per edge-case loop */
+#define NB_ZERO 100	     /* zero-sum constructions per case */
+#define NB_CSUM_BUFS 2000    /* buffers per nat_csum_update* test */
+#define NB_CSUM_CHAIN 16     /* chained updates per buffer */
+#define NB_MSS_FUZZ 200000   /* headers for the MSS walk fuzz */
+#define PAYLOAD_MAX 1400     /* bytes */
+#define CSUM_BUF_MAX 512     /* bytes: extra length of update buffers */
+#define MISALIGN 4	     /* packets start 0..MISALIGN-1 bytes in */
+#define IP4_HLEN 20	     /* bytes */
+#define IP4_OPT_WORDS_MAX 10 /* 32-bit words of IPv4 options */
+#define IP6_HLEN 40	     /* bytes */
+#define TCP_HLEN 20	     /* bytes */
+#define TCP_OPT_WORDS_MAX 10 /* 32-bit words of TCP options */
+#define UDP_HLEN 8	     /* bytes */
+#define ICMP_HLEN 8	     /* bytes */
+#define NB_REPORT_MAX 5	     /* mismatches printed per run */
 
 /* A packet under test: the IP datagram and where its parts start. */
 struct tpkt {
-	uint8_t *mem;		/* malloc()ed; tpkt_free() releases it */
-	uint8_t *ip;		/* IP header, 0..MISALIGN-1 into 'mem' */
-	uint8_t *l4;		/* L4 header */
-	uint32_t size;		/* bytes from 'ip' to the end of 'mem' */
-	uint32_t l4_size;	/* bytes of L4 header and payload */
-	uint32_t l4_hlen;	/* bytes of L4 header */
-	uint8_t proto;		/* L4 protocol, past IPv6 extensions */
+	uint8_t *mem;	  /* malloc()ed; tpkt_free() releases it */
+	uint8_t *ip;	  /* IP header, 0..MISALIGN-1 into 'mem' */
+	uint8_t *l4;	  /* L4 header */
+	uint32_t size;	  /* bytes from 'ip' to the end of 'mem' */
+	uint32_t l4_size; /* bytes of L4 header and payload */
+	uint32_t l4_hlen; /* bytes of L4 header */
+	uint8_t proto;	  /* L4 protocol, past IPv6 extensions */
 	bool v6;
-	bool ext;		/* IPv6 with a hop-by-hop header */
+	bool ext; /* IPv6 with a hop-by-hop header */
 };
 
 /* What to rewrite to, as on the wire. */
 struct target {
-	uint8_t src[16];	/* IPv4: the first 4 bytes */
+	uint8_t src[16]; /* IPv4: the first 4 bytes */
 	uint8_t dst[16];
 	uint8_t sport[2];
 	uint8_t dport[2];
@@ -289,13 +289,13 @@ tpkt_new(struct tpkt *t, bool v6, uint8_t proto, uint32_t l3_size,
 		if (t->ext) {
 			ip[IP6_HLEN] = proto;
 			/* Hop-by-hop length: 8-byte units past the first. */
-			ip[IP6_HLEN + 1] =
-				(uint8_t)((l3_size - IP6_HLEN) / 8 - 1);
+			ip[IP6_HLEN + 1] = (uint8_t)((l3_size - IP6_HLEN) / 8 -
+				1);
 		}
 	} else {
 		ip[0] = (uint8_t)(0x40 | l3_size / 4);
 		wr16(ip + 2, (uint16_t)t->size);
-		wr16(ip + 6, 0x4000);	/* DF, not a fragment */
+		wr16(ip + 6, 0x4000); /* DF, not a fragment */
 		ip[9] = proto;
 	}
 	if (proto == IPPROTO_TCP) {
@@ -338,8 +338,7 @@ pseudo_sum(const struct tpkt *t)
 static bool
 l4_valid(const struct tpkt *t)
 {
-	return sum_fold(sum_bytes(t->l4, t->l4_size, pseudo_sum(t))) ==
-		0xffff;
+	return sum_fold(sum_bytes(t->l4, t->l4_size, pseudo_sum(t))) == 0xffff;
 }
 
 static bool
@@ -456,8 +455,8 @@ do_rewrite(struct tpkt *t, const struct target *g)
 	}
 	memcpy(&src, g->src, 4);
 	memcpy(&dst, g->dst, 4);
-	nat_rewrite_ip4((struct rte_ipv4_hdr *)t->ip, t->l4, t->proto, src,
-		dst, sport, dport);
+	nat_rewrite_ip4((struct rte_ipv4_hdr *)t->ip, t->l4, t->proto, src, dst,
+		sport, dport);
 }
 
 static bool
@@ -512,15 +511,15 @@ check_rewrite(struct tpkt *t, const struct target *g)
  * @return the number of failures.
  */
 static unsigned int
-rewrite_random(bool v6, uint8_t proto, uint64_t seed,
-	unsigned int *nb_no_csum)
+rewrite_random(bool v6, uint8_t proto, uint64_t seed, unsigned int *nb_no_csum)
 {
 	unsigned int bad = 0, i;
 
 	rng_seed(seed);
 	*nb_no_csum = 0;
 	for (i = 0; i < NB_RANDOM; i++) {
-		uint32_t l3 = v6 ? IP6_HLEN :
+		uint32_t l3 = v6 ?
+			IP6_HLEN :
 			IP4_HLEN + 4 * rng_below(IP4_OPT_WORDS_MAX + 1);
 		uint32_t l4h = proto == IPPROTO_TCP ?
 			TCP_HLEN + 4 * rng_below(TCP_OPT_WORDS_MAX + 1) :
@@ -551,8 +550,8 @@ test_rewrite_ip4_tcp_random_matches_full(void)
 {
 	unsigned int nb_no_csum;
 
-	CU_ASSERT_EQUAL(rewrite_random(false, IPPROTO_TCP, 0x1001, &nb_no_csum),
-		0);
+	CU_ASSERT_EQUAL(
+		rewrite_random(false, IPPROTO_TCP, 0x1001, &nb_no_csum), 0);
 }
 
 static void
@@ -560,8 +559,8 @@ test_rewrite_ip4_udp_random_matches_full(void)
 {
 	unsigned int nb_no_csum;
 
-	CU_ASSERT_EQUAL(rewrite_random(false, IPPROTO_UDP, 0x1002, &nb_no_csum),
-		0);
+	CU_ASSERT_EQUAL(
+		rewrite_random(false, IPPROTO_UDP, 0x1002, &nb_no_csum), 0);
 	/* Both halves ran: with and without a checksum. */
 	CU_ASSERT(nb_no_csum > NB_RANDOM / 4);
 	CU_ASSERT(nb_no_csum < NB_RANDOM * 3 / 4);
@@ -572,8 +571,8 @@ test_rewrite_ip6_tcp_random_matches_full(void)
 {
 	unsigned int nb_no_csum;
 
-	CU_ASSERT_EQUAL(rewrite_random(true, IPPROTO_TCP, 0x1003, &nb_no_csum),
-		0);
+	CU_ASSERT_EQUAL(
+		rewrite_random(true, IPPROTO_TCP, 0x1003, &nb_no_csum), 0);
 }
 
 static void
@@ -581,8 +580,8 @@ test_rewrite_ip6_udp_random_matches_full(void)
 {
 	unsigned int nb_no_csum;
 
-	CU_ASSERT_EQUAL(rewrite_random(true, IPPROTO_UDP, 0x1004, &nb_no_csum),
-		0);
+	CU_ASSERT_EQUAL(
+		rewrite_random(true, IPPROTO_UDP, 0x1004, &nb_no_csum), 0);
 }
 
 static void
@@ -695,8 +694,8 @@ build_zero_after(struct tpkt *t, bool v6, uint8_t proto, struct target *g)
  * checksum can be zero already, by chance).
  */
 static unsigned int
-zero_result_rewrite(uint8_t proto, uint16_t want, uint64_t seed,
-	unsigned int *nb_run)
+zero_result_rewrite(
+	uint8_t proto, uint16_t want, uint64_t seed, unsigned int *nb_run)
 {
 	unsigned int bad = 0, i;
 
@@ -712,11 +711,11 @@ zero_result_rewrite(uint8_t proto, uint16_t want, uint64_t seed,
 			tpkt_clone(&orig, &t);
 			tpkt_get(&t, &back);
 			if (!check_rewrite(&t, &g) ||
-			    rd16(l4_csum_field(&t)) != want)
+				rd16(l4_csum_field(&t)) != want)
 				bad++;
 			/* And from the zero checksum back to the start. */
 			if (!check_rewrite(&t, &back) ||
-			    memcmp(t.ip, orig.ip, t.size) != 0)
+				memcmp(t.ip, orig.ip, t.size) != 0)
 				bad++;
 			tpkt_free(&orig);
 		}
@@ -730,8 +729,8 @@ test_rewrite_udp_zero_result_sent_as_ffff(void)
 {
 	unsigned int nb_run;
 
-	CU_ASSERT_EQUAL(zero_result_rewrite(IPPROTO_UDP, 0xffff, 0x2004,
-		&nb_run), 0);
+	CU_ASSERT_EQUAL(
+		zero_result_rewrite(IPPROTO_UDP, 0xffff, 0x2004, &nb_run), 0);
 	CU_ASSERT(nb_run > NB_ZERO);
 }
 
@@ -740,8 +739,8 @@ test_rewrite_tcp_zero_result_stays_zero(void)
 {
 	unsigned int nb_run;
 
-	CU_ASSERT_EQUAL(zero_result_rewrite(IPPROTO_TCP, 0x0000, 0x2005,
-		&nb_run), 0);
+	CU_ASSERT_EQUAL(
+		zero_result_rewrite(IPPROTO_TCP, 0x0000, 0x2005, &nb_run), 0);
 	CU_ASSERT(nb_run > NB_ZERO);
 }
 
@@ -782,18 +781,21 @@ test_rewrite_tcp_ffff_csum_result_matches_full(void)
 /* Addresses and ports made of 0x0000 and 0xffff words, and neighbours. */
 static const uint8_t edge_addr[][16] = {
 	{ 0 },
-	{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-	  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
-	{ 0xff, 0xff, 0, 0, 0xff, 0xff, 0, 0,
-	  0xff, 0xff, 0, 0, 0xff, 0xff, 0, 0 },
-	{ 0, 0, 0xff, 0xff, 0, 0, 0xff, 0xff,
-	  0, 0, 0xff, 0xff, 0, 0, 0xff, 0xff },
+	{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff },
+	{ 0xff, 0xff, 0, 0, 0xff, 0xff, 0, 0, 0xff, 0xff, 0, 0, 0xff, 0xff, 0,
+		0 },
+	{ 0, 0, 0xff, 0xff, 0, 0, 0xff, 0xff, 0, 0, 0xff, 0xff, 0, 0, 0xff,
+		0xff },
 	{ 0xff, 0xfe, 0, 1, 0xff, 0xff, 0, 0, [15] = 1 },
 	{ 0x80, 0, 0, 1, [15] = 0x80 },
 };
 
 static const uint8_t edge_port[][2] = {
-	{ 0, 0 }, { 0xff, 0xff }, { 0xff, 0xfe }, { 0, 1 },
+	{ 0, 0 },
+	{ 0xff, 0xff },
+	{ 0xff, 0xfe },
+	{ 0, 1 },
 };
 
 static void
@@ -816,7 +818,8 @@ test_rewrite_edge_words_match_full(void)
 				tpkt_new(&t, v6, proto,
 					v6 ? IP6_HLEN : IP4_HLEN,
 					proto == IPPROTO_TCP ? TCP_HLEN :
-					UDP_HLEN, rng_below(PAYLOAD_MAX + 1));
+							       UDP_HLEN,
+					rng_below(PAYLOAD_MAX + 1));
 				memcpy(from.src, edge_addr[a], 16);
 				memcpy(from.dst, edge_addr[b], 16);
 				memcpy(from.sport, edge_port[a % nb_port], 2);
@@ -848,8 +851,7 @@ test_rewrite_ip4_options_match_full(void)
 		struct tpkt t;
 
 		/* The longest header: 40 bytes of options. */
-		tpkt_new(&t, false, proto,
-			IP4_HLEN + 4 * IP4_OPT_WORDS_MAX,
+		tpkt_new(&t, false, proto, IP4_HLEN + 4 * IP4_OPT_WORDS_MAX,
 			proto == IPPROTO_TCP ? TCP_HLEN : UDP_HLEN,
 			rng_below(PAYLOAD_MAX + 1));
 		tpkt_finalize(&t, true);
@@ -988,10 +990,9 @@ mss_case(const uint8_t *opts, uint32_t size, uint16_t clamp, int mss_at)
 	hdr = xmalloc(tcp_len);
 	want = xmalloc(tcp_len);
 	memcpy(hdr, t.l4, tcp_len);
-	lowered = nat_tcp_mss_clamp((struct rte_tcp_hdr *)t.l4, tcp_len,
-		clamp);
-	hdr_lowered = nat_tcp_mss_clamp((struct rte_tcp_hdr *)hdr, tcp_len,
-		clamp);
+	lowered = nat_tcp_mss_clamp((struct rte_tcp_hdr *)t.l4, tcp_len, clamp);
+	hdr_lowered = nat_tcp_mss_clamp(
+		(struct rte_tcp_hdr *)hdr, tcp_len, clamp);
 	memcpy(want, exp.l4, tcp_len);
 	ok = lowered == (mss_at >= 0) && hdr_lowered == lowered &&
 		memcmp(t.ip, exp.ip, t.size) == 0 && l4_valid(&t) &&
@@ -1020,7 +1021,7 @@ test_mss_clamp_1460_to_1400_lowered(void)
 static void
 test_mss_clamp_below_clamp_untouched(void)
 {
-	static const uint8_t lower[] = { 2, 4, 0x05, 0x14 };	/* 1300 */
+	static const uint8_t lower[] = { 2, 4, 0x05, 0x14 }; /* 1300 */
 
 	rng_seed(0x3002);
 	CU_ASSERT_TRUE(mss_case(lower, sizeof(lower), 1400, -1));
@@ -1033,21 +1034,20 @@ static void
 test_mss_clamp_option_orders_lowered(void)
 {
 	/* Linux: MSS, SACK-permitted, timestamps, NOP, window scale. */
-	static const uint8_t lnx[] = { 2, 4, MSS_1460, 4, 2, 8, 10, TS_VAL,
-		1, 3, 3, 7 };
+	static const uint8_t lnx[] = { 2, 4, MSS_1460, 4, 2, 8, 10, TS_VAL, 1,
+		3, 3, 7 };
 	/* Windows: MSS, NOP, window scale, NOP, NOP, SACK-permitted. */
-	static const uint8_t win[] = { 2, 4, MSS_1460, 1, 3, 3, 8, 1, 1, 4,
-		2 };
+	static const uint8_t win[] = { 2, 4, MSS_1460, 1, 3, 3, 8, 1, 1, 4, 2 };
 	/* MSS last, after every other kind. */
-	static const uint8_t last[] = { 1, 1, 1, 1, 8, 10, TS_VAL, 1, 3, 3,
-		7, 4, 2, 2, 4, MSS_1460 };
+	static const uint8_t last[] = { 1, 1, 1, 1, 8, 10, TS_VAL, 1, 3, 3, 7,
+		4, 2, 2, 4, MSS_1460 };
 	/* After SACK blocks and an unknown kind of length 6. */
-	static const uint8_t sack[] = { 1, 1, 5, 10, TS_VAL, 30, 6, 1, 2, 3,
-		4, 2, 4, MSS_1460, 0, 0 };
+	static const uint8_t sack[] = { 1, 1, 5, 10, TS_VAL, 30, 6, 1, 2, 3, 4,
+		2, 4, MSS_1460, 0, 0 };
 	/* At odd offsets: the value straddles two checksummed words. */
 	static const uint8_t odd[] = { 1, 2, 4, MSS_1460, 1, 1, 1 };
-	static const uint8_t odd3[] = { 1, 3, 3, 7, 1, 1, 1, 2, 4, MSS_1460,
-		0, 0 };
+	static const uint8_t odd3[] = { 1, 3, 3, 7, 1, 1, 1, 2, 4, MSS_1460, 0,
+		0 };
 
 	rng_seed(0x3003);
 	CU_ASSERT_TRUE(mss_case(lnx, sizeof(lnx), 1400, 0));
@@ -1061,8 +1061,8 @@ test_mss_clamp_option_orders_lowered(void)
 static void
 test_mss_clamp_no_mss_untouched(void)
 {
-	static const uint8_t o[] = { 1, 1, 8, 10, TS_VAL, 1, 3, 3, 7, 4, 2,
-		1, 1 };
+	static const uint8_t o[] = { 1, 1, 8, 10, TS_VAL, 1, 3, 3, 7, 4, 2, 1,
+		1 };
 
 	rng_seed(0x3004);
 	CU_ASSERT_TRUE(mss_case(o, sizeof(o), 1400, -1));
@@ -1123,8 +1123,9 @@ mss_clamp_opaque(uint8_t *h, uint32_t n, uint16_t mss)
 static void
 test_mss_clamp_short_header_untouched(void)
 {
-	uint8_t full[TCP_HLEN + 4] = { [12] = 6 << 4, [TCP_HLEN] = 2, 4,
-		MSS_1460 };
+	uint8_t full[TCP_HLEN + 4] = {
+		[12] = 6 << 4, [TCP_HLEN] = 2, 4, MSS_1460
+	};
 	uint32_t n;
 
 	for (n = 0; n <= TCP_HLEN + 3; n++) {
@@ -1138,8 +1139,8 @@ test_mss_clamp_short_header_untouched(void)
 		free(h);
 	}
 	/* The same bytes, one more: now the option fits. */
-	CU_ASSERT_TRUE(nat_tcp_mss_clamp((struct rte_tcp_hdr *)full,
-		sizeof(full), 1400));
+	CU_ASSERT_TRUE(nat_tcp_mss_clamp(
+		(struct rte_tcp_hdr *)full, sizeof(full), 1400));
 	CU_ASSERT_EQUAL(rd16(full + TCP_HLEN + 2), 1400);
 }
 
@@ -1179,7 +1180,8 @@ test_mss_clamp_fuzz_matches_reference(void)
 
 	rng_seed(0x3007);
 	for (i = 0; i < NB_MSS_FUZZ; i++) {
-		uint32_t n = rng_below(16) == 0 ? rng_below(TCP_HLEN) :
+		uint32_t n = rng_below(16) == 0 ?
+			rng_below(TCP_HLEN) :
 			TCP_HLEN + rng_below(4 * TCP_OPT_WORDS_MAX + 1);
 		uint16_t clamp = (uint16_t)rng(), c;
 		uint8_t *h = xmalloc(n), *copy = xmalloc(n);
@@ -1211,7 +1213,7 @@ test_mss_clamp_fuzz_matches_reference(void)
 			c = (uint16_t)~sum_fold(sum_bytes(copy, n, 0));
 			wr16(copy + 16, c);
 			if (memcmp(h, copy, n) != 0 ||
-			    sum_fold(sum_bytes(h, n, 0)) != 0xffff)
+				sum_fold(sum_bytes(h, n, 0)) != 0xffff)
 				bad++;
 		} else {
 			nb_kept++;
@@ -1265,8 +1267,8 @@ test_ttl_dec_random_matches_full(void)
 		c = rte_ipv4_cksum((const void *)want);
 		memcpy(want + 10, &c, 2);
 		if (!nat_ip4_ttl_dec((struct rte_ipv4_hdr *)ip) ||
-		    memcmp(ip, want, hlen) != 0 ||
-		    sum_fold(sum_bytes(ip, hlen, 0)) != 0xffff)
+			memcmp(ip, want, hlen) != 0 ||
+			sum_fold(sum_bytes(ip, hlen, 0)) != 0xffff)
 			bad++;
 		free(mem);
 	}
@@ -1286,7 +1288,7 @@ test_ttl_dec_one_or_zero_refused(void)
 		ip = ip4_hdr_new(&mem, &hlen, (uint8_t)(i & 1));
 		memcpy(want, ip, hlen);
 		if (nat_ip4_ttl_dec((struct rte_ipv4_hdr *)ip) ||
-		    memcmp(ip, want, hlen) != 0)
+			memcmp(ip, want, hlen) != 0)
 			bad++;
 		free(mem);
 	}
@@ -1307,7 +1309,7 @@ test_hop_dec_above_one_decremented(void)
 		memcpy(want, ip, sizeof(ip));
 		want[7] = (uint8_t)(hop - 1);
 		if (!nat_ip6_hop_dec((struct rte_ipv6_hdr *)ip) ||
-		    memcmp(ip, want, sizeof(ip)) != 0)
+			memcmp(ip, want, sizeof(ip)) != 0)
 			bad++;
 	}
 	CU_ASSERT_EQUAL(bad, 0);
@@ -1381,7 +1383,7 @@ csum_update_random(uint32_t width, uint64_t seed)
 			}
 			memcpy(b + off, nv, width);
 			if (rte_be_to_cpu_16(csum) !=
-			    (uint16_t)~sum_fold(sum_bytes(b, n, 0)))
+				(uint16_t)~sum_fold(sum_bytes(b, n, 0)))
 				bad++;
 		}
 		free(mem);
@@ -1479,69 +1481,68 @@ test_port_count_more_workers_than_ports_zero(void)
 }
 
 static CU_TestInfo tests[] = {
-	{"rewrite_ip4_tcp_random_matches_full",
-		test_rewrite_ip4_tcp_random_matches_full},
-	{"rewrite_ip4_udp_random_matches_full",
-		test_rewrite_ip4_udp_random_matches_full},
-	{"rewrite_ip6_tcp_random_matches_full",
-		test_rewrite_ip6_tcp_random_matches_full},
-	{"rewrite_ip6_udp_random_matches_full",
-		test_rewrite_ip6_udp_random_matches_full},
-	{"rewrite_same_values_unchanged", test_rewrite_same_values_unchanged},
-	{"rewrite_ip4_udp_no_csum_stays_zero",
-		test_rewrite_ip4_udp_no_csum_stays_zero},
-	{"rewrite_ip6_udp_zero_csum_stays_zero",
-		test_rewrite_ip6_udp_zero_csum_stays_zero},
-	{"rewrite_udp_zero_result_sent_as_ffff",
-		test_rewrite_udp_zero_result_sent_as_ffff},
-	{"rewrite_tcp_zero_result_stays_zero",
-		test_rewrite_tcp_zero_result_stays_zero},
-	{"rewrite_tcp_ffff_csum_result_matches_full",
-		test_rewrite_tcp_ffff_csum_result_matches_full},
-	{"rewrite_edge_words_match_full", test_rewrite_edge_words_match_full},
-	{"rewrite_ip4_options_match_full",
-		test_rewrite_ip4_options_match_full},
-	{"rewrite_ip4_icmp_l4_untouched", test_rewrite_ip4_icmp_l4_untouched},
-	{"rewrite_ip6_icmp6_csum_updated",
-		test_rewrite_ip6_icmp6_csum_updated},
-	{"rewrite_ip6_ext_hdr_proto_arg_used",
-		test_rewrite_ip6_ext_hdr_proto_arg_used},
-	{"mss_clamp_1460_to_1400_lowered", test_mss_clamp_1460_to_1400_lowered},
-	{"mss_clamp_below_clamp_untouched",
-		test_mss_clamp_below_clamp_untouched},
-	{"mss_clamp_option_orders_lowered",
-		test_mss_clamp_option_orders_lowered},
-	{"mss_clamp_no_mss_untouched", test_mss_clamp_no_mss_untouched},
-	{"mss_clamp_after_eol_untouched", test_mss_clamp_after_eol_untouched},
-	{"mss_clamp_malformed_len_untouched",
-		test_mss_clamp_malformed_len_untouched},
-	{"mss_clamp_short_header_untouched",
-		test_mss_clamp_short_header_untouched},
-	{"mss_clamp_fuzz_matches_reference",
-		test_mss_clamp_fuzz_matches_reference},
-	{"ttl_dec_random_matches_full", test_ttl_dec_random_matches_full},
-	{"ttl_dec_one_or_zero_refused", test_ttl_dec_one_or_zero_refused},
-	{"hop_dec_above_one_decremented", test_hop_dec_above_one_decremented},
-	{"hop_dec_one_or_zero_refused", test_hop_dec_one_or_zero_refused},
-	{"csum_update16_random_matches_full",
-		test_csum_update16_random_matches_full},
-	{"csum_update32_random_matches_full",
-		test_csum_update32_random_matches_full},
-	{"csum_update128_random_matches_full",
-		test_csum_update128_random_matches_full},
-	{"csum_update16_rfc1624_example_matches",
-		test_csum_update16_rfc1624_example_matches},
-	{"port_ranges_each_port_one_owner",
-		test_port_ranges_each_port_one_owner},
-	{"port_count_more_workers_than_ports_zero",
-		test_port_count_more_workers_than_ports_zero},
+	{ "rewrite_ip4_tcp_random_matches_full",
+		test_rewrite_ip4_tcp_random_matches_full },
+	{ "rewrite_ip4_udp_random_matches_full",
+		test_rewrite_ip4_udp_random_matches_full },
+	{ "rewrite_ip6_tcp_random_matches_full",
+		test_rewrite_ip6_tcp_random_matches_full },
+	{ "rewrite_ip6_udp_random_matches_full",
+		test_rewrite_ip6_udp_random_matches_full },
+	{ "rewrite_same_values_unchanged", test_rewrite_same_values_unchanged },
+	{ "rewrite_ip4_udp_no_csum_stays_zero",
+		test_rewrite_ip4_udp_no_csum_stays_zero },
+	{ "rewrite_ip6_udp_zero_csum_stays_zero",
+		test_rewrite_ip6_udp_zero_csum_stays_zero },
+	{ "rewrite_udp_zero_result_sent_as_ffff",
+		test_rewrite_udp_zero_result_sent_as_ffff },
+	{ "rewrite_tcp_zero_result_stays_zero",
+		test_rewrite_tcp_zero_result_stays_zero },
+	{ "rewrite_tcp_ffff_csum_result_matches_full",
+		test_rewrite_tcp_ffff_csum_result_matches_full },
+	{ "rewrite_edge_words_match_full", test_rewrite_edge_words_match_full },
+	{ "rewrite_ip4_options_match_full",
+		test_rewrite_ip4_options_match_full },
+	{ "rewrite_ip4_icmp_l4_untouched", test_rewrite_ip4_icmp_l4_untouched },
+	{ "rewrite_ip6_icmp6_csum_updated",
+		test_rewrite_ip6_icmp6_csum_updated },
+	{ "rewrite_ip6_ext_hdr_proto_arg_used",
+		test_rewrite_ip6_ext_hdr_proto_arg_used },
+	{ "mss_clamp_1460_to_1400_lowered",
+		test_mss_clamp_1460_to_1400_lowered },
+	{ "mss_clamp_below_clamp_untouched",
+		test_mss_clamp_below_clamp_untouched },
+	{ "mss_clamp_option_orders_lowered",
+		test_mss_clamp_option_orders_lowered },
+	{ "mss_clamp_no_mss_untouched", test_mss_clamp_no_mss_untouched },
+	{ "mss_clamp_after_eol_untouched", test_mss_clamp_after_eol_untouched },
+	{ "mss_clamp_malformed_len_untouched",
+		test_mss_clamp_malformed_len_untouched },
+	{ "mss_clamp_short_header_untouched",
+		test_mss_clamp_short_header_untouched },
+	{ "mss_clamp_fuzz_matches_reference",
+		test_mss_clamp_fuzz_matches_reference },
+	{ "ttl_dec_random_matches_full", test_ttl_dec_random_matches_full },
+	{ "ttl_dec_one_or_zero_refused", test_ttl_dec_one_or_zero_refused },
+	{ "hop_dec_above_one_decremented", test_hop_dec_above_one_decremented },
+	{ "hop_dec_one_or_zero_refused", test_hop_dec_one_or_zero_refused },
+	{ "csum_update16_random_matches_full",
+		test_csum_update16_random_matches_full },
+	{ "csum_update32_random_matches_full",
+		test_csum_update32_random_matches_full },
+	{ "csum_update128_random_matches_full",
+		test_csum_update128_random_matches_full },
+	{ "csum_update16_rfc1624_example_matches",
+		test_csum_update16_rfc1624_example_matches },
+	{ "port_ranges_each_port_one_owner",
+		test_port_ranges_each_port_one_owner },
+	{ "port_count_more_workers_than_ports_zero",
+		test_port_count_more_workers_than_ports_zero },
 	CU_TEST_INFO_NULL
 };
 
-static CU_SuiteInfo suites[] = {
-	{ .pName = "nat", .pTests = tests },
-	CU_SUITE_INFO_NULL
-};
+static CU_SuiteInfo suites[] = { { .pName = "nat", .pTests = tests },
+	CU_SUITE_INFO_NULL };
 
 int
 main(void)

@@ -22,22 +22,22 @@
 #include "weir_cunit.h"
 #include "neigh.h"
 
-#define PKT(n) ((void *)(uintptr_t)(n))	/* fake packet n, n > 0 */
+#define PKT(n) ((void *)(uintptr_t)(n)) /* fake packet n, n > 0 */
 #define REC_MAX 512			/* calls recorded per kind */
 
 /* Table parameters most tests use. */
 #define P_MAX 64
-#define P_REACH 30000		/* ms */
-#define P_STALE 60000		/* ms */
-#define P_RETRANS 1000		/* ms */
+#define P_REACH 30000  /* ms */
+#define P_STALE 60000  /* ms */
+#define P_RETRANS 1000 /* ms */
 #define P_PROBES 3
 #define P_QLEN 4
 
-#define T0 1000			/* ms: arbitrary non-zero start time */
+#define T0 1000 /* ms: arbitrary non-zero start time */
 
 struct solicit_rec {
 	struct neigh_key key;
-	bool unicast;		/* mac was non-NULL */
+	bool unicast; /* mac was non-NULL */
 	uint8_t mac[6];
 };
 
@@ -52,7 +52,7 @@ static struct {
 	unsigned int nb_solicit;
 	unsigned int nb_send;
 	unsigned int nb_drop;
-	unsigned int bad_arg;	/* callbacks that did not get ops.arg */
+	unsigned int bad_arg; /* callbacks that did not get ops.arg */
 	struct solicit_rec solicit[REC_MAX];
 	struct send_rec send[REC_MAX];
 	void *drop[REC_MAX];
@@ -241,8 +241,8 @@ queue_pkts(struct neigh_table *t, const struct neigh_key *k, unsigned int first,
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		CU_ASSERT_EQUAL(neigh_resolve(t, k, PKT(first + i), now_ms,
-			mac), 1);
+		CU_ASSERT_EQUAL(
+			neigh_resolve(t, k, PKT(first + i), now_ms, mac), 1);
 }
 
 /* Was 'pkt' dropped through ops->drop exactly once? */
@@ -411,7 +411,8 @@ test_neigh_learn_create_confirmed_reachable(void)
 	struct neigh_info ni;
 
 	CU_ASSERT_EQUAL(neigh_learn(t, &k, mac_b, T0,
-		NEIGH_F_CREATE | NEIGH_F_CONFIRMED), 0);
+				NEIGH_F_CREATE | NEIGH_F_CONFIRMED),
+		0);
 	CU_ASSERT_FATAL(entry_get(t, &k, T0, &ni));
 	CU_ASSERT_EQUAL(ni.state, NEIGH_S_REACHABLE);
 	CU_ASSERT_EQUAL(memcmp(ni.mac, mac_b, 6), 0);
@@ -574,8 +575,8 @@ test_neigh_resolve_queue_full_enobufs(void)
 	CU_ASSERT_EQUAL(rec.nb_solicit, 1);
 
 	/* The reply sends the packets that were queued, not the refused. */
-	CU_ASSERT_EQUAL(neigh_learn(t, &k, mac_a, T0 + 5, NEIGH_F_CONFIRMED),
-		P_QLEN);
+	CU_ASSERT_EQUAL(
+		neigh_learn(t, &k, mac_a, T0 + 5, NEIGH_F_CONFIRMED), P_QLEN);
 	CU_ASSERT_EQUAL(rec.nb_send, P_QLEN);
 	CU_ASSERT_EQUAL(rec.send[P_QLEN - 1].pkt, PKT(P_QLEN));
 	table_free(t);
@@ -594,8 +595,8 @@ test_neigh_resolve_reply_flushes_fifo(void)
 
 	queue_pkts(t, &k, 1, 3, T0);
 	queue_pkts(t, &other, 50, 1, T0);
-	CU_ASSERT_EQUAL(neigh_learn(t, &k, mac_b, T0 + 20, NEIGH_F_CONFIRMED),
-		3);
+	CU_ASSERT_EQUAL(
+		neigh_learn(t, &k, mac_b, T0 + 20, NEIGH_F_CONFIRMED), 3);
 	CU_ASSERT_EQUAL_FATAL(rec.nb_send, 3);
 	for (i = 0; i < 3; i++) {
 		CU_ASSERT_EQUAL(rec.send[i].pkt, PKT(i + 1));
@@ -615,8 +616,8 @@ test_neigh_resolve_reply_flushes_fifo(void)
 	CU_ASSERT_EQUAL(memcmp(mac, mac_b, 6), 0);
 	CU_ASSERT_EQUAL(rec.nb_send, 3);
 	/* A second reply has nothing left to flush. */
-	CU_ASSERT_EQUAL(neigh_learn(t, &k, mac_b, T0 + 40, NEIGH_F_CONFIRMED),
-		0);
+	CU_ASSERT_EQUAL(
+		neigh_learn(t, &k, mac_b, T0 + 40, NEIGH_F_CONFIRMED), 0);
 	CU_ASSERT_EQUAL(rec.nb_send, 3);
 	table_free(t);
 	CU_ASSERT_EQUAL(rec.nb_drop, 1);
@@ -639,8 +640,8 @@ test_neigh_resolve_reused_slot_clean_queue(void)
 	CU_ASSERT_EQUAL(neigh_delete(t, &k1), 0);
 	CU_ASSERT_EQUAL(rec.nb_drop, 3);
 	queue_pkts(t, &k2, 11, 2, T0 + 1);
-	CU_ASSERT_EQUAL(neigh_learn(t, &k2, mac_b, T0 + 2, NEIGH_F_CONFIRMED),
-		2);
+	CU_ASSERT_EQUAL(
+		neigh_learn(t, &k2, mac_b, T0 + 2, NEIGH_F_CONFIRMED), 2);
 	CU_ASSERT_EQUAL_FATAL(rec.nb_send, 2);
 	for (i = 0; i < 2; i++) {
 		CU_ASSERT_EQUAL(rec.send[i].pkt, PKT(11 + i));
@@ -649,8 +650,8 @@ test_neigh_resolve_reused_slot_clean_queue(void)
 	/* A flushed entry freed and reused starts with an empty queue. */
 	CU_ASSERT_EQUAL(neigh_delete(t, &k2), 0);
 	queue_pkts(t, &k1, 21, 1, T0 + 3);
-	CU_ASSERT_EQUAL(neigh_learn(t, &k1, mac_a, T0 + 4, NEIGH_F_CONFIRMED),
-		1);
+	CU_ASSERT_EQUAL(
+		neigh_learn(t, &k1, mac_a, T0 + 4, NEIGH_F_CONFIRMED), 1);
 	CU_ASSERT_EQUAL_FATAL(rec.nb_send, 3);
 	CU_ASSERT_EQUAL(rec.send[2].pkt, PKT(21));
 	table_free(t);
@@ -726,8 +727,8 @@ test_neigh_resolve_null_pkt_only_solicits(void)
 	CU_ASSERT_EQUAL(neigh_resolve(t, &k, NULL, T0 + 1, mac), 1);
 	CU_ASSERT_EQUAL(rec.nb_solicit, 1);
 	/* The reply has nothing to flush. */
-	CU_ASSERT_EQUAL(neigh_learn(t, &k, mac_a, T0 + 2, NEIGH_F_CONFIRMED),
-		0);
+	CU_ASSERT_EQUAL(
+		neigh_learn(t, &k, mac_a, T0 + 2, NEIGH_F_CONFIRMED), 0);
 	CU_ASSERT_EQUAL(rec.nb_send, 0);
 	CU_ASSERT_EQUAL(neigh_resolve(t, &k, NULL, T0 + 3, mac), 0);
 	CU_ASSERT_EQUAL(memcmp(mac, mac_a, 6), 0);
@@ -750,8 +751,8 @@ test_neigh_resolve_queue_len0_enobufs(void)
 	CU_ASSERT_EQUAL(rec.nb_solicit, 1);
 	CU_ASSERT_EQUAL(neigh_resolve(t, &k, NULL, T0, mac), 1);
 	CU_ASSERT_EQUAL(neigh_stats(t)->queue_drops, 1);
-	CU_ASSERT_EQUAL(neigh_learn(t, &k, mac_a, T0 + 1, NEIGH_F_CONFIRMED),
-		0);
+	CU_ASSERT_EQUAL(
+		neigh_learn(t, &k, mac_a, T0 + 1, NEIGH_F_CONFIRMED), 0);
 	CU_ASSERT_EQUAL(neigh_resolve(t, &k, PKT(2), T0 + 2, mac), 0);
 	table_free(t);
 	CU_ASSERT_EQUAL(rec.nb_drop + rec.nb_send, 0);
@@ -833,8 +834,8 @@ test_neigh_age_reachable_timeout_stale(void)
 
 	neigh_learn(t, &k, mac_a, T0, NEIGH_F_CREATE | NEIGH_F_CONFIRMED);
 	/* Use does not extend reachability, only confirmations do. */
-	CU_ASSERT_EQUAL(neigh_resolve(t, &k, PKT(1), T0 + P_REACH - 10, mac),
-		0);
+	CU_ASSERT_EQUAL(
+		neigh_resolve(t, &k, PKT(1), T0 + P_REACH - 10, mac), 0);
 	neigh_age(t, T0 + P_REACH - 1);
 	CU_ASSERT_EQUAL(state_of(t, &k), NEIGH_S_REACHABLE);
 	neigh_age(t, T0 + P_REACH);
@@ -883,8 +884,8 @@ test_neigh_age_probe_unanswered_deleted(void)
 	CU_ASSERT_EQUAL(neigh_resolve(t, &k, PKT(1), probe_ms, mac), 0);
 	neigh_age(t, probe_ms + P_RETRANS - 1);
 	CU_ASSERT_EQUAL(rec.nb_solicit, 1);
-	for (now = probe_ms + P_RETRANS;
-	     now < probe_ms + P_PROBES * P_RETRANS; now += P_RETRANS)
+	for (now = probe_ms + P_RETRANS; now < probe_ms + P_PROBES * P_RETRANS;
+		now += P_RETRANS)
 		neigh_age(t, now);
 	CU_ASSERT_EQUAL_FATAL(rec.nb_solicit, P_PROBES);
 	for (i = 0; i < P_PROBES; i++) {
@@ -913,8 +914,8 @@ test_neigh_age_probe_answered_reachable(void)
 	CU_ASSERT_EQUAL(neigh_resolve(t, &k, NULL, T0 + 10, mac), 0);
 	neigh_age(t, T0 + 10 + P_RETRANS);
 	CU_ASSERT_EQUAL(rec.nb_solicit, 2);
-	CU_ASSERT_EQUAL(neigh_learn(t, &k, mac_a, T0 + 1500, NEIGH_F_CONFIRMED),
-		0);
+	CU_ASSERT_EQUAL(
+		neigh_learn(t, &k, mac_a, T0 + 1500, NEIGH_F_CONFIRMED), 0);
 	CU_ASSERT_EQUAL(state_of(t, &k), NEIGH_S_REACHABLE);
 	/* No more probes, and it stays until reachable_ms runs out. */
 	for (now = T0 + 1600; now < T0 + 1500 + P_REACH; now += 1000)
@@ -1056,11 +1057,13 @@ test_neigh_full_learn_enospc(void)
 	for (i = 0; i < 4; i++) {
 		k = key6(1, (uint16_t)(i + 1));
 		CU_ASSERT_EQUAL(neigh_learn(t, &k, mac_a, T0,
-			NEIGH_F_CREATE | NEIGH_F_CONFIRMED), 0);
+					NEIGH_F_CREATE | NEIGH_F_CONFIRMED),
+			0);
 	}
 	k = key6(1, 5);
 	CU_ASSERT_EQUAL(neigh_learn(t, &k, mac_a, T0,
-		NEIGH_F_CREATE | NEIGH_F_CONFIRMED), -ENOSPC);
+				NEIGH_F_CREATE | NEIGH_F_CONFIRMED),
+		-ENOSPC);
 	/* A learn refused for space counts as table_full too. */
 	CU_ASSERT_EQUAL(neigh_stats(t)->table_full, 1);
 	CU_ASSERT_EQUAL(neigh_stats(t)->learned, 4);
@@ -1095,8 +1098,7 @@ test_neigh_full_delete_frees_slot(void)
 	CU_ASSERT_EQUAL(neigh_count(t), 3);
 	CU_ASSERT_EQUAL(neigh_resolve(t, &extra, PKT(1), T0, mac), 1);
 	CU_ASSERT_EQUAL(neigh_count(t), 4);
-	CU_ASSERT_EQUAL(neigh_learn(t, &k, mac_a, T0, NEIGH_F_CREATE),
-		-ENOSPC);
+	CU_ASSERT_EQUAL(neigh_learn(t, &k, mac_a, T0, NEIGH_F_CREATE), -ENOSPC);
 	/* A failed resolution frees its slot as well. */
 	for (i = 1; i <= P_PROBES; i++)
 		neigh_age(t, T0 + i * P_RETRANS);
@@ -1114,7 +1116,7 @@ static bool hash_live[HASH_KEYS_MAX];
 struct live_ctx {
 	unsigned int n;
 	unsigned int seen[HASH_KEYS_MAX];
-	unsigned int unknown;	/* entries that are no test key */
+	unsigned int unknown; /* entries that are no test key */
 	unsigned int bad_mac;
 };
 
@@ -1175,7 +1177,7 @@ check_live(struct neigh_table *t, unsigned int n)
 		nb_live++;
 		mac_of(i, want);
 		if (neigh_resolve(t, &hash_keys[i], NULL, T0, mac) != 0 ||
-		    memcmp(mac, want, 6) != 0)
+			memcmp(mac, want, 6) != 0)
 			bad++;
 	}
 	CU_ASSERT_EQUAL(bad, 0);
@@ -1232,8 +1234,8 @@ hash_insert(struct neigh_table *t, unsigned int i)
 	int rc;
 
 	mac_of(i, mac);
-	rc = neigh_learn(t, &hash_keys[i], mac, T0,
-		NEIGH_F_CREATE | NEIGH_F_CONFIRMED);
+	rc = neigh_learn(
+		t, &hash_keys[i], mac, T0, NEIGH_F_CREATE | NEIGH_F_CONFIRMED);
 	if (rc == 0)
 		hash_live[i] = true;
 	return rc;
@@ -1418,7 +1420,8 @@ test_neigh_key_pad_ignored(void)
 	kp.pad = 0xff;
 	/* Learned with pad set, found without it, and the other way. */
 	CU_ASSERT_EQUAL(neigh_learn(t, &kp, mac_a, T0,
-		NEIGH_F_CREATE | NEIGH_F_CONFIRMED), 0);
+				NEIGH_F_CREATE | NEIGH_F_CONFIRMED),
+		0);
 	CU_ASSERT_EQUAL(neigh_resolve(t, &k, NULL, T0, mac), 0);
 	CU_ASSERT_EQUAL(neigh_resolve(t, &kp, NULL, T0, mac), 0);
 	CU_ASSERT_EQUAL(memcmp(mac, mac_a, 6), 0);
@@ -1487,15 +1490,15 @@ static void
 test_neigh_state_name_each_named(void)
 {
 	CU_ASSERT_STRING_EQUAL(neigh_state_name(NEIGH_S_FREE), "free");
-	CU_ASSERT_STRING_EQUAL(neigh_state_name(NEIGH_S_INCOMPLETE),
-		"incomplete");
-	CU_ASSERT_STRING_EQUAL(neigh_state_name(NEIGH_S_REACHABLE),
-		"reachable");
+	CU_ASSERT_STRING_EQUAL(
+		neigh_state_name(NEIGH_S_INCOMPLETE), "incomplete");
+	CU_ASSERT_STRING_EQUAL(
+		neigh_state_name(NEIGH_S_REACHABLE), "reachable");
 	CU_ASSERT_STRING_EQUAL(neigh_state_name(NEIGH_S_STALE), "stale");
 	CU_ASSERT_STRING_EQUAL(neigh_state_name(NEIGH_S_PROBE), "probe");
 	CU_ASSERT_STRING_EQUAL(neigh_state_name(NEIGH_S_COUNT), "?");
 	CU_ASSERT_STRING_EQUAL(neigh_state_name((enum neigh_state)100), "?");
-	CU_ASSERT_STRING_EQUAL(neigh_state_name((enum neigh_state)-1), "?");
+	CU_ASSERT_STRING_EQUAL(neigh_state_name((enum neigh_state) - 1), "?");
 }
 
 /* A configured entry resolves at once, never ages, and packets (an ARP
@@ -1513,7 +1516,8 @@ test_neigh_learn_permanent_fixed(void)
 	CU_ASSERT_EQUAL(neigh_resolve(t, &k, PKT(1), now, mac), 0);
 	CU_ASSERT_EQUAL(memcmp(mac, mac_a, 6), 0);
 	CU_ASSERT_EQUAL(neigh_learn(t, &k, mac_b, now,
-		NEIGH_F_CONFIRMED | NEIGH_F_CREATE), 0);
+				NEIGH_F_CONFIRMED | NEIGH_F_CREATE),
+		0);
 	neigh_age(t, now + 100ull * (P_STALE + P_REACH));
 	CU_ASSERT_EQUAL(state_of(t, &k), NEIGH_S_PERMANENT);
 	CU_ASSERT_EQUAL(neigh_resolve(t, &k, PKT(2), now, mac), 0);
@@ -1526,112 +1530,109 @@ test_neigh_learn_permanent_fixed(void)
 }
 
 static CU_TestInfo create_tests[] = {
-	{"create_bad_params_einval", test_neigh_create_bad_params_einval},
-	{"create_valid_empty", test_neigh_create_valid_empty},
-	{"destroy_null_noop", test_neigh_destroy_null_noop},
-	{"destroy_queued_dropped", test_neigh_destroy_queued_dropped},
+	{ "create_bad_params_einval", test_neigh_create_bad_params_einval },
+	{ "create_valid_empty", test_neigh_create_valid_empty },
+	{ "destroy_null_noop", test_neigh_destroy_null_noop },
+	{ "destroy_queued_dropped", test_neigh_destroy_queued_dropped },
 	CU_TEST_INFO_NULL
 };
 
 static CU_TestInfo learn_tests[] = {
-	{"learn_create_unconfirmed_stale",
-		test_neigh_learn_create_unconfirmed_stale},
-	{"learn_create_confirmed_reachable",
-		test_neigh_learn_create_confirmed_reachable},
-	{"learn_unknown_without_create_ignored",
-		test_neigh_learn_unknown_without_create_ignored},
-	{"learn_moved_mac_unconfirmed_stale",
-		test_neigh_learn_moved_mac_unconfirmed_stale},
-	{"learn_same_mac_unconfirmed_unchanged",
-		test_neigh_learn_same_mac_unconfirmed_unchanged},
-	{"learn_confirmed_refreshes_reachable",
-		test_neigh_learn_confirmed_refreshes_reachable},
-	{"learn_permanent_fixed", test_neigh_learn_permanent_fixed},
+	{ "learn_create_unconfirmed_stale",
+		test_neigh_learn_create_unconfirmed_stale },
+	{ "learn_create_confirmed_reachable",
+		test_neigh_learn_create_confirmed_reachable },
+	{ "learn_unknown_without_create_ignored",
+		test_neigh_learn_unknown_without_create_ignored },
+	{ "learn_moved_mac_unconfirmed_stale",
+		test_neigh_learn_moved_mac_unconfirmed_stale },
+	{ "learn_same_mac_unconfirmed_unchanged",
+		test_neigh_learn_same_mac_unconfirmed_unchanged },
+	{ "learn_confirmed_refreshes_reachable",
+		test_neigh_learn_confirmed_refreshes_reachable },
+	{ "learn_permanent_fixed", test_neigh_learn_permanent_fixed },
 	CU_TEST_INFO_NULL
 };
 
 static CU_TestInfo resolve_tests[] = {
-	{"resolve_miss_incomplete_queued",
-		test_neigh_resolve_miss_incomplete_queued},
-	{"resolve_incomplete_queued_no_new_solicit",
-		test_neigh_resolve_incomplete_queued_no_new_solicit},
-	{"resolve_queue_full_enobufs", test_neigh_resolve_queue_full_enobufs},
-	{"resolve_reply_flushes_fifo", test_neigh_resolve_reply_flushes_fifo},
-	{"resolve_reused_slot_clean_queue",
-		test_neigh_resolve_reused_slot_clean_queue},
-	{"resolve_reply_unconfirmed_flushes_stale",
-		test_neigh_resolve_reply_unconfirmed_flushes_stale},
-	{"resolve_reachable_mac_returned",
-		test_neigh_resolve_reachable_mac_returned},
-	{"resolve_null_pkt_only_solicits",
-		test_neigh_resolve_null_pkt_only_solicits},
-	{"resolve_queue_len0_enobufs", test_neigh_resolve_queue_len0_enobufs},
+	{ "resolve_miss_incomplete_queued",
+		test_neigh_resolve_miss_incomplete_queued },
+	{ "resolve_incomplete_queued_no_new_solicit",
+		test_neigh_resolve_incomplete_queued_no_new_solicit },
+	{ "resolve_queue_full_enobufs", test_neigh_resolve_queue_full_enobufs },
+	{ "resolve_reply_flushes_fifo", test_neigh_resolve_reply_flushes_fifo },
+	{ "resolve_reused_slot_clean_queue",
+		test_neigh_resolve_reused_slot_clean_queue },
+	{ "resolve_reply_unconfirmed_flushes_stale",
+		test_neigh_resolve_reply_unconfirmed_flushes_stale },
+	{ "resolve_reachable_mac_returned",
+		test_neigh_resolve_reachable_mac_returned },
+	{ "resolve_null_pkt_only_solicits",
+		test_neigh_resolve_null_pkt_only_solicits },
+	{ "resolve_queue_len0_enobufs", test_neigh_resolve_queue_len0_enobufs },
 	CU_TEST_INFO_NULL
 };
 
 static CU_TestInfo age_tests[] = {
-	{"age_incomplete_retrans_timed",
-		test_neigh_age_incomplete_retrans_timed},
-	{"age_incomplete_max_probes_failed",
-		test_neigh_age_incomplete_max_probes_failed},
-	{"age_reachable_timeout_stale",
-		test_neigh_age_reachable_timeout_stale},
-	{"age_stale_used_unicast_probe",
-		test_neigh_age_stale_used_unicast_probe},
-	{"age_probe_unanswered_deleted",
-		test_neigh_age_probe_unanswered_deleted},
-	{"age_probe_answered_reachable",
-		test_neigh_age_probe_answered_reachable},
-	{"age_stale_unused_expired", test_neigh_age_stale_unused_expired},
-	{"age_stale_in_use_probed_then_deleted",
-		test_neigh_age_stale_in_use_probed_then_deleted},
+	{ "age_incomplete_retrans_timed",
+		test_neigh_age_incomplete_retrans_timed },
+	{ "age_incomplete_max_probes_failed",
+		test_neigh_age_incomplete_max_probes_failed },
+	{ "age_reachable_timeout_stale",
+		test_neigh_age_reachable_timeout_stale },
+	{ "age_stale_used_unicast_probe",
+		test_neigh_age_stale_used_unicast_probe },
+	{ "age_probe_unanswered_deleted",
+		test_neigh_age_probe_unanswered_deleted },
+	{ "age_probe_answered_reachable",
+		test_neigh_age_probe_answered_reachable },
+	{ "age_stale_unused_expired", test_neigh_age_stale_unused_expired },
+	{ "age_stale_in_use_probed_then_deleted",
+		test_neigh_age_stale_in_use_probed_then_deleted },
 	CU_TEST_INFO_NULL
 };
 
-static CU_TestInfo table_tests[] = {
-	{"full_resolve_enospc", test_neigh_full_resolve_enospc},
-	{"full_learn_enospc", test_neigh_full_learn_enospc},
-	{"full_delete_frees_slot", test_neigh_full_delete_frees_slot},
-	{"hash_random_order_consistent",
-		test_neigh_hash_random_order_consistent},
-	{"hash_small_table_consistent",
-		test_neigh_hash_small_table_consistent},
-	{"hash_one_bucket_chain_consistent",
-		test_neigh_hash_one_bucket_chain_consistent},
-	CU_TEST_INFO_NULL
-};
+static CU_TestInfo table_tests[] = { { "full_resolve_enospc",
+					     test_neigh_full_resolve_enospc },
+	{ "full_learn_enospc", test_neigh_full_learn_enospc },
+	{ "full_delete_frees_slot", test_neigh_full_delete_frees_slot },
+	{ "hash_random_order_consistent",
+		test_neigh_hash_random_order_consistent },
+	{ "hash_small_table_consistent",
+		test_neigh_hash_small_table_consistent },
+	{ "hash_one_bucket_chain_consistent",
+		test_neigh_hash_one_bucket_chain_consistent },
+	CU_TEST_INFO_NULL };
 
-static CU_TestInfo key_tests[] = {
-	{"key_port_distinct", test_neigh_key_port_distinct},
-	{"key_family_distinct", test_neigh_key_family_distinct},
-	{"key_pad_ignored", test_neigh_key_pad_ignored},
-	CU_TEST_INFO_NULL
-};
+static CU_TestInfo key_tests[] = { { "key_port_distinct",
+					   test_neigh_key_port_distinct },
+	{ "key_family_distinct", test_neigh_key_family_distinct },
+	{ "key_pad_ignored", test_neigh_key_pad_ignored }, CU_TEST_INFO_NULL };
 
-static CU_TestInfo misc_tests[] = {
-	{"delete_absent_enoent", test_neigh_delete_absent_enoent},
-	{"delete_queued_dropped", test_neigh_delete_queued_dropped},
-	{"state_name_each_named", test_neigh_state_name_each_named},
-	CU_TEST_INFO_NULL
-};
+static CU_TestInfo misc_tests[] = { { "delete_absent_enoent",
+					    test_neigh_delete_absent_enoent },
+	{ "delete_queued_dropped", test_neigh_delete_queued_dropped },
+	{ "state_name_each_named", test_neigh_state_name_each_named },
+	CU_TEST_INFO_NULL };
 
-static CU_SuiteInfo suites[] = {
-	{ .pName = "neigh_create", .pSetUpFunc = rec_reset,
-		.pTests = create_tests },
-	{ .pName = "neigh_learn", .pSetUpFunc = rec_reset,
+static CU_SuiteInfo suites[] = { { .pName = "neigh_create",
+					 .pSetUpFunc = rec_reset,
+					 .pTests = create_tests },
+	{ .pName = "neigh_learn",
+		.pSetUpFunc = rec_reset,
 		.pTests = learn_tests },
-	{ .pName = "neigh_resolve", .pSetUpFunc = rec_reset,
+	{ .pName = "neigh_resolve",
+		.pSetUpFunc = rec_reset,
 		.pTests = resolve_tests },
-	{ .pName = "neigh_age", .pSetUpFunc = rec_reset,
-		.pTests = age_tests },
-	{ .pName = "neigh_table", .pSetUpFunc = rec_reset,
+	{ .pName = "neigh_age", .pSetUpFunc = rec_reset, .pTests = age_tests },
+	{ .pName = "neigh_table",
+		.pSetUpFunc = rec_reset,
 		.pTests = table_tests },
-	{ .pName = "neigh_key", .pSetUpFunc = rec_reset,
-		.pTests = key_tests },
-	{ .pName = "neigh_misc", .pSetUpFunc = rec_reset,
+	{ .pName = "neigh_key", .pSetUpFunc = rec_reset, .pTests = key_tests },
+	{ .pName = "neigh_misc",
+		.pSetUpFunc = rec_reset,
 		.pTests = misc_tests },
-	CU_SUITE_INFO_NULL
-};
+	CU_SUITE_INFO_NULL };
 
 int
 main(void)

@@ -22,9 +22,9 @@
 #include "pkt.h"
 #include "pkt_dp.h"
 
-#define PB_MAX 512		/* bytes: builder capacity */
+#define PB_MAX 512 /* bytes: builder capacity */
 #define FUZZ_ITERS 200000
-#define FUZZ_LEN_MAX 200	/* bytes */
+#define FUZZ_LEN_MAX 200 /* bytes */
 
 #define ET_IP4 0x0800
 #define ET_IP6 0x86dd
@@ -210,7 +210,7 @@ pb_ah(struct pb *p, uint8_t nh, uint8_t units4)
 
 	h[0] = nh;
 	h[1] = units4;
-	h[7] = 1;	/* SPI */
+	h[7] = 1; /* SPI */
 }
 
 static void
@@ -220,7 +220,7 @@ pb_frag6(struct pb *p, uint8_t nh, uint16_t off8, bool more)
 
 	h[0] = nh;
 	wr16(h + 2, (uint16_t)(off8 << 3 | (more ? 1 : 0)));
-	h[7] = 0x42;	/* identification */
+	h[7] = 0x42; /* identification */
 }
 
 /* TCP header of doff_words * 4 bytes, options as NOPs. */
@@ -235,7 +235,7 @@ pb_tcp(struct pb *p, uint16_t sport, uint16_t dport, uint8_t doff_words)
 	wr16(h + 2, dport);
 	h[7] = 1;
 	h[12] = (uint8_t)(doff_words << 4);
-	h[13] = 0x10;	/* ACK */
+	h[13] = 0x10; /* ACK */
 	wr16(h + 14, 65535);
 	memset(h + PKT_TCP_HLEN_MIN, 1, hlen - PKT_TCP_HLEN_MIN);
 	return off;
@@ -500,7 +500,8 @@ meta_sane(const uint8_t *data, uint32_t len, enum pkt_drop r,
 	uint32_t l3_end = (uint32_t)m->l3_off + m->l3_len;
 	uint32_t l4_end = (uint32_t)m->l4_off + m->l4_len;
 	uint32_t l3_min = m->l3 == PKT_L3_IPV6 ? PKT_IP6_HLEN :
-		m->l3 == PKT_L3_IPV4 ? PKT_IP4_HLEN_MIN : PKT_ARP_LEN;
+		m->l3 == PKT_L3_IPV4	       ? PKT_IP4_HLEN_MIN :
+						 PKT_ARP_LEN;
 	uint32_t l4_min = 0;
 
 	if ((unsigned int)r >= PKT_DROP_COUNT) {
@@ -509,8 +510,7 @@ meta_sane(const uint8_t *data, uint32_t len, enum pkt_drop r,
 	}
 	if (r != PKT_OK)
 		return true;
-	if (m->l3 != PKT_L3_ARP && m->l3 != PKT_L3_IPV4 &&
-	    m->l3 != PKT_L3_IPV6)
+	if (m->l3 != PKT_L3_ARP && m->l3 != PKT_L3_IPV4 && m->l3 != PKT_L3_IPV6)
 		why = "no L3";
 	else if (m->l3_off != ((m->flags & PKT_F_VLAN) ? 18 : 14))
 		why = "l3_off neither 14 nor 18 as the VLAN flag says";
@@ -520,8 +520,8 @@ meta_sane(const uint8_t *data, uint32_t len, enum pkt_drop r,
 		why = "l3_len below the L3 header";
 	else if (m->nb_ext > PKT_IP6_EXT_MAX)
 		why = "nb_ext above PKT_IP6_EXT_MAX";
-	else if (m->nb_ext != 0 && (m->l3 != PKT_L3_IPV6 ||
-		 !(m->flags & PKT_F_IP6_EXT)))
+	else if (m->nb_ext != 0 &&
+		(m->l3 != PKT_L3_IPV6 || !(m->flags & PKT_F_IP6_EXT)))
 		why = "extension headers outside IPv6";
 	else if ((m->flags & PKT_F_IP4_OPTS) && m->l3 != PKT_L3_IPV4)
 		why = "IPv4 options outside IPv4";
@@ -555,14 +555,15 @@ meta_sane(const uint8_t *data, uint32_t len, enum pkt_drop r,
 	else if (m->l4_len < l4_min || (uint32_t)m->l4_off + l4_min > len)
 		why = "L4 header past the frame";
 	else if (m->l4_proto == IPPROTO_TCP &&
-		 (uint32_t)(data[m->l4_off + 12] >> 4) * 4 > m->l4_len)
+		(uint32_t)(data[m->l4_off + 12] >> 4) * 4 > m->l4_len)
 		why = "TCP data offset past the segment";
 out:
 	if (why == NULL)
 		return true;
-	fprintf(stderr, "\n  len %u -> %s: %s (l3 %u l3_off %u l3_len %u "
-		"l4_off %u l4_len %u proto %u flags 0x%x)\n", len,
-		pkt_drop_name(r), why, m->l3, m->l3_off, m->l3_len,
+	fprintf(stderr,
+		"\n  len %u -> %s: %s (l3 %u l3_off %u l3_len %u "
+		"l4_off %u l4_len %u proto %u flags 0x%x)\n",
+		len, pkt_drop_name(r), why, m->l3, m->l3_off, m->l3_len,
 		m->l4_off, m->l4_len, m->l4_proto, m->flags);
 	return false;
 }
@@ -591,8 +592,8 @@ parse_exact(const uint8_t *data, uint32_t len, uint32_t rx_flags,
 }
 
 static enum pkt_drop
-parse_len(const struct pb *p, uint32_t len, uint32_t rx_flags,
-	struct pkt_meta *m)
+parse_len(
+	const struct pb *p, uint32_t len, uint32_t rx_flags, struct pkt_meta *m)
 {
 	enum pkt_drop r;
 	bool sane;
@@ -609,8 +610,8 @@ parse_pb(const struct pb *p, uint32_t rx_flags, struct pkt_meta *m)
 }
 
 static void
-expect_drop_len(const struct pb *p, uint32_t len, uint32_t rx_flags,
-	enum pkt_drop want)
+expect_drop_len(
+	const struct pb *p, uint32_t len, uint32_t rx_flags, enum pkt_drop want)
 {
 	struct pkt_meta m;
 	enum pkt_drop r = parse_len(p, len, rx_flags, &m);
@@ -1015,7 +1016,7 @@ test_ip4_later_frag_l4_skipped(void)
 	pb_eth(&p, mac_uc, ET_IP4);
 	ip = pb_ip4(&p, IPPROTO_TCP, 0);
 	pb_bytes(&p, 3, 0xff);
-	wr16(p.b + ip + 6, 185);	/* offset 1480 bytes, last fragment */
+	wr16(p.b + ip + 6, 185); /* offset 1480 bytes, last fragment */
 	pb_ip4_done(&p, ip);
 	CU_ASSERT_EQUAL_FATAL(parse_pb(&p, 0, &m), PKT_OK);
 	CU_ASSERT_EQUAL(m.flags, PKT_F_FRAG | PKT_F_FRAG_LATER);
@@ -1087,12 +1088,11 @@ test_ip6_later_frag_l4_skipped(void)
 	pb_eth(&p, mac_uc, ET_IP6);
 	ip = pb_ip6(&p, NH_HOPOPTS);
 	pb_ext(&p, NH_FRAGMENT, 0);
-	pb_frag6(&p, IPPROTO_TCP, 154, false);	/* offset 1232 bytes */
+	pb_frag6(&p, IPPROTO_TCP, 154, false); /* offset 1232 bytes */
 	pb_bytes(&p, 5, 0xff);
 	pb_ip6_done(&p, ip);
 	CU_ASSERT_EQUAL_FATAL(parse_pb(&p, 0, &m), PKT_OK);
-	CU_ASSERT_EQUAL(m.flags,
-		PKT_F_FRAG | PKT_F_FRAG_LATER | PKT_F_IP6_EXT);
+	CU_ASSERT_EQUAL(m.flags, PKT_F_FRAG | PKT_F_FRAG_LATER | PKT_F_IP6_EXT);
 	CU_ASSERT_EQUAL(m.nb_ext, 2);
 	CU_ASSERT_EQUAL(m.l4_proto, IPPROTO_TCP);
 	CU_ASSERT_EQUAL(m.l4_off, 0);
@@ -1190,19 +1190,19 @@ test_arp_not_eth_ip4_dropped(void)
 	struct pb p;
 
 	mk_arp(&p);
-	wr16(p.b + 14, 6);		/* htype IEEE 802 */
+	wr16(p.b + 14, 6); /* htype IEEE 802 */
 	expect_drop(&p, 0, PKT_DROP_ARP_FORMAT);
 
 	mk_arp(&p);
-	wr16(p.b + 16, ET_IP6);		/* ptype */
+	wr16(p.b + 16, ET_IP6); /* ptype */
 	expect_drop(&p, 0, PKT_DROP_ARP_FORMAT);
 
 	mk_arp(&p);
-	p.b[18] = 8;			/* hlen */
+	p.b[18] = 8; /* hlen */
 	expect_drop(&p, 0, PKT_DROP_ARP_FORMAT);
 
 	mk_arp(&p);
-	p.b[19] = 16;			/* plen */
+	p.b[19] = 16; /* plen */
 	expect_drop(&p, 0, PKT_DROP_ARP_FORMAT);
 }
 
@@ -1265,7 +1265,7 @@ test_ip4_bad_len_dropped(void)
 	expect_drop(&p, 0, PKT_DROP_IP4_LEN);
 
 	mk_ip4_opts_udp(&p);
-	wr16(p.b + 14 + 2, 20);		/* header alone is 24 */
+	wr16(p.b + 14 + 2, 20); /* header alone is 24 */
 	ip4_fix_csum(&p, 14);
 	expect_drop(&p, 0, PKT_DROP_IP4_LEN);
 
@@ -1287,7 +1287,7 @@ test_ip4_bad_csum_dropped(void)
 	struct pkt_meta m;
 
 	mk_ip4_tcp(&p);
-	p.b[14 + 8] = 63;		/* TTL changed, checksum not */
+	p.b[14 + 8] = 63; /* TTL changed, checksum not */
 	expect_drop(&p, 0, PKT_DROP_IP4_CSUM);
 
 	/* Options are inside the checksum. */
@@ -1450,7 +1450,7 @@ test_tcp_doff_whole_segment_accepted(void)
 	struct pkt_meta m;
 
 	mk_ip4_tcp(&p);
-	p.b[34 + 12] = 7 << 4;	/* 28 of the 30 bytes */
+	p.b[34 + 12] = 7 << 4; /* 28 of the 30 bytes */
 	CU_ASSERT_EQUAL(parse_pb(&p, 0, &m), PKT_OK);
 	mk_vlan_ip4_tcp(&p);
 	CU_ASSERT_EQUAL(parse_pb(&p, 0, &m), PKT_OK);
@@ -1542,7 +1542,7 @@ test_icmp6_short_dropped(void)
 	pb_reset(&p);
 	pb_eth(&p, mac_uc, ET_IP6);
 	ip = pb_ip6(&p, IPPROTO_ICMPV6);
-	pb_put(&p, 4)[0] = 2;	/* packet too big */
+	pb_put(&p, 4)[0] = 2; /* packet too big */
 	pb_ip6_done(&p, ip);
 	CU_ASSERT_EQUAL_FATAL(parse_pb(&p, 0, &m), PKT_OK);
 	CU_ASSERT_EQUAL(m.l4_len, 4);
@@ -1582,12 +1582,13 @@ check_prefixes(const struct pb *p, uint32_t ip_hlen)
 
 	for (len = 0; len < p->len; len++) {
 		enum pkt_drop r = parse_exact(p->b, len, 0, &m, &sane);
-		enum pkt_drop want = len < 14 ? PKT_DROP_ETH_TRUNC :
+		enum pkt_drop want = len < 14 ?
+			PKT_DROP_ETH_TRUNC :
 			len < 14 + ip_hlen ?
 			(ip_hlen == PKT_IP6_HLEN ? PKT_DROP_IP6_TRUNC :
-			 PKT_DROP_IP4_TRUNC) :
+						   PKT_DROP_IP4_TRUNC) :
 			(ip_hlen == PKT_IP6_HLEN ? PKT_DROP_IP6_LEN :
-			 PKT_DROP_IP4_LEN);
+						   PKT_DROP_IP4_LEN);
 
 		CU_ASSERT(sane);
 		if (r != want)
@@ -1682,14 +1683,28 @@ xorshift64(uint64_t *s)
 typedef void (*mk_fn)(struct pb *);
 
 static const mk_fn fuzz_templates[] = {
-	mk_ip4_tcp, mk_ip4_udp, mk_ip4_icmp, mk_ip4_opts_udp,
-	mk_vlan_ip4_tcp, mk_ip6_tcp, mk_ip6_udp, mk_ip6_ns, mk_ip6_ext_tcp,
-	mk_ip6_ext_max_tcp, mk_ip6_ah_udp, mk_ip6_frag_first_udp, mk_arp,
+	mk_ip4_tcp,
+	mk_ip4_udp,
+	mk_ip4_icmp,
+	mk_ip4_opts_udp,
+	mk_vlan_ip4_tcp,
+	mk_ip6_tcp,
+	mk_ip6_udp,
+	mk_ip6_ns,
+	mk_ip6_ext_tcp,
+	mk_ip6_ext_max_tcp,
+	mk_ip6_ah_udp,
+	mk_ip6_frag_first_udp,
+	mk_arp,
 };
 
 /* EtherTypes that get random bytes past the Ethernet header. */
 static const uint16_t fuzz_ethertypes[] = {
-	ET_IP4, ET_IP6, ET_ARP, ET_VLAN, ET_QINQ,
+	ET_IP4,
+	ET_IP6,
+	ET_ARP,
+	ET_VLAN,
+	ET_QINQ,
 };
 
 /*
@@ -1738,15 +1753,16 @@ fuzz_case(struct pb *p, uint64_t *rng)
 	}
 	/* Keep IPv4 mutations past the checksum half of the time. */
 	if ((r >> 12) & 1 && rd16(p->b + 12) == ET_IP4 &&
-	    (p->b[14] & 0xf) * 4u <= p->len - 14)
+		(p->b[14] & 0xf) * 4u <= p->len - 14)
 		ip4_fix_csum(p, 14);
 	switch ((r >> 16) & 3) {
 	case 0:
 		len = (uint32_t)(xorshift64(rng) % (p->len + 1));
 		break;
 	case 1:
-		len = p->len + (uint32_t)(xorshift64(rng) %
-			(FUZZ_LEN_MAX - p->len + 1));
+		len = p->len +
+			(uint32_t)(xorshift64(rng) %
+				(FUZZ_LEN_MAX - p->len + 1));
 		for (i = p->len; i < len; i++)
 			p->b[i] = (uint8_t)xorshift64(rng);
 		break;
@@ -1813,12 +1829,12 @@ test_drop_names_distinct(void)
 		/* Counter names become metric names: no spaces. */
 		CU_ASSERT_PTR_NULL(strchr(n, ' '));
 		for (j = 0; j < i; j++)
-			CU_ASSERT_STRING_NOT_EQUAL(n,
-				pkt_drop_name((enum pkt_drop)j));
+			CU_ASSERT_STRING_NOT_EQUAL(
+				n, pkt_drop_name((enum pkt_drop)j));
 	}
 	CU_ASSERT_STRING_EQUAL(pkt_drop_name(PKT_DROP_IP4_IHL), "ip4_bad_ihl");
-	CU_ASSERT_STRING_EQUAL(pkt_drop_name(PKT_DROP_L4_CSUM),
-		"l4_bad_checksum");
+	CU_ASSERT_STRING_EQUAL(
+		pkt_drop_name(PKT_DROP_L4_CSUM), "l4_bad_checksum");
 }
 
 static void
@@ -1828,8 +1844,8 @@ test_drop_name_out_of_range_unknown(void)
 	CU_ASSERT_STRING_EQUAL(pkt_drop_help(PKT_DROP_COUNT), "?");
 	CU_ASSERT_STRING_EQUAL(pkt_drop_name((enum pkt_drop)1000), "?");
 	CU_ASSERT_STRING_EQUAL(pkt_drop_help((enum pkt_drop)1000), "?");
-	CU_ASSERT_STRING_EQUAL(pkt_drop_name((enum pkt_drop)-1), "?");
-	CU_ASSERT_STRING_EQUAL(pkt_drop_help((enum pkt_drop)-1), "?");
+	CU_ASSERT_STRING_EQUAL(pkt_drop_name((enum pkt_drop) - 1), "?");
+	CU_ASSERT_STRING_EQUAL(pkt_drop_help((enum pkt_drop) - 1), "?");
 }
 
 /* Runs last: the malformed-frame tests above must cover every reason. */
@@ -1880,72 +1896,69 @@ test_ip4_csum_matches_raw_cksum(void)
 	CU_ASSERT(ok >= 50000 && bad > 40000);
 }
 
-static CU_TestInfo tests[] = {
-	{"ip4_csum_matches_raw_cksum", test_ip4_csum_matches_raw_cksum},
-	{"ip4_tcp_parsed", test_ip4_tcp_parsed},
-	{"ip4_udp_parsed", test_ip4_udp_parsed},
-	{"ip4_icmp_echo_parsed", test_ip4_icmp_echo_parsed},
-	{"ip4_opts_l4_moved", test_ip4_opts_l4_moved},
-	{"ip4_max_opts_parsed", test_ip4_max_opts_parsed},
-	{"vlan_ip4_tagged_parsed", test_vlan_ip4_tagged_parsed},
-	{"ip6_tcp_parsed", test_ip6_tcp_parsed},
-	{"ip6_udp_parsed", test_ip6_udp_parsed},
-	{"ip6_icmp6_ns_parsed", test_ip6_icmp6_ns_parsed},
-	{"ip6_ext_chain_walked", test_ip6_ext_chain_walked},
-	{"ip6_ah_len_4byte_units", test_ip6_ah_len_4byte_units},
-	{"ip6_ext_max_accepted", test_ip6_ext_max_accepted},
-	{"ip6_no_next_header_accepted", test_ip6_no_next_header_accepted},
-	{"arp_request_parsed", test_arp_request_parsed},
-	{"l2_bcast_mcast_flagged", test_l2_bcast_mcast_flagged},
-	{"ip4_eth_padding_excluded", test_ip4_eth_padding_excluded},
-	{"ip4_first_frag_l4_parsed", test_ip4_first_frag_l4_parsed},
-	{"ip4_first_frag_udp_accepted", test_ip4_first_frag_udp_accepted},
-	{"ip4_later_frag_l4_skipped", test_ip4_later_frag_l4_skipped},
-	{"ip6_first_frag_l4_parsed", test_ip6_first_frag_l4_parsed},
-	{"ip6_later_frag_l4_skipped", test_ip6_later_frag_l4_skipped},
-	{"ip6_atomic_frag_not_flagged", test_ip6_atomic_frag_not_flagged},
-	{"ip4_rx_csum_good_skips_check", test_ip4_rx_csum_good_skips_check},
-	{"eth_short_dropped", test_eth_short_dropped},
-	{"vlan_short_dropped", test_vlan_short_dropped},
-	{"vlan_nested_dropped", test_vlan_nested_dropped},
-	{"ethertype_unknown_dropped", test_ethertype_unknown_dropped},
-	{"arp_short_dropped", test_arp_short_dropped},
-	{"arp_not_eth_ip4_dropped", test_arp_not_eth_ip4_dropped},
-	{"ip4_short_dropped", test_ip4_short_dropped},
-	{"ip4_bad_version_dropped", test_ip4_bad_version_dropped},
-	{"ip4_bad_ihl_dropped", test_ip4_bad_ihl_dropped},
-	{"ip4_bad_len_dropped", test_ip4_bad_len_dropped},
-	{"ip4_bad_csum_dropped", test_ip4_bad_csum_dropped},
-	{"ip6_short_dropped", test_ip6_short_dropped},
-	{"ip6_bad_version_dropped", test_ip6_bad_version_dropped},
-	{"ip6_bad_len_dropped", test_ip6_bad_len_dropped},
-	{"ip6_ext_trunc_dropped", test_ip6_ext_trunc_dropped},
-	{"ip6_ext_limit_dropped", test_ip6_ext_limit_dropped},
-	{"tcp_short_dropped", test_tcp_short_dropped},
-	{"tcp_bad_doff_dropped", test_tcp_bad_doff_dropped},
-	{"tcp_doff_whole_segment_accepted",
-		test_tcp_doff_whole_segment_accepted},
-	{"udp_short_dropped", test_udp_short_dropped},
-	{"udp_bad_len_dropped", test_udp_bad_len_dropped},
-	{"icmp_short_dropped", test_icmp_short_dropped},
-	{"icmp6_short_dropped", test_icmp6_short_dropped},
-	{"l4_csum_bad_dropped", test_l4_csum_bad_dropped},
-	{"ip4_prefixes_dropped", test_ip4_prefixes_dropped},
-	{"ip6_prefixes_dropped", test_ip6_prefixes_dropped},
-	{"ip4_consistent_cuts_dropped", test_ip4_consistent_cuts_dropped},
-	{"ip6_consistent_cuts_dropped", test_ip6_consistent_cuts_dropped},
-	{"fuzz_invariants_hold", test_fuzz_invariants_hold},
-	{"drop_names_distinct", test_drop_names_distinct},
-	{"drop_name_out_of_range_unknown",
-		test_drop_name_out_of_range_unknown},
-	{"drop_all_reasons_seen", test_drop_all_reasons_seen},
-	CU_TEST_INFO_NULL
-};
+static CU_TestInfo tests[] = { { "ip4_csum_matches_raw_cksum",
+				       test_ip4_csum_matches_raw_cksum },
+	{ "ip4_tcp_parsed", test_ip4_tcp_parsed },
+	{ "ip4_udp_parsed", test_ip4_udp_parsed },
+	{ "ip4_icmp_echo_parsed", test_ip4_icmp_echo_parsed },
+	{ "ip4_opts_l4_moved", test_ip4_opts_l4_moved },
+	{ "ip4_max_opts_parsed", test_ip4_max_opts_parsed },
+	{ "vlan_ip4_tagged_parsed", test_vlan_ip4_tagged_parsed },
+	{ "ip6_tcp_parsed", test_ip6_tcp_parsed },
+	{ "ip6_udp_parsed", test_ip6_udp_parsed },
+	{ "ip6_icmp6_ns_parsed", test_ip6_icmp6_ns_parsed },
+	{ "ip6_ext_chain_walked", test_ip6_ext_chain_walked },
+	{ "ip6_ah_len_4byte_units", test_ip6_ah_len_4byte_units },
+	{ "ip6_ext_max_accepted", test_ip6_ext_max_accepted },
+	{ "ip6_no_next_header_accepted", test_ip6_no_next_header_accepted },
+	{ "arp_request_parsed", test_arp_request_parsed },
+	{ "l2_bcast_mcast_flagged", test_l2_bcast_mcast_flagged },
+	{ "ip4_eth_padding_excluded", test_ip4_eth_padding_excluded },
+	{ "ip4_first_frag_l4_parsed", test_ip4_first_frag_l4_parsed },
+	{ "ip4_first_frag_udp_accepted", test_ip4_first_frag_udp_accepted },
+	{ "ip4_later_frag_l4_skipped", test_ip4_later_frag_l4_skipped },
+	{ "ip6_first_frag_l4_parsed", test_ip6_first_frag_l4_parsed },
+	{ "ip6_later_frag_l4_skipped", test_ip6_later_frag_l4_skipped },
+	{ "ip6_atomic_frag_not_flagged", test_ip6_atomic_frag_not_flagged },
+	{ "ip4_rx_csum_good_skips_check", test_ip4_rx_csum_good_skips_check },
+	{ "eth_short_dropped", test_eth_short_dropped },
+	{ "vlan_short_dropped", test_vlan_short_dropped },
+	{ "vlan_nested_dropped", test_vlan_nested_dropped },
+	{ "ethertype_unknown_dropped", test_ethertype_unknown_dropped },
+	{ "arp_short_dropped", test_arp_short_dropped },
+	{ "arp_not_eth_ip4_dropped", test_arp_not_eth_ip4_dropped },
+	{ "ip4_short_dropped", test_ip4_short_dropped },
+	{ "ip4_bad_version_dropped", test_ip4_bad_version_dropped },
+	{ "ip4_bad_ihl_dropped", test_ip4_bad_ihl_dropped },
+	{ "ip4_bad_len_dropped", test_ip4_bad_len_dropped },
+	{ "ip4_bad_csum_dropped", test_ip4_bad_csum_dropped },
+	{ "ip6_short_dropped", test_ip6_short_dropped },
+	{ "ip6_bad_version_dropped", test_ip6_bad_version_dropped },
+	{ "ip6_bad_len_dropped", test_ip6_bad_len_dropped },
+	{ "ip6_ext_trunc_dropped", test_ip6_ext_trunc_dropped },
+	{ "ip6_ext_limit_dropped", test_ip6_ext_limit_dropped },
+	{ "tcp_short_dropped", test_tcp_short_dropped },
+	{ "tcp_bad_doff_dropped", test_tcp_bad_doff_dropped },
+	{ "tcp_doff_whole_segment_accepted",
+		test_tcp_doff_whole_segment_accepted },
+	{ "udp_short_dropped", test_udp_short_dropped },
+	{ "udp_bad_len_dropped", test_udp_bad_len_dropped },
+	{ "icmp_short_dropped", test_icmp_short_dropped },
+	{ "icmp6_short_dropped", test_icmp6_short_dropped },
+	{ "l4_csum_bad_dropped", test_l4_csum_bad_dropped },
+	{ "ip4_prefixes_dropped", test_ip4_prefixes_dropped },
+	{ "ip6_prefixes_dropped", test_ip6_prefixes_dropped },
+	{ "ip4_consistent_cuts_dropped", test_ip4_consistent_cuts_dropped },
+	{ "ip6_consistent_cuts_dropped", test_ip6_consistent_cuts_dropped },
+	{ "fuzz_invariants_hold", test_fuzz_invariants_hold },
+	{ "drop_names_distinct", test_drop_names_distinct },
+	{ "drop_name_out_of_range_unknown",
+		test_drop_name_out_of_range_unknown },
+	{ "drop_all_reasons_seen", test_drop_all_reasons_seen },
+	CU_TEST_INFO_NULL };
 
-static CU_SuiteInfo suites[] = {
-	{ .pName = "pkt", .pTests = tests },
-	CU_SUITE_INFO_NULL
-};
+static CU_SuiteInfo suites[] = { { .pName = "pkt", .pTests = tests },
+	CU_SUITE_INFO_NULL };
 
 int
 main(void)

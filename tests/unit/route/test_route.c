@@ -100,8 +100,8 @@ addr_eq(const struct cfg_addr *a, const struct cfg_addr *b)
 
 /* 'dst' leaves through 'port' on its own prefix: nh is dst itself. */
 static void
-expect_connected(const struct route_table *t, const char *dst,
-	unsigned int port)
+expect_connected(
+	const struct route_table *t, const char *dst, unsigned int port)
 {
 	struct cfg_addr d = addr(dst);
 	struct route_hop hop;
@@ -211,12 +211,20 @@ static void
 test_route_static_order_irrelevant(void)
 {
 	static const char *const dst[] = {
-		"10.0.0.0/8", "10.1.0.0/16", "10.1.2.0/24", "10.1.2.3/32",
-		"10.1.128.0/17", "0.0.0.0/0",
+		"10.0.0.0/8",
+		"10.1.0.0/16",
+		"10.1.2.0/24",
+		"10.1.2.3/32",
+		"10.1.128.0/17",
+		"0.0.0.0/0",
 	};
 	static const char *const via[] = {
-		"198.18.0.8", "198.18.0.16", "198.18.1.24", "198.18.1.32",
-		"198.18.0.17", "198.18.1.254",
+		"198.18.0.8",
+		"198.18.0.16",
+		"198.18.1.24",
+		"198.18.1.32",
+		"198.18.0.17",
+		"198.18.1.254",
 	};
 	static const unsigned int port[] = { 0, 0, 1, 1, 0, 1 };
 	static const unsigned int orders[][6] = {
@@ -455,21 +463,20 @@ test_route_destroy_null_noop(void)
 }
 
 static CU_TestInfo tests[] = {
-	{"connected_host_on_port", test_route_connected_host_on_port},
-	{"connected_several_addrs_per_port",
-		test_route_connected_several_addrs_per_port},
-	{"static_longest_prefix_wins", test_route_static_longest_prefix_wins},
-	{"static_order_irrelevant", test_route_static_order_irrelevant},
-	{"ip6_default_and_48", test_route_ip6_default_and_48},
-	{"family_never_crosses", test_route_family_never_crosses},
-	{"no_route_enetunreach", test_route_no_route_enetunreach},
-	{"port_host_bits_masked", test_route_port_host_bits_masked},
-	{"host_routes_exact_only", test_route_host_routes_exact_only},
-	{"host_route_beats_connected", test_route_host_route_beats_connected},
-	{"default_only_matches_all", test_route_default_only_matches_all},
-	{"many_routes_all_found", test_route_many_routes_all_found},
-	{"destroy_null_noop", test_route_destroy_null_noop},
-	CU_TEST_INFO_NULL
+	{ "connected_host_on_port", test_route_connected_host_on_port },
+	{ "connected_several_addrs_per_port",
+		test_route_connected_several_addrs_per_port },
+	{ "static_longest_prefix_wins", test_route_static_longest_prefix_wins },
+	{ "static_order_irrelevant", test_route_static_order_irrelevant },
+	{ "ip6_default_and_48", test_route_ip6_default_and_48 },
+	{ "family_never_crosses", test_route_family_never_crosses },
+	{ "no_route_enetunreach", test_route_no_route_enetunreach },
+	{ "port_host_bits_masked", test_route_port_host_bits_masked },
+	{ "host_routes_exact_only", test_route_host_routes_exact_only },
+	{ "host_route_beats_connected", test_route_host_route_beats_connected },
+	{ "default_only_matches_all", test_route_default_only_matches_all },
+	{ "many_routes_all_found", test_route_many_routes_all_found },
+	{ "destroy_null_noop", test_route_destroy_null_noop }, CU_TEST_INFO_NULL
 };
 
 static CU_SuiteInfo suites[] = {

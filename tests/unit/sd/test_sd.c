@@ -31,9 +31,9 @@
 #include "weir_common.h"
 #include "sd.h"
 
-#define ERR_SIZE 1024		/* bytes, as weir's callers use */
-#define PATH_SIZE 512		/* bytes of a path under the temp dir */
-#define MODE_BITS 07777		/* permission bits of st_mode */
+#define ERR_SIZE 1024	/* bytes, as weir's callers use */
+#define PATH_SIZE 512	/* bytes of a path under the temp dir */
+#define MODE_BITS 07777 /* permission bits of st_mode */
 
 /* Filled by the suite's init: a fresh directory for written files. */
 static char tmp_root[] = "/tmp/weir_sd_XXXXXX";
@@ -42,10 +42,10 @@ static const uint8_t ip4_11[4] = { 198, 18, 1, 11 };
 static const uint8_t ip4_12[4] = { 198, 18, 1, 12 };
 static const uint8_t ip4_13[4] = { 198, 18, 1, 13 };
 static const uint8_t ip4_ten[4] = { 10, 0, 0, 1 };
-static const uint8_t ip6_11[16] = { 0x20, 0x01, 0x00, 0x02, 0x00, 0x00,
-	0x00, 0x02, [15] = 0x11 };
-static const uint8_t ip6_12[16] = { 0x20, 0x01, 0x00, 0x02, 0x00, 0x00,
-	0x00, 0x02, [15] = 0x12 };
+static const uint8_t ip6_11[16] = { 0x20, 0x01, 0x00, 0x02, 0x00, 0x00, 0x00,
+	0x02, [15] = 0x11 };
+static const uint8_t ip6_12[16] = { 0x20, 0x01, 0x00, 0x02, 0x00, 0x00, 0x00,
+	0x02, [15] = 0x12 };
 
 /* 'a' must be 'family' with bytes 'want'; IPv4 leaves bytes 4..15 zero. */
 static void
@@ -154,10 +154,10 @@ gen_backends(unsigned int n)
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		snprintf(a, sizeof(a), "198.18.%u.%u", 1 + i / 250,
-			1 + i % 250);
-		json_array_append_new(arr, json_pack("{s:s, s:i}", "address", a,
-			"port", 8080));
+		snprintf(
+			a, sizeof(a), "198.18.%u.%u", 1 + i / 250, 1 + i % 250);
+		json_array_append_new(arr,
+			json_pack("{s:s, s:i}", "address", a, "port", 8080));
 	}
 	json_object_set_new(root, "backends", arr);
 	return root;
@@ -291,8 +291,8 @@ test_load_empty_list_valid(void)
 	unsigned int i;
 
 	for (i = 0; i < WEIR_ARRAY_LEN(files); i++) {
-		CU_ASSERT_EQUAL(load_ok(files[i], SD_FMT_AUTO, AF_INET, &be),
-			0);
+		CU_ASSERT_EQUAL(
+			load_ok(files[i], SD_FMT_AUTO, AF_INET, &be), 0);
 		CU_ASSERT_PTR_NULL(be);
 	}
 }
@@ -305,9 +305,11 @@ test_load_explicit_format_overrides_extension(void)
 	CU_ASSERT_EQUAL_FATAL(load_ok("noext", SD_FMT_JSON, AF_INET, &be), 1);
 	expect_be(&be[0], AF_INET, ip4_11, 8080, 1, SD_READY);
 	free(be);
-	expect_err("noext", AF_INET, -EINVAL, "noext: cannot tell the format "
+	expect_err("noext", AF_INET, -EINVAL,
+		"noext: cannot tell the format "
 		"from the name: use .json, .conf or .cfg, or name the format");
-	expect_err("bad/format.yaml", AF_INET, -EINVAL, "bad/format.yaml: "
+	expect_err("bad/format.yaml", AF_INET, -EINVAL,
+		"bad/format.yaml: "
 		"cannot tell the format from the name: use .json, .conf or "
 		".cfg, or name the format");
 	/* The explicit format wins over the extension. */
@@ -322,50 +324,58 @@ test_load_explicit_format_overrides_extension(void)
 static void
 test_load_family_mismatch_rejected(void)
 {
-	expect_err("valid6.json", AF_INET, -EINVAL, "valid6.json: backends[0]."
+	expect_err("valid6.json", AF_INET, -EINVAL,
+		"valid6.json: backends[0]."
 		"address: 2001:2:0:2::11 is IPv6 but the service is IPv4 (weir "
 		"does not translate between IPv4 and IPv6)");
-	expect_err("valid.conf", AF_INET6, -EINVAL, "valid.conf:4: backends[0]."
+	expect_err("valid.conf", AF_INET6, -EINVAL,
+		"valid.conf:4: backends[0]."
 		"address: 198.18.1.11 is IPv4 but the service is IPv6 (weir "
 		"does not translate between IPv4 and IPv6)");
-	expect_bad("bad/mixed_family.json", 0, "backends[1].address: "
+	expect_bad("bad/mixed_family.json", 0,
+		"backends[1].address: "
 		"2001:2:0:2::11 is IPv6 but the service is IPv4 (weir does not "
 		"translate between IPv4 and IPv6)");
-	expect_err("valid.json", AF_UNIX, -EINVAL, "valid.json: family 1 is "
-		"neither AF_INET nor AF_INET6");
+	expect_err("valid.json", AF_UNIX, -EINVAL,
+		"valid.json: family 1 is neither AF_INET nor AF_INET6");
 }
 
 static void
 test_load_json_syntax_rejected(void)
 {
-	expect_err("bad/syntax.json", AF_INET, -EINVAL, "bad/syntax.json:2:34: "
+	expect_err("bad/syntax.json", AF_INET, -EINVAL,
+		"bad/syntax.json:2:34: "
 		"syntax error: '}' expected near '\"port\"'");
-	expect_err("bad/truncated.json", AF_INET, -EINVAL, "bad/truncated.json:"
+	expect_err("bad/truncated.json", AF_INET, -EINVAL,
+		"bad/truncated.json:"
 		"3:0: syntax error: '}' expected near end of file");
 	/* With duplicate keys allowed, the last "port" would win silently. */
-	expect_err("bad/dup_key.json", AF_INET, -EINVAL, "bad/dup_key.json:"
+	expect_err("bad/dup_key.json", AF_INET, -EINVAL,
+		"bad/dup_key.json:"
 		"1:61: syntax error: duplicate object key near '\"port\"'");
-	expect_err("bad/empty_file.json", AF_INET, -EINVAL, "bad/empty_file."
+	expect_err("bad/empty_file.json", AF_INET, -EINVAL,
+		"bad/empty_file."
 		"json:2:0: syntax error: '[' or '{' expected near end of file");
 }
 
 static void
 test_load_json_structure_rejected(void)
 {
-	expect_bad("bad/top_array.json", 0, "must be an object "
-		"{\"backends\": [...]}");
+	expect_bad("bad/top_array.json", 0,
+		"must be an object {\"backends\": [...]}");
 	expect_bad("bad/top_unknown.json", 0, "service: unknown key");
-	expect_bad("bad/no_backends.json", 0, "backends: missing (an empty "
-		"list means no backends)");
-	expect_bad("bad/backends_type.json", 0, "backends: must be an array "
-		"[ {...}, ... ]");
-	expect_bad("bad/entry_type.json", 0, "backends[1]: must be an object "
+	expect_bad("bad/no_backends.json", 0,
+		"backends: missing (an empty list means no backends)");
+	expect_bad("bad/backends_type.json", 0,
+		"backends: must be an array [ {...}, ... ]");
+	expect_bad("bad/entry_type.json", 0,
+		"backends[1]: must be an object "
 		"{\"address\": ..., \"port\": ...}");
-	expect_bad("bad/unknown_key.json", 0,
-		"backends[0].colour: unknown key");
+	expect_bad(
+		"bad/unknown_key.json", 0, "backends[0].colour: unknown key");
 	expect_bad("bad/port_missing.json", 0, "backends[0].port: missing");
-	expect_bad("bad/address_missing.json", 0,
-		"backends[0].address: missing");
+	expect_bad(
+		"bad/address_missing.json", 0, "backends[0].address: missing");
 }
 
 static void
@@ -401,16 +411,18 @@ test_load_json_ranges_rejected(void)
 static void
 test_load_addresses_not_unicast_rejected(void)
 {
-	expect_bad("bad/address_text.json", 0, "backends[0].address: "
+	expect_bad("bad/address_text.json", 0,
+		"backends[0].address: "
 		"'198.18.1' is not an IPv4 or IPv6 address");
-	expect_bad("bad/address_prefix.json", 0, "backends[0].address: "
+	expect_bad("bad/address_prefix.json", 0,
+		"backends[0].address: "
 		"'198.18.1.11/32' is not an IPv4 or IPv6 address");
-	expect_bad("bad/address_mcast.json", 0, "backends[0].address: "
-		"'224.0.0.1' is not a unicast address");
-	expect_bad("bad/address_loopback.json", 0, "backends[0].address: "
-		"'127.0.0.1' is not a unicast address");
-	expect_bad("bad/address_any.json", 0, "backends[0].address: "
-		"'0.0.0.0' is not a unicast address");
+	expect_bad("bad/address_mcast.json", 0,
+		"backends[0].address: '224.0.0.1' is not a unicast address");
+	expect_bad("bad/address_loopback.json", 0,
+		"backends[0].address: '127.0.0.1' is not a unicast address");
+	expect_bad("bad/address_any.json", 0,
+		"backends[0].address: '0.0.0.0' is not a unicast address");
 	expect_err("bad/address6_mcast.json", AF_INET6, -EINVAL,
 		"bad/address6_mcast.json: backends[0].address: 'ff02::1' is "
 		"not a unicast address");
@@ -423,7 +435,8 @@ test_load_addresses_not_unicast_rejected(void)
 static void
 test_load_control_chars_replaced(void)
 {
-	expect_bad("bad/address_control.json", 0, "backends[0].address: "
+	expect_bad("bad/address_control.json", 0,
+		"backends[0].address: "
 		"'198.18.1.11??[2J' is not an IPv4 or IPv6 address");
 }
 
@@ -431,13 +444,16 @@ static void
 test_load_duplicates_rejected(void)
 {
 	/* Entry 3 repeats entry 1 too, but entry 2 is the first repeat. */
-	expect_bad("bad/dup.json", 0, "backends[2]: 198.18.1.11 port 8080 is "
+	expect_bad("bad/dup.json", 0,
+		"backends[2]: 198.18.1.11 port 8080 is "
 		"listed twice, first as backends[0]");
 	/* Two spellings of one address are one address. */
-	expect_err("bad/dup6.json", AF_INET6, -EINVAL, "bad/dup6.json: "
+	expect_err("bad/dup6.json", AF_INET6, -EINVAL,
+		"bad/dup6.json: "
 		"backends[1]: 2001:2:0:2::11 port 443 is listed twice, first "
 		"as backends[0]");
-	expect_bad("bad/dup.conf", 5, "backends[2]: 198.18.1.11 port 8080 is "
+	expect_bad("bad/dup.conf", 5,
+		"backends[2]: 198.18.1.11 port 8080 is "
 		"listed twice, first as backends[0]");
 }
 
@@ -458,8 +474,10 @@ test_load_duplicates_at_scale_earliest_reported(void)
 	write_json(path, doc);
 	/* Entry 1 is 198.18.1.2, entry 5 is 198.18.1.6: the pair (1, 3000)
 	 * sorts first, but 10 comes before 3000 in the file. */
-	snprintf(want, sizeof(want), "%s: backends[10]: 198.18.1.6 port 8080 "
-		"is listed twice, first as backends[5]", path);
+	snprintf(want, sizeof(want),
+		"%s: backends[10]: 198.18.1.6 port 8080 "
+		"is listed twice, first as backends[5]",
+		path);
 	expect_err(path, AF_INET, -EINVAL, want);
 }
 
@@ -468,15 +486,15 @@ test_load_libconfig_rejected(void)
 {
 	expect_bad("bad/syntax.conf", 3, "syntax error: syntax error");
 	expect_bad("bad/unknown_top.conf", 3, "service: unknown key");
-	expect_bad("bad/no_backends.conf", 0, "backends: missing (an empty "
-		"list means no backends)");
-	expect_bad("bad/backends_type.conf", 2, "backends: must be a list "
-		"( {...}, ... )");
-	expect_bad("bad/entry_type.conf", 5, "backends[1]: must be a group "
-		"{ address = ...; port = ...; }");
+	expect_bad("bad/no_backends.conf", 0,
+		"backends: missing (an empty list means no backends)");
+	expect_bad("bad/backends_type.conf", 2,
+		"backends: must be a list ( {...}, ... )");
+	expect_bad("bad/entry_type.conf", 5,
+		"backends[1]: must be a group { address = ...; port = ...; }");
 	/* The line of the key itself, not of its group. */
-	expect_bad("bad/unknown_key.conf", 5,
-		"backends[0].colour: unknown key");
+	expect_bad(
+		"bad/unknown_key.conf", 5, "backends[0].colour: unknown key");
 	expect_bad("bad/port_range.conf", 7,
 		"backends[3].port: 70000 is out of range 1..65535");
 	expect_bad("bad/port_string.conf", 2,
@@ -487,8 +505,8 @@ test_load_libconfig_rejected(void)
 		"backends[0].weight: must be an integer");
 	expect_bad("bad/weight_range.conf", 2,
 		"backends[0].weight: 100000 is out of range 0..65535");
-	expect_bad("bad/address_mcast.conf", 2, "backends[0].address: "
-		"'239.1.1.1' is not a unicast address");
+	expect_bad("bad/address_mcast.conf", 2,
+		"backends[0].address: '239.1.1.1' is not a unicast address");
 	expect_bad("bad/state_name.conf", 2,
 		"backends[0].state: 'Drain' is not ready, drain or maint");
 }
@@ -498,15 +516,15 @@ test_load_max_backends_accepted(void)
 {
 	char path[PATH_SIZE];
 	struct sd_backend *be;
-	const uint8_t last[4] = { 198, 18, 17, 96 };	/* entry 4095 */
+	const uint8_t last[4] = { 198, 18, 17, 96 }; /* entry 4095 */
 	unsigned int nb;
 
 	tmp_path(path, "max.json");
 	write_json(path, gen_backends(SD_BACKENDS_MAX));
 	nb = load_ok(path, SD_FMT_AUTO, AF_INET, &be);
 	CU_ASSERT_EQUAL_FATAL(nb, SD_BACKENDS_MAX);
-	expect_be(&be[0], AF_INET, (const uint8_t[4]){ 198, 18, 1, 1 }, 8080,
-		1, SD_READY);
+	expect_be(&be[0], AF_INET, (const uint8_t[4]){ 198, 18, 1, 1 }, 8080, 1,
+		SD_READY);
 	expect_be(&be[nb - 1], AF_INET, last, 8080, 1, SD_READY);
 	free(be);
 }
@@ -518,8 +536,8 @@ test_load_too_many_backends_rejected(void)
 
 	tmp_path(path, "over.json");
 	write_json(path, gen_backends(SD_BACKENDS_MAX + 1));
-	snprintf(want, sizeof(want), "%s: backends: 4097 entries, more than "
-		"4096", path);
+	snprintf(want, sizeof(want),
+		"%s: backends: 4097 entries, more than 4096", path);
 	expect_err(path, AF_INET, -EINVAL, want);
 }
 
@@ -547,7 +565,7 @@ static void
 test_load_oversize_file_rejected(void)
 {
 	char path[PATH_SIZE], want[ERR_SIZE];
-	const off_t size = (16 << 20) + 1;	/* bytes: 1 past the limit */
+	const off_t size = (16 << 20) + 1; /* bytes: 1 past the limit */
 	int fd;
 
 	tmp_path(path, "huge.json");
@@ -555,8 +573,10 @@ test_load_oversize_file_rejected(void)
 	CU_ASSERT_FATAL(fd >= 0);
 	CU_ASSERT_EQUAL_FATAL(ftruncate(fd, size), 0);
 	close(fd);
-	snprintf(want, sizeof(want), "%s: is 16777217 bytes, more than the "
-		"16777216 a discovery file may have", path);
+	snprintf(want, sizeof(want),
+		"%s: is 16777217 bytes, more than the "
+		"16777216 a discovery file may have",
+		path);
 	expect_err(path, AF_INET, -EINVAL, want);
 	unlink(path);
 }
@@ -572,8 +592,8 @@ test_load_unreadable_eio(void)
 	tmp_path(path, "secret.json");
 	write_json(path, gen_backends(1));
 	CU_ASSERT_EQUAL_FATAL(chmod(path, 0), 0);
-	snprintf(want, sizeof(want), "%s: cannot read: Permission denied",
-		path);
+	snprintf(
+		want, sizeof(want), "%s: cannot read: Permission denied", path);
 	expect_err(path, AF_INET, -EIO, want);
 	unlink(path);
 }
@@ -582,19 +602,21 @@ static void
 test_load_short_err_buffer_truncated(void)
 {
 	static const char full[] = "bad/port_zero.json: backends[0].port: 0 "
-		"is out of range 1..65535";
+				   "is out of range 1..65535";
 	struct sd_backend *be = NULL;
 	unsigned int nb = 0;
 	char err[16];
 
 	memset(err, 'x', sizeof(err));
 	CU_ASSERT_EQUAL(sd_load("bad/port_zero.json", AF_INET, &be, &nb, err,
-		sizeof(err)), -EINVAL);
+				sizeof(err)),
+		-EINVAL);
 	CU_ASSERT_EQUAL(strlen(err), sizeof(err) - 1);
 	CU_ASSERT_EQUAL(strncmp(err, full, sizeof(err) - 1), 0);
 	/* No buffer at all is allowed: only the code is returned. */
-	CU_ASSERT_EQUAL(sd_load("bad/port_zero.json", AF_INET, &be, &nb, NULL,
-		0), -EINVAL);
+	CU_ASSERT_EQUAL(
+		sd_load("bad/port_zero.json", AF_INET, &be, &nb, NULL, 0),
+		-EINVAL);
 	CU_ASSERT_PTR_NULL(be);
 }
 
@@ -607,7 +629,7 @@ test_state_names_round_trip(void)
 	CU_ASSERT_STRING_EQUAL(sd_state_name(SD_DRAIN), "drain");
 	CU_ASSERT_STRING_EQUAL(sd_state_name(SD_MAINT), "maint");
 	CU_ASSERT_STRING_EQUAL(sd_state_name(SD_STATE_COUNT), "unknown");
-	CU_ASSERT_STRING_EQUAL(sd_state_name((enum sd_state)-1), "unknown");
+	CU_ASSERT_STRING_EQUAL(sd_state_name((enum sd_state) - 1), "unknown");
 	for (i = 0; i < SD_STATE_COUNT; i++)
 		CU_ASSERT_EQUAL(sd_state_parse(sd_state_name(i)), (int)i);
 	CU_ASSERT_EQUAL(sd_state_parse("READY"), -EINVAL);
@@ -632,17 +654,29 @@ test_format_names_parsed(void)
 
 /* Entries covering both families, every state and the weight limits. */
 static const struct sd_saved saved[] = {
-	{ .service = "web4", .addr = { AF_INET, { 198, 18, 1, 11 } },
-	  .port = 8080, .weight = 2, .state = SD_DRAIN },
-	{ .service = "web4", .addr = { AF_INET, { 198, 18, 1, 12 } },
-	  .port = 8080, .weight = 0, .state = SD_READY },
-	{ .service = "web6", .addr = { AF_INET6, { 0x20, 0x01, 0x00, 0x02,
-	  0x00, 0x00, 0x00, 0x02, [15] = 0x11 } },
-	  .port = 65535, .weight = 65535, .state = SD_MAINT },
+	{ .service = "web4",
+		.addr = { AF_INET, { 198, 18, 1, 11 } },
+		.port = 8080,
+		.weight = 2,
+		.state = SD_DRAIN },
+	{ .service = "web4",
+		.addr = { AF_INET, { 198, 18, 1, 12 } },
+		.port = 8080,
+		.weight = 0,
+		.state = SD_READY },
+	{ .service = "web6",
+		.addr = { AF_INET6,
+			{ 0x20, 0x01, 0x00, 0x02, 0x00, 0x00, 0x00,
+				0x02, [15] = 0x11 } },
+		.port = 65535,
+		.weight = 65535,
+		.state = SD_MAINT },
 	/* Same address and port under another service: not a repeat. */
 	{ .service = "a-service-name-that-is-31-chars",
-	  .addr = { AF_INET, { 198, 18, 1, 11 } },
-	  .port = 1, .weight = 1, .state = SD_READY },
+		.addr = { AF_INET, { 198, 18, 1, 11 } },
+		.port = 1,
+		.weight = 1,
+		.state = SD_READY },
 };
 
 static void
@@ -822,8 +856,9 @@ test_state_file_shape_documented(void)
 	CU_ASSERT_EQUAL(strlen(stamp), 20);
 	memset(&tm, 0, sizeof(tm));
 	CU_ASSERT_EQUAL_FATAL(sscanf(stamp, "%4d-%2d-%2dT%2d:%2d:%2dZ",
-		&tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
-		&tm.tm_sec), 6);
+				      &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+				      &tm.tm_hour, &tm.tm_min, &tm.tm_sec),
+		6);
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;
 	t = timegm(&tm);
@@ -832,14 +867,14 @@ test_state_file_shape_documented(void)
 	CU_ASSERT_EQUAL_FATAL(json_array_size(arr), 1);
 	e = json_array_get(arr, 0);
 	CU_ASSERT_EQUAL(json_object_size(e), 5);
-	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(e, "service")),
-		"web4");
+	CU_ASSERT_STRING_EQUAL(
+		json_string_value(json_object_get(e, "service")), "web4");
 	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(e, "address")),
 		"198.18.1.11");
 	CU_ASSERT_EQUAL(json_integer_value(json_object_get(e, "port")), 8080);
 	CU_ASSERT_EQUAL(json_integer_value(json_object_get(e, "weight")), 2);
-	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(e, "state")),
-		"drain");
+	CU_ASSERT_STRING_EQUAL(
+		json_string_value(json_object_get(e, "state")), "drain");
 	json_decref(doc);
 	unlink(path);
 }
@@ -861,24 +896,39 @@ static void
 test_state_valid_file_parsed(void)
 {
 	const struct sd_saved want[] = {
-		{ .service = "web4", .addr = { AF_INET, { 198, 18, 1, 11 } },
-		  .port = 8080, .weight = 2, .state = SD_DRAIN },
-		{ .service = "web4", .addr = { AF_INET, { 198, 18, 1, 12 } },
-		  .port = 8080, .weight = 1, .state = SD_READY },
-		{ .service = "web6", .addr = { AF_INET6, { 0x20, 0x01, 0x00,
-		  0x02, 0x00, 0x00, 0x00, 0x02, [15] = 0x11 } },
-		  .port = 443, .weight = 0, .state = SD_MAINT },
-		{ .service = "web6", .addr = { AF_INET, { 198, 18, 1, 11 } },
-		  .port = 8080, .weight = 1, .state = SD_READY },
+		{ .service = "web4",
+			.addr = { AF_INET, { 198, 18, 1, 11 } },
+			.port = 8080,
+			.weight = 2,
+			.state = SD_DRAIN },
+		{ .service = "web4",
+			.addr = { AF_INET, { 198, 18, 1, 12 } },
+			.port = 8080,
+			.weight = 1,
+			.state = SD_READY },
+		{ .service = "web6",
+			.addr = { AF_INET6,
+				{ 0x20, 0x01, 0x00, 0x02, 0x00, 0x00, 0x00,
+					0x02, [15] = 0x11 } },
+			.port = 443,
+			.weight = 0,
+			.state = SD_MAINT },
+		{ .service = "web6",
+			.addr = { AF_INET, { 198, 18, 1, 11 } },
+			.port = 8080,
+			.weight = 1,
+			.state = SD_READY },
 	};
 	const struct sd_saved defaults = { .service = "web4",
-		.addr = { AF_INET, { 198, 18, 1, 11 } }, .port = 8080,
-		.weight = SD_WEIGHT_DEFAULT, .state = SD_READY };
+		.addr = { AF_INET, { 198, 18, 1, 11 } },
+		.port = 8080,
+		.weight = SD_WEIGHT_DEFAULT,
+		.state = SD_READY };
 	struct sd_saved *out;
 	unsigned int i;
 
-	CU_ASSERT_EQUAL_FATAL(state_load_ok("state/valid.json", &out),
-		WEIR_ARRAY_LEN(want));
+	CU_ASSERT_EQUAL_FATAL(
+		state_load_ok("state/valid.json", &out), WEIR_ARRAY_LEN(want));
 	for (i = 0; i < WEIR_ARRAY_LEN(want); i++)
 		expect_saved_equal(&out[i], &want[i]);
 	free(out);
@@ -897,8 +947,8 @@ test_state_version_checked(void)
 	state_expect_bad("state/v0.json",
 		"version 0 is not a version (this weir writes 1)");
 	state_expect_bad("state/version_missing.json", "version: missing");
-	state_expect_bad("state/version_string.json",
-		"version: must be an integer");
+	state_expect_bad(
+		"state/version_string.json", "version: must be an integer");
 }
 
 static void
@@ -917,17 +967,18 @@ test_state_malformed_rejected(void)
 		"saved_at: must be a UTC time \"YYYY-MM-DDTHH:MM:SSZ\"");
 	state_expect_bad("state/saved_at_month.json",
 		"saved_at: must be a UTC time \"YYYY-MM-DDTHH:MM:SSZ\"");
-	state_expect_bad("state/service_missing.json",
-		"backends[0].service: missing");
+	state_expect_bad(
+		"state/service_missing.json", "backends[0].service: missing");
 	state_expect_bad("state/service_long.json",
 		"backends[0].service: must be 1 to 31 characters");
 	state_expect_bad("state/service_empty.json",
 		"backends[0].service: must be 1 to 31 characters");
-	state_expect_bad("state/entry_unknown.json",
-		"backends[0].health: unknown key");
+	state_expect_bad(
+		"state/entry_unknown.json", "backends[0].health: unknown key");
 	state_expect_bad("state/state_bad.json",
 		"backends[0].state: 'down' is not ready, drain or maint");
-	state_expect_bad("state/dup.json", "backends[2]: web4 198.18.1.11 "
+	state_expect_bad("state/dup.json",
+		"backends[2]: web4 198.18.1.11 "
 		"port 8080 is listed twice, first as backends[0]");
 	state_expect_bad("bad/top_array.json",
 		"must be an object {\"version\": 1, ...}");
@@ -960,8 +1011,8 @@ test_state_truncated_rejected(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
 	f = fopen(path, "r");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	CU_ASSERT_EQUAL_FATAL(fread(text, 1, (size_t)st.st_size, f),
-		(size_t)st.st_size);
+	CU_ASSERT_EQUAL_FATAL(
+		fread(text, 1, (size_t)st.st_size, f), (size_t)st.st_size);
 	fclose(f);
 	CU_ASSERT_EQUAL_FATAL(text[st.st_size - 1], '\n');
 	for (len = 0; len < (size_t)st.st_size; len++) {
@@ -990,7 +1041,8 @@ test_state_garbage_rejected(void)
 	uint8_t junk[4096];
 	FILE *f;
 
-	state_expect_err("state/garbage.json", -EINVAL, "state/garbage.json:"
+	state_expect_err("state/garbage.json", -EINVAL,
+		"state/garbage.json:"
 		"1:1: syntax error: '[' or '{' expected near '?'");
 	/* Fixed seed: the same junk every run. */
 	for (i = 0; i < sizeof(junk); i++)
@@ -1032,15 +1084,16 @@ test_state_save_invalid_entry_rejected(void)
 	save_expect_err(&b, "backends[0].service: must be 1 to 31 characters");
 	b = saved[0];
 	b.addr.family = 0;
-	save_expect_err(&b, "backends[0].address: family 0 is neither "
+	save_expect_err(&b,
+		"backends[0].address: family 0 is neither "
 		"AF_INET nor AF_INET6");
 	b = saved[0];
 	b.port = 0;
 	save_expect_err(&b, "backends[0].port: 0 is out of range 1..65535");
 	b = saved[0];
 	b.weight = SD_WEIGHT_MAX + 1;
-	save_expect_err(&b, "backends[0].weight: 65536 is out of range "
-		"0..65535");
+	save_expect_err(
+		&b, "backends[0].weight: 65536 is out of range 0..65535");
 	b = saved[0];
 	b.state = SD_STATE_COUNT;
 	save_expect_err(&b, "backends[0].state: 3 is not a state");
@@ -1052,67 +1105,68 @@ test_state_save_missing_dir_eio(void)
 	char path[PATH_SIZE], want[ERR_SIZE], err[ERR_SIZE];
 
 	tmp_path(path, "no/such/dir/weir.state");
-	CU_ASSERT_FATAL(snprintf(want, sizeof(want), "%s: cannot create "
-		"%s.tmp: No such file or directory", path, path) <
-		(int)sizeof(want));
+	CU_ASSERT_FATAL(snprintf(want, sizeof(want),
+				"%s: cannot create "
+				"%s.tmp: No such file or directory",
+				path, path) < (int)sizeof(want));
 	CU_ASSERT_EQUAL(sd_state_save(path, saved, 1, err, sizeof(err)), -EIO);
 	CU_ASSERT_STRING_EQUAL(err, want);
 }
 
-static CU_TestInfo tests[] = {
-	{"load_json_all_fields_parsed", test_load_json_all_fields_parsed},
-	{"load_libconfig_all_fields_parsed",
-		test_load_libconfig_all_fields_parsed},
-	{"load_ip6_both_syntaxes_parsed", test_load_ip6_both_syntaxes_parsed},
-	{"load_empty_list_valid", test_load_empty_list_valid},
-	{"load_explicit_format_overrides_extension",
-		test_load_explicit_format_overrides_extension},
-	{"load_family_mismatch_rejected", test_load_family_mismatch_rejected},
-	{"load_json_syntax_rejected", test_load_json_syntax_rejected},
-	{"load_json_structure_rejected", test_load_json_structure_rejected},
-	{"load_json_types_rejected", test_load_json_types_rejected},
-	{"load_json_ranges_rejected", test_load_json_ranges_rejected},
-	{"load_addresses_not_unicast_rejected",
-		test_load_addresses_not_unicast_rejected},
-	{"load_control_chars_replaced", test_load_control_chars_replaced},
-	{"load_duplicates_rejected", test_load_duplicates_rejected},
-	{"load_duplicates_at_scale_earliest_reported",
-		test_load_duplicates_at_scale_earliest_reported},
-	{"load_libconfig_rejected", test_load_libconfig_rejected},
-	{"load_max_backends_accepted", test_load_max_backends_accepted},
-	{"load_too_many_backends_rejected",
-		test_load_too_many_backends_rejected},
-	{"load_missing_file_enoent", test_load_missing_file_enoent},
-	{"load_not_regular_file_rejected", test_load_not_regular_file_rejected},
-	{"load_oversize_file_rejected", test_load_oversize_file_rejected},
-	{"load_unreadable_eio", test_load_unreadable_eio},
-	{"load_short_err_buffer_truncated",
-		test_load_short_err_buffer_truncated},
-	{"state_names_round_trip", test_state_names_round_trip},
-	{"format_names_parsed", test_format_names_parsed},
-	{"state_round_trip_equal", test_state_round_trip_equal},
-	{"state_mode_0600_any_umask", test_state_mode_0600_any_umask},
-	{"state_save_replaces_old_and_stale_tmp",
-		test_state_save_replaces_old_and_stale_tmp},
-	{"state_file_shape_documented", test_state_file_shape_documented},
-	{"state_empty_round_trip", test_state_empty_round_trip},
-	{"state_valid_file_parsed", test_state_valid_file_parsed},
-	{"state_version_checked", test_state_version_checked},
-	{"state_missing_file_enoent", test_state_missing_file_enoent},
-	{"state_malformed_rejected", test_state_malformed_rejected},
-	{"state_truncated_rejected", test_state_truncated_rejected},
-	{"state_garbage_rejected", test_state_garbage_rejected},
-	{"state_save_invalid_entry_rejected",
-		test_state_save_invalid_entry_rejected},
-	{"state_save_missing_dir_eio", test_state_save_missing_dir_eio},
-	CU_TEST_INFO_NULL
-};
+static CU_TestInfo tests[] = { { "load_json_all_fields_parsed",
+				       test_load_json_all_fields_parsed },
+	{ "load_libconfig_all_fields_parsed",
+		test_load_libconfig_all_fields_parsed },
+	{ "load_ip6_both_syntaxes_parsed", test_load_ip6_both_syntaxes_parsed },
+	{ "load_empty_list_valid", test_load_empty_list_valid },
+	{ "load_explicit_format_overrides_extension",
+		test_load_explicit_format_overrides_extension },
+	{ "load_family_mismatch_rejected", test_load_family_mismatch_rejected },
+	{ "load_json_syntax_rejected", test_load_json_syntax_rejected },
+	{ "load_json_structure_rejected", test_load_json_structure_rejected },
+	{ "load_json_types_rejected", test_load_json_types_rejected },
+	{ "load_json_ranges_rejected", test_load_json_ranges_rejected },
+	{ "load_addresses_not_unicast_rejected",
+		test_load_addresses_not_unicast_rejected },
+	{ "load_control_chars_replaced", test_load_control_chars_replaced },
+	{ "load_duplicates_rejected", test_load_duplicates_rejected },
+	{ "load_duplicates_at_scale_earliest_reported",
+		test_load_duplicates_at_scale_earliest_reported },
+	{ "load_libconfig_rejected", test_load_libconfig_rejected },
+	{ "load_max_backends_accepted", test_load_max_backends_accepted },
+	{ "load_too_many_backends_rejected",
+		test_load_too_many_backends_rejected },
+	{ "load_missing_file_enoent", test_load_missing_file_enoent },
+	{ "load_not_regular_file_rejected",
+		test_load_not_regular_file_rejected },
+	{ "load_oversize_file_rejected", test_load_oversize_file_rejected },
+	{ "load_unreadable_eio", test_load_unreadable_eio },
+	{ "load_short_err_buffer_truncated",
+		test_load_short_err_buffer_truncated },
+	{ "state_names_round_trip", test_state_names_round_trip },
+	{ "format_names_parsed", test_format_names_parsed },
+	{ "state_round_trip_equal", test_state_round_trip_equal },
+	{ "state_mode_0600_any_umask", test_state_mode_0600_any_umask },
+	{ "state_save_replaces_old_and_stale_tmp",
+		test_state_save_replaces_old_and_stale_tmp },
+	{ "state_file_shape_documented", test_state_file_shape_documented },
+	{ "state_empty_round_trip", test_state_empty_round_trip },
+	{ "state_valid_file_parsed", test_state_valid_file_parsed },
+	{ "state_version_checked", test_state_version_checked },
+	{ "state_missing_file_enoent", test_state_missing_file_enoent },
+	{ "state_malformed_rejected", test_state_malformed_rejected },
+	{ "state_truncated_rejected", test_state_truncated_rejected },
+	{ "state_garbage_rejected", test_state_garbage_rejected },
+	{ "state_save_invalid_entry_rejected",
+		test_state_save_invalid_entry_rejected },
+	{ "state_save_missing_dir_eio", test_state_save_missing_dir_eio },
+	CU_TEST_INFO_NULL };
 
-static CU_SuiteInfo suites[] = {
-	{ .pName = "sd", .pInitFunc = suite_init,
-	  .pCleanupFunc = suite_cleanup, .pTests = tests },
-	CU_SUITE_INFO_NULL
-};
+static CU_SuiteInfo suites[] = { { .pName = "sd",
+					 .pInitFunc = suite_init,
+					 .pCleanupFunc = suite_cleanup,
+					 .pTests = tests },
+	CU_SUITE_INFO_NULL };
 
 int
 main(void)

@@ -20,20 +20,20 @@
 #include "weir_cunit.h"
 #include "prom.h"
 
-#define MSG_SIZE 256		/* bytes of a checker message */
-#define FAMILIES_MAX 64		/* families in one checked page */
-#define GROW_TARGET (1u << 20)	/* bytes: the growth test passes 1 MB */
+#define MSG_SIZE 256	       /* bytes of a checker message */
+#define FAMILIES_MAX 64	       /* families in one checked page */
+#define GROW_TARGET (1u << 20) /* bytes: the growth test passes 1 MB */
 
 /*
  * Exposition format checker.
  */
 
 struct expo {
-	const char *p;			/* next byte of the line */
-	char fam[FAMILIES_MAX][128];	/* names declared by TYPE */
+	const char *p;		     /* next byte of the line */
+	char fam[FAMILIES_MAX][128]; /* names declared by TYPE */
 	char fam_type[FAMILIES_MAX][16];
 	unsigned int nb_fam;
-	char help[128];			/* name of the last HELP */
+	char help[128]; /* name of the last HELP */
 };
 
 static bool
@@ -43,9 +43,9 @@ expo_name(struct expo *x, bool is_label, char *out, size_t size)
 	size_t n;
 
 	while ((*x->p >= 'a' && *x->p <= 'z') ||
-	       (*x->p >= 'A' && *x->p <= 'Z') || *x->p == '_' ||
-	       (!is_label && *x->p == ':') ||
-	       (x->p != s && *x->p >= '0' && *x->p <= '9'))
+		(*x->p >= 'A' && *x->p <= 'Z') || *x->p == '_' ||
+		(!is_label && *x->p == ':') ||
+		(x->p != s && *x->p >= '0' && *x->p <= '9'))
 		x->p++;
 	n = (size_t)(x->p - s);
 	if (n == 0 || n >= size)
@@ -133,8 +133,7 @@ expo_family(const struct expo *x, const char *name)
 
 /* Which series a family of 'type' named 'fam' may have, by suffix. */
 static bool
-expo_series_ok(const char *fam, const char *type, const char *name,
-	bool has_le)
+expo_series_ok(const char *fam, const char *type, const char *name, bool has_le)
 {
 	size_t n = strlen(fam);
 
@@ -506,7 +505,8 @@ test_buffer_grows_past_1mb(void)
 			(uint64_t)i * 1000003u);
 		len += (size_t)snprintf(want + len, size - len,
 			"weir_be_flows_total{backend=\"be%u\",state=\"ready\"} "
-			"%llu\n", i, (unsigned long long)i * 1000003u);
+			"%llu\n",
+			i, (unsigned long long)i * 1000003u);
 		CU_ASSERT_FATAL(len < size);
 	}
 	CU_ASSERT_EQUAL(prom_buf_error(b), 0);
@@ -627,30 +627,28 @@ test_checker_rejects_bad_pages(void)
 		CU_ASSERT_FALSE(ok);
 	}
 	CU_ASSERT_TRUE(expo_check("# HELP m h\n# TYPE m gauge\nm 1.5e+3 "
-		"-17\nm{a=\"\",b=\"\\\\\"} NaN\n", msg, sizeof(msg)));
+				  "-17\nm{a=\"\",b=\"\\\\\"} NaN\n",
+		msg, sizeof(msg)));
 }
 
-static CU_TestInfo tests[] = {
-	{"counter_no_labels_exact", test_counter_no_labels_exact},
-	{"counter_labels_exact", test_counter_labels_exact},
-	{"gauge_exact", test_gauge_exact},
-	{"label_value_escaped", test_label_value_escaped},
-	{"help_escaped", test_help_escaped},
-	{"histogram_cumulative_exact", test_histogram_cumulative_exact},
-	{"histogram_overflow_bucket_is_inf",
-		test_histogram_overflow_bucket_is_inf},
-	{"histogram_no_buckets_inf_only", test_histogram_no_buckets_inf_only},
-	{"buffer_grows_past_1mb", test_buffer_grows_past_1mb},
-	{"destroy_null_noop", test_destroy_null_noop},
-	{"page_matches_grammar", test_page_matches_grammar},
-	{"checker_rejects_bad_pages", test_checker_rejects_bad_pages},
-	CU_TEST_INFO_NULL
-};
+static CU_TestInfo tests[] = { { "counter_no_labels_exact",
+				       test_counter_no_labels_exact },
+	{ "counter_labels_exact", test_counter_labels_exact },
+	{ "gauge_exact", test_gauge_exact },
+	{ "label_value_escaped", test_label_value_escaped },
+	{ "help_escaped", test_help_escaped },
+	{ "histogram_cumulative_exact", test_histogram_cumulative_exact },
+	{ "histogram_overflow_bucket_is_inf",
+		test_histogram_overflow_bucket_is_inf },
+	{ "histogram_no_buckets_inf_only", test_histogram_no_buckets_inf_only },
+	{ "buffer_grows_past_1mb", test_buffer_grows_past_1mb },
+	{ "destroy_null_noop", test_destroy_null_noop },
+	{ "page_matches_grammar", test_page_matches_grammar },
+	{ "checker_rejects_bad_pages", test_checker_rejects_bad_pages },
+	CU_TEST_INFO_NULL };
 
-static CU_SuiteInfo suites[] = {
-	{ .pName = "stats", .pTests = tests },
-	CU_SUITE_INFO_NULL
-};
+static CU_SuiteInfo suites[] = { { .pName = "stats", .pTests = tests },
+	CU_SUITE_INFO_NULL };
 
 int
 main(void)
