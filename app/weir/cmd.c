@@ -39,6 +39,7 @@
 #include "stats.h"
 #include "svc.h"
 #include "weir.h"
+#include "weir_addr.h"
 #include "weir_common.h"
 #include "weir_stats.h"
 #include "worker.h"
@@ -67,12 +68,12 @@ static int
 cmd_be_args(struct console_ctx *ctx, const struct cfg_service *s,
 	const char *addr, const char *port, struct cfg_backend *b)
 {
-	struct cfg_prefix p;
+	struct weir_prefix p;
 	unsigned long v;
 	char *end;
 
 	memset(b, 0, sizeof(*b));
-	if (cfg_prefix_parse(addr, false, &p) < 0 ||
+	if (weir_prefix_parse(addr, false, &p) < 0 ||
 		p.len != (p.addr.family == AF_INET ? 32 : 128))
 		return console_error(ctx, "'%s' is not an address", addr);
 	v = strtoul(port, &end, 10);
@@ -204,7 +205,7 @@ cmd_show_services(struct console_ctx *ctx, int argc, char **argv)
 		if (id >= 0)
 			stats_obj_get(
 				STATS_SVC, (unsigned int)id, !ctx->json, &st);
-		cfg_addr_str(&s->vip, vip, sizeof(vip));
+		weir_addr_str(&s->vip, vip, sizeof(vip));
 		if (s->port_lo == s->port_hi)
 			snprintf(port, sizeof(port), "%u", s->port_lo);
 		else
@@ -295,7 +296,7 @@ cmd_show_backends(struct console_ctx *ctx, int argc, char **argv)
 				snprintf(lat, sizeof(lat), "%llu",
 					(unsigned long long)(st.handshake_us /
 						st.handshakes));
-			cfg_addr_str(&b->addr, addr, sizeof(addr));
+			weir_addr_str(&b->addr, addr, sizeof(addr));
 			if (ctx->json) {
 				json_t *lat_us = json_null();
 				json_t *o;
@@ -510,11 +511,11 @@ cmd_neigh_one(void *arg, const void *info)
 	struct cmd_neigh_walk *nw = arg;
 	const struct neigh_info *ni = info;
 	const struct port *p = port_by_id(ni->key.port);
-	struct cfg_addr a = { .family = ni->key.family };
+	struct weir_addr a = { .family = ni->key.family };
 	char addr[WEIR_ADDR_STR_SIZE], mac[RTE_ETHER_ADDR_FMT_SIZE];
 
 	memcpy(a.a, ni->key.addr, 16);
-	cfg_addr_str(&a, addr, sizeof(addr));
+	weir_addr_str(&a, addr, sizeof(addr));
 	rte_ether_format_addr(
 		mac, sizeof(mac), (const struct rte_ether_addr *)ni->mac);
 	if (ni->state == NEIGH_S_INCOMPLETE)
@@ -822,7 +823,7 @@ static int
 cmd_add_service(struct console_ctx *ctx, int argc, char **argv)
 {
 	struct cfg_service t;
-	struct cfg_prefix p;
+	struct weir_prefix p;
 	unsigned long lo, hi;
 	char err[256], *end;
 
@@ -833,7 +834,7 @@ cmd_add_service(struct console_ctx *ctx, int argc, char **argv)
 			"name '%s' is longer than %zu characters", argv[0],
 			sizeof(t.name) - 1);
 	snprintf(t.name, sizeof(t.name), "%s", argv[0]);
-	if (cfg_prefix_parse(argv[1], false, &p) < 0 ||
+	if (weir_prefix_parse(argv[1], false, &p) < 0 ||
 		p.len != (p.addr.family == AF_INET ? 32 : 128))
 		return console_error(ctx, "'%s' is not an address", argv[1]);
 	t.vip = p.addr;

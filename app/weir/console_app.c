@@ -574,7 +574,7 @@ int
 console_listen_tcp(const char *spec, const char *what)
 {
 	struct sockaddr_storage ss;
-	struct cfg_addr a;
+	struct weir_addr a;
 	socklen_t len;
 	uint16_t port;
 	bool lo;

@@ -232,8 +232,8 @@ ctl_icmp6_fill_csum(struct rte_ipv6_hdr *ip, uint8_t *l4, uint32_t len)
 
 /* Pick weir's address on 'p' to source a packet to 'dst'. */
 static bool
-ctl_src_addr(
-	const struct port *p, const struct cfg_addr *dst, struct cfg_addr *src)
+ctl_src_addr(const struct port *p, const struct weir_addr *dst,
+	struct weir_addr *src)
 {
 	const struct cfg_port *c = p->cfg;
 	const struct svc_port *sp = ctl_svc_port(p->id);
@@ -243,11 +243,11 @@ ctl_src_addr(
 	for (i = 0; i < c->nb_addrs; i++) {
 		if (c->addrs[i].addr.family != dst->family)
 			continue;
-		if (!found || cfg_prefix_contains(&c->addrs[i], dst)) {
+		if (!found || weir_prefix_contains(&c->addrs[i], dst)) {
 			*src = c->addrs[i].addr;
 			found = true;
 		}
-		if (cfg_prefix_contains(&c->addrs[i], dst))
+		if (weir_prefix_contains(&c->addrs[i], dst))
 			return true;
 	}
 	/* Link-local targets are sourced from the link-local address. */
@@ -336,7 +336,7 @@ ctl_nd_send(struct port *p, uint8_t type, const uint8_t *src,
 }
 
 static struct neigh_key
-ctl_neigh_key(uint16_t port_id, const struct cfg_addr *a)
+ctl_neigh_key(uint16_t port_id, const struct weir_addr *a)
 {
 	struct neigh_key k = { .port = port_id, .family = a->family };
 
@@ -351,7 +351,7 @@ ctl_neigh_solicit(void *arg, const struct neigh_key *k, const uint8_t *mac)
 	static const uint8_t bcast[RTE_ETHER_ADDR_LEN] = { 0xff, 0xff, 0xff,
 		0xff, 0xff, 0xff };
 	struct port *p = port_by_id(k->port);
-	struct cfg_addr dst = { .family = k->family }, src;
+	struct weir_addr dst = { .family = k->family }, src;
 
 	(void)arg;
 	if (p == NULL)
@@ -404,7 +404,7 @@ ctl_neigh_drop(void *arg, void *pkt)
  */
 static void
 ctl_route_send(
-	struct rte_mbuf *m, const struct cfg_addr *dst, const struct port *in)
+	struct rte_mbuf *m, const struct weir_addr *dst, const struct port *in)
 {
 	struct route_hop hop;
 	struct neigh_key k;
@@ -440,7 +440,7 @@ ctl_handle_arp(struct port *p, struct rte_mbuf *m, const struct pkt_meta *pm)
 	const struct svc_port *sp = ctl_svc_port(p->id);
 	struct rte_arp_ipv4 *a = &ah->arp_data;
 	uint16_t op = rte_be_to_cpu_16(ah->arp_opcode);
-	struct cfg_addr sender = { .family = AF_INET };
+	struct weir_addr sender = { .family = AF_INET };
 	bool for_us = svc_port_has_ip4(sp, a->arp_tip);
 	unsigned int flags = 0;
 	struct neigh_key k;
@@ -453,7 +453,7 @@ ctl_handle_arp(struct port *p, struct rte_mbuf *m, const struct pkt_meta *pm)
 		unsigned int i;
 
 		for (i = 0; i < p->cfg->nb_addrs; i++)
-			on_link |= cfg_prefix_contains(
+			on_link |= weir_prefix_contains(
 				&p->cfg->addrs[i], &sender);
 		if (on_link) {
 			if (for_us)
@@ -495,7 +495,7 @@ ctl_handle_icmp(struct port *p, struct rte_mbuf *m, const struct pkt_meta *pm)
 		m, struct rte_ipv4_hdr *, pm->l3_off);
 	struct rte_icmp_hdr *ic = rte_pktmbuf_mtod_offset(
 		m, struct rte_icmp_hdr *, pm->l4_off);
-	struct cfg_addr dst = { .family = AF_INET };
+	struct weir_addr dst = { .family = AF_INET };
 	uint32_t a;
 
 	if (rte_raw_cksum(ic, pm->l4_len) != 0xffff) {
@@ -566,7 +566,7 @@ ctl_handle_nd(struct port *p, struct rte_mbuf *m, const struct pkt_meta *pm,
 	const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(
 		m, const struct rte_ether_hdr *);
 	const uint8_t *target = l4 + 8, *ll;
-	struct cfg_addr who = { .family = AF_INET6 };
+	struct weir_addr who = { .family = AF_INET6 };
 	struct neigh_key k;
 	uint8_t type = l4[0];
 
@@ -623,7 +623,7 @@ ctl_handle_icmp6(struct port *p, struct rte_mbuf *m, const struct pkt_meta *pm)
 	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod_offset(
 		m, struct rte_ipv6_hdr *, pm->l3_off);
 	uint8_t *l4 = rte_pktmbuf_mtod_offset(m, uint8_t *, pm->l4_off);
-	struct cfg_addr dst = { .family = AF_INET6 };
+	struct weir_addr dst = { .family = AF_INET6 };
 	uint8_t tmp[16];
 
 	if (ctl_icmp6_sum(ip->src_addr, ip->dst_addr, l4, pm->l4_len) !=
@@ -845,7 +845,7 @@ ctl_fini(void)
  * backend's MAC is being looked for from the moment it is configured.
  */
 static bool
-ctl_nh(void *arg, const struct cfg_addr *addr, uint16_t *port_id,
+ctl_nh(void *arg, const struct weir_addr *addr, uint16_t *port_id,
 	struct rte_ether_addr *mac)
 {
 	struct route_hop hop;

@@ -107,16 +107,16 @@ flowlog_rotate(void)
 void
 flowlog_addrs(const struct flow_info *f, struct flowlog_addrs *s)
 {
-	struct cfg_addr a = { .family = f->fwd.family };
+	struct weir_addr a = { .family = f->fwd.family };
 
 	memcpy(a.a, f->fwd.src, 16);
-	cfg_addr_str(&a, s->cli, sizeof(s->cli));
+	weir_addr_str(&a, s->cli, sizeof(s->cli));
 	memcpy(a.a, f->fwd.dst, 16);
-	cfg_addr_str(&a, s->vip, sizeof(s->vip));
+	weir_addr_str(&a, s->vip, sizeof(s->vip));
 	memcpy(a.a, f->rev.dst, 16);
-	cfg_addr_str(&a, s->local, sizeof(s->local));
+	weir_addr_str(&a, s->local, sizeof(s->local));
 	memcpy(a.a, f->rev.src, 16);
-	cfg_addr_str(&a, s->be, sizeof(s->be));
+	weir_addr_str(&a, s->be, sizeof(s->be));
 }
 
 static double

@@ -34,6 +34,7 @@
 #include "stats.h"
 #include "svc.h"
 #include "weir.h"
+#include "weir_addr.h"
 #include "weir_common.h"
 #include "weir_log.h"
 #include "weir_stats.h"
@@ -194,7 +195,7 @@ metrics_render_objs(struct prom_buf *b, bool backends)
 				id = svc_be_id_of(s->name, &cb->addr, cb->port);
 				if (id < 0)
 					continue;
-				cfg_addr_str(&cb->addr, addr, sizeof(addr));
+				weir_addr_str(&cb->addr, addr, sizeof(addr));
 				snprintf(be, sizeof(be),
 					cb->addr.family == AF_INET6 ?
 						"[%s]:%u" :
@@ -250,7 +251,7 @@ metrics_render_hist(struct prom_buf *b, bool backends)
 			id = svc_be_id_of(s->name, &cb->addr, cb->port);
 			if (id < 0)
 				continue;
-			cfg_addr_str(&cb->addr, addr, sizeof(addr));
+			weir_addr_str(&cb->addr, addr, sizeof(addr));
 			snprintf(be, sizeof(be),
 				cb->addr.family == AF_INET6 ? "[%s]:%u" :
 							      "%s:%u",
@@ -281,7 +282,7 @@ metrics_render_backend_state(struct prom_buf *b)
 			const char *l[] = { "service", conf->services[i].name,
 				"backend", be, NULL, NULL, NULL };
 
-			cfg_addr_str(&cb->addr, addr, sizeof(addr));
+			weir_addr_str(&cb->addr, addr, sizeof(addr));
 			snprintf(be, sizeof(be),
 				cb->addr.family == AF_INET6 ? "[%s]:%u" :
 							      "%s:%u",

@@ -44,7 +44,7 @@ svc_link_local(const struct rte_ether_addr *mac, uint8_t *ip)
 
 /* Add 'a' to the port's addresses unless it is there or the list is full. */
 static void
-svc_port_add(struct svc_port *sp, const struct cfg_addr *a)
+svc_port_add(struct svc_port *sp, const struct weir_addr *a)
 {
 	if (a->family == AF_INET) {
 		uint32_t ip;
@@ -59,7 +59,7 @@ svc_port_add(struct svc_port *sp, const struct cfg_addr *a)
 
 /* Add 'a' to whichever port's prefix holds it. */
 static void
-svc_port_add_on_link(struct svc_snap *s, const struct cfg_addr *a)
+svc_port_add_on_link(struct svc_snap *s, const struct weir_addr *a)
 {
 	unsigned int i, j;
 
@@ -67,7 +67,7 @@ svc_port_add_on_link(struct svc_snap *s, const struct cfg_addr *a)
 		const struct port *p = &weir.ports[i];
 
 		for (j = 0; j < p->cfg->nb_addrs; j++)
-			if (cfg_prefix_contains(&p->cfg->addrs[j], a)) {
+			if (weir_prefix_contains(&p->cfg->addrs[j], a)) {
 				svc_port_add(&s->port[p->id], a);
 				return;
 			}
@@ -91,7 +91,7 @@ static struct {
 	bool used;
 	bool seen;
 	uint16_t svc; /* service id */
-	struct cfg_addr addr;
+	struct weir_addr addr;
 	uint16_t port; /* host order */
 } be_ids[SVC_BE_ID_MAX];
 
@@ -124,7 +124,7 @@ found:
 }
 
 static int
-svc_be_id_get(uint16_t svc, const struct cfg_addr *addr, uint16_t port)
+svc_be_id_get(uint16_t svc, const struct weir_addr *addr, uint16_t port)
 {
 	unsigned int i, id;
 
@@ -192,7 +192,7 @@ svc_id_of(const char *name)
 }
 
 int
-svc_be_id_of(const char *name, const struct cfg_addr *addr, uint16_t port)
+svc_be_id_of(const char *name, const struct weir_addr *addr, uint16_t port)
 {
 	int svc = svc_id_of(name);
 	unsigned int i;
@@ -297,7 +297,7 @@ svc_build_one(const struct cfg_service *c, struct svc *v, svc_nh_fn *nh,
 		(void)nh(arg, &c->backends[0].addr, &pid, &mac);
 		p = port_by_id(pid);
 		for (i = 0; p != NULL && i < p->cfg->nb_addrs; i++) {
-			const struct cfg_addr *a = &p->cfg->addrs[i].addr;
+			const struct weir_addr *a = &p->cfg->addrs[i].addr;
 
 			if (a->family == c->vip.family) {
 				memcpy(v->laddrs[0], a->a, 16);
@@ -464,7 +464,7 @@ svc_snap_build(const struct cfg_conf *conf, svc_nh_fn *nh, void *arg)
 			has_v6 |= p->cfg->addrs[j].addr.family == AF_INET6;
 		}
 		if (has_v6) {
-			struct cfg_addr ll = { .family = AF_INET6 };
+			struct weir_addr ll = { .family = AF_INET6 };
 
 			svc_link_local(&p->mac, ll.a);
 			svc_port_add(sp, &ll);
@@ -555,7 +555,7 @@ svc_snap_update(svc_nh_fn *nh, void *arg)
 
 /* Before ctl runs, no next hop is known; ctl publishes as they resolve. */
 static bool
-svc_nh_unknown(void *arg, const struct cfg_addr *addr, uint16_t *port_id,
+svc_nh_unknown(void *arg, const struct weir_addr *addr, uint16_t *port_id,
 	struct rte_ether_addr *mac)
 {
 	(void)arg;

@@ -120,7 +120,7 @@ struct svc_snap {
  * How ctl tells the builder where a backend is: the DPDK port towards
  * 'addr' and, if resolved, the next-hop MAC. @return true if resolved.
  */
-typedef bool(svc_nh_fn)(void *arg, const struct cfg_addr *addr,
+typedef bool(svc_nh_fn)(void *arg, const struct weir_addr *addr,
 	uint16_t *port_id, struct rte_ether_addr *mac);
 
 /**
@@ -153,7 +153,7 @@ int svc_snap_update(svc_nh_fn *nh, void *arg);
  * in the published snapshot, or -ENOENT.
  */
 int svc_id_of(const char *name);
-int svc_be_id_of(const char *name, const struct cfg_addr *addr, uint16_t port);
+int svc_be_id_of(const char *name, const struct weir_addr *addr, uint16_t port);
 
 /** Module init: publish a first snapshot (no backends resolved yet). */
 int svc_snap_init(void);

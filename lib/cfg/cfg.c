@@ -25,6 +25,7 @@
 
 #include "cfg.h"
 #include "cfg_priv.h"
+#include "weir_addr.h"
 #include "weir_common.h"
 
 /* Defaults, each with its unit and the reason for its value. */
@@ -206,78 +207,9 @@ cfg_aggregate(struct cfg_ctx *c, const config_setting_t *s, const char *key,
 	return 0;
 }
 
-int
-cfg_prefix_parse(const char *s, bool need_len, struct cfg_prefix *p)
-{
-	char buf[WEIR_ADDR_STR_SIZE];
-	const char *slash = strchr(s, '/');
-	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
-	unsigned int max;
-
-	memset(p, 0, sizeof(*p));
-	if (alen == 0 || alen >= sizeof(buf) || (need_len && slash == NULL))
-		return -EINVAL;
-	memcpy(buf, s, alen);
-	buf[alen] = '\0';
-	if (inet_pton(AF_INET, buf, p->addr.a) == 1) {
-		p->addr.family = AF_INET;
-		max = 32;
-	} else if (inet_pton(AF_INET6, buf, p->addr.a) == 1) {
-		p->addr.family = AF_INET6;
-		max = 128;
-	} else {
-		return -EINVAL;
-	}
-	p->len = (uint8_t)max;
-	if (slash != NULL) {
-		char *end;
-		unsigned long l;
-
-		if (slash[1] < '0' || slash[1] > '9')
-			return -EINVAL;
-		l = strtoul(slash + 1, &end, 10);
-		if (*end != '\0' || l > max)
-			return -EINVAL;
-		p->len = (uint8_t)l;
-	}
-	return 0;
-}
-
-char *
-cfg_addr_str(const struct cfg_addr *a, char *buf, size_t size)
-{
-	if (inet_ntop(a->family, a->a, buf, (socklen_t)size) == NULL)
-		snprintf(buf, size, "?");
-	return buf;
-}
-
-char *
-cfg_prefix_str(const struct cfg_prefix *p, char *buf, size_t size)
-{
-	char a[WEIR_ADDR_STR_SIZE];
-
-	snprintf(buf, size, "%s/%u", cfg_addr_str(&p->addr, a, sizeof(a)),
-		p->len);
-	return buf;
-}
-
-bool
-cfg_prefix_contains(const struct cfg_prefix *p, const struct cfg_addr *a)
-{
-	unsigned int full = p->len / 8, rest = p->len % 8;
-
-	if (p->addr.family != a->family)
-		return false;
-	if (memcmp(p->addr.a, a->a, full) != 0)
-		return false;
-	if (rest == 0)
-		return true;
-	return ((p->addr.a[full] ^ a->a[full]) & (0xff << (8 - rest))) == 0;
-}
-
 /* True if every bit past the prefix length is 'bit' (0 or 1). */
 static bool
-cfg_prefix_host_bits_are(const struct cfg_prefix *p, unsigned int bit)
+cfg_prefix_host_bits_are(const struct weir_prefix *p, unsigned int bit)
 {
 	unsigned int bytes = p->addr.family == AF_INET ? 4 : 16, i;
 	uint8_t fill = bit ? 0xff : 0x00;
@@ -297,7 +229,7 @@ cfg_prefix_host_bits_are(const struct cfg_prefix *p, unsigned int bit)
 
 /* Reject what can never be a host address of weir's. */
 static const char *
-cfg_addr_unusable(const struct cfg_prefix *p)
+cfg_addr_unusable(const struct weir_prefix *p)
 {
 	const uint8_t *a = p->addr.a;
 	static const uint8_t zero[16];
@@ -507,7 +439,7 @@ cfg_mbufs_needed(const struct cfg_conf *c)
 }
 
 static int
-cfg_route_port(const struct cfg_conf *conf, const struct cfg_addr *via);
+cfg_route_port(const struct cfg_conf *conf, const struct weir_addr *via);
 
 /* "aa:bb:cc:dd:ee:ff" into mac. @return 0 or -EINVAL. */
 static int
@@ -543,7 +475,7 @@ cfg_parse_neigh_static(
 	for (i = 0; i < cnt; i++) {
 		const config_setting_t *e = config_setting_get_elem(l, i);
 		struct cfg_neigh_static *st = &n->statics[n->nb_static];
-		struct cfg_prefix p;
+		struct weir_prefix p;
 		const char *a, *m;
 
 		if (!config_setting_is_group(e))
@@ -554,7 +486,7 @@ cfg_parse_neigh_static(
 			(rc = cfg_string(c, e, "address", true, &a)) < 0 ||
 			(rc = cfg_string(c, e, "mac", true, &m)) < 0)
 			return rc;
-		if (cfg_prefix_parse(a, false, &p) < 0 ||
+		if (weir_prefix_parse(a, false, &p) < 0 ||
 			p.len != (p.addr.family == AF_INET ? 32 : 128))
 			return cfg_fail(
 				c, e, "address", "'%s' is not an address", a);
@@ -633,14 +565,14 @@ cfg_parse_port_addrs(struct cfg_ctx *c, const config_setting_t *g,
 			CFG_PORT_ADDRS_MAX);
 	for (i = 0; i < n; i++) {
 		const config_setting_t *e = config_setting_get_elem(l, i);
-		struct cfg_prefix *pf = &p->addrs[p->nb_addrs];
+		struct weir_prefix *pf = &p->addrs[p->nb_addrs];
 		const char *why;
 		unsigned int pi, ai;
 
 		if (config_setting_type(e) != CONFIG_TYPE_STRING)
 			return cfg_fail(c, e, NULL,
 				"must be a string \"address/prefix\"");
-		rc = cfg_prefix_parse(config_setting_get_string(e), true, pf);
+		rc = weir_prefix_parse(config_setting_get_string(e), true, pf);
 		if (rc < 0)
 			return cfg_fail(c, e, NULL,
 				"'%s' is not an IPv4 or IPv6 "
@@ -667,7 +599,7 @@ cfg_parse_port_addrs(struct cfg_ctx *c, const config_setting_t *g,
 					return cfg_fail(c, e, NULL,
 						"%s is already "
 						"an address of port '%s'",
-						cfg_addr_str(&pf->addr, buf,
+						weir_addr_str(&pf->addr, buf,
 							sizeof(buf)),
 						o->name);
 		}
@@ -770,13 +702,13 @@ cfg_parse_ports(
 
 /* Find the port with a connected prefix holding 'via'. */
 static int
-cfg_route_port(const struct cfg_conf *conf, const struct cfg_addr *via)
+cfg_route_port(const struct cfg_conf *conf, const struct weir_addr *via)
 {
 	unsigned int i, j;
 
 	for (i = 0; i < conf->nb_ports; i++)
 		for (j = 0; j < conf->ports[i].nb_addrs; j++)
-			if (cfg_prefix_contains(&conf->ports[i].addrs[j], via))
+			if (weir_prefix_contains(&conf->ports[i].addrs[j], via))
 				return (int)i;
 	return -1;
 }
@@ -788,10 +720,10 @@ cfg_route_port(const struct cfg_conf *conf, const struct cfg_addr *via)
 static int
 cfg_add_route(struct cfg_ctx *c, const config_setting_t *s, const char *to_key,
 	const char *via_key, struct cfg_conf *conf,
-	const struct cfg_prefix *dst, const char *via)
+	const struct weir_prefix *dst, const char *via)
 {
 	struct cfg_route *r = &conf->routes[conf->nb_routes];
-	struct cfg_prefix vp;
+	struct weir_prefix vp;
 	char buf[WEIR_ADDR_STR_SIZE];
 	unsigned int i, j;
 	int port;
@@ -800,22 +732,22 @@ cfg_add_route(struct cfg_ctx *c, const config_setting_t *s, const char *to_key,
 		return cfg_fail(
 			c, s, to_key, "more than %d routes", CFG_ROUTES_MAX);
 	for (i = 0; i < conf->nb_routes; i++) {
-		const struct cfg_prefix *have = &conf->routes[i].dst;
+		const struct weir_prefix *have = &conf->routes[i].dst;
 
 		if (have->len == dst->len &&
 			have->addr.family == dst->addr.family &&
 			memcmp(have->addr.a, dst->addr.a, 16) == 0)
 			return cfg_fail(c, s, to_key,
 				"route to %s is defined twice",
-				cfg_prefix_str(dst, buf, sizeof(buf)));
+				weir_prefix_str(dst, buf, sizeof(buf)));
 	}
-	if (strchr(via, '/') != NULL || cfg_prefix_parse(via, false, &vp) < 0)
+	if (strchr(via, '/') != NULL || weir_prefix_parse(via, false, &vp) < 0)
 		return cfg_fail(c, s, via_key,
 			"'%s' is not an IPv4 or IPv6 address", via);
 	if (vp.addr.family != dst->addr.family)
 		return cfg_fail(c, s, via_key,
 			"next hop %s is not of the family of %s", via,
-			cfg_prefix_str(dst, buf, sizeof(buf)));
+			weir_prefix_str(dst, buf, sizeof(buf)));
 	port = cfg_route_port(conf, &vp.addr);
 	if (port < 0)
 		return cfg_fail(c, s, via_key,
@@ -857,14 +789,14 @@ cfg_parse_routes(
 	int i, n, rc;
 
 	for (k = 0; k < WEIR_ARRAY_LEN(gws); k++) {
-		struct cfg_prefix dst;
+		struct weir_prefix dst;
 		const char *via;
 
 		if ((rc = cfg_string(c, root, gws[k].key, false, &via)) < 0)
 			return rc;
 		if (via == NULL)
 			continue;
-		cfg_prefix_parse(gws[k].dflt, true, &dst);
+		weir_prefix_parse(gws[k].dflt, true, &dst);
 		if (strchr(via, ':') != NULL) {
 			if (gws[k].family != AF_INET6)
 				return cfg_fail(c,
@@ -887,7 +819,7 @@ cfg_parse_routes(
 	n = config_setting_length(l);
 	for (i = 0; i < n; i++) {
 		const config_setting_t *g = config_setting_get_elem(l, i);
-		struct cfg_prefix dst;
+		struct weir_prefix dst;
 		const char *to, *via;
 
 		if (!config_setting_is_group(g))
@@ -898,7 +830,7 @@ cfg_parse_routes(
 			(rc = cfg_string(c, g, "to", true, &to)) < 0 ||
 			(rc = cfg_string(c, g, "via", true, &via)) < 0)
 			return rc;
-		if (cfg_prefix_parse(to, true, &dst) < 0)
+		if (weir_prefix_parse(to, true, &dst) < 0)
 			return cfg_fail(c, g, "to",
 				"'%s' is not a prefix \"address/length\"", to);
 		if (!cfg_prefix_host_bits_are(&dst, 0))
@@ -1132,12 +1064,13 @@ cfg_conf_dump(const struct cfg_conf *conf, FILE *f)
 			p->rx_desc, p->tx_desc);
 		for (j = 0; j < p->nb_addrs; j++)
 			fprintf(f, "    address %s\n",
-				cfg_prefix_str(&p->addrs[j], buf, sizeof(buf)));
+				weir_prefix_str(
+					&p->addrs[j], buf, sizeof(buf)));
 	}
 	for (i = 0; i < conf->nb_routes; i++)
 		fprintf(f, "  route %s via %s port %s\n",
-			cfg_prefix_str(&conf->routes[i].dst, buf, sizeof(buf)),
-			cfg_addr_str(&conf->routes[i].via, via, sizeof(via)),
+			weir_prefix_str(&conf->routes[i].dst, buf, sizeof(buf)),
+			weir_addr_str(&conf->routes[i].via, via, sizeof(via)),
 			conf->ports[conf->routes[i].port].name);
 	fprintf(f,
 		"  neighbors: max %u, reachable %u ms, stale %u s, "
@@ -1158,7 +1091,7 @@ cfg_conf_dump(const struct cfg_conf *conf, FILE *f)
 
 		fprintf(f, "  service %s: %s %s port %u", sv->name,
 			sv->proto == IPPROTO_TCP ? "tcp" : "udp",
-			cfg_addr_str(&sv->vip, buf, sizeof(buf)), sv->port_lo);
+			weir_addr_str(&sv->vip, buf, sizeof(buf)), sv->port_lo);
 		if (sv->port_hi != sv->port_lo)
 			fprintf(f, "-%u", sv->port_hi);
 		fprintf(f, ", %s%s, %u backends\n", lbs[sv->balancer],
@@ -1166,12 +1099,13 @@ cfg_conf_dump(const struct cfg_conf *conf, FILE *f)
 			sv->nb_backends);
 		for (j = 0; j < sv->nb_backends; j++)
 			fprintf(f, "    backend %s port %u weight %u\n",
-				cfg_addr_str(&sv->backends[j].addr, buf,
+				weir_addr_str(&sv->backends[j].addr, buf,
 					sizeof(buf)),
 				sv->backends[j].port, sv->backends[j].weight);
 		for (j = 0; j < sv->nb_laddrs; j++)
 			fprintf(f, "    local address %s\n",
-				cfg_addr_str(&sv->laddrs[j], buf, sizeof(buf)));
+				weir_addr_str(
+					&sv->laddrs[j], buf, sizeof(buf)));
 	}
 	for (i = 0; i < conf->nb_eal_args; i++)
 		fprintf(f, "%s%s", i ? " " : "  eal args: ", conf->eal_args[i]);

@@ -58,16 +58,6 @@ cfg_conf_startup_diff(const struct cfg_conf *a, const struct cfg_conf *b);
 int cfg_conf_dump(const struct cfg_conf *conf, FILE *f);
 
 /**
- * Parse "a.b.c.d/len" or "x::y/len" ('need_len': the "/len" is required;
- * otherwise a bare address gets the full length).
- * @return 0, or -EINVAL.
- */
-int cfg_prefix_parse(const char *s, bool need_len, struct cfg_prefix *p);
-
-/** Format 'p' as "addr/len" into 'buf'. @return 'buf'. */
-char *cfg_prefix_str(const struct cfg_prefix *p, char *buf, size_t size);
-
-/**
  * @return the rte_log level (RTE_LOG_EMERG 1 .. RTE_LOG_DEBUG 8) of a
  * log_level name, or -EINVAL.
  */
@@ -79,13 +69,7 @@ int cfg_log_level(const char *name);
  * @return 0 or -EINVAL.
  */
 int cfg_listen_parse(
-	const char *s, struct cfg_addr *a, uint16_t *port, bool *loopback);
-
-/** Format 'a' into 'buf'. @return 'buf'. */
-char *cfg_addr_str(const struct cfg_addr *a, char *buf, size_t size);
-
-/** @return true if 'a' lies in prefix 'p' (same family). */
-bool cfg_prefix_contains(const struct cfg_prefix *p, const struct cfg_addr *a);
+	const char *s, struct weir_addr *a, uint16_t *port, bool *loopback);
 
 /*
  * Runtime changes to a loaded conf (console, discovery files), with the
@@ -98,14 +82,14 @@ cfg_service_find(const struct cfg_conf *conf, const char *name);
 
 /** @return the index of backend 'a' port 'port' in 's', or -ENOENT. */
 int cfg_backend_find(
-	const struct cfg_service *s, const struct cfg_addr *a, uint16_t port);
+	const struct cfg_service *s, const struct weir_addr *a, uint16_t port);
 
 /**
  * Check that 'a' port 'port' may be a backend of 's': family, not weir's,
  * reachable. @return 0 or -EINVAL with 'err' filled.
  */
 int cfg_backend_check(const struct cfg_conf *conf, const struct cfg_service *s,
-	const struct cfg_addr *a, uint16_t port, char *err, size_t size);
+	const struct weir_addr *a, uint16_t port, char *err, size_t size);
 
 /**
  * Add backend 'b' to 's', or update its weight and state if it is there.
@@ -115,8 +99,8 @@ int cfg_backend_set(struct cfg_conf *conf, struct cfg_service *s,
 	const struct cfg_backend *b, char *err, size_t size);
 
 /** Remove a backend. @return 0 or -ENOENT. */
-int
-cfg_backend_del(struct cfg_service *s, const struct cfg_addr *a, uint16_t port);
+int cfg_backend_del(
+	struct cfg_service *s, const struct weir_addr *a, uint16_t port);
 
 /**
  * Add a service like 'tmpl' (name, VIP, ports, protocol, balancer...),

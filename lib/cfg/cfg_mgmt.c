@@ -39,7 +39,7 @@ static const char *const cfg_levels[] = { "user", "operator", "admin", NULL };
 /* "a.b.c.d:port" or "[v6]:port"; *loopback tells if the address is one. */
 int
 cfg_listen_parse(
-	const char *s, struct cfg_addr *a, uint16_t *port, bool *loopback)
+	const char *s, struct weir_addr *a, uint16_t *port, bool *loopback)
 {
 	char buf[64];
 	const char *colon;
@@ -126,7 +126,7 @@ static int
 cfg_listen_key(struct cfg_ctx *c, const config_setting_t *g, const char *key,
 	const char *def, char *buf, size_t size, bool *loopback)
 {
-	struct cfg_addr a;
+	struct weir_addr a;
 	uint16_t port;
 	bool lo = true;
 	int rc;

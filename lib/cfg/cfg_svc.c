@@ -16,6 +16,7 @@
 #include "cfg.h"
 #include "cfg_priv.h"
 #include "maglev.h"
+#include "weir_addr.h"
 #include "weir_common.h"
 
 #define CFG_DEF_HASH_SEED 0x77656972ull /* "weir": same on every node */
@@ -33,27 +34,27 @@
 #define CFG_MSS_MIN 536	       /* bytes: RFC 879 default MSS */
 
 static bool
-cfg_addr_eq(const struct cfg_addr *a, const struct cfg_addr *b)
+cfg_addr_eq(const struct weir_addr *a, const struct weir_addr *b)
 {
 	return a->family == b->family && memcmp(a->a, b->a, 16) == 0;
 }
 
 /* @return the port whose prefix or route reaches 'a', or -1. */
 static int
-cfg_reach(const struct cfg_conf *conf, const struct cfg_addr *a)
+cfg_reach(const struct cfg_conf *conf, const struct weir_addr *a)
 {
 	int best = -1, best_len = -1;
 	unsigned int i, j;
 
 	for (i = 0; i < conf->nb_ports; i++)
 		for (j = 0; j < conf->ports[i].nb_addrs; j++)
-			if (cfg_prefix_contains(&conf->ports[i].addrs[j], a) &&
+			if (weir_prefix_contains(&conf->ports[i].addrs[j], a) &&
 				conf->ports[i].addrs[j].len > best_len) {
 				best = (int)i;
 				best_len = conf->ports[i].addrs[j].len;
 			}
 	for (i = 0; i < conf->nb_routes; i++)
-		if (cfg_prefix_contains(&conf->routes[i].dst, a) &&
+		if (weir_prefix_contains(&conf->routes[i].dst, a) &&
 			conf->routes[i].dst.len > best_len) {
 			best = (int)conf->routes[i].port;
 			best_len = conf->routes[i].dst.len;
@@ -62,7 +63,7 @@ cfg_reach(const struct cfg_conf *conf, const struct cfg_addr *a)
 }
 
 static const char *
-cfg_own_port(const struct cfg_conf *conf, const struct cfg_addr *a)
+cfg_own_port(const struct cfg_conf *conf, const struct weir_addr *a)
 {
 	unsigned int i, j;
 
@@ -76,11 +77,11 @@ cfg_own_port(const struct cfg_conf *conf, const struct cfg_addr *a)
 /* A bare unicast address of string member 'key', without "/len". */
 static int
 cfg_host_addr(struct cfg_ctx *c, const config_setting_t *g, const char *key,
-	const char *v, struct cfg_addr *out)
+	const char *v, struct weir_addr *out)
 {
-	struct cfg_prefix p;
+	struct weir_prefix p;
 
-	if (strchr(v, '/') != NULL || cfg_prefix_parse(v, false, &p) < 0)
+	if (strchr(v, '/') != NULL || weir_prefix_parse(v, false, &p) < 0)
 		return cfg_fail(
 			c, g, key, "'%s' is not an IPv4 or IPv6 address", v);
 	if ((p.addr.family == AF_INET &&
@@ -257,7 +258,7 @@ cfg_svc_backends(struct cfg_ctx *c, const config_setting_t *g,
 				s->backends[j].port == be->port)
 				return cfg_fail(c, b, NULL,
 					"backend %s port %u is listed twice",
-					cfg_addr_str(
+					weir_addr_str(
 						&be->addr, buf, sizeof(buf)),
 					be->port);
 		s->nb_backends++;
@@ -299,7 +300,7 @@ cfg_svc_laddrs(struct cfg_ctx *c, const config_setting_t *g,
 			CFG_SVC_LADDRS_MAX);
 	for (i = 0; i < (unsigned int)n; i++) {
 		const config_setting_t *e = config_setting_get_elem(l, i);
-		struct cfg_addr *a = &s->laddrs[s->nb_laddrs];
+		struct weir_addr *a = &s->laddrs[s->nb_laddrs];
 		unsigned int j, k;
 		bool on_link = false;
 
@@ -315,18 +316,18 @@ cfg_svc_laddrs(struct cfg_ctx *c, const config_setting_t *g,
 				config_setting_get_string(e));
 		for (j = 0; j < conf->nb_ports; j++)
 			for (k = 0; k < conf->ports[j].nb_addrs; k++)
-				on_link |= cfg_prefix_contains(
+				on_link |= weir_prefix_contains(
 					&conf->ports[j].addrs[k], a);
 		if (!on_link)
 			return cfg_fail(c, e, NULL,
 				"%s is on no port's prefix: "
 				"backends could not reply to it",
-				cfg_addr_str(a, buf, sizeof(buf)));
+				weir_addr_str(a, buf, sizeof(buf)));
 		for (j = 0; j < s->nb_laddrs; j++)
 			if (cfg_addr_eq(&s->laddrs[j], a))
 				return cfg_fail(c, e, NULL,
 					"%s is listed twice",
-					cfg_addr_str(a, buf, sizeof(buf)));
+					weir_addr_str(a, buf, sizeof(buf)));
 		s->nb_laddrs++;
 	}
 	return 0;
@@ -567,7 +568,7 @@ cfg_service_find(const struct cfg_conf *conf, const char *name)
 
 int
 cfg_backend_find(
-	const struct cfg_service *s, const struct cfg_addr *a, uint16_t port)
+	const struct cfg_service *s, const struct weir_addr *a, uint16_t port)
 {
 	unsigned int i;
 
@@ -580,11 +581,11 @@ cfg_backend_find(
 
 int
 cfg_backend_check(const struct cfg_conf *conf, const struct cfg_service *s,
-	const struct cfg_addr *a, uint16_t port, char *err, size_t size)
+	const struct weir_addr *a, uint16_t port, char *err, size_t size)
 {
 	char buf[WEIR_ADDR_STR_SIZE];
 
-	cfg_addr_str(a, buf, sizeof(buf));
+	weir_addr_str(a, buf, sizeof(buf));
 	if (a->family != s->vip.family) {
 		snprintf(err, size, "%s is not of service %s's family", buf,
 			s->name);
@@ -648,7 +649,7 @@ cfg_backend_set(struct cfg_conf *conf, struct cfg_service *s,
 }
 
 int
-cfg_backend_del(struct cfg_service *s, const struct cfg_addr *a, uint16_t port)
+cfg_backend_del(struct cfg_service *s, const struct weir_addr *a, uint16_t port)
 {
 	int i = cfg_backend_find(s, a, port);
 

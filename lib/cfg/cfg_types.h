@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "weir_addr.h"
+
 #define CFG_NAME_SIZE 32     /* bytes, port names */
 #define CFG_DEVICE_SIZE 256  /* bytes, PCI address or vdev devargs */
 #define CFG_PATH_SIZE 4096   /* bytes, file names */
@@ -22,18 +24,6 @@
 #define CFG_LCORE_MAX                                                          \
 	127 /* highest lcore id, RTE_MAX_LCORE - 1 in Debian's build */
 
-/* An IPv4 or IPv6 address; IPv4 lives in the first 4 bytes of 'a'. */
-struct cfg_addr {
-	uint8_t family; /* AF_INET or AF_INET6 */
-	uint8_t a[16];	/* network order */
-};
-
-/* An address with a prefix length: a port address or a route's target. */
-struct cfg_prefix {
-	struct cfg_addr addr;
-	uint8_t len; /* bits */
-};
-
 struct cfg_port {
 	char name[CFG_NAME_SIZE];     /* used in logs, routes and the console */
 	char device[CFG_DEVICE_SIZE]; /* "0000:01:00.0" or "net_xxx0,k=v" */
@@ -44,14 +34,14 @@ struct cfg_port {
 	bool has_mac;		      /* 'mac' given: set it on the port */
 	uint8_t mac[6];		      /* the port's MAC address */
 	unsigned int nb_addrs;
-	struct cfg_prefix addrs[CFG_PORT_ADDRS_MAX];
+	struct weir_prefix addrs[CFG_PORT_ADDRS_MAX];
 	unsigned int line; /* where it was defined, for errors */
 };
 
 struct cfg_route {
-	struct cfg_prefix dst; /* host bits are zero */
-	struct cfg_addr via;   /* on-link next hop */
-	unsigned int port;     /* index in cfg_conf.ports, from 'via' */
+	struct weir_prefix dst; /* host bits are zero */
+	struct weir_addr via;	/* on-link next hop */
+	unsigned int port;	/* index in cfg_conf.ports, from 'via' */
 };
 
 struct cfg_mempool {
@@ -64,7 +54,7 @@ struct cfg_mempool {
 
 /* A neighbor whose MAC is configured, never resolved nor aged. */
 struct cfg_neigh_static {
-	struct cfg_addr addr;
+	struct weir_addr addr;
 	uint8_t mac[6];
 	unsigned int port; /* index in cfg_conf.ports, from addr */
 };
@@ -107,7 +97,7 @@ struct cfg_timeouts {
 };
 
 struct cfg_backend {
-	struct cfg_addr addr;
+	struct weir_addr addr;
 	uint16_t port;	 /* host order */
 	uint32_t weight; /* 0: gets no new flows */
 	uint8_t state;	 /* admin state, 0 ready (see svc.h) */
@@ -116,7 +106,7 @@ struct cfg_backend {
 
 struct cfg_service {
 	char name[CFG_NAME_SIZE];
-	struct cfg_addr vip;
+	struct weir_addr vip;
 	uint16_t port_lo; /* host order; == port_hi for one port */
 	uint16_t port_hi;
 	uint8_t proto;	      /* IPPROTO_TCP or IPPROTO_UDP */
@@ -127,7 +117,7 @@ struct cfg_service {
 	uint32_t maglev_size; /* slots, prime */
 	struct cfg_timeouts timeouts;
 	unsigned int nb_laddrs;
-	struct cfg_addr laddrs[CFG_SVC_LADDRS_MAX]; /* SNAT sources */
+	struct weir_addr laddrs[CFG_SVC_LADDRS_MAX]; /* SNAT sources */
 	unsigned int nb_backends;
 	struct cfg_backend *backends;  /* owned */
 	char discovery[CFG_PATH_SIZE]; /* watched backend list; "" none */

@@ -11,7 +11,4 @@
 
 #define WEIR_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Longest text form of an address with prefix, "ffff:...:ffff/128". */
-#define WEIR_ADDR_STR_SIZE 64
-
 #endif /* WEIR_COMMON_H */

@@ -14,7 +14,7 @@
 #include "route.h"
 
 struct route_entry {
-	struct cfg_prefix dst;
+	struct weir_prefix dst;
 	struct route_hop hop; /* nh unset for connected routes */
 };
 
@@ -32,7 +32,7 @@ route_cmp(const void *a, const void *b)
 }
 
 static void
-route_mask(struct cfg_prefix *p)
+route_mask(struct weir_prefix *p)
 {
 	unsigned int i;
 
@@ -94,13 +94,13 @@ route_table_destroy(struct route_table *t)
 }
 
 int
-route_lookup(const struct route_table *t, const struct cfg_addr *dst,
+route_lookup(const struct route_table *t, const struct weir_addr *dst,
 	struct route_hop *hop)
 {
 	unsigned int i;
 
 	for (i = 0; i < t->nb; i++) {
-		if (!cfg_prefix_contains(&t->r[i].dst, dst))
+		if (!weir_prefix_contains(&t->r[i].dst, dst))
 			continue;
 		*hop = t->r[i].hop;
 		if (hop->connected)

@@ -23,9 +23,9 @@ struct route_table;
 
 /* The result of a lookup. */
 struct route_hop {
-	unsigned int port;  /* index of the port in the config */
-	struct cfg_addr nh; /* next hop: the gateway, or the address itself */
-	bool connected;	    /* the destination is on the port's prefix */
+	unsigned int port;   /* index of the port in the config */
+	struct weir_addr nh; /* next hop: the gateway, or the address itself */
+	bool connected;	     /* the destination is on the port's prefix */
 };
 
 /**
@@ -41,7 +41,7 @@ void route_table_destroy(struct route_table *t);
  * Longest-prefix match for 'dst'.
  * @return 0 with 'hop' filled, or -ENETUNREACH.
  */
-int route_lookup(const struct route_table *t, const struct cfg_addr *dst,
+int route_lookup(const struct route_table *t, const struct weir_addr *dst,
 	struct route_hop *hop);
 
 #endif /* ROUTE_H */

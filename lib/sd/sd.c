@@ -37,6 +37,7 @@
 
 #include "cfg.h"
 #include "sd.h"
+#include "weir_addr.h"
 #include "weir_common.h"
 
 /*
@@ -285,15 +286,15 @@ sd_field_find(const struct sd_kind *k, const char *key)
 /* 'v' must be a bare unicast address, of c->family unless that is 0. */
 static int
 sd_check_addr(struct sd_ctx *c, unsigned int idx, const struct sd_raw *r,
-	struct cfg_addr *out)
+	struct weir_addr *out)
 {
 	unsigned int line = r->line[SD_F_ADDRESS];
 	const char *v = r->str[SD_F_ADDRESS];
 	const uint8_t *a;
-	struct cfg_prefix p;
+	struct weir_prefix p;
 
-	/* cfg_prefix_parse() takes "a/len" too; a backend is one host. */
-	if (strchr(v, '/') != NULL || cfg_prefix_parse(v, false, &p) < 0)
+	/* weir_prefix_parse() takes "a/len" too; a backend is one host. */
+	if (strchr(v, '/') != NULL || weir_prefix_parse(v, false, &p) < 0)
 		return sd_fail(c, -EINVAL, line,
 			"backends[%u].address: '%s' "
 			"is not an IPv4 or IPv6 address",
@@ -456,7 +457,7 @@ sd_dups(struct sd_ctx *c, const struct sd_list *l)
 		"backends[%u]: %s%s%s port "
 		"%u is listed twice, first as backends[%u]",
 		dup, e->service, e->service[0] ? " " : "",
-		cfg_addr_str(&e->addr, buf, sizeof(buf)), e->port, first);
+		weir_addr_str(&e->addr, buf, sizeof(buf)), e->port, first);
 }
 
 static void
@@ -979,7 +980,7 @@ sd_state_doc(const struct sd_saved *b, unsigned int nb)
 		goto err;
 	for (i = 0; i < nb; i++) {
 		o = json_object();
-		cfg_addr_str(&b[i].addr, addr, sizeof(addr));
+		weir_addr_str(&b[i].addr, addr, sizeof(addr));
 		if (json_array_append_new(arr, o) < 0 ||
 			json_object_set_new(
 				o, "service", json_string(b[i].service)) < 0 ||

@@ -54,16 +54,16 @@ enum sd_format {
 
 /* One backend of a discovery file. */
 struct sd_backend {
-	struct cfg_addr addr; /* unicast, of the service's family */
-	uint16_t port;	      /* host order, 1..65535 */
-	uint32_t weight;      /* 0..SD_WEIGHT_MAX; 0: gets no new flows */
-	uint8_t state;	      /* enum sd_state */
+	struct weir_addr addr; /* unicast, of the service's family */
+	uint16_t port;	       /* host order, 1..65535 */
+	uint32_t weight;       /* 0..SD_WEIGHT_MAX; 0: gets no new flows */
+	uint8_t state;	       /* enum sd_state */
 };
 
 /* One backend's runtime state, as saved in the state file. */
 struct sd_saved {
 	char service[SD_SERVICE_SIZE]; /* NUL-terminated, not empty */
-	struct cfg_addr addr;	       /* unicast */
+	struct weir_addr addr;	       /* unicast */
 	uint16_t port;		       /* host order, 1..65535 */
 	uint32_t weight;	       /* 0..SD_WEIGHT_MAX */
 	uint8_t state;		       /* enum sd_state */

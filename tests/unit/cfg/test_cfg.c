@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "weir_cunit.h"
+#include "weir_addr.h"
 #include "weir_common.h"
 #include "cfg.h"
 
@@ -79,7 +80,7 @@ static const uint8_t ip6_vip[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x02,
 
 /* 'a' must be 'family' with bytes 'want'; IPv4 leaves bytes 4..15 zero. */
 static void
-expect_addr(const struct cfg_addr *a, int family, const uint8_t *want)
+expect_addr(const struct weir_addr *a, int family, const uint8_t *want)
 {
 	uint8_t full[16] = { 0 };
 
@@ -89,7 +90,7 @@ expect_addr(const struct cfg_addr *a, int family, const uint8_t *want)
 }
 
 static void
-expect_prefix(const struct cfg_prefix *p, int family, const uint8_t *want,
+expect_prefix(const struct weir_prefix *p, int family, const uint8_t *want,
 	unsigned int len)
 {
 	expect_addr(&p->addr, family, want);
@@ -1236,11 +1237,11 @@ test_backend_set_table_full_enospc(void)
 	struct cfg_conf *c = load_ok("services.conf");
 	struct cfg_service *s = cfg_service_find(c, "high");
 	struct cfg_backend b = { .port = 65535, .weight = 1 };
-	struct cfg_prefix p;
+	struct weir_prefix p;
 	char err[ERR_SIZE];
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-	CU_ASSERT_EQUAL_FATAL(cfg_prefix_parse("198.18.1.14", false, &p), 0);
+	CU_ASSERT_EQUAL_FATAL(weir_prefix_parse("198.18.1.14", false, &p), 0);
 	b.addr = p.addr;
 	CU_ASSERT_EQUAL(cfg_backend_set(c, s, &b, err, sizeof(err)), -ENOSPC);
 	CU_ASSERT_STRING_EQUAL(err, "maglev_size 3 cannot hold 3 backends");
@@ -1780,21 +1781,21 @@ test_load_svc_overlap6_rejected(void)
 }
 
 /* Parse 's', which must be valid; the test stops otherwise. */
-static struct cfg_prefix
+static struct weir_prefix
 pfx(const char *s)
 {
-	struct cfg_prefix p;
+	struct weir_prefix p;
 
-	CU_ASSERT_EQUAL_FATAL(cfg_prefix_parse(s, true, &p), 0);
+	CU_ASSERT_EQUAL_FATAL(weir_prefix_parse(s, true, &p), 0);
 	return p;
 }
 
-static struct cfg_addr
+static struct weir_addr
 addr(const char *s)
 {
-	struct cfg_prefix p;
+	struct weir_prefix p;
 
-	CU_ASSERT_EQUAL_FATAL(cfg_prefix_parse(s, false, &p), 0);
+	CU_ASSERT_EQUAL_FATAL(weir_prefix_parse(s, false, &p), 0);
 	return p.addr;
 }
 
@@ -1803,16 +1804,16 @@ test_prefix_parse_ip4_parsed(void)
 {
 	static const uint8_t a[4] = { 192, 0, 2, 1 };
 	static const uint8_t bc[4] = { 255, 255, 255, 255 };
-	struct cfg_prefix p;
+	struct weir_prefix p;
 
-	CU_ASSERT_EQUAL(cfg_prefix_parse("192.0.2.1/24", true, &p), 0);
+	CU_ASSERT_EQUAL(weir_prefix_parse("192.0.2.1/24", true, &p), 0);
 	expect_prefix(&p, AF_INET, a, 24);
-	CU_ASSERT_EQUAL(cfg_prefix_parse("0.0.0.0/0", true, &p), 0);
+	CU_ASSERT_EQUAL(weir_prefix_parse("0.0.0.0/0", true, &p), 0);
 	expect_prefix(&p, AF_INET, ip4_any, 0);
-	CU_ASSERT_EQUAL(cfg_prefix_parse("255.255.255.255/32", true, &p), 0);
+	CU_ASSERT_EQUAL(weir_prefix_parse("255.255.255.255/32", true, &p), 0);
 	expect_prefix(&p, AF_INET, bc, 32);
 	/* A prefix may keep host bits; routes check them, addresses need them. */
-	CU_ASSERT_EQUAL(cfg_prefix_parse("192.0.2.1/8", false, &p), 0);
+	CU_ASSERT_EQUAL(weir_prefix_parse("192.0.2.1/8", false, &p), 0);
 	expect_prefix(&p, AF_INET, a, 8);
 }
 
@@ -1829,19 +1830,19 @@ test_prefix_parse_ip6_parsed(void)
 		[13] = 0,
 		[14] = 2,
 		[15] = 1 };
-	struct cfg_prefix p;
+	struct weir_prefix p;
 
-	CU_ASSERT_EQUAL(cfg_prefix_parse("2001:db8::abcd/64", true, &p), 0);
+	CU_ASSERT_EQUAL(weir_prefix_parse("2001:db8::abcd/64", true, &p), 0);
 	expect_prefix(&p, AF_INET6, a, 64);
-	CU_ASSERT_EQUAL(cfg_prefix_parse("::/0", true, &p), 0);
+	CU_ASSERT_EQUAL(weir_prefix_parse("::/0", true, &p), 0);
 	expect_prefix(&p, AF_INET6, ip6_any, 0);
-	CU_ASSERT_EQUAL(cfg_prefix_parse("ffff:ffff:ffff:ffff:ffff:ffff:ffff:"
-					 "ffff/128",
+	CU_ASSERT_EQUAL(weir_prefix_parse("ffff:ffff:ffff:ffff:ffff:ffff:ffff:"
+					  "ffff/128",
 				true, &p),
 		0);
 	expect_prefix(&p, AF_INET6, ones, 128);
 	/* A v4-mapped address is IPv6, never confused with its IPv4 twin. */
-	CU_ASSERT_EQUAL(cfg_prefix_parse("::ffff:192.0.2.1/128", true, &p), 0);
+	CU_ASSERT_EQUAL(weir_prefix_parse("::ffff:192.0.2.1/128", true, &p), 0);
 	expect_prefix(&p, AF_INET6, mapped, 128);
 }
 
@@ -1850,14 +1851,14 @@ test_prefix_parse_bare_full_len(void)
 {
 	static const uint8_t a4[4] = { 1, 2, 3, 4 };
 	static const uint8_t a6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
-	struct cfg_prefix p;
+	struct weir_prefix p;
 
-	CU_ASSERT_EQUAL(cfg_prefix_parse("1.2.3.4", false, &p), 0);
+	CU_ASSERT_EQUAL(weir_prefix_parse("1.2.3.4", false, &p), 0);
 	expect_prefix(&p, AF_INET, a4, 32);
-	CU_ASSERT_EQUAL(cfg_prefix_parse("2001:db8::1", false, &p), 0);
+	CU_ASSERT_EQUAL(weir_prefix_parse("2001:db8::1", false, &p), 0);
 	expect_prefix(&p, AF_INET6, a6, 128);
-	CU_ASSERT_EQUAL(cfg_prefix_parse("1.2.3.4", true, &p), -EINVAL);
-	CU_ASSERT_EQUAL(cfg_prefix_parse("2001:db8::1", true, &p), -EINVAL);
+	CU_ASSERT_EQUAL(weir_prefix_parse("1.2.3.4", true, &p), -EINVAL);
+	CU_ASSERT_EQUAL(weir_prefix_parse("2001:db8::1", true, &p), -EINVAL);
 }
 
 static void
@@ -1899,11 +1900,11 @@ test_prefix_parse_bad_einval(void)
 		  "cccc/64",
 			true },
 	};
-	struct cfg_prefix p;
+	struct weir_prefix p;
 	unsigned int i;
 
 	for (i = 0; i < WEIR_ARRAY_LEN(bad); i++) {
-		int rc = cfg_prefix_parse(bad[i].s, bad[i].need_len, &p);
+		int rc = weir_prefix_parse(bad[i].s, bad[i].need_len, &p);
 
 		if (rc != -EINVAL)
 			fprintf(stderr, "\n    \"%s\" (need_len %d): %d\n",
@@ -1925,9 +1926,9 @@ check_contains(const struct contains_case *t, unsigned int n)
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		struct cfg_prefix p = pfx(t[i].p);
-		struct cfg_addr a = addr(t[i].a);
-		bool in = cfg_prefix_contains(&p, &a);
+		struct weir_prefix p = pfx(t[i].p);
+		struct weir_addr a = addr(t[i].a);
+		bool in = weir_prefix_contains(&p, &a);
 
 		if (in != t[i].in)
 			fprintf(stderr, "\n    %s contains %s: %d\n", t[i].p,
@@ -2031,9 +2032,9 @@ test_prefix_str_formatted(void)
 	unsigned int i;
 
 	for (i = 0; i < WEIR_ARRAY_LEN(t); i++) {
-		struct cfg_prefix p = pfx(t[i].in);
+		struct weir_prefix p = pfx(t[i].in);
 
-		CU_ASSERT_PTR_EQUAL(cfg_prefix_str(&p, buf, sizeof(buf)), buf);
+		CU_ASSERT_PTR_EQUAL(weir_prefix_str(&p, buf, sizeof(buf)), buf);
 		CU_ASSERT_STRING_EQUAL(buf, t[i].out);
 	}
 }
@@ -2041,37 +2042,37 @@ test_prefix_str_formatted(void)
 static void
 test_prefix_str_short_buffer_truncated(void)
 {
-	struct cfg_prefix p = pfx("198.18.0.1/24");
+	struct weir_prefix p = pfx("198.18.0.1/24");
 	char buf[8];
 
 	memset(buf, 'x', sizeof(buf));
-	cfg_prefix_str(&p, buf, sizeof(buf));
+	weir_prefix_str(&p, buf, sizeof(buf));
 	CU_ASSERT_STRING_EQUAL(buf, "198.18.");
 }
 
 static void
 test_addr_str_formatted(void)
 {
-	struct cfg_addr a4 = addr("192.0.2.1");
-	struct cfg_addr a6 = addr("2001:db8:0:0:1:0:0:1");
+	struct weir_addr a4 = addr("192.0.2.1");
+	struct weir_addr a6 = addr("2001:db8:0:0:1:0:0:1");
 	char buf[WEIR_ADDR_STR_SIZE];
 
-	CU_ASSERT_PTR_EQUAL(cfg_addr_str(&a4, buf, sizeof(buf)), buf);
+	CU_ASSERT_PTR_EQUAL(weir_addr_str(&a4, buf, sizeof(buf)), buf);
 	CU_ASSERT_STRING_EQUAL(buf, "192.0.2.1");
 	CU_ASSERT_STRING_EQUAL(
-		cfg_addr_str(&a6, buf, sizeof(buf)), "2001:db8::1:0:0:1");
+		weir_addr_str(&a6, buf, sizeof(buf)), "2001:db8::1:0:0:1");
 }
 
 static void
 test_addr_str_bad_input_question_mark(void)
 {
-	struct cfg_addr bad = { .family = 0 };
-	struct cfg_addr a4 = addr("198.18.0.1");
+	struct weir_addr bad = { .family = 0 };
+	struct weir_addr a4 = addr("198.18.0.1");
 	char buf[WEIR_ADDR_STR_SIZE], small[4];
 
-	CU_ASSERT_STRING_EQUAL(cfg_addr_str(&bad, buf, sizeof(buf)), "?");
+	CU_ASSERT_STRING_EQUAL(weir_addr_str(&bad, buf, sizeof(buf)), "?");
 	/* Too small for the text: a marker, never a cut address. */
-	CU_ASSERT_STRING_EQUAL(cfg_addr_str(&a4, small, sizeof(small)), "?");
+	CU_ASSERT_STRING_EQUAL(weir_addr_str(&a4, small, sizeof(small)), "?");
 }
 
 static CU_TestInfo load_tests[] = { { "load_valid_all_parsed",
@@ -2305,7 +2306,8 @@ static CU_TestInfo prefix_tests[] = { { "prefix_parse_ip4_parsed",
 
 static CU_SuiteInfo suites[] = { { .pName = "cfg_load", .pTests = load_tests },
 	{ .pName = "cfg_bad", .pTests = bad_tests },
-	{ .pName = "cfg_prefix", .pTests = prefix_tests }, CU_SUITE_INFO_NULL };
+	{ .pName = "weir_prefix", .pTests = prefix_tests },
+	CU_SUITE_INFO_NULL };
 
 int
 main(void)

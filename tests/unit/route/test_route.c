@@ -4,7 +4,7 @@
  * prefixes made from the port addresses, static routes from the config,
  * longest-prefix match across both, address families kept apart, and the
  * no-route answer. Each test fills a struct cfg_conf by hand, parsing
- * addresses with cfg_prefix_parse(), instead of loading a file; expected
+ * addresses with weir_prefix_parse(), instead of loading a file; expected
  * hops are written out in the tests, never computed.
  */
 #include <errno.h>
@@ -29,21 +29,21 @@ conf_reset(void)
 	memset(&conf, 0, sizeof(conf));
 }
 
-static struct cfg_prefix
+static struct weir_prefix
 prefix(const char *s)
 {
-	struct cfg_prefix p;
+	struct weir_prefix p;
 
-	CU_ASSERT_EQUAL_FATAL(cfg_prefix_parse(s, true, &p), 0);
+	CU_ASSERT_EQUAL_FATAL(weir_prefix_parse(s, true, &p), 0);
 	return p;
 }
 
-static struct cfg_addr
+static struct weir_addr
 addr(const char *s)
 {
-	struct cfg_prefix p;
+	struct weir_prefix p;
 
-	CU_ASSERT_EQUAL_FATAL(cfg_prefix_parse(s, false, &p), 0);
+	CU_ASSERT_EQUAL_FATAL(weir_prefix_parse(s, false, &p), 0);
 	CU_ASSERT_EQUAL_FATAL(p.len, p.addr.family == AF_INET ? 32 : 128);
 	return p.addr;
 }
@@ -93,7 +93,7 @@ table_new(void)
 }
 
 static bool
-addr_eq(const struct cfg_addr *a, const struct cfg_addr *b)
+addr_eq(const struct weir_addr *a, const struct weir_addr *b)
 {
 	return a->family == b->family && memcmp(a->a, b->a, 16) == 0;
 }
@@ -103,7 +103,7 @@ static void
 expect_connected(
 	const struct route_table *t, const char *dst, unsigned int port)
 {
-	struct cfg_addr d = addr(dst);
+	struct weir_addr d = addr(dst);
 	struct route_hop hop;
 
 	memset(&hop, 0xa5, sizeof(hop));
@@ -118,7 +118,7 @@ static void
 expect_via(const struct route_table *t, const char *dst, const char *via,
 	unsigned int port)
 {
-	struct cfg_addr d = addr(dst), g = addr(via);
+	struct weir_addr d = addr(dst), g = addr(via);
 	struct route_hop hop;
 
 	memset(&hop, 0xa5, sizeof(hop));
@@ -131,7 +131,7 @@ expect_via(const struct route_table *t, const char *dst, const char *via,
 static void
 expect_unreachable(const struct route_table *t, const char *dst)
 {
-	struct cfg_addr d = addr(dst);
+	struct weir_addr d = addr(dst);
 	struct route_hop hop;
 
 	CU_ASSERT_EQUAL(route_lookup(t, &d, &hop), -ENETUNREACH);
@@ -317,7 +317,7 @@ static void
 test_route_no_route_enetunreach(void)
 {
 	struct route_table *t;
-	struct cfg_addr d = addr("198.18.0.1");
+	struct weir_addr d = addr("198.18.0.1");
 	struct route_hop hop;
 
 	/* An empty config builds an empty table. */

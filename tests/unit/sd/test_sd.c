@@ -49,7 +49,7 @@ static const uint8_t ip6_12[16] = { 0x20, 0x01, 0x00, 0x02, 0x00, 0x00, 0x00,
 
 /* 'a' must be 'family' with bytes 'want'; IPv4 leaves bytes 4..15 zero. */
 static void
-expect_addr(const struct cfg_addr *a, int family, const uint8_t *want)
+expect_addr(const struct weir_addr *a, int family, const uint8_t *want)
 {
 	uint8_t full[16] = { 0 };
 
