@@ -29,6 +29,8 @@
  */
 #define PROM_BUF_INIT_SIZE 4096
 #define PROM_U64_STR_SIZE 21 /* bytes: 20 digits of UINT64_MAX and NUL */
+/* bytes: integer part, '.', up to 19 fraction digits and NUL */
+#define PROM_NUM_STR_SIZE (2 * PROM_U64_STR_SIZE)
 
 struct prom_buf {
 	char *data;  /* text, always NUL-terminated */
@@ -134,20 +136,47 @@ prom_puts(struct prom_buf *b, const char *s)
 	prom_put(b, s, strlen(s));
 }
 
-static void
-prom_put_u64(struct prom_buf *b, uint64_t v)
-{
-	char s[PROM_U64_STR_SIZE];
-	int n = snprintf(s, sizeof(s), "%" PRIu64, v);
-
-	prom_put(b, s, (size_t)n);
-}
-
 /*
  * Append 's' escaped: backslash and newline always, double quote only
  * inside a label value ('quote'), as the format specifies for each. Runs
  * of plain bytes go out in one prom_put().
  */
+/*
+ * 'v' in units of 1/scale (scale a power of ten) as the exact decimal,
+ * without trailing zeros ("0.00005" for 50 at 1000000). Exact rather than
+ * printf("%g"): a bucket bound must read back as the same number.
+ * @return the length written into 'buf' (PROM_NUM_STR_SIZE bytes).
+ */
+static size_t
+prom_fmt_scaled(char *buf, uint64_t v, uint64_t scale)
+{
+	unsigned int digits = 0;
+	uint64_t f = v % scale, s;
+
+	assert(scale != 0);
+	for (s = scale; s > 1; s /= 10) {
+		assert(s % 10 == 0);
+		digits++;
+	}
+	if (f == 0)
+		return (size_t)snprintf(
+			buf, PROM_NUM_STR_SIZE, "%" PRIu64, v / scale);
+	while (f % 10 == 0) {
+		f /= 10;
+		digits--;
+	}
+	return (size_t)snprintf(buf, PROM_NUM_STR_SIZE,
+		"%" PRIu64 ".%0*" PRIu64, v / scale, (int)digits, f);
+}
+
+static void
+prom_put_scaled(struct prom_buf *b, uint64_t v, uint64_t scale)
+{
+	char num[PROM_NUM_STR_SIZE];
+
+	prom_put(b, num, prom_fmt_scaled(num, v, scale));
+}
+
 static void
 prom_put_escaped(struct prom_buf *b, const char *s, bool quote)
 {
@@ -223,7 +252,8 @@ prom_family(struct prom_buf *b, const char *name, const char *type,
  */
 static void
 prom_series(struct prom_buf *b, const char *name, const char *suffix,
-	const char *const *labels, const char *le, uint64_t value)
+	const char *const *labels, const char *le, uint64_t value,
+	uint64_t scale)
 {
 	bool any = false;
 
@@ -247,7 +277,7 @@ prom_series(struct prom_buf *b, const char *name, const char *suffix,
 		any = true;
 	}
 	prom_puts(b, any ? "} " : " ");
-	prom_put_u64(b, value);
+	prom_put_scaled(b, value, scale);
 	prom_puts(b, "\n");
 }
 
@@ -255,8 +285,15 @@ void
 prom_sample(struct prom_buf *b, const char *name, const char *const *labels,
 	uint64_t value)
 {
+	prom_sample_scaled(b, name, labels, value, 1);
+}
+
+void
+prom_sample_scaled(struct prom_buf *b, const char *name,
+	const char *const *labels, uint64_t value, uint64_t scale)
+{
 	assert(prom_name_ok(name, false));
-	prom_series(b, name, "", labels, NULL, value);
+	prom_series(b, name, "", labels, NULL, value, scale);
 }
 
 void
@@ -264,7 +301,17 @@ prom_histogram(struct prom_buf *b, const char *name, const char *const *labels,
 	const uint64_t *bucket_le, const uint64_t *counts,
 	unsigned int nb_buckets, uint64_t sum)
 {
-	char le[PROM_U64_STR_SIZE];
+	prom_histogram_scaled(
+		b, name, labels, bucket_le, counts, nb_buckets, sum, 1);
+}
+
+void
+prom_histogram_scaled(struct prom_buf *b, const char *name,
+	const char *const *labels, const uint64_t *bucket_le,
+	const uint64_t *counts, unsigned int nb_buckets, uint64_t sum,
+	uint64_t scale)
+{
+	char le[PROM_NUM_STR_SIZE];
 	uint64_t total = 0;
 	bool has_inf = false;
 	unsigned int i;
@@ -278,14 +325,15 @@ prom_histogram(struct prom_buf *b, const char *name, const char *const *labels,
 		total += counts[i];
 		if (bucket_le[i] == PROM_LE_INF) {
 			has_inf = true;
-			prom_series(b, name, "_bucket", labels, "+Inf", total);
+			prom_series(
+				b, name, "_bucket", labels, "+Inf", total, 1);
 			continue;
 		}
-		snprintf(le, sizeof(le), "%" PRIu64, bucket_le[i]);
-		prom_series(b, name, "_bucket", labels, le, total);
+		prom_fmt_scaled(le, bucket_le[i], scale);
+		prom_series(b, name, "_bucket", labels, le, total, 1);
 	}
 	if (!has_inf)
-		prom_series(b, name, "_bucket", labels, "+Inf", total);
-	prom_series(b, name, "_sum", labels, NULL, sum);
-	prom_series(b, name, "_count", labels, NULL, total);
+		prom_series(b, name, "_bucket", labels, "+Inf", total, 1);
+	prom_series(b, name, "_sum", labels, NULL, sum, scale);
+	prom_series(b, name, "_count", labels, NULL, total, 1);
 }

@@ -105,6 +105,14 @@ void prom_sample(struct prom_buf *b, const char *name,
 	const char *const *labels, uint64_t value);
 
 /**
+ * prom_sample() for a value kept in 1/scale of its base unit (scale a
+ * power of ten, asserted): 'value' 1500 at scale 1000000 (microseconds)
+ * is written as 0.0015 (seconds), exactly.
+ */
+void prom_sample_scaled(struct prom_buf *b, const char *name,
+	const char *const *labels, uint64_t value, uint64_t scale);
+
+/**
  * Write one histogram series: name_bucket{...,le="bound"} lines with
  * cumulative counts, ending with le="+Inf", then name_sum and name_count.
  *
@@ -130,5 +138,15 @@ void prom_sample(struct prom_buf *b, const char *name,
 void prom_histogram(struct prom_buf *b, const char *name,
 	const char *const *labels, const uint64_t *bucket_le,
 	const uint64_t *counts, unsigned int nb_buckets, uint64_t sum);
+
+/**
+ * prom_histogram() for bounds and sum kept in 1/scale of the base unit
+ * (scale a power of ten): Prometheus wants seconds, counters keep
+ * microseconds, and the text carries the exact decimal of each.
+ */
+void prom_histogram_scaled(struct prom_buf *b, const char *name,
+	const char *const *labels, const uint64_t *bucket_le,
+	const uint64_t *counts, unsigned int nb_buckets, uint64_t sum,
+	uint64_t scale);
 
 #endif /* PROM_H */

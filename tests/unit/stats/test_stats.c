@@ -10,7 +10,15 @@
  * lines it must refuse, so a checker that accepts everything cannot pass.
  * The growth test renders past 1 MB and compares against text built with
  * snprintf() alone.
+ *
+ * The second suite tests the counter registry (lib/stats/stats.c) on sets
+ * made up here, whose next() serves instances from arrays the tests
+ * change between reads: every set a module could get wrong is refused,
+ * totals and the console's baseline are sums the tests compute
+ * themselves, and rendered pages are compared whole and checked by the
+ * same format checker.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,6 +27,7 @@
 
 #include "weir_cunit.h"
 #include "prom.h"
+#include "stats.h"
 
 #define MSG_SIZE 256	       /* bytes of a checker message */
 #define FAMILIES_MAX 64	       /* families in one checked page */
@@ -631,6 +640,645 @@ test_checker_rejects_bad_pages(void)
 		msg, sizeof(msg)));
 }
 
+
+/* A value in 1/scale of its unit comes out as the exact decimal. */
+static void
+test_scaled_sample_exact(void)
+{
+	struct prom_buf *b = buf_new();
+
+	prom_family(b, "m_seconds", "gauge", "h");
+	prom_sample_scaled(b, "m_seconds", NULL, 1500, 1000000);
+	prom_sample_scaled(b, "m_seconds", NULL, 0, 1000000);
+	prom_sample_scaled(b, "m_seconds", NULL, 2000000, 1000000);
+	prom_sample_scaled(b, "m_seconds", NULL, 1, 1000000000);
+	prom_sample_scaled(b, "m_seconds", NULL, 123456789012, 1000);
+	prom_sample_scaled(b, "m_seconds", NULL, 7, 1);
+	expect_text(b,
+		"# HELP m_seconds h\n# TYPE m_seconds gauge\n"
+		"m_seconds 0.0015\nm_seconds 0\nm_seconds 2\n"
+		"m_seconds 0.000000001\nm_seconds 123456789.012\n"
+		"m_seconds 7\n");
+	prom_buf_destroy(b);
+}
+
+static void
+test_scaled_histogram_exact(void)
+{
+	static const uint64_t le[] = { 50, 1000, 2500000, UINT64_MAX };
+	static const uint64_t counts[] = { 1, 2, 0, 3 };
+	struct prom_buf *b = buf_new();
+
+	prom_family(b, "h_seconds", "histogram", "h");
+	prom_histogram_scaled(
+		b, "h_seconds", NULL, le, counts, 4, 1234567, 1000000);
+	expect_text(b,
+		"# HELP h_seconds h\n# TYPE h_seconds histogram\n"
+		"h_seconds_bucket{le=\"0.00005\"} 1\n"
+		"h_seconds_bucket{le=\"0.001\"} 3\n"
+		"h_seconds_bucket{le=\"2.5\"} 3\n"
+		"h_seconds_bucket{le=\"+Inf\"} 6\n"
+		"h_seconds_sum 1.234567\nh_seconds_count 6\n");
+	prom_buf_destroy(b);
+}
+
+/*
+ * Registry fixtures: a per-worker set (three instances), a one-instance
+ * set, two drop sets, and a set of objects with every field type.
+ */
+#define T_WORKERS 3
+static uint64_t t_worker[T_WORKERS][2]; /* rx (counter), sessions (gauge) */
+static uint64_t t_one[1];		/* arp_rx */
+static uint64_t t_drops_a[T_WORKERS][2];
+static uint64_t t_drops_b[1];
+static unsigned int t_nb_objs = 2; /* instances of the object set */
+static unsigned int t_next_calls;
+
+static bool
+t_worker_next(
+	const struct stats_set *s, uint64_t *cursor, struct stats_row *row)
+{
+	(void)s;
+	t_next_calls++;
+	if (*cursor >= T_WORKERS)
+		return false;
+	snprintf(row->buf[0], sizeof(row->buf[0]), "%u", (unsigned int)*cursor);
+	row->labels[0] = row->buf[0];
+	memcpy(row->vals, t_worker[*cursor], sizeof(t_worker[0]));
+	(*cursor)++;
+	return true;
+}
+
+static bool
+t_one_next(const struct stats_set *s, uint64_t *cursor, struct stats_row *row)
+{
+	(void)s;
+	if ((*cursor)++ != 0)
+		return false;
+	row->vals[0] = t_one[0];
+	return true;
+}
+
+static bool
+t_drops_a_next(
+	const struct stats_set *s, uint64_t *cursor, struct stats_row *row)
+{
+	(void)s;
+	if (*cursor >= T_WORKERS)
+		return false;
+	memcpy(row->vals, t_drops_a[*cursor], sizeof(t_drops_a[0]));
+	(*cursor)++;
+	return true;
+}
+
+static bool
+t_drops_b_next(
+	const struct stats_set *s, uint64_t *cursor, struct stats_row *row)
+{
+	(void)s;
+	if ((*cursor)++ != 0)
+		return false;
+	row->vals[0] = t_drops_b[0];
+	return true;
+}
+
+/*
+ * Object i: service "s<i/2>" (a static string), backend "b<i>" (written
+ * into the row); packets in = 10 i, out = 20 i; latency histogram with
+ * one observation of (i + 1) * 100 us; state i % 3; weight i.
+ */
+static const char *const t_svc_names[] = { "s0", "s1", "s2", "s3" };
+
+static bool
+t_obj_next(const struct stats_set *s, uint64_t *cursor, struct stats_row *row)
+{
+	uint64_t i = *cursor;
+
+	(void)s;
+	if (i >= t_nb_objs)
+		return false;
+	row->labels[0] = t_svc_names[(i / 2) % 4];
+	snprintf(row->buf[1], sizeof(row->buf[1]), "b%u", (unsigned int)i);
+	row->labels[1] = row->buf[1];
+	row->vals[0] = 10 * i;
+	row->vals[1] = 20 * i;
+	row->vals[2 + (i % 2)] = 1; /* bucket <= 100 us or <= 1 s */
+	row->vals[4] = (i + 1) * 100;
+	row->vals[5] = i % 3;
+	row->vals[6] = i;
+	(*cursor)++;
+	return true;
+}
+
+static const char *const t_worker_labels[] = { "worker", NULL };
+static const char *const t_obj_labels[] = { "service", "backend", NULL };
+static const char *const t_states[] = { "ready", "drain", "maint" };
+static const uint64_t t_bounds_us[] = { 100, 1000000 };
+
+static const struct stats_field t_worker_fields[] = {
+	{ .name = "rx_packets", .help = "packets received", .off = 0 },
+	{ .name = "sessions",
+		.help = "sessions now",
+		.type = STATS_GAUGE,
+		.off = 1 },
+};
+static const struct stats_set t_worker_set = { .name = "worker",
+	.help = "a worker",
+	.fields = t_worker_fields,
+	.nb_fields = 2,
+	.nb_values = 2,
+	.labels = t_worker_labels,
+	.flags = STATS_F_TOTAL | STATS_F_ANY_THREAD,
+	.next = t_worker_next };
+
+static const struct stats_field t_one_fields[] = {
+	{ .name = "arp_rx", .help = "ARP received", .off = 0 },
+};
+static const struct stats_set t_one_set = { .name = "mgmt",
+	.help = "the management thread",
+	.fields = t_one_fields,
+	.nb_fields = 1,
+	.nb_values = 1,
+	.flags = STATS_F_TOTAL,
+	.next = t_one_next };
+
+static const struct stats_field t_drops_a_fields[] = {
+	{ .name = "ttl", .help = "TTL ran out", .off = 0 },
+	{ .name = "vlan", .help = "tagged", .off = 1 },
+};
+static const struct stats_set t_drops_a_set = { .name = "drops_a",
+	.help = "drops of workers",
+	.key_prefix = "drop_",
+	.fields = t_drops_a_fields,
+	.nb_fields = 2,
+	.nb_values = 2,
+	.labels = t_worker_labels,
+	.flags = STATS_F_TOTAL | STATS_F_DROPS | STATS_F_ANY_THREAD,
+	.next = t_drops_a_next };
+
+static const struct stats_field t_drops_b_fields[] = {
+	{ .name = "eth_truncated", .help = "short frame", .off = 0 },
+};
+static const struct stats_set t_drops_b_set = { .name = "drops_b",
+	.help = "parser drops",
+	.key_prefix = "drop_",
+	.fields = t_drops_b_fields,
+	.nb_fields = 1,
+	.nb_values = 1,
+	.flags = STATS_F_TOTAL | STATS_F_DROPS | STATS_F_ANY_THREAD,
+	.next = t_drops_b_next };
+
+static const struct stats_field t_obj_fields[] = {
+	{ .name = "pkts_in",
+		.help = "packets; direction in: to backend",
+		.off = 0,
+		.metric = "backend_packets",
+		.label = "direction",
+		.label_value = "in" },
+	{ .name = "pkts_out",
+		.help = "packets",
+		.off = 1,
+		.metric = "backend_packets",
+		.label = "direction",
+		.label_value = "out" },
+	{ .name = "handshake",
+		.help = "handshake time, seconds",
+		.type = STATS_HISTOGRAM,
+		.off = 2,
+		.metric = "backend_handshake_seconds",
+		.scale = 1000000,
+		.bounds = t_bounds_us,
+		.nb_bounds = 2,
+		.sum_off = 4 },
+	{ .name = "state",
+		.help = "1 for the admin state",
+		.type = STATS_ENUM,
+		.off = 5,
+		.metric = "backend_state",
+		.enum_names = t_states,
+		.nb_enum = 3,
+		.enum_label = "state" },
+	{ .name = "weight",
+		.help = "weight",
+		.type = STATS_GAUGE,
+		.off = 6,
+		.metric = "backend_weight" },
+};
+static const struct stats_set t_obj_set = { .name = "backend",
+	.help = "a backend of a service",
+	.fields = t_obj_fields,
+	.nb_fields = 5,
+	.nb_values = 7,
+	.labels = t_obj_labels,
+	.next = t_obj_next };
+
+static struct stats_registry *
+t_registry(void)
+{
+	struct stats_registry *r = stats_registry_create();
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_EQUAL(stats_register(r, &t_worker_set), 0);
+	CU_ASSERT_EQUAL(stats_register(r, &t_drops_a_set), 0);
+	CU_ASSERT_EQUAL(stats_register(r, &t_drops_b_set), 0);
+	CU_ASSERT_EQUAL(stats_register(r, &t_one_set), 0);
+	CU_ASSERT_EQUAL(stats_register(r, &t_obj_set), 0);
+	return r;
+}
+
+static void
+t_reset(void)
+{
+	memset(t_worker, 0, sizeof(t_worker));
+	memset(t_one, 0, sizeof(t_one));
+	memset(t_drops_a, 0, sizeof(t_drops_a));
+	memset(t_drops_b, 0, sizeof(t_drops_b));
+	t_nb_objs = 2;
+	t_next_calls = 0;
+}
+
+/* Totals as "key=value;" text, in the order they came. */
+static char t_totals_text[1024];
+
+static void
+t_total_cb(void *arg, const char *key, const char *help, enum stats_type type,
+	uint64_t v)
+{
+	size_t n = strlen(t_totals_text);
+
+	(void)arg;
+	(void)help;
+	snprintf(t_totals_text + n, sizeof(t_totals_text) - n, "%s%s=%llu;",
+		type == STATS_GAUGE ? "~" : "", key, (unsigned long long)v);
+}
+
+static const char *
+t_totals(const struct stats_registry *r, unsigned int flags)
+{
+	t_totals_text[0] = '\0';
+	CU_ASSERT_EQUAL(stats_totals(r, flags, t_total_cb, NULL), 0);
+	return t_totals_text;
+}
+
+static void
+expect_str(const char *got, const char *want)
+{
+	if (strcmp(got, want) != 0)
+		fprintf(stderr, "\n    got  %s\n    want %s\n", got, want);
+	CU_ASSERT_STRING_EQUAL(got, want);
+}
+
+static void
+test_registry_totals_sum_instances(void)
+{
+	struct stats_registry *r;
+
+	t_reset();
+	r = t_registry();
+	t_worker[0][0] = 5;
+	t_worker[1][0] = 7;
+	t_worker[2][0] = 11;
+	t_worker[0][1] = 3;
+	t_worker[2][1] = 4;
+	t_drops_a[1][0] = 2;
+	t_drops_b[0] = 9;
+	t_one[0] = 1;
+	/* Only the TOTAL sets, in registration order; keys with prefixes. */
+	expect_str(t_totals(r, 0),
+		"rx_packets=23;~sessions=7;drop_ttl=2;drop_vlan=0;"
+		"drop_eth_truncated=9;arp_rx=1;");
+	/* Drops alone: non-zero, keyed by reason. */
+	expect_str(t_totals(r, STATS_T_DROPS), "ttl=2;eth_truncated=9;");
+	/* Any thread: the mgmt set is ctl's only. */
+	expect_str(t_totals(r, STATS_T_ANY_THREAD),
+		"rx_packets=23;~sessions=7;drop_ttl=2;drop_vlan=0;"
+		"drop_eth_truncated=9;");
+	stats_registry_destroy(r);
+}
+
+/* 'clear counters' moves counters' baseline; gauges are levels. */
+static void
+test_registry_clear_counters_not_gauges(void)
+{
+	struct stats_registry *r;
+
+	t_reset();
+	r = t_registry();
+	t_worker[0][0] = 5;
+	t_worker[1][1] = 6;
+	t_drops_b[0] = 4;
+	t_one[0] = 2;
+	/* Before any clear, since-clear is since start. */
+	expect_str(t_totals(r, STATS_T_SINCE_CLEAR),
+		"rx_packets=5;~sessions=6;drop_ttl=0;drop_vlan=0;"
+		"drop_eth_truncated=4;arp_rx=2;");
+	CU_ASSERT_EQUAL(stats_clear(r), 0);
+	t_worker[2][0] = 10;
+	t_worker[1][1] = 8;
+	t_one[0] = 3;
+	expect_str(t_totals(r, STATS_T_SINCE_CLEAR),
+		"rx_packets=10;~sessions=8;drop_ttl=0;drop_vlan=0;"
+		"drop_eth_truncated=0;arp_rx=1;");
+	/* Others still see totals since start. */
+	expect_str(t_totals(r, 0),
+		"rx_packets=15;~sessions=8;drop_ttl=0;drop_vlan=0;"
+		"drop_eth_truncated=4;arp_rx=3;");
+	stats_registry_destroy(r);
+}
+
+static void
+test_registry_render_exact(void)
+{
+	struct stats_registry *r;
+	struct prom_buf *b = buf_new();
+	char msg[MSG_SIZE];
+
+	t_reset();
+	r = t_registry();
+	t_worker[1][0] = 4;
+	t_worker[2][1] = 2;
+	t_drops_a[0][0] = 1;
+	t_drops_a[2][0] = 2;
+	t_drops_b[0] = 3;
+	t_one[0] = 8;
+	CU_ASSERT_EQUAL(stats_render_prom(r, 0, b), 0);
+	expect_text(b,
+		"# HELP weir_worker_rx_packets_total packets received\n"
+		"# TYPE weir_worker_rx_packets_total counter\n"
+		"weir_worker_rx_packets_total{worker=\"0\"} 0\n"
+		"weir_worker_rx_packets_total{worker=\"1\"} 4\n"
+		"weir_worker_rx_packets_total{worker=\"2\"} 0\n"
+		"# HELP weir_worker_sessions sessions now\n"
+		"# TYPE weir_worker_sessions gauge\n"
+		"weir_worker_sessions{worker=\"0\"} 0\n"
+		"weir_worker_sessions{worker=\"1\"} 0\n"
+		"weir_worker_sessions{worker=\"2\"} 2\n"
+		/* Both drop sets in one family, each summed over workers. */
+		"# HELP weir_drops_total packets dropped, by reason "
+		"(docs/telemetry.md explains each)\n"
+		"# TYPE weir_drops_total counter\n"
+		"weir_drops_total{reason=\"ttl\"} 3\n"
+		"weir_drops_total{reason=\"vlan\"} 0\n"
+		"weir_drops_total{reason=\"eth_truncated\"} 3\n"
+		"# HELP weir_mgmt_arp_rx_total ARP received\n"
+		"# TYPE weir_mgmt_arp_rx_total counter\n"
+		"weir_mgmt_arp_rx_total 8\n"
+		/* Two fields, one family, told apart by their label. */
+		"# HELP weir_backend_packets_total packets; direction in: "
+		"to backend\n"
+		"# TYPE weir_backend_packets_total counter\n"
+		"weir_backend_packets_total{service=\"s0\",backend=\"b0\","
+		"direction=\"in\"} 0\n"
+		"weir_backend_packets_total{service=\"s0\",backend=\"b1\","
+		"direction=\"in\"} 10\n"
+		"weir_backend_packets_total{service=\"s0\",backend=\"b0\","
+		"direction=\"out\"} 0\n"
+		"weir_backend_packets_total{service=\"s0\",backend=\"b1\","
+		"direction=\"out\"} 20\n"
+		/* Microseconds kept, seconds exported. */
+		"# HELP weir_backend_handshake_seconds handshake time, "
+		"seconds\n"
+		"# TYPE weir_backend_handshake_seconds histogram\n"
+		"weir_backend_handshake_seconds_bucket{service=\"s0\","
+		"backend=\"b0\",le=\"0.0001\"} 1\n"
+		"weir_backend_handshake_seconds_bucket{service=\"s0\","
+		"backend=\"b0\",le=\"1\"} 1\n"
+		"weir_backend_handshake_seconds_bucket{service=\"s0\","
+		"backend=\"b0\",le=\"+Inf\"} 1\n"
+		"weir_backend_handshake_seconds_sum{service=\"s0\","
+		"backend=\"b0\"} 0.0001\n"
+		"weir_backend_handshake_seconds_count{service=\"s0\","
+		"backend=\"b0\"} 1\n"
+		"weir_backend_handshake_seconds_bucket{service=\"s0\","
+		"backend=\"b1\",le=\"0.0001\"} 0\n"
+		"weir_backend_handshake_seconds_bucket{service=\"s0\","
+		"backend=\"b1\",le=\"1\"} 1\n"
+		"weir_backend_handshake_seconds_bucket{service=\"s0\","
+		"backend=\"b1\",le=\"+Inf\"} 1\n"
+		"weir_backend_handshake_seconds_sum{service=\"s0\","
+		"backend=\"b1\"} 0.0002\n"
+		"weir_backend_handshake_seconds_count{service=\"s0\","
+		"backend=\"b1\"} 1\n"
+		/* An enum is one 0/1 gauge per name. */
+		"# HELP weir_backend_state 1 for the admin state\n"
+		"# TYPE weir_backend_state gauge\n"
+		"weir_backend_state{service=\"s0\",backend=\"b0\","
+		"state=\"ready\"} 1\n"
+		"weir_backend_state{service=\"s0\",backend=\"b0\","
+		"state=\"drain\"} 0\n"
+		"weir_backend_state{service=\"s0\",backend=\"b0\","
+		"state=\"maint\"} 0\n"
+		"weir_backend_state{service=\"s0\",backend=\"b1\","
+		"state=\"ready\"} 0\n"
+		"weir_backend_state{service=\"s0\",backend=\"b1\","
+		"state=\"drain\"} 1\n"
+		"weir_backend_state{service=\"s0\",backend=\"b1\","
+		"state=\"maint\"} 0\n"
+		"# HELP weir_backend_weight weight\n"
+		"# TYPE weir_backend_weight gauge\n"
+		"weir_backend_weight{service=\"s0\",backend=\"b0\"} 0\n"
+		"weir_backend_weight{service=\"s0\",backend=\"b1\"} 1\n");
+	CU_ASSERT_TRUE(expo_check(prom_buf_data(b), msg, sizeof(msg)));
+	/* Any thread: only the sets flagged for it. */
+	prom_buf_reset(b);
+	CU_ASSERT_EQUAL(stats_render_prom(r, STATS_T_ANY_THREAD, b), 0);
+	CU_ASSERT_PTR_NULL(strstr(prom_buf_data(b), "weir_mgmt_"));
+	CU_ASSERT_PTR_NULL(strstr(prom_buf_data(b), "weir_backend_"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(prom_buf_data(b), "weir_drops_total"));
+	prom_buf_destroy(b);
+	stats_registry_destroy(r);
+}
+
+/*
+ * A table grows past its first allocation: every row keeps its values
+ * and labels (written into the row or pointed at static strings) after
+ * the rows moved; next() runs once per instance.
+ */
+static void
+test_registry_collect_many_rows(void)
+{
+	struct stats_table t;
+	unsigned int i;
+	char want[16];
+
+	t_reset();
+	t_nb_objs = 1000;
+	CU_ASSERT_EQUAL_FATAL(stats_collect(&t_obj_set, &t), 0);
+	CU_ASSERT_EQUAL(t.nb_rows, 1000);
+	for (i = 0; i < t.nb_rows; i++) {
+		snprintf(want, sizeof(want), "b%u", i);
+		CU_ASSERT_STRING_EQUAL(t.rows[i].labels[1], want);
+		CU_ASSERT_STRING_EQUAL(
+			t.rows[i].labels[0], t_svc_names[(i / 2) % 4]);
+		CU_ASSERT_EQUAL(t.rows[i].vals[1], 20 * i);
+	}
+	CU_ASSERT_EQUAL(stats_table_sum(&t, 0), 10 * (999 * 1000 / 2));
+	stats_table_free(&t);
+	CU_ASSERT_EQUAL(stats_collect(&t_worker_set, &t), 0);
+	CU_ASSERT_EQUAL(t_next_calls, T_WORKERS + 1);
+	stats_table_free(&t);
+}
+
+static bool
+t_never(const struct stats_set *s, uint64_t *cursor, struct stats_row *row)
+{
+	(void)s;
+	(void)cursor;
+	(void)row;
+	return false;
+}
+
+/* Every malformed set is refused whole, and a refused set is not added. */
+static void
+test_registry_rejects_malformed_sets(void)
+{
+	static const char *const four[] = { "a", "b", "c", "d", NULL };
+	static const char *const bad_label[] = { "Worker", NULL };
+	static const uint64_t desc[] = { 10, 5 };
+	static const struct stats_field ok_f = { .name = "x", .help = "h" };
+	static const struct stats_field bad_fields[][2] = {
+		{ { .name = "X", .help = "h" } },	    /* upper case */
+		{ { .name = "", .help = "h" } },	    /* empty */
+		{ { .name = "x" } },			    /* no help */
+		{ { .name = "x", .help = "h", .off = 1 } }, /* past values */
+		{ { .name = "x", .help = "h", .scale = 1024 } }, /* scale */
+		{ { .name = "x", .help = "h", .metric = "a-b" } },
+		{ { .name = "x", .help = "h", .label = "l" } }, /* no value */
+		{ { .name = "x", .help = "h", .type = STATS_HISTOGRAM } },
+		{ { .name = "x",
+			.help = "h",
+			.type = STATS_HISTOGRAM,
+			.bounds = desc,
+			.nb_bounds = 1 } }, /* past values */
+		{ { .name = "x", .help = "h", .type = STATS_ENUM } },
+		{ ok_f, ok_f }, /* the same name twice */
+		/* one family, no label to tell its fields apart */
+		{ { .name = "x", .help = "h", .metric = "m" },
+			{ .name = "y", .help = "h", .metric = "m" } },
+		/* one family of two types */
+		{ { .name = "x",
+			  .help = "h",
+			  .metric = "m",
+			  .label = "d",
+			  .label_value = "a" },
+			{ .name = "y",
+				.help = "h",
+				.metric = "m",
+				.type = STATS_GAUGE,
+				.label = "d",
+				.label_value = "b" } },
+	};
+	static const unsigned int nb_bad_fields[] = { 1, 1, 1, 1, 1, 1, 1, 1, 1,
+		1, 2, 2, 2 };
+	static const struct stats_field hist_desc = { .name = "x",
+		.help = "h",
+		.type = STATS_HISTOGRAM,
+		.bounds = desc,
+		.nb_bounds = 2,
+		.sum_off = 2 };
+	static const struct stats_field gauge_drop = {
+		.name = "x", .help = "h", .type = STATS_GAUGE
+	};
+	struct stats_registry *r = stats_registry_create();
+	struct stats_set s;
+	unsigned int i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	for (i = 0; i < sizeof(bad_fields) / sizeof(bad_fields[0]); i++) {
+		s = (struct stats_set){ .name = "s",
+			.help = "h",
+			.fields = bad_fields[i],
+			.nb_fields = nb_bad_fields[i],
+			.nb_values = 1,
+			.next = t_never };
+		if (stats_register(r, &s) != -EINVAL)
+			fprintf(stderr, "\n    bad field set %u accepted\n", i);
+		CU_ASSERT_EQUAL(stats_register(r, &s), -EINVAL);
+	}
+	s = (struct stats_set){ .name = "s",
+		.help = "h",
+		.fields = &hist_desc,
+		.nb_fields = 1,
+		.nb_values = 3,
+		.next = t_never };
+	CU_ASSERT_EQUAL(stats_register(r, &s), -EINVAL); /* bounds descend */
+	s.fields = &gauge_drop;
+	s.flags = STATS_F_DROPS;
+	CU_ASSERT_EQUAL(stats_register(r, &s), -EINVAL); /* a drop gauge */
+	s = (struct stats_set){ .name = "s",
+		.help = "h",
+		.fields = &ok_f,
+		.nb_fields = 1,
+		.nb_values = 1,
+		.next = t_never };
+	s.next = NULL;
+	CU_ASSERT_EQUAL(stats_register(r, &s), -EINVAL);
+	s.next = t_never;
+	s.name = "S";
+	CU_ASSERT_EQUAL(stats_register(r, &s), -EINVAL);
+	s.name = "s";
+	s.labels = four;
+	CU_ASSERT_EQUAL(stats_register(r, &s), -EINVAL); /* > LABELS_MAX */
+	s.labels = bad_label;
+	CU_ASSERT_EQUAL(stats_register(r, &s), -EINVAL);
+	s.labels = NULL;
+	s.nb_fields = 0;
+	CU_ASSERT_EQUAL(stats_register(r, &s), -EINVAL);
+	CU_ASSERT_EQUAL(stats_nb_sets(r), 0);
+	stats_registry_destroy(r);
+}
+
+static void
+test_registry_rejects_name_and_key_clashes(void)
+{
+	static const struct stats_field f = { .name = "rx_packets",
+		.help = "h" };
+	static struct stats_set sets[STATS_SETS_MAX + 1];
+	static char names[STATS_SETS_MAX + 1][16];
+	struct stats_registry *r = t_registry();
+	/* The registry keeps pointers: each set is an object of its own. */
+	static struct stats_set s2, s3;
+	unsigned int i;
+
+	s2 = (struct stats_set){ .name = "worker2",
+		.help = "h",
+		.fields = &f,
+		.nb_fields = 1,
+		.nb_values = 1,
+		.next = t_never,
+		.flags = STATS_F_TOTAL };
+	/* A total with worker's key rx_packets would be ambiguous. */
+	CU_ASSERT_EQUAL(stats_register(r, &s2), -EEXIST);
+	/* Not a total: its key is never shown beside the other's. */
+	s2.flags = 0;
+	CU_ASSERT_EQUAL(stats_register(r, &s2), 0);
+	/* Another prefix makes another key. */
+	s3 = s2;
+	s3.name = "worker3";
+	s3.key_prefix = "w3_";
+	s3.flags = STATS_F_TOTAL;
+	CU_ASSERT_EQUAL(stats_register(r, &s3), 0);
+	CU_ASSERT_EQUAL(stats_register(r, &t_one_set), -EEXIST);
+	CU_ASSERT_PTR_EQUAL(stats_find(r, "mgmt"), &t_one_set);
+	CU_ASSERT_PTR_NULL(stats_find(r, "nope"));
+	CU_ASSERT_EQUAL(stats_nb_sets(r), 7);
+	for (i = stats_nb_sets(r); i <= STATS_SETS_MAX; i++) {
+		snprintf(names[i], sizeof(names[i]), "x%u", i);
+		sets[i] = (struct stats_set){ .name = names[i],
+			.help = "h",
+			.fields = &f,
+			.nb_fields = 1,
+			.nb_values = 1,
+			.next = t_never };
+		CU_ASSERT_EQUAL(stats_register(r, &sets[i]),
+			i < STATS_SETS_MAX ? 0 : -ENOSPC);
+	}
+	CU_ASSERT_PTR_EQUAL(stats_set_at(r, 0), &t_worker_set);
+	CU_ASSERT_PTR_NULL(stats_set_at(r, STATS_SETS_MAX));
+	stats_registry_destroy(r);
+	stats_registry_destroy(NULL);
+}
+
 static CU_TestInfo tests[] = { { "counter_no_labels_exact",
 				       test_counter_no_labels_exact },
 	{ "counter_labels_exact", test_counter_labels_exact },
@@ -647,8 +1295,22 @@ static CU_TestInfo tests[] = { { "counter_no_labels_exact",
 	{ "checker_rejects_bad_pages", test_checker_rejects_bad_pages },
 	CU_TEST_INFO_NULL };
 
-static CU_SuiteInfo suites[] = { { .pName = "stats", .pTests = tests },
-	CU_SUITE_INFO_NULL };
+static CU_TestInfo registry_tests[] = {
+	{ "scaled_sample_exact", test_scaled_sample_exact },
+	{ "scaled_histogram_exact", test_scaled_histogram_exact },
+	{ "totals_sum_instances", test_registry_totals_sum_instances },
+	{ "clear_counters_not_gauges",
+		test_registry_clear_counters_not_gauges },
+	{ "render_exact", test_registry_render_exact },
+	{ "collect_many_rows", test_registry_collect_many_rows },
+	{ "rejects_malformed_sets", test_registry_rejects_malformed_sets },
+	{ "rejects_name_and_key_clashes",
+		test_registry_rejects_name_and_key_clashes },
+	CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = { { .pName = "prom", .pTests = tests },
+	{ .pName = "registry", .pTests = registry_tests }, CU_SUITE_INFO_NULL };
 
 int
 main(void)
