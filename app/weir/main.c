@@ -34,8 +34,8 @@
 #include "module.h"
 #include "metrics.h"
 #include "port.h"
-#include "sd_file.h"
-#include "stats.h"
+#include "discovery.h"
+#include "lb_stats.h"
 #include "svc.h"
 #include "telemetry.h"
 #include "weir.h"
@@ -73,7 +73,7 @@ weir_rcu_fini(void)
 static int
 weir_stats_init(void)
 {
-	return stats_init(weir.conf->nb_workers);
+	return lb_stats_init(weir.conf->nb_workers);
 }
 
 static const struct {

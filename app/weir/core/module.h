@@ -15,14 +15,14 @@
 #define WEIR_MODULES(X)                                                        \
 	X(rcu, weir_rcu_init, weir_rcu_fini)                                   \
 	X(port, port_init_all, port_fini_all)                                  \
-	X(stats, weir_stats_init, stats_fini)                                  \
+	X(stats, weir_stats_init, lb_stats_fini)                               \
 	X(flowlog, flowlog_init, flowlog_fini)                                 \
 	X(worker, worker_init_all, worker_fini_all)                            \
 	X(svc, svc_snap_init, svc_snap_fini)                                   \
 	X(events, events_init, events_fini)                                    \
 	X(ctl, ctl_init, ctl_fini)                                             \
 	X(console, console_app_init, console_app_fini)                         \
-	X(discovery, sd_file_init, sd_file_fini)                               \
+	X(discovery, discovery_init, discovery_fini)                           \
 	X(metrics, metrics_init, metrics_fini)                                 \
 	X(telemetry, telemetry_init, telemetry_fini)                           \
 	X(start, ctl_start, ctl_start_fini)                                    \

@@ -35,7 +35,7 @@
 #include "events.h"
 #include "flowlog.h"
 #include "sd.h"
-#include "sd_file.h"
+#include "discovery.h"
 #include "neigh.h"
 #include "pkt_dp.h"
 #include "port.h"
@@ -936,7 +936,7 @@ ctl_reload(char *msg, size_t size)
 	rte_log_set_level_pattern(
 		"weir.*", (uint32_t)cfg_log_level(nc->log_level));
 	/* Discovery files, then the saved admin states, apply again. */
-	sd_file_restart();
+	discovery_restart();
 	ctl_state_apply();
 	ctl_publish("reload");
 	/* Nothing reads 'old' any more: workers never look at the conf. */

@@ -11,14 +11,14 @@
  * Thread-safety: workers write their own arrays (relaxed stores); readers
  * load relaxed. Baselines are ctl-only.
  */
-#ifndef STATS_H
-#define STATS_H
+#ifndef LB_STATS_H
+#define LB_STATS_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
 /* X(name, prometheus type, help). */
-#define STATS_OBJ_COUNTERS(X)                                                  \
+#define LB_STATS_OBJ_COUNTERS(X)                                               \
 	X(new_flows, "counter", "sessions created")                            \
 	X(sessions, "gauge", "sessions in the tables")                         \
 	X(pkts_in, "counter", "packets client -> backend")                     \
@@ -32,57 +32,57 @@
  * Handshake time histogram: upper bounds in microseconds, the last bucket
  * unbounded. Log-spaced from a same-rack answer to a struggling backend.
  */
-#define STATS_HIST_BOUNDS_US                                                   \
+#define LB_STATS_HIST_BOUNDS_US                                                \
 	{                                                                      \
 		50, 100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000,      \
 			100000, 250000, 500000, 1000000, UINT64_MAX            \
 	}
-#define STATS_HIST_LEN 15 /* buckets, the last one +Inf */
+#define LB_STATS_HIST_LEN 15 /* buckets, the last one +Inf */
 
-struct stats_obj {
-#define STATS_OBJ_FIELD(n, type, help) uint64_t n;
-	STATS_OBJ_COUNTERS(STATS_OBJ_FIELD)
-#undef STATS_OBJ_FIELD
-	uint64_t hs_hist[STATS_HIST_LEN]; /* handshakes per bucket */
+struct lb_stats {
+#define LB_STATS_OBJ_FIELD(n, type, help) uint64_t n;
+	LB_STATS_OBJ_COUNTERS(LB_STATS_OBJ_FIELD)
+#undef LB_STATS_OBJ_FIELD
+	uint64_t hs_hist[LB_STATS_HIST_LEN]; /* handshakes per bucket */
 };
 
 /** The histogram's upper bounds, microseconds (UINT64_MAX: +Inf). */
-extern const uint64_t stats_hist_bounds_us[STATS_HIST_LEN];
+extern const uint64_t lb_stats_hist_bounds_us[LB_STATS_HIST_LEN];
 
-enum stats_kind {
-	STATS_SVC = 0,
-	STATS_BE = 1,
+enum lb_stats_kind {
+	LB_STATS_SVC = 0,
+	LB_STATS_BE = 1,
 };
 
 /** Allocate the per-worker arrays. Context: ctl, before launch. */
-int stats_init(unsigned int nb_workers);
+int lb_stats_init(unsigned int nb_workers);
 
 /** Free them; readers must be gone. */
-void stats_fini(void);
+void lb_stats_fini(void);
 
 /**
  * @return worker 'w's array for 'kind' (SVC_ID_MAX or SVC_BE_ID_MAX
  * entries). Context: the worker, to count into.
  */
-struct stats_obj *stats_worker_array(unsigned int w, enum stats_kind kind);
+struct lb_stats *lb_stats_worker_array(unsigned int w, enum lb_stats_kind kind);
 
 /**
  * Sum object 'id' over workers into 'o', minus its baseline, minus the
  * console's too when 'since_clear'. Context: ctl.
  */
-void stats_obj_get(enum stats_kind kind, unsigned int id, bool since_clear,
-	struct stats_obj *o);
+void lb_stats_obj_get(enum lb_stats_kind kind, unsigned int id,
+	bool since_clear, struct lb_stats *o);
 
 /** Id 'id' is being (re)assigned: its counters start again from zero. */
-void stats_obj_retire(enum stats_kind kind, unsigned int id);
+void lb_stats_obj_retire(enum lb_stats_kind kind, unsigned int id);
 
 /** 'clear counters': the console counts from now on. */
-void stats_clear(void);
+void lb_stats_clear(void);
 
 /** @return the console's baseline for worker counter 'c' (see worker.h). */
-uint64_t stats_worker_base(unsigned int c);
+uint64_t lb_stats_worker_base(unsigned int c);
 
 /** Record the console baseline of the worker counters (used by clear). */
-void stats_worker_base_set(unsigned int c, uint64_t v);
+void lb_stats_worker_base_set(unsigned int c, uint64_t v);
 
-#endif /* STATS_H */
+#endif /* LB_STATS_H */

@@ -18,7 +18,7 @@
 #include "cfg.h"
 #include "maglev.h"
 #include "port.h"
-#include "stats.h"
+#include "lb_stats.h"
 #include "svc.h"
 #include "weir.h"
 #include "weir_log.h"
@@ -112,7 +112,7 @@ svc_id_get(const char *name)
 			svc_ids[id].used = true;
 			snprintf(svc_ids[id].name, sizeof(svc_ids[id].name),
 				"%s", name);
-			stats_obj_retire(STATS_SVC, id);
+			lb_stats_obj_retire(LB_STATS_SVC, id);
 			i = id;
 			goto found;
 		}
@@ -141,7 +141,7 @@ svc_be_id_get(uint16_t svc, const struct weir_addr *addr, uint16_t port)
 			be_ids[id].svc = svc;
 			be_ids[id].addr = *addr;
 			be_ids[id].port = port;
-			stats_obj_retire(STATS_BE, id);
+			lb_stats_obj_retire(LB_STATS_BE, id);
 			i = id;
 			goto found;
 		}

@@ -36,7 +36,7 @@
 #include "neigh.h"
 #include "pkt.h"
 #include "port.h"
-#include "stats.h"
+#include "lb_stats.h"
 #include "svc.h"
 #include "weir.h"
 #include "weir_addr.h"
@@ -165,7 +165,7 @@ cmd_backends_up(const struct svc_snap *snap, const struct cfg_service *s)
 }
 
 static json_t *
-cmd_obj_json(json_t *o, const struct stats_obj *st)
+cmd_obj_json(json_t *o, const struct lb_stats *st)
 {
 	json_object_set_new(
 		o, "new_flows", json_integer((json_int_t)st->new_flows));
@@ -199,12 +199,12 @@ cmd_show_services(struct console_ctx *ctx, int argc, char **argv)
 	for (i = 0; i < weir.conf->nb_services; i++) {
 		const struct cfg_service *s = &weir.conf->services[i];
 		char vip[WEIR_ADDR_STR_SIZE], port[16];
-		struct stats_obj st = { 0 };
+		struct lb_stats st = { 0 };
 		int id = svc_id_of(s->name);
 
 		if (id >= 0)
-			stats_obj_get(
-				STATS_SVC, (unsigned int)id, !ctx->json, &st);
+			lb_stats_obj_get(LB_STATS_SVC, (unsigned int)id,
+				!ctx->json, &st);
 		weir_addr_str(&s->vip, vip, sizeof(vip));
 		if (s->port_lo == s->port_hi)
 			snprintf(port, sizeof(port), "%u", s->port_lo);
@@ -284,13 +284,13 @@ cmd_show_backends(struct console_ctx *ctx, int argc, char **argv)
 		for (j = 0; j < s->nb_backends; j++) {
 			const struct cfg_backend *b = &s->backends[j];
 			char addr[WEIR_ADDR_STR_SIZE];
-			struct stats_obj st = { 0 };
+			struct lb_stats st = { 0 };
 			int id = svc_be_id_of(s->name, &b->addr, b->port);
 			bool res = cmd_be_resolved(snap, s, j);
 			char lat[24] = "-";
 
 			if (id >= 0)
-				stats_obj_get(STATS_BE, (unsigned int)id,
+				lb_stats_obj_get(LB_STATS_BE, (unsigned int)id,
 					!ctx->json, &st);
 			if (st.handshakes != 0)
 				snprintf(lat, sizeof(lat), "%llu",
@@ -884,7 +884,7 @@ cmd_clear_counters(struct console_ctx *ctx, int argc, char **argv)
 		cmd_base_drop[i] = worker_drop_sum(i);
 	for (i = 0; i < CTL_C_COUNT; i++)
 		cmd_base_ctl[i] = ctl_counter(i);
-	stats_clear();
+	lb_stats_clear();
 	console_printf(ctx,
 		"counters cleared for the console (telemetry and "
 		"/metrics keep counting up)\n");

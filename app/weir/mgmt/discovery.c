@@ -26,7 +26,7 @@
 #include "ctl.h"
 #include "events.h"
 #include "sd.h"
-#include "sd_file.h"
+#include "discovery.h"
 #include "weir.h"
 #include "weir_log.h"
 
@@ -34,11 +34,11 @@ WEIR_LOG_TYPE("sd")
 
 static struct {
 	struct ctl_io io; /* the inotify descriptor */
-} sdf = { .io = { .fd = -1 } };
+} disc = { .io = { .fd = -1 } };
 
 /* Apply service 's''s discovery file. @return 0 or -errno (logged). */
 static int
-sd_file_apply(struct cfg_service *s)
+discovery_apply(struct cfg_service *s)
 {
 	struct sd_backend *list = NULL;
 	struct cfg_backend *nb;
@@ -114,7 +114,7 @@ sd_file_apply(struct cfg_service *s)
 }
 
 static void
-sd_file_cb(struct ctl_io *io, uint32_t events)
+discovery_cb(struct ctl_io *io, uint32_t events)
 {
 	char buf[4096]
 		__attribute__((aligned(__alignof__(struct inotify_event))));
@@ -149,12 +149,12 @@ sd_file_cb(struct ctl_io *io, uint32_t events)
 		}
 		free(copy);
 		if (hit)
-			sd_file_apply(s);
+			discovery_apply(s);
 	}
 }
 
 int
-sd_file_init(void)
+discovery_init(void)
 {
 	unsigned int i;
 	int rc;
@@ -165,10 +165,11 @@ sd_file_init(void)
 
 		if (s->discovery[0] == '\0')
 			continue;
-		if (sdf.io.fd < 0) {
-			sdf.io.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-			sdf.io.cb = sd_file_cb;
-			if (sdf.io.fd < 0 || ctl_io_add(&sdf.io, EPOLLIN) < 0) {
+		if (disc.io.fd < 0) {
+			disc.io.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+			disc.io.cb = discovery_cb;
+			if (disc.io.fd < 0 ||
+				ctl_io_add(&disc.io, EPOLLIN) < 0) {
 				WEIR_LOG(ERR, "inotify: %s", strerror(errno));
 				return -errno;
 			}
@@ -176,8 +177,8 @@ sd_file_init(void)
 		copy = strdup(s->discovery);
 		if (copy == NULL)
 			return -ENOMEM;
-		rc = inotify_add_watch(
-			sdf.io.fd, dirname(copy), IN_CLOSE_WRITE | IN_MOVED_TO);
+		rc = inotify_add_watch(disc.io.fd, dirname(copy),
+			IN_CLOSE_WRITE | IN_MOVED_TO);
 		if (rc < 0) {
 			rc = -errno;
 			WEIR_LOG(ERR, "service %s: cannot watch %s: %s",
@@ -188,25 +189,25 @@ sd_file_init(void)
 		free(copy);
 		/* A missing file at start is not fatal: the tool may write it
 		 * later; the configured backends serve until then. */
-		sd_file_apply(s);
+		discovery_apply(s);
 	}
 	return 0;
 }
 
 void
-sd_file_fini(void)
+discovery_fini(void)
 {
-	if (sdf.io.fd >= 0) {
-		ctl_io_del(&sdf.io);
-		close(sdf.io.fd);
+	if (disc.io.fd >= 0) {
+		ctl_io_del(&disc.io);
+		close(disc.io.fd);
 	}
-	sdf.io.fd = -1;
+	disc.io.fd = -1;
 }
 
 void
-sd_file_restart(void)
+discovery_restart(void)
 {
-	sd_file_fini();
-	if (sd_file_init() < 0)
+	discovery_fini();
+	if (discovery_init() < 0)
 		WEIR_LOG(ERR, "discovery files not watched after reload");
 }

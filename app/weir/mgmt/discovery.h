@@ -6,16 +6,16 @@
  *
  * Context: ctl.
  */
-#ifndef SD_FILE_H
-#define SD_FILE_H
+#ifndef DISCOVERY_H
+#define DISCOVERY_H
 
 /** Watch the discovery files of weir.conf and apply them. @return 0/-errno. */
-int sd_file_init(void);
+int discovery_init(void);
 
 /** Stop watching. */
-void sd_file_fini(void);
+void discovery_fini(void);
 
 /** After a reload: watch the new set of files and apply them again. */
-void sd_file_restart(void);
+void discovery_restart(void);
 
-#endif /* SD_FILE_H */
+#endif /* DISCOVERY_H */

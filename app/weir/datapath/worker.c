@@ -54,7 +54,7 @@
 #include "nat_port.h"
 #include "pkt_dp.h"
 #include "port.h"
-#include "stats.h"
+#include "lb_stats.h"
 #include "svc.h"
 #include "weir.h"
 #include "weir_err.h"
@@ -81,21 +81,21 @@ struct worker {
 	struct rte_ring *redir_in[CFG_WORKERS_MAX]; /* from worker j */
 	struct flow_table *ft; /* sessions this worker owns */
 	struct worker_stats *stats;
-	struct stats_obj *svc_stats; /* by service id */
-	struct stats_obj *be_stats;  /* by backend id */
-	uint32_t now;		     /* ticks, once per loop iteration */
-	uint32_t half_open_max;	     /* flows */
-	uint16_t lport_lo;	     /* host order: first local port */
-	uint32_t nb_lports;	     /* local ports this worker owns */
-	uint64_t rnd;		     /* xorshift64 state, 'random' balancer */
-	unsigned int burst;	     /* packets, from the config at start */
-	uint32_t rr[CFG_SVC_MAX];    /* round-robin cursor per service */
-	struct worker_dump *dump;    /* posted by ctl, NULL when idle */
-	struct rte_ring *flowlog;    /* flow records to ctl, NULL: off */
-	uint32_t fl_sample;	     /* log 1 flow in fl_sample */
-	uint32_t fl_interval;	     /* ticks between interim records */
-	uint64_t us_per_tick_q16;    /* microseconds per tick, 16.16 */
-	uint64_t ns_per_tsc_q16;     /* nanoseconds per TSC cycle, 16.16 */
+	struct lb_stats *svc_stats; /* by service id */
+	struct lb_stats *be_stats;  /* by backend id */
+	uint32_t now;		    /* ticks, once per loop iteration */
+	uint32_t half_open_max;	    /* flows */
+	uint16_t lport_lo;	    /* host order: first local port */
+	uint32_t nb_lports;	    /* local ports this worker owns */
+	uint64_t rnd;		    /* xorshift64 state, 'random' balancer */
+	unsigned int burst;	    /* packets, from the config at start */
+	uint32_t rr[CFG_SVC_MAX];   /* round-robin cursor per service */
+	struct worker_dump *dump;   /* posted by ctl, NULL when idle */
+	struct rte_ring *flowlog;   /* flow records to ctl, NULL: off */
+	uint32_t fl_sample;	    /* log 1 flow in fl_sample */
+	uint32_t fl_interval;	    /* ticks between interim records */
+	uint64_t us_per_tick_q16;   /* microseconds per tick, 16.16 */
+	uint64_t ns_per_tsc_q16;    /* nanoseconds per TSC cycle, 16.16 */
 	uint64_t snap_gen; /* generation of the last snapshot looped on */
 	struct worker_txq txq[CFG_PORTS_MAX]; /* by port index */
 } __rte_cache_aligned;
@@ -328,7 +328,7 @@ ttl:
 
 /* Count one forwarded packet of 'bytes' (IP) on its service and backend. */
 static inline void
-worker_count(struct stats_obj *sv, struct stats_obj *be, enum flow_dir dir,
+worker_count(struct lb_stats *sv, struct lb_stats *be, enum flow_dir dir,
 	uint32_t bytes)
 {
 	if (dir == FLOW_DIR_ORIG) {
@@ -387,7 +387,7 @@ worker_handshake(struct worker *w, const struct flow *f, uint32_t ticks)
 	uint64_t us = ((uint64_t)ticks * w->us_per_tick_q16) >> 16;
 	unsigned int k = 0;
 
-	while (us > stats_hist_bounds_us[k])
+	while (us > lb_stats_hist_bounds_us[k])
 		k++; /* the last bound is UINT64_MAX: always stops */
 	weir_stat_add(&w->be_stats[f->be].handshakes, 1);
 	weir_stat_add(&w->be_stats[f->be].handshake_us, us);
@@ -1185,8 +1185,8 @@ worker_alloc(unsigned int i)
 	w->idx = i;
 	w->lcore = lc;
 	w->stats = &worker_stats_all[i];
-	w->svc_stats = stats_worker_array(i, STATS_SVC);
-	w->be_stats = stats_worker_array(i, STATS_BE);
+	w->svc_stats = lb_stats_worker_array(i, LB_STATS_SVC);
+	w->be_stats = lb_stats_worker_array(i, LB_STATS_BE);
 	w->rnd = rte_rand() | 1;
 	w->burst = c->burst;
 	w->flowlog = flowlog_ring(i);

@@ -31,7 +31,7 @@
 #include "pkt.h"
 #include "port.h"
 #include "prom.h"
-#include "stats.h"
+#include "lb_stats.h"
 #include "svc.h"
 #include "weir.h"
 #include "weir_addr.h"
@@ -138,23 +138,23 @@ metrics_render_objs(struct prom_buf *b, bool backends)
 		const char *suffix; /* after weir_service_ / weir_backend_ */
 		const char *type;
 		const char *help;
-		size_t off;	 /* in struct stats_obj */
+		size_t off;	 /* in struct lb_stats */
 		const char *dir; /* direction label, or NULL */
 	} m[] = {
 		{ "new_flows_total", "counter", "sessions created",
-			offsetof(struct stats_obj, new_flows), NULL },
+			offsetof(struct lb_stats, new_flows), NULL },
 		{ "sessions", "gauge", "sessions in the tables",
-			offsetof(struct stats_obj, sessions), NULL },
+			offsetof(struct lb_stats, sessions), NULL },
 		{ "packets_total", "counter",
 			"packets forwarded; direction in: client to backend",
-			offsetof(struct stats_obj, pkts_in), "in" },
+			offsetof(struct lb_stats, pkts_in), "in" },
 		{ "packets_total", "counter", NULL,
-			offsetof(struct stats_obj, pkts_out), "out" },
+			offsetof(struct lb_stats, pkts_out), "out" },
 		{ "bytes_total", "counter",
 			"IP bytes forwarded; direction in: client to backend",
-			offsetof(struct stats_obj, bytes_in), "in" },
+			offsetof(struct lb_stats, bytes_in), "in" },
 		{ "bytes_total", "counter", NULL,
-			offsetof(struct stats_obj, bytes_out), "out" },
+			offsetof(struct lb_stats, bytes_out), "out" },
 	};
 	const struct cfg_conf *conf = weir.conf;
 	char name[96], be[WEIR_ADDR_STR_SIZE + 8], addr[WEIR_ADDR_STR_SIZE];
@@ -167,7 +167,7 @@ metrics_render_objs(struct prom_buf *b, bool backends)
 			prom_family(b, name, m[k].type, m[k].help);
 		for (i = 0; i < conf->nb_services; i++) {
 			const struct cfg_service *s = &conf->services[i];
-			struct stats_obj st;
+			struct lb_stats st;
 			int id;
 
 			if (!backends) {
@@ -177,7 +177,7 @@ metrics_render_objs(struct prom_buf *b, bool backends)
 				id = svc_id_of(s->name);
 				if (id < 0)
 					continue;
-				stats_obj_get(STATS_SVC, (unsigned int)id,
+				lb_stats_obj_get(LB_STATS_SVC, (unsigned int)id,
 					false, &st);
 				if (m[k].dir == NULL)
 					l[2] = NULL;
@@ -201,8 +201,8 @@ metrics_render_objs(struct prom_buf *b, bool backends)
 						"[%s]:%u" :
 						"%s:%u",
 					addr, cb->port);
-				stats_obj_get(
-					STATS_BE, (unsigned int)id, false, &st);
+				lb_stats_obj_get(LB_STATS_BE, (unsigned int)id,
+					false, &st);
 				if (m[k].dir == NULL)
 					l[4] = NULL;
 				prom_sample(b, name, l,
@@ -229,7 +229,7 @@ metrics_render_hist(struct prom_buf *b, bool backends)
 		"it: SYN sent to the backend to its SYN-ACK, microseconds");
 	for (i = 0; i < conf->nb_services; i++) {
 		const struct cfg_service *s = &conf->services[i];
-		struct stats_obj st;
+		struct lb_stats st;
 		int id;
 
 		if (!backends) {
@@ -238,9 +238,10 @@ metrics_render_hist(struct prom_buf *b, bool backends)
 			id = svc_id_of(s->name);
 			if (id < 0)
 				continue;
-			stats_obj_get(STATS_SVC, (unsigned int)id, false, &st);
-			prom_histogram(b, name, l, stats_hist_bounds_us,
-				st.hs_hist, STATS_HIST_LEN, st.handshake_us);
+			lb_stats_obj_get(
+				LB_STATS_SVC, (unsigned int)id, false, &st);
+			prom_histogram(b, name, l, lb_stats_hist_bounds_us,
+				st.hs_hist, LB_STATS_HIST_LEN, st.handshake_us);
 			continue;
 		}
 		for (j = 0; j < s->nb_backends; j++) {
@@ -256,9 +257,10 @@ metrics_render_hist(struct prom_buf *b, bool backends)
 				cb->addr.family == AF_INET6 ? "[%s]:%u" :
 							      "%s:%u",
 				addr, cb->port);
-			stats_obj_get(STATS_BE, (unsigned int)id, false, &st);
-			prom_histogram(b, name, l, stats_hist_bounds_us,
-				st.hs_hist, STATS_HIST_LEN, st.handshake_us);
+			lb_stats_obj_get(
+				LB_STATS_BE, (unsigned int)id, false, &st);
+			prom_histogram(b, name, l, lb_stats_hist_bounds_us,
+				st.hs_hist, LB_STATS_HIST_LEN, st.handshake_us);
 		}
 	}
 }
