@@ -20,24 +20,14 @@
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
+#include <rte_errno.h>
 #include <rte_lcore.h>
-#include <rte_malloc.h>
 #include <rte_pdump.h>
-#include <rte_rcu_qsbr.h>
 #include <rte_version.h>
 
 #include "cfg.h"
-#include "console_app.h"
 #include "ctl.h"
-#include "events.h"
-#include "flowlog.h"
 #include "module.h"
-#include "metrics.h"
-#include "port.h"
-#include "discovery.h"
-#include "lb_stats.h"
-#include "svc.h"
-#include "telemetry.h"
 #include "weir.h"
 #include "weir_log.h"
 #include "worker.h"
@@ -49,42 +39,6 @@ WEIR_LOG_TYPE("main")
 #define WEIR_EXIT_USAGE 2
 #define WEIR_EXIT_START 3
 #define WEIR_EAL_ARGV_MAX (CFG_EAL_ARGS_MAX + 2 * CFG_PORTS_MAX + 16)
-
-struct weir weir;
-
-static int
-weir_rcu_init(void)
-{
-	size_t sz = rte_rcu_qsbr_get_memsize(weir.conf->nb_workers);
-
-	weir.qsbr = rte_zmalloc("weir_qsbr", sz, RTE_CACHE_LINE_SIZE);
-	if (weir.qsbr == NULL)
-		return -ENOMEM;
-	return rte_rcu_qsbr_init(weir.qsbr, weir.conf->nb_workers);
-}
-
-static void
-weir_rcu_fini(void)
-{
-	rte_free(weir.qsbr);
-	weir.qsbr = NULL;
-}
-
-static int
-weir_stats_init(void)
-{
-	return lb_stats_init(weir.conf->nb_workers);
-}
-
-static const struct {
-	const char *name;
-	int (*init)(void);
-	void (*fini)(void);
-} weir_modules[] = {
-#define WEIR_MODULE_ENTRY(n, i, f) { #n, i, f },
-	WEIR_MODULES(WEIR_MODULE_ENTRY)
-#undef WEIR_MODULE_ENTRY
-};
 
 static void
 usage(FILE *f)
@@ -211,8 +165,7 @@ main(int argc, char **argv)
 	};
 	const char *path = WEIR_DEFAULT_CONFIG;
 	char *eal_argv[WEIR_EAL_ARGV_MAX + 1], eal_buf[1024], err[1024];
-	unsigned int nb_init = 0;
-	int opt, eal_argc, rc, status = 0;
+	int opt, eal_argc, status = 0;
 	sigset_t set;
 
 	while ((opt = getopt_long(argc, argv, "c:t:hV", opts, NULL)) != -1) {
@@ -292,21 +245,15 @@ main(int argc, char **argv)
 		WEIR_LOG(INFO,
 			"packet capture available: dpdk-dumpcap "
 			"--file-prefix <prefix> -i <port>");
-	for (nb_init = 0; nb_init < RTE_DIM(weir_modules); nb_init++) {
-		rc = weir_modules[nb_init].init();
-		if (rc < 0) {
-			WEIR_LOG(ERR, "start-up failed in %s: %s",
-				weir_modules[nb_init].name, strerror(-rc));
-			status = WEIR_EXIT_START;
-			nb_init++; /* its fini copes with a partial init */
-			break;
-		}
-	}
-	if (status == 0 && ctl_run() < 0)
+	/* Modules start in dependency order (module.h); the workers last,
+	 * once everything they read is published, and they stop first. */
+	if (modules_init() < 0) {
 		status = WEIR_EXIT_START;
-	while (nb_init > 0) {
-		nb_init--;
-		weir_modules[nb_init].fini();
+	} else {
+		if (worker_launch_all() < 0 || ctl_run() < 0)
+			status = WEIR_EXIT_START;
+		worker_stop_all();
+		modules_fini();
 	}
 	WEIR_LOG(INFO, "stopped");
 	rte_pdump_uninit();

@@ -33,9 +33,8 @@
 #include "cfg.h"
 #include "ctl.h"
 #include "events.h"
-#include "flowlog.h"
+#include "module.h"
 #include "sd.h"
-#include "discovery.h"
 #include "neigh.h"
 #include "pkt_dp.h"
 #include "port.h"
@@ -50,7 +49,6 @@ WEIR_LOG_TYPE("ctl")
 
 #define CTL_POLL_MS 1	     /* ms: epoll timeout, bounds punt latency */
 #define CTL_AGE_MS 100	     /* ms: neighbor timers resolution */
-#define CTL_LINK_MS 1000     /* ms: link state poll */
 #define CTL_PUNT_BURST 64    /* packets per ring per poll */
 #define CTL_IP_TTL 64	     /* hops: TTL/hop limit of weir's packets */
 #define CTL_ND_HOP_LIMIT 255 /* RFC 4861: ND is link-local only */
@@ -77,9 +75,6 @@ static struct {
 	bool stop;	      /* SIGINT/SIGTERM seen */
 	struct neigh_table *neigh;
 	struct route_table *routes;
-	uint64_t next_age_ms;
-	uint64_t next_link_ms;
-	uint64_t next_nh_ms;
 } ctl = { .epfd = -1, .sigfd = -1 };
 
 #define CTL_INC(name) weir_stat_add(&ctl_counters[CTL_C_##name], 1)
@@ -754,7 +749,7 @@ ctl_resolve_gateways(void)
 
 static void ctl_signal_cb(struct ctl_io *io, uint32_t events);
 
-int
+static int
 ctl_init(void)
 {
 	const struct cfg_neigh *nc = &weir.conf->neigh;
@@ -815,7 +810,7 @@ ctl_init(void)
 	return 0;
 }
 
-void
+static void
 ctl_fini(void)
 {
 	struct rte_mbuf *m;
@@ -935,8 +930,9 @@ ctl_reload(char *msg, size_t size)
 	weir.conf = nc;
 	rte_log_set_level_pattern(
 		"weir.*", (uint32_t)cfg_log_level(nc->log_level));
-	/* Discovery files, then the saved admin states, apply again. */
-	discovery_restart();
+	/* Modules re-read what they take from the file (discovery files),
+	 * then the saved admin states apply again. */
+	modules_reload();
 	ctl_state_apply();
 	ctl_publish("reload");
 	/* Nothing reads 'old' any more: workers never look at the conf. */
@@ -1036,31 +1032,34 @@ ctl_state_apply(void)
 	return 0;
 }
 
+/* Neighbor timers; other threads read the counters' mirror. */
 static void
-ctl_tick(uint64_t now_ms)
+ctl_age_timer(uint64_t now_ms)
 {
-	if (now_ms >= ctl.next_age_ms) {
-		neigh_age(ctl.neigh, now_ms);
-		/* Other threads read the mirror, never the table. */
+	neigh_age(ctl.neigh, now_ms);
 #define CTL_NEIGH_MIRROR(n, help)                                              \
 	weir_stat_add(&ctl_neigh_mirror.n,                                     \
 		neigh_stats(ctl.neigh)->n - ctl_neigh_mirror.n);
-		NEIGH_COUNTERS(CTL_NEIGH_MIRROR)
+	NEIGH_COUNTERS(CTL_NEIGH_MIRROR)
 #undef CTL_NEIGH_MIRROR
-		__atomic_store_n(&ctl_neigh_nb, neigh_count(ctl.neigh),
-			__ATOMIC_RELAXED);
-		ctl.next_age_ms = now_ms + CTL_AGE_MS;
-	}
-	if (now_ms >= ctl.next_nh_ms) {
-		if (svc_snap_nh_changed(ctl_nh, NULL))
-			ctl_publish("backend next hops changed");
-		ctl.next_nh_ms = now_ms + CTL_AGE_MS;
-	}
-	flowlog_drain();
-	if (now_ms >= ctl.next_link_ms) {
-		port_link_poll();
-		ctl.next_link_ms = now_ms + CTL_LINK_MS;
-	}
+	__atomic_store_n(
+		&ctl_neigh_nb, neigh_count(ctl.neigh), __ATOMIC_RELAXED);
+}
+
+/* A backend's next hop resolved, moved or was lost: publish. */
+static void
+ctl_nh_timer(uint64_t now_ms)
+{
+	(void)now_ms;
+	if (svc_snap_nh_changed(ctl_nh, NULL))
+		ctl_publish("backend next hops changed");
+}
+
+static void
+ctl_punt_timer(uint64_t now_ms)
+{
+	(void)now_ms;
+	ctl_poll_punt();
 }
 
 int
@@ -1131,17 +1130,11 @@ ctl_signal_cb(struct ctl_io *io, uint32_t events)
  * meets a backend that is still "unresolved" only because ctl has not
  * looked yet.
  */
-int
+static int
 ctl_start(void)
 {
 	ctl_state_apply();
 	return ctl_publish("start");
-}
-
-void
-ctl_start_fini(void)
-{
-	/* Nothing to undo: the snapshot belongs to svc. */
 }
 
 int
@@ -1167,7 +1160,34 @@ ctl_run(void)
 		}
 		if (ctl.stop)
 			return 0;
-		ctl_poll_punt();
-		ctl_tick(ctl_now_ms());
+		modules_timers_run(ctl_now_ms());
 	}
 }
+
+static const struct weir_timer ctl_timers[] = {
+	{ "punt", 0, ctl_punt_timer },
+	{ "neighbors", CTL_AGE_MS, ctl_age_timer },
+	{ "next hops", CTL_AGE_MS, ctl_nh_timer },
+};
+
+const struct weir_module ctl_module = {
+	.name = "ctl",
+	.after = "port lb",
+	.init = ctl_init,
+	.fini = ctl_fini,
+	.timers = ctl_timers,
+	.nb_timers = RTE_DIM(ctl_timers),
+};
+
+/*
+ * Start, after every other module: the saved backend states, and a
+ * snapshot with every next hop known so far (static neighbors), so that
+ * no first packet meets a backend that is still "unresolved" only
+ * because ctl has not looked yet. A snapshot that cannot be built fails
+ * the start.
+ */
+const struct weir_module start_module = {
+	.name = "start",
+	.after = "ctl lb discovery worker console metrics telemetry",
+	.init = ctl_start,
+};

@@ -87,21 +87,6 @@ int ctl_state_save(char *msg, size_t size);
  * const struct neigh_info *. */
 void ctl_neigh_walk(void (*cb)(void *arg, const void *info), void *arg);
 
-/** Set up neighbors, routes and signals; announce addresses. */
-int ctl_init(void);
-
-/** Free what ctl_init() made, dropping queued packets. */
-void ctl_fini(void);
-
-/**
- * Apply the state file and publish the first complete snapshot, before
- * the workers start. @return 0, or -errno if it could not be built.
- */
-int ctl_start(void);
-
-/** Module table counterpart of ctl_start(): nothing to undo. */
-void ctl_start_fini(void);
-
 /** Run until SIGINT or SIGTERM. @return 0, or -errno if the loop failed. */
 int ctl_run(void);
 

@@ -19,6 +19,7 @@
 #include "weir_rcu.h"
 
 struct port;
+struct stats_registry;
 struct svc_snap;
 
 struct weir {
@@ -36,6 +37,9 @@ struct weir {
 	/* Workers' clock: ticks = TSC >> tick_shift, about 1 ms each. */
 	unsigned int tick_shift;
 	uint64_t ticks_per_s;
+	/* Every counter set (lib/stats), for the console, telemetry and
+	 * /metrics; filled at start, then read-only, never freed. */
+	struct stats_registry *stats;
 };
 
 extern struct weir weir;

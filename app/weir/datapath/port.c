@@ -19,6 +19,7 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 
+#include "module.h"
 #include "port.h"
 #include "weir.h"
 #include "weir_err.h"
@@ -27,6 +28,7 @@
 WEIR_LOG_TYPE("port")
 
 #define PORT_RSS_KEY_SIZE_DEF 40 /* bytes: Toeplitz key of most NICs */
+#define PORT_LINK_MS 1000	 /* ms between two polls of the link state */
 #define PORT_RSS_KEY_SIZE_MAX 64 /* bytes */
 
 static struct rte_mempool *
@@ -214,7 +216,9 @@ port_setup(struct port *p)
 	return 0;
 }
 
-int
+static void port_link_poll(void);
+
+static int
 port_init_all(void)
 {
 	const struct cfg_conf *c = weir.conf;
@@ -247,7 +251,7 @@ port_init_all(void)
 	return 0;
 }
 
-void
+static void
 port_link_poll(void)
 {
 	unsigned int i;
@@ -269,7 +273,7 @@ port_link_poll(void)
 	}
 }
 
-void
+static void
 port_fini_all(void)
 {
 	unsigned int i;
@@ -290,3 +294,22 @@ port_fini_all(void)
 		weir.pools[i] = NULL;
 	}
 }
+
+static void
+port_link_timer(uint64_t now_ms)
+{
+	(void)now_ms;
+	port_link_poll();
+}
+
+static const struct weir_timer port_timers[] = {
+	{ "link", PORT_LINK_MS, port_link_timer },
+};
+
+const struct weir_module port_module = {
+	.name = "port",
+	.init = port_init_all,
+	.fini = port_fini_all,
+	.timers = port_timers,
+	.nb_timers = RTE_DIM(port_timers),
+};

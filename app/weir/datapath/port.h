@@ -30,15 +30,6 @@ struct port {
 	char driver[32];
 };
 
-/** Create pools, configure and start every port. @return 0 or -errno. */
-int port_init_all(void);
-
-/** Stop and close every port, free the pools. Safe on partial init. */
-void port_fini_all(void);
-
-/** Log link changes; called by ctl once a second. */
-void port_link_poll(void);
-
 /** @return the port whose DPDK id is 'id', or NULL. */
 struct port *port_by_id(uint16_t id);
 

@@ -51,6 +51,7 @@
 #include "flowlog.h"
 #include "maglev_dp.h"
 #include "nat_dp.h"
+#include "module.h"
 #include "nat_port.h"
 #include "pkt_dp.h"
 #include "port.h"
@@ -1229,7 +1230,7 @@ worker_alloc(unsigned int i)
 	return 0;
 }
 
-int
+static int
 worker_init_all(void)
 {
 	const struct cfg_conf *c = weir.conf;
@@ -1314,7 +1315,7 @@ worker_ring_free(struct rte_ring *r)
 	rte_ring_free(r);
 }
 
-void
+static void
 worker_fini_all(void)
 {
 	unsigned int i, j;
@@ -1334,3 +1335,10 @@ worker_fini_all(void)
 	}
 	weir.nb_workers = 0;
 }
+
+const struct weir_module worker_module = {
+	.name = "worker",
+	.after = "rcu port lb flowlog",
+	.init = worker_init_all,
+	.fini = worker_fini_all,
+};

@@ -90,17 +90,11 @@ struct worker_stats {
 
 struct worker;
 
-/** Allocate workers, their rings and session tables. @return 0 or -errno. */
-int worker_init_all(void);
-
 /** Launch every worker on its lcore. @return 0 or -errno. */
 int worker_launch_all(void);
 
 /** Tell workers to leave their loop and wait until they have. */
 void worker_stop_all(void);
-
-/** Free workers, their rings and the packets still in them. */
-void worker_fini_all(void);
 
 /** @return worker i's punt ring (ctl dequeues from it). */
 struct rte_ring *worker_punt_ring(unsigned int i);

@@ -919,7 +919,7 @@ cmd_save_state(struct console_ctx *ctx, int argc, char **argv)
 	return cmd_ctl_action(ctx, ctl_state_save);
 }
 
-static const struct console_cmd cmd_table[] = {
+const struct console_cmd cmd_table[CMD_TABLE_LEN] = {
 	{ { "show", "info", NULL }, "", "version, uptime, workers, sessions",
 		CONSOLE_USER, 0, 0, CONSOLE_F_JSON, cmd_show_info },
 	{ { "show", "services", NULL }, "",
@@ -973,9 +973,3 @@ static const struct console_cmd cmd_table[] = {
 		"write admin states and weights to the state file",
 		CONSOLE_ADMIN, 0, 0, 0, cmd_save_state },
 };
-
-int
-cmd_register_all(struct console_registry *r)
-{
-	return console_register(r, cmd_table, RTE_DIM(cmd_table));
-}

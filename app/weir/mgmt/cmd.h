@@ -8,7 +8,9 @@
 
 #include "console.h"
 
-/** Register every command table. @return 0 or -errno. */
-int cmd_register_all(struct console_registry *r);
+#define CMD_TABLE_LEN 19 /* commands in cmd_table */
+
+/* Every command, for the console module to register. */
+extern const struct console_cmd cmd_table[CMD_TABLE_LEN];
 
 #endif /* CMD_H */

@@ -43,11 +43,12 @@
 #include <unistd.h>
 
 #include "cfg.h"
-#include "cmd.h"
 #include "console.h"
 #include "console_app.h"
+#include "cmd.h"
 #include "console_tls.h"
 #include "ctl.h"
+#include "module.h"
 #include "weir.h"
 #include "weir_log.h"
 
@@ -641,7 +642,7 @@ con_timer_start(void)
 	return rc;
 }
 
-int
+static int
 console_app_init(void)
 {
 	const struct cfg_console *cc = &weir.conf->mgmt.console;
@@ -650,11 +651,9 @@ console_app_init(void)
 	con.reg = console_registry_create();
 	if (con.reg == NULL)
 		return -ENOMEM;
-	rc = cmd_register_all(con.reg);
-	if (rc < 0) {
-		WEIR_LOG(ERR, "console commands: %s", strerror(-rc));
+	rc = modules_register_cmds(con.reg);
+	if (rc < 0)
 		return rc;
-	}
 	if (cc->unix_path[0] != '\0') {
 		rc = con_listen_unix(cc);
 		if (rc < 0)
@@ -693,7 +692,7 @@ console_app_init(void)
 	return 0;
 }
 
-void
+static void
 console_app_fini(void)
 {
 	while (con.conns != NULL)
@@ -719,3 +718,12 @@ console_app_fini(void)
 	console_registry_destroy(con.reg);
 	con.reg = NULL;
 }
+
+const struct weir_module console_module = {
+	.name = "console",
+	.after = "ctl events",
+	.init = console_app_init,
+	.fini = console_app_fini,
+	.cmds = cmd_table,
+	.nb_cmds = CMD_TABLE_LEN,
+};

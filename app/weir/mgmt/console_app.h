@@ -9,16 +9,10 @@
 #ifndef CONSOLE_APP_H
 #define CONSOLE_APP_H
 
-/** Register the commands, open the listeners. @return 0 or -errno. */
-int console_app_init(void);
-
 /**
  * Open a non-blocking TCP listener on "addr:port" or "[v6]:port" (the
  * config checked the syntax). @return the socket, or -errno (logged).
  */
 int console_listen_tcp(const char *spec, const char *what);
-
-/** Close every connection and listener, remove the unix socket. */
-void console_app_fini(void);
 
 #endif /* CONSOLE_APP_H */

@@ -26,7 +26,7 @@
 #include "ctl.h"
 #include "events.h"
 #include "sd.h"
-#include "discovery.h"
+#include "module.h"
 #include "weir.h"
 #include "weir_log.h"
 
@@ -153,7 +153,7 @@ discovery_cb(struct ctl_io *io, uint32_t events)
 	}
 }
 
-int
+static int
 discovery_init(void)
 {
 	unsigned int i;
@@ -194,7 +194,7 @@ discovery_init(void)
 	return 0;
 }
 
-void
+static void
 discovery_fini(void)
 {
 	if (disc.io.fd >= 0) {
@@ -204,10 +204,18 @@ discovery_fini(void)
 	disc.io.fd = -1;
 }
 
-void
+static void
 discovery_restart(void)
 {
 	discovery_fini();
 	if (discovery_init() < 0)
 		WEIR_LOG(ERR, "discovery files not watched after reload");
 }
+
+const struct weir_module discovery_module = {
+	.name = "discovery",
+	.after = "ctl events lb worker",
+	.init = discovery_init,
+	.fini = discovery_fini,
+	.reload = discovery_restart,
+};

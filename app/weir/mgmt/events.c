@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "events.h"
+#include "module.h"
 #include "weir.h"
 #include "weir_log.h"
 
@@ -26,7 +27,7 @@ static struct {
 	FILE *file;
 } ev;
 
-int
+static int
 events_init(void)
 {
 	const struct cfg_mgmt *m = &weir.conf->mgmt;
@@ -46,7 +47,7 @@ events_init(void)
 	return 0;
 }
 
-void
+static void
 events_fini(void)
 {
 	if (ev.file != NULL)
@@ -114,3 +115,9 @@ events_walk(
 	for (s = first; s <= ev.seq; s++)
 		cb(arg, &ev.ring[(s - 1) % ev.size]);
 }
+
+const struct weir_module events_module = {
+	.name = "events",
+	.init = events_init,
+	.fini = events_fini,
+};

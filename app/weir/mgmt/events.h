@@ -21,12 +21,6 @@ struct event {
 	char text[256];	      /* what happened and why */
 };
 
-/** Open the events file, size the ring. @return 0 or -errno. */
-int events_init(void);
-
-/** Close the file, free the ring. */
-void events_fini(void);
-
 /** Record an event. */
 void event_log(const char *kind, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -27,7 +27,7 @@
 #include "cfg.h"
 #include "console_app.h"
 #include "ctl.h"
-#include "metrics.h"
+#include "module.h"
 #include "pkt.h"
 #include "port.h"
 #include "prom.h"
@@ -512,7 +512,7 @@ metrics_accept_cb(struct ctl_io *io, uint32_t events)
 	met.nb_conns++;
 }
 
-int
+static int
 metrics_init(void)
 {
 	const char *spec = weir.conf->mgmt.metrics;
@@ -529,7 +529,7 @@ metrics_init(void)
 	return ctl_io_add(&met.listen, EPOLLIN);
 }
 
-void
+static void
 metrics_fini(void)
 {
 	while (met.conns != NULL)
@@ -540,3 +540,10 @@ metrics_fini(void)
 	}
 	met.listen.fd = -1;
 }
+
+const struct weir_module metrics_module = {
+	.name = "metrics",
+	.after = "ctl console",
+	.init = metrics_init,
+	.fini = metrics_fini,
+};

@@ -24,7 +24,7 @@
 #include "ctl.h"
 #include "pkt.h"
 #include "port.h"
-#include "telemetry.h"
+#include "module.h"
 #include "weir.h"
 #include "weir_log.h"
 #include "weir_stats.h"
@@ -193,7 +193,7 @@ tel_port_list(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
-int
+static int
 telemetry_init(void)
 {
 	static const struct {
@@ -239,8 +239,15 @@ telemetry_init(void)
 	return 0;
 }
 
-void
+static void
 telemetry_fini(void)
 {
 	__atomic_store_n(&tel_ports_live, false, __ATOMIC_RELEASE);
 }
+
+const struct weir_module telemetry_module = {
+	.name = "telemetry",
+	.after = "port worker",
+	.init = telemetry_init,
+	.fini = telemetry_fini,
+};

@@ -22,6 +22,7 @@
 #include "cfg.h"
 #include "flow.h"
 #include "flowlog.h"
+#include "module.h"
 #include "svc.h"
 #include "weir.h"
 #include "weir_log.h"
@@ -43,7 +44,7 @@ flowlog_ring(unsigned int w)
 	return fl.ring[w];
 }
 
-int
+static int
 flowlog_init(void)
 {
 	const struct cfg_mgmt *m = &weir.conf->mgmt;
@@ -201,7 +202,7 @@ flowlog_write(const struct flowlog_rec *r)
 	fl.written++;
 }
 
-void
+static void
 flowlog_drain(void)
 {
 	struct flowlog_rec r;
@@ -221,7 +222,7 @@ flowlog_drain(void)
 		flowlog_rotate();
 }
 
-void
+static void
 flowlog_fini(void)
 {
 	unsigned int w;
@@ -236,3 +237,23 @@ flowlog_fini(void)
 		fl.ring[w] = NULL;
 	}
 }
+
+/* Every turn of the loop: records wait in rings of FLOWLOG_RING. */
+static void
+flowlog_timer(uint64_t now_ms)
+{
+	(void)now_ms;
+	flowlog_drain();
+}
+
+static const struct weir_timer flowlog_timers[] = {
+	{ "drain", 0, flowlog_timer },
+};
+
+const struct weir_module flowlog_module = {
+	.name = "flowlog",
+	.init = flowlog_init,
+	.fini = flowlog_fini,
+	.timers = flowlog_timers,
+	.nb_timers = RTE_DIM(flowlog_timers),
+};

@@ -36,16 +36,7 @@ struct flowlog_addrs {
 /** Format the addresses of 'f' (for records and 'show sessions'). */
 void flowlog_addrs(const struct flow_info *f, struct flowlog_addrs *a);
 
-/** Create one ring per worker and open the file. @return 0 or -errno. */
-int flowlog_init(void);
-
-/** Drain what is left, close the file, free the rings. */
-void flowlog_fini(void);
-
 /** @return worker w's ring (NULL when flow logging is off). */
 struct rte_ring *flowlog_ring(unsigned int w);
-
-/** Write what the workers queued (ctl tick). */
-void flowlog_drain(void);
 
 #endif /* FLOWLOG_H */

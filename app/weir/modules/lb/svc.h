@@ -155,7 +155,7 @@ int svc_snap_update(svc_nh_fn *nh, void *arg);
 int svc_id_of(const char *name);
 int svc_be_id_of(const char *name, const struct weir_addr *addr, uint16_t port);
 
-/** Module init: publish a first snapshot (no backends resolved yet). */
+/** Publish a first snapshot (no backend resolved yet). @return 0/-errno. */
 int svc_snap_init(void);
 
 /** Unpublish and free the snapshot once workers are stopped. */
