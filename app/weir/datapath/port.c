@@ -306,9 +306,21 @@ static const struct weir_timer port_timers[] = {
 	{ "link", PORT_LINK_MS, port_link_timer },
 };
 
+/* Reload: ports keep pointing at their (identical) settings in the new
+ * configuration; startup-only keys cannot have changed. */
+static void
+port_reload(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < weir.nb_ports; i++)
+		weir.ports[i].cfg = &weir.conf->ports[i];
+}
+
 const struct weir_module port_module = {
 	.name = "port",
 	.init = port_init_all,
+	.reload = port_reload,
 	.fini = port_fini_all,
 	.timers = port_timers,
 	.nb_timers = RTE_DIM(port_timers),

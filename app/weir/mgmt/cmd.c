@@ -29,6 +29,8 @@
 #include "cfg.h"
 #include "cmd.h"
 #include "ctl.h"
+#include "local.h"
+#include "reload.h"
 #include "events.h"
 #include "flow.h"
 #include "flow_types.h"
@@ -51,7 +53,7 @@
 /* Console baselines of the global counters ('clear counters'). */
 static uint64_t cmd_base_worker[WORKER_C_COUNT];
 static uint64_t cmd_base_drop[PKT_DROP_COUNT];
-static uint64_t cmd_base_ctl[CTL_C_COUNT];
+static uint64_t cmd_base_ctl[LOCAL_C_COUNT];
 
 static const char *const cmd_states[] = { "ready", "drain", "maint" };
 static const char *const cmd_lbs[] = { "maglev", "round-robin", "random" };
@@ -369,9 +371,10 @@ cmd_show_stats(struct console_ctx *ctx, int argc, char **argv)
 		CMD_STAT(name, worker_drop_sum(i) - cmd_base_drop[i],
 			pkt_drop_help(i));
 	}
-	for (i = 0; i < CTL_C_COUNT; i++)
-		CMD_STAT(ctl_counter_name(i), ctl_counter(i) - cmd_base_ctl[i],
-			ctl_counter_help(i));
+	for (i = 0; i < LOCAL_C_COUNT; i++)
+		CMD_STAT(local_counter_name(i),
+			local_counter(i) - cmd_base_ctl[i],
+			local_counter_help(i));
 #undef CMD_STAT
 	if (ctx->json)
 		return console_json(ctx, obj);
@@ -547,7 +550,7 @@ cmd_show_neighbors(struct console_ctx *ctx, int argc, char **argv)
 		nw.arr = json_array();
 	else
 		console_table_begin(ctx, RTE_DIM(hdr), hdr);
-	ctl_neigh_walk(cmd_neigh_one, &nw);
+	local_neigh_walk(cmd_neigh_one, &nw);
 	if (ctx->json)
 		return console_json(ctx, nw.arr);
 	console_table_end(ctx);
@@ -719,7 +722,7 @@ cmd_changed(struct console_ctx *ctx, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	ctl_publish("console");
+	svc_publish("console");
 	event_log("admin", "%s (console, level %s)", what,
 		console_level_name(ctx->level));
 	console_printf(ctx, "%s\n", what);
@@ -882,8 +885,8 @@ cmd_clear_counters(struct console_ctx *ctx, int argc, char **argv)
 		cmd_base_worker[i] = worker_counter_sum(i);
 	for (i = 0; i < PKT_DROP_COUNT; i++)
 		cmd_base_drop[i] = worker_drop_sum(i);
-	for (i = 0; i < CTL_C_COUNT; i++)
-		cmd_base_ctl[i] = ctl_counter(i);
+	for (i = 0; i < LOCAL_C_COUNT; i++)
+		cmd_base_ctl[i] = local_counter(i);
 	lb_stats_clear();
 	console_printf(ctx,
 		"counters cleared for the console (telemetry and "
@@ -908,7 +911,7 @@ cmd_reload(struct console_ctx *ctx, int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	return cmd_ctl_action(ctx, ctl_reload);
+	return cmd_ctl_action(ctx, reload_conf);
 }
 
 static int
@@ -916,7 +919,7 @@ cmd_save_state(struct console_ctx *ctx, int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	return cmd_ctl_action(ctx, ctl_state_save);
+	return cmd_ctl_action(ctx, reload_state_save);
 }
 
 const struct console_cmd cmd_table[CMD_TABLE_LEN] = {

@@ -25,8 +25,9 @@
 #include "cfg.h"
 #include "ctl.h"
 #include "events.h"
-#include "sd.h"
 #include "module.h"
+#include "sd.h"
+#include "svc.h"
 #include "weir.h"
 #include "weir_log.h"
 
@@ -106,7 +107,7 @@ discovery_apply(struct cfg_service *s)
 	gone = s->nb_backends - kept;
 	s->backends = nb;
 	s->nb_backends = k;
-	ctl_publish("discovery");
+	svc_publish("discovery");
 	event_log("discovery",
 		"service %s: %u backends from %s (%u new, %u gone, %u kept)",
 		s->name, k, s->discovery, added, gone, kept);
@@ -214,7 +215,7 @@ discovery_restart(void)
 
 const struct weir_module discovery_module = {
 	.name = "discovery",
-	.after = "ctl events lb worker",
+	.after = "ctl events lb local",
 	.init = discovery_init,
 	.fini = discovery_fini,
 	.reload = discovery_restart,

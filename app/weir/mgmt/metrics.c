@@ -27,6 +27,7 @@
 #include "cfg.h"
 #include "console_app.h"
 #include "ctl.h"
+#include "local.h"
 #include "module.h"
 #include "pkt.h"
 #include "port.h"
@@ -119,15 +120,15 @@ metrics_render_ctl(struct prom_buf *b)
 	char name[96];
 	unsigned int c;
 
-	for (c = 0; c < CTL_C_COUNT; c++) {
+	for (c = 0; c < LOCAL_C_COUNT; c++) {
 		snprintf(name, sizeof(name), "weir_mgmt_%s_total",
-			ctl_counter_name(c));
-		prom_family(b, name, "counter", ctl_counter_help(c));
-		prom_sample(b, name, NULL, ctl_counter(c));
+			local_counter_name(c));
+		prom_family(b, name, "counter", local_counter_help(c));
+		prom_sample(b, name, NULL, local_counter(c));
 	}
 	prom_family(b, "weir_neighbors", "gauge",
 		"entries in the neighbor (ARP/ND) table");
-	prom_sample(b, "weir_neighbors", NULL, ctl_neigh_count());
+	prom_sample(b, "weir_neighbors", NULL, local_neigh_count());
 }
 
 /* One family per object counter, service then backend. */

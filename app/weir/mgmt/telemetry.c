@@ -22,6 +22,7 @@
 #include <rte_telemetry.h>
 
 #include "ctl.h"
+#include "local.h"
 #include "pkt.h"
 #include "port.h"
 #include "module.h"
@@ -66,11 +67,11 @@ tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 		snprintf(name, sizeof(name), "drop_%s", pkt_drop_name(i));
 		rte_tel_data_add_dict_u64(d, name, worker_drop_sum(i));
 	}
-	for (i = 0; i < CTL_C_COUNT; i++)
+	for (i = 0; i < LOCAL_C_COUNT; i++)
 		rte_tel_data_add_dict_u64(
-			d, ctl_counter_name(i), ctl_counter(i));
-	ctl_neigh_counters(tel_add_neigh, d);
-	rte_tel_data_add_dict_u64(d, "neigh_entries", ctl_neigh_count());
+			d, local_counter_name(i), local_counter(i));
+	local_neigh_counters(tel_add_neigh, d);
+	rte_tel_data_add_dict_u64(d, "neigh_entries", local_neigh_count());
 	return 0;
 }
 

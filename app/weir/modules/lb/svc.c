@@ -506,8 +506,33 @@ svc_snap_publish(struct svc_snap *s)
 	}
 }
 
+/* Until the local module says where backends are, no next hop is known. */
+static bool
+svc_nh_unknown(void *arg, const struct weir_addr *addr, uint16_t *port_id,
+	struct rte_ether_addr *mac)
+{
+	(void)arg;
+	(void)addr;
+	*port_id = 0;
+	memset(mac, 0, sizeof(*mac));
+	return false;
+}
+
+/* Where backends are: the local module's resolver (svc_nh_set()). */
+static struct {
+	svc_nh_fn *fn;
+	void *arg;
+} svc_nh = { svc_nh_unknown, NULL };
+
+void
+svc_nh_set(svc_nh_fn *fn, void *arg)
+{
+	svc_nh.fn = fn != NULL ? fn : svc_nh_unknown;
+	svc_nh.arg = arg;
+}
+
 bool
-svc_snap_nh_changed(svc_nh_fn *nh, void *arg)
+svc_nh_changed(void)
 {
 	const struct svc_snap *s = weir_rcu_get(&weir.snap);
 	const struct cfg_conf *conf = weir.conf;
@@ -522,7 +547,8 @@ svc_snap_nh_changed(svc_nh_fn *nh, void *arg)
 			uint16_t port;
 			bool ok;
 
-			ok = nh(arg, &conf->services[i].backends[j].addr, &port,
+			ok = svc_nh.fn(svc_nh.arg,
+				&conf->services[i].backends[j].addr, &port,
 				&mac);
 			if (ok != b->has_mac || port != b->tx_port ||
 				(ok && !rte_is_same_ether_addr(&mac, &b->mac)))
@@ -531,12 +557,12 @@ svc_snap_nh_changed(svc_nh_fn *nh, void *arg)
 	return false;
 }
 
-int
-svc_snap_update(svc_nh_fn *nh, void *arg)
+static int
+svc_snap_update(void)
 {
 	/* A change not asked for on the console counts from here. */
 	uint64_t since = weir.request_tsc ? weir.request_tsc : rte_rdtsc();
-	struct svc_snap *s = svc_snap_build(weir.conf, nh, arg);
+	struct svc_snap *s = svc_snap_build(weir.conf, svc_nh.fn, svc_nh.arg);
 	static uint64_t gen;
 
 	if (s == NULL) {
@@ -553,22 +579,37 @@ svc_snap_update(svc_nh_fn *nh, void *arg)
 	return 0;
 }
 
-/* Before ctl runs, no next hop is known; ctl publishes as they resolve. */
-static bool
-svc_nh_unknown(void *arg, const struct weir_addr *addr, uint16_t *port_id,
-	struct rte_ether_addr *mac)
+int
+svc_publish(const char *why)
 {
-	(void)arg;
-	(void)addr;
-	*port_id = 0;
-	memset(mac, 0, sizeof(*mac));
-	return false;
+	uint64_t t0 = rte_rdtsc(), us;
+	const struct svc_snap *s;
+	unsigned int i, j, nb_be = 0, nb_ok = 0;
+	int rc;
+
+	rc = svc_snap_update();
+	/* Build, publish, and the wait until no worker sees the old one. */
+	us = (rte_rdtsc() - t0) * 1000000 / rte_get_tsc_hz();
+	if (rc < 0) {
+		WEIR_LOG(ERR, "snapshot not published (%s): %s", why,
+			strerror(-rc));
+		return rc;
+	}
+	s = weir_rcu_get(&weir.snap);
+	for (i = 0; i < s->nb_svc; i++)
+		for (j = 0; j < s->svc[i].nb_be; j++, nb_be++)
+			nb_ok += s->svc[i].be[j].has_mac;
+	WEIR_LOG(INFO,
+		"published %u services, %u of %u backends resolved "
+		"(%s) in %llu us",
+		s->nb_svc, nb_ok, nb_be, why, (unsigned long long)us);
+	return 0;
 }
 
 int
 svc_snap_init(void)
 {
-	return svc_snap_update(svc_nh_unknown, NULL);
+	return svc_snap_update();
 }
 
 void

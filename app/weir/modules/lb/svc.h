@@ -140,13 +140,23 @@ void svc_snap_free(struct svc_snap *s);
 void svc_snap_publish(struct svc_snap *s);
 
 /**
- * @return true if any backend's next hop in the published snapshot differs
- * from what 'nh' says now (a MAC was learned, changed or lost).
+ * Tell the builder where backends are from now on: 'fn' (NULL: nowhere,
+ * no next hop resolved). The local module sets its resolver at start.
  */
-bool svc_snap_nh_changed(svc_nh_fn *nh, void *arg);
+void svc_nh_set(svc_nh_fn *fn, void *arg);
 
-/** Build from weir.conf with 'nh' and publish. @return 0 or -errno. */
-int svc_snap_update(svc_nh_fn *nh, void *arg);
+/**
+ * @return true if any backend's next hop in the published snapshot differs
+ * from what the resolver says now (a MAC was learned, changed or lost).
+ */
+bool svc_nh_changed(void);
+
+/**
+ * Build a snapshot from weir.conf and publish it; 'why' goes to the log
+ * with the build time and how many backends are resolved.
+ * @return 0, or -errno (logged; the published snapshot stays).
+ */
+int svc_publish(const char *why);
 
 /**
  * @return the stable id of service 'name' or of backend (name, addr, port)

@@ -33,7 +33,7 @@
 #include <rte_mbuf.h>
 
 #include "cfg.h"
-#include "loc.h"
+#include "ctl.h"
 #include "local.h"
 #include "module.h"
 #include "neigh.h"
