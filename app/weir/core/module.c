@@ -126,6 +126,34 @@ modules_reload(void)
 			mods.order[i]->reload();
 }
 
+int
+modules_worker_init(struct worker *w)
+{
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < mods.nb_started; i++) {
+		if (mods.order[i]->worker_init == NULL)
+			continue;
+		rc = mods.order[i]->worker_init(w);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+void
+modules_worker_fini(struct worker *w)
+{
+	unsigned int i = mods.nb_started;
+
+	while (i > 0) {
+		i--;
+		if (mods.order[i]->worker_fini != NULL)
+			mods.order[i]->worker_fini(w);
+	}
+}
+
 void
 modules_timers_run(uint64_t now_ms)
 {

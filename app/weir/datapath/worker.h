@@ -7,6 +7,10 @@
  * ring; punts ARP/ND/ICMP-to-weir to the management thread; and transmits
  * what the management thread gives it on its ctl_tx ring.
  *
+ * This header is the management side's view: the counters, launching
+ * and stopping, the rings ctl uses. The worker's context and the helpers
+ * of its stages are worker_dp.h's.
+ *
  * Thread-safety: a struct worker and its session table are written only by
  * its lcore. The rings are SP/SC: punt (worker -> ctl), ctl_tx (ctl ->
  * worker), redirect (worker i -> worker j, one ring per ordered pair).
@@ -105,29 +109,14 @@ struct rte_ring *worker_ctl_tx_ring(void);
 /** @return the lcore worker 'i' runs on. */
 unsigned int worker_lcore(unsigned int i);
 
-struct flow_info;
-
-/*
- * A request from ctl for a copy of some of a worker's sessions (the
- * worker owns them; only it may read its table). ctl posts the request,
- * the worker scans its table a bounded slice per loop iteration and sets
- * 'done'; ctl waits for it.
- */
-struct worker_dump {
-	uint16_t svc;	       /* service id, or UINT16_MAX for all */
-	uint32_t max;	       /* sessions wanted */
-	struct flow_info *out; /* [max], filled by the worker */
-	uint32_t n;	       /* sessions copied */
-	uint32_t total;	       /* sessions matching, copied or not */
-	uint32_t cursor;       /* worker's scan position */
-	uint32_t done;	       /* 1 when finished (release store) */
-};
+/** Free ring 'r' and the packets still in it; NULL is a no-op. */
+void worker_ring_free(struct rte_ring *r);
 
 /**
- * Ask worker 'w' for up to d->max sessions of service d->svc and wait (at
- * most 2 s) for the answer. Context: ctl. @return 0 or -ETIMEDOUT.
+ * The loop of worker 'arg' (a struct worker *), until weir.stop.
+ * Context: worker; rte_eal_remote_launch()'s entry point. @return 0.
  */
-int worker_dump_sessions(unsigned int w, struct worker_dump *d);
+int worker_main(void *arg);
 
 /** Names and help of counters, for telemetry and dumps. */
 const char *worker_counter_name(enum worker_counter c);

@@ -38,6 +38,7 @@
 #include "neigh.h"
 #include "pkt.h"
 #include "port.h"
+#include "lb.h"
 #include "lb_stats.h"
 #include "svc.h"
 #include "weir.h"
@@ -614,8 +615,7 @@ cmd_show_sessions(struct console_ctx *ctx, int argc, char **argv)
 {
 	static const char *const hdr[] = { "WORKER", "PROTO", "CLIENT", "VIP",
 		"LOCAL", "BACKEND", "STATE" };
-	struct worker_dump d = { .svc = UINT16_MAX,
-		.max = CMD_SESSIONS_DEFAULT };
+	struct lb_dump d = { .svc = UINT16_MAX, .max = CMD_SESSIONS_DEFAULT };
 	json_t *arr = ctx->json ? json_array() : NULL;
 	unsigned long max;
 	uint64_t total = 0;
@@ -651,7 +651,7 @@ cmd_show_sessions(struct console_ctx *ctx, int argc, char **argv)
 	for (w = 0; w < weir.nb_workers; w++) {
 		uint32_t want = d.max;
 
-		if (worker_dump_sessions(w, &d) < 0) {
+		if (lb_dump_sessions(w, &d) < 0) {
 			rc = console_error(ctx, "worker %u did not answer", w);
 			break;
 		}

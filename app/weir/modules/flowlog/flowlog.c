@@ -23,6 +23,7 @@
 #include "flow.h"
 #include "flowlog.h"
 #include "module.h"
+#include "worker_dp.h"
 #include "svc.h"
 #include "weir.h"
 #include "weir_log.h"
@@ -38,10 +39,16 @@ static struct {
 	uint64_t written; /* records written */
 } fl;
 
-struct rte_ring *
-flowlog_ring(unsigned int w)
+/* Worker 'w''s ring, sampling and interim-record interval. */
+static int
+flowlog_worker_init(struct worker *w)
 {
-	return fl.ring[w];
+	const struct cfg_mgmt *m = &weir.conf->mgmt;
+
+	w->fl.ring = fl.ring[w->idx];
+	w->fl.sample = m->flow_sample;
+	w->fl.interval = (uint32_t)(m->flow_interval_s * weir.ticks_per_s);
+	return 0;
 }
 
 static int
@@ -256,4 +263,5 @@ const struct weir_module flowlog_module = {
 	.fini = flowlog_fini,
 	.timers = flowlog_timers,
 	.nb_timers = RTE_DIM(flowlog_timers),
+	.worker_init = flowlog_worker_init,
 };

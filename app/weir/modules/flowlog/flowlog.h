@@ -11,19 +11,7 @@
 
 #include <stdint.h>
 
-#include <rte_ring.h>
-
-#include "flow_types.h"
-
-#define FLOWLOG_RING 4096 /* records per worker ring */
-
-/* What a worker hands over: the session and why the record is made. */
-struct flowlog_rec {
-	struct flow_info f; /* the session, unpacked */
-	uint32_t now;	    /* ticks at the record */
-	uint8_t end;	    /* 0: interim record of a live flow; 1: ended */
-	uint8_t pad[3];
-};
+#include "flowlog_types.h"
 
 /* The four addresses of a session, as text. */
 struct flowlog_addrs {
@@ -36,7 +24,5 @@ struct flowlog_addrs {
 /** Format the addresses of 'f' (for records and 'show sessions'). */
 void flowlog_addrs(const struct flow_info *f, struct flowlog_addrs *a);
 
-/** @return worker w's ring (NULL when flow logging is off). */
-struct rte_ring *flowlog_ring(unsigned int w);
 
 #endif /* FLOWLOG_H */

@@ -1,22 +1,70 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The load-balancing module: services and backends (svc.c builds and
- * publishes them), their counters by stable id (lb_stats.c). Its start
- * publishes a first snapshot with no next hop known yet, so that workers
- * always have one; the start module publishes the complete one.
+ * The load-balancing module, management side: services and backends
+ * (svc.c builds and publishes them), their counters by stable id
+ * (lb_stats.c), and each worker's part: its session table on its NUMA
+ * node, its share of the local ports, its counters, the rings on which
+ * other workers hand it replies (lb_dp.h is the stage that uses them).
+ * Its start publishes a first snapshot with no next hop known yet, so
+ * that workers always have one; the start module publishes the complete
+ * one.
+ *
+ * Context: ctl.
  */
+#include <errno.h>
+#include <stdio.h>
+#include <time.h>
+
+#include <rte_cycles.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_random.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+
+#include "flow.h"
+#include "lb.h"
+#include "lb_dp.h"
 #include "lb_stats.h"
 #include "module.h"
+#include "nat_port.h"
 #include "svc.h"
 #include "weir.h"
+#include "weir_err.h"
+#include "weir_log.h"
+#include "worker.h"
+
+WEIR_LOG_TYPE("lb")
+
+#define LB_DUMP_WAIT_MS 2000 /* ms a worker has to answer a session dump */
+
+uint8_t lb_lport_owner[65536];
+
+static unsigned int
+lb_flow_opts(const struct cfg_conf *c)
+{
+	return c->mgmt.flow_log[0] != '\0' ? FLOW_TABLE_ACCT : 0;
+}
 
 static int
 lb_init(void)
 {
-	int rc = lb_stats_init(weir.conf->nb_workers);
+	const struct cfg_conf *c = weir.conf;
+	size_t fsize = flow_table_size(
+		c->sessions.max_per_worker, lb_flow_opts(c));
+	int rc;
 
+	nat_port_owner_fill(
+		lb_lport_owner, c->lport_lo, c->lport_hi, c->nb_workers);
+	rc = lb_stats_init(c->nb_workers);
 	if (rc < 0)
 		return rc;
+	WEIR_LOG(INFO,
+		"%u workers, %u session slots each (%zu bytes, %zu per "
+		"slot; an IPv6 session takes two), local ports %u-%u dealt "
+		"round-robin",
+		c->nb_workers, c->sessions.max_per_worker, fsize,
+		fsize / c->sessions.max_per_worker, c->lport_lo, c->lport_hi);
 	return svc_snap_init();
 }
 
@@ -27,9 +75,97 @@ lb_fini(void)
 	lb_stats_fini();
 }
 
+/* Worker 'w''s sessions, local ports, counters and incoming rings. */
+static int
+lb_worker_init(struct worker *w)
+{
+	const struct cfg_conf *c = weir.conf;
+	struct lb_worker *lw = &w->lb;
+	int socket = (int)rte_lcore_to_socket_id(w->lcore);
+	unsigned int opts = lb_flow_opts(c), j;
+	size_t fsize = flow_table_size(c->sessions.max_per_worker, opts);
+	void *mem;
+
+	lw->svc_stats = lb_stats_worker_array(w->idx, LB_STATS_SVC);
+	lw->be_stats = lb_stats_worker_array(w->idx, LB_STATS_BE);
+	lw->rnd = rte_rand() | 1;
+	lw->us_per_tick_q16 = (1000000ull << 16) / weir.ticks_per_s;
+	lw->half_open_max = (uint32_t)((uint64_t)c->sessions.max_per_worker *
+		c->sessions.half_open_pct / 100);
+	lw->lport_lo = c->lport_lo;
+	lw->nb_lports = nat_port_count(
+		c->lport_lo, c->lport_hi, c->nb_workers, w->idx);
+	/* One SP/SC ring per ordered pair: no two producers ever share. */
+	for (j = 0; j < c->nb_workers; j++) {
+		char name[RTE_RING_NAMESIZE];
+
+		if (j == w->idx)
+			continue;
+		snprintf(name, sizeof(name), "weir_rd_%u_%u", j, w->idx);
+		lw->redir_in[j] = rte_ring_create(name, CFG_REDIR_RING, socket,
+			RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (lw->redir_in[j] == NULL) {
+			WEIR_LOG(ERR, "redirect ring %s: %s", name,
+				rte_strerror(rte_errno));
+			return weir_err(rte_errno);
+		}
+	}
+	mem = rte_zmalloc_socket(
+		"weir_flows", fsize, RTE_CACHE_LINE_SIZE, socket);
+	if (mem == NULL) {
+		WEIR_LOG(ERR,
+			"worker %u: %zu bytes for %u sessions: out of "
+			"memory (lower sessions.max_per_worker or add memory)",
+			w->idx, fsize, c->sessions.max_per_worker);
+		return -ENOMEM;
+	}
+	lw->ft = flow_table_init(mem, c->sessions.max_per_worker, opts,
+		(uint32_t)(rte_rdtsc() >> weir.tick_shift),
+		(uint32_t)rte_rand());
+	if (lw->ft == NULL) {
+		rte_free(mem);
+		return -errno;
+	}
+	return 0;
+}
+
+static void
+lb_worker_fini(struct worker *w)
+{
+	unsigned int j;
+
+	for (j = 0; j < CFG_WORKERS_MAX; j++) {
+		worker_ring_free(w->lb.redir_in[j]);
+		w->lb.redir_in[j] = NULL;
+	}
+	rte_free(w->lb.ft);
+	w->lb.ft = NULL;
+}
+
+int
+lb_dump_sessions(unsigned int i, struct lb_dump *d)
+{
+	struct timespec ts = { .tv_nsec = 1000000 }; /* 1 ms */
+	unsigned int waited;
+
+	d->n = d->total = d->cursor = d->done = 0;
+	__atomic_store_n(&workers[i]->lb.dump, d, __ATOMIC_RELEASE);
+	for (waited = 0; waited < LB_DUMP_WAIT_MS; waited++) {
+		if (__atomic_load_n(&d->done, __ATOMIC_ACQUIRE))
+			return 0;
+		nanosleep(&ts, NULL);
+	}
+	/* Take the request back; a worker mid-slice finishes it first. */
+	__atomic_store_n(&workers[i]->lb.dump, NULL, __ATOMIC_RELEASE);
+	rte_rcu_qsbr_synchronize(weir.qsbr, RTE_QSBR_THRID_INVALID);
+	return -ETIMEDOUT;
+}
+
 const struct weir_module lb_module = {
 	.name = "lb",
 	.after = "rcu port",
 	.init = lb_init,
 	.fini = lb_fini,
+	.worker_init = lb_worker_init,
+	.worker_fini = lb_worker_fini,
 };

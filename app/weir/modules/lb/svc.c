@@ -20,6 +20,7 @@
 #include "port.h"
 #include "lb_stats.h"
 #include "svc.h"
+#include "svc_dp.h"
 #include "weir.h"
 #include "weir_log.h"
 

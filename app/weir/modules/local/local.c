@@ -41,6 +41,7 @@
 #include "port.h"
 #include "route.h"
 #include "svc.h"
+#include "svc_dp.h"
 #include "weir.h"
 #include "weir_log.h"
 #include "weir_stats.h"

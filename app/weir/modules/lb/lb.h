@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Load balancing, management side (lb.c): what other files ask of it
+ * beyond the snapshot (svc.h) and the counters (lb_stats.h).
+ *
+ * Context: ctl.
+ */
+#ifndef LB_H
+#define LB_H
+
+#include "lb_types.h"
+
+/**
+ * Ask worker 'w' for up to d->max sessions of service d->svc and wait (at
+ * most 2 s) for the answer. @return 0 or -ETIMEDOUT.
+ */
+int lb_dump_sessions(unsigned int w, struct lb_dump *d);
+
+#endif /* LB_H */

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Load balancing's per-worker state (struct lb_worker, a part of struct
+ * worker) and the request by which ctl asks a worker for a copy of its
+ * sessions. Types only: lb_dp.h is the stage that uses them, lb.c sets
+ * them up.
+ */
+#ifndef LB_TYPES_H
+#define LB_TYPES_H
+
+#include <stdint.h>
+
+#include "cfg_types.h"
+
+struct flow_info;
+struct flow_table;
+struct lb_stats;
+struct rte_ring;
+
+/*
+ * A request from ctl for a copy of some of a worker's sessions (the
+ * worker owns them; only it may read its table). ctl posts the request,
+ * the worker scans its table a bounded slice per loop iteration and sets
+ * 'done'; ctl waits for it (lb_dump_sessions()).
+ */
+struct lb_dump {
+	uint16_t svc;	       /* service id, or UINT16_MAX for all */
+	uint32_t max;	       /* sessions wanted */
+	struct flow_info *out; /* [max], filled by the worker */
+	uint32_t n;	       /* sessions copied */
+	uint32_t total;	       /* sessions matching, copied or not */
+	uint32_t cursor;       /* worker's scan position */
+	uint32_t done;	       /* 1 when finished (release store) */
+};
+
+/* What one worker keeps for load balancing; written only by it. */
+struct lb_worker {
+	struct flow_table *ft;	    /* sessions this worker owns */
+	struct lb_stats *svc_stats; /* by service id */
+	struct lb_stats *be_stats;  /* by backend id */
+	uint32_t half_open_max;	    /* flows */
+	uint16_t lport_lo;	    /* host order: first local port */
+	uint32_t nb_lports;	    /* local ports this worker owns */
+	uint64_t rnd;		    /* xorshift64 state, 'random' balancer */
+	uint64_t us_per_tick_q16;   /* microseconds per tick, 16.16 */
+	struct lb_dump *dump;	    /* posted by ctl, NULL when idle */
+	uint32_t rr[CFG_SVC_MAX];   /* round-robin cursor per service */
+	/* Replies other workers received for its local ports, one SP/SC
+	 * ring per sending worker j (NULL for itself). */
+	struct rte_ring *redir_in[CFG_WORKERS_MAX];
+};
+
+#endif /* LB_TYPES_H */
