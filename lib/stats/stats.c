@@ -314,6 +314,59 @@ stats_table_sum(const struct stats_table *t, unsigned int off)
 	return v;
 }
 
+const char *
+stats_scale_suffix(uint64_t scale)
+{
+	switch (scale) {
+	case 0:
+	case 1:
+		return "";
+	case 1000:
+		return "_ms";
+	case 1000000:
+		return "_us";
+	case 1000000000:
+		return "_ns";
+	default:
+		return "_scaled";
+	}
+}
+
+void
+stats_row_values(const struct stats_set *s, const struct stats_row *row,
+	stats_value_fn *cb, void *arg)
+{
+	char key[STATS_NAME_SIZE], sub[STATS_NAME_SIZE + 16];
+	unsigned int j, k;
+
+	for (j = 0; j < s->nb_fields; j++) {
+		const struct stats_field *f = &s->fields[j];
+		uint64_t v = row->vals[f->off];
+
+		stats_key(s, f, key, sizeof(key));
+		switch (f->type) {
+		case STATS_COUNTER:
+		case STATS_GAUGE:
+			cb(arg, key, f->help, v, NULL);
+			break;
+		case STATS_HISTOGRAM:
+			for (k = 1, v = row->vals[f->off]; k < f->nb_bounds;
+				k++)
+				v += row->vals[f->off + k];
+			snprintf(sub, sizeof(sub), "%s_count", key);
+			cb(arg, sub, f->help, v, NULL);
+			snprintf(sub, sizeof(sub), "%s_sum%s", key,
+				stats_scale_suffix(f->scale));
+			cb(arg, sub, f->help, row->vals[f->sum_off], NULL);
+			break;
+		case STATS_ENUM:
+			cb(arg, key, f->help, v,
+				v < f->nb_enum ? f->enum_names[v] : "?");
+			break;
+		}
+	}
+}
+
 static bool
 stats_set_wanted(const struct stats_set *s, unsigned int flags)
 {

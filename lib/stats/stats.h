@@ -168,6 +168,30 @@ uint64_t stats_table_sum(const struct stats_table *t, unsigned int off);
 char *stats_key(const struct stats_set *s, const struct stats_field *f,
 	char *buf, size_t size);
 
+/**
+ * @return the suffix that names the unit of values kept at 'scale' (1, 0:
+ * "", 1000: "_ms", 1000000: "_us", 1000000000: "_ns"; else "_scaled"),
+ * for surfaces that show raw values: a histogram's sum, say.
+ */
+const char *stats_scale_suffix(uint64_t scale);
+
+/*
+ * One value of a row, as a flat surface shows it: 'key' (the field's
+ * key, "_count" or "_sum<unit>" after a histogram's), the value, and for
+ * an enum the name of the value ('text', else NULL).
+ */
+typedef void(stats_value_fn)(void *arg, const char *key, const char *help,
+	uint64_t value, const char *text);
+
+/**
+ * Call 'cb' for every value of 'row' of set 's', in field order: counters
+ * and gauges as they are, a histogram as its count and the sum of its
+ * observations (in the values' unit, named by stats_scale_suffix()), an
+ * enum as its index and name. The console and telemetry list sets so.
+ */
+void stats_row_values(const struct stats_set *s, const struct stats_row *row,
+	stats_value_fn *cb, void *arg);
+
 /* stats_totals() flags */
 #define STATS_T_SINCE_CLEAR 0x1 /* counters less the console's baseline */
 #define STATS_T_ANY_THREAD 0x2	/* only STATS_F_ANY_THREAD sets */

@@ -127,6 +127,28 @@ doc = set(re.findall(r'\`(weir_[a-z0-9_]+)\`', open('$WEIR_SRC/docs/metrics.md')
 dash = {re.sub('_(bucket|sum|count)$', '', m) for m in re.findall(r'weir_[a-z0-9_]+', open('$WEIR_SRC/tools/grafana-weir.json').read())} - {'weir_gateway'}
 print('undocumented', fams - doc, 'documented but absent', doc - fams, 'dashboard but absent', dash - fams)
 sys.exit(1 if fams - doc or doc - fams or dash - fams else 0)"
+check "promtool (Prometheus' linter) accepts the /metrics page" \
+	bash -c "promtool check metrics <'$E2E_DIR/metrics.txt'"
+# One registry: a counter set reads the same on the console, in DPDK
+# telemetry and on /metrics.
+"$PY" $WEIR_SRC/tests/e2e/conclient.py $SOCK show counters backend -j >"$E2E_DIR/be.json"
+"$PY" "$WEIRTEL" -f "weir-$E2E_NAME" /weir/counters,backend >"$E2E_DIR/be_tel.json"
+check "show counters, /weir/counters and /metrics agree on web4's backends' new flows" "$PY" -c "
+import json, re, sys
+con = {(i['labels']['service'], i['labels']['backend']): i['counters']['new_flows']
+       for i in json.load(open('$E2E_DIR/be.json'))['instances']}
+tel = {(i['service'], i['backend']): i['new_flows'] for i in json.load(open('$E2E_DIR/be_tel.json')).values()}
+met = {}
+for l in open('$E2E_DIR/metrics.txt'):
+    m = re.match(r'weir_backend_new_flows_total\{service=\"([^\"]+)\",backend=\"([^\"]+)\"\} (\d+)', l)
+    if m:
+        met[(m.group(1), m.group(2))] = int(m.group(3))
+web4 = {k: v for k, v in con.items() if k[0] == 'web4'}
+print('console', web4, 'telemetry', {k: tel.get(k) for k in web4}, 'metrics', {k: met.get(k) for k in web4})
+sys.exit(0 if web4 and sum(web4.values()) >= 45 and all(tel.get(k) == v == met.get(k) for k, v in web4.items()) else 1)"
+check "show counters lists every set; an unknown set is refused by name" \
+	bash -c "\"$PY\" $WEIR_SRC/tests/e2e/conclient.py $SOCK show counters | grep -c '^\(port\|service\|backend\|worker\|worker_drop\|parser_drop\|snapshot\|mgmt\|neigh\) ' | grep -qx 9 &&
+		\"$PY\" $WEIR_SRC/tests/e2e/conclient.py $SOCK show counters nope | grep -q \"no counter set 'nope'\""
 check "clear counters" con clear counters
 # The human view counts from the clear; JSON stays monotonic for tools
 # that compute rates (weirctl top).

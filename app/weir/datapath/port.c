@@ -21,6 +21,7 @@
 
 #include "module.h"
 #include "port.h"
+#include "stats.h"
 #include "weir.h"
 #include "weir_err.h"
 #include "weir_log.h"
@@ -306,6 +307,93 @@ static const struct weir_timer port_timers[] = {
 	{ "link", PORT_LINK_MS, port_link_timer },
 };
 
+/*
+ * The ports' counter set (stats.h): the NIC's own counters and the link
+ * state, per port. ctl only: ports close at shutdown.
+ */
+enum port_value {
+	PORT_V_RX_PACKETS,
+	PORT_V_TX_PACKETS,
+	PORT_V_RX_BYTES,
+	PORT_V_TX_BYTES,
+	PORT_V_RX_MISSED,
+	PORT_V_RX_ERRORS,
+	PORT_V_TX_ERRORS,
+	PORT_V_RX_NOMBUF,
+	PORT_V_LINK_UP,
+	PORT_V_COUNT
+};
+
+static const struct stats_field port_fields[] = {
+	{ .name = "rx_packets",
+		.help = "packets received by the NIC",
+		.off = PORT_V_RX_PACKETS },
+	{ .name = "tx_packets",
+		.help = "packets sent by the NIC",
+		.off = PORT_V_TX_PACKETS },
+	{ .name = "rx_bytes",
+		.help = "bytes received by the NIC",
+		.off = PORT_V_RX_BYTES },
+	{ .name = "tx_bytes",
+		.help = "bytes sent by the NIC",
+		.off = PORT_V_TX_BYTES },
+	{ .name = "rx_missed",
+		.help = "packets the NIC dropped: RX queues full",
+		.off = PORT_V_RX_MISSED },
+	{ .name = "rx_errors",
+		.help = "erroneous packets received",
+		.off = PORT_V_RX_ERRORS },
+	{ .name = "tx_errors",
+		.help = "failed transmissions",
+		.off = PORT_V_TX_ERRORS },
+	{ .name = "rx_nombuf",
+		.help = "RX mbuf allocation failures",
+		.off = PORT_V_RX_NOMBUF },
+	{ .name = "link_up",
+		.help = "1 if the link is up",
+		.type = STATS_GAUGE,
+		.off = PORT_V_LINK_UP },
+};
+
+static bool
+port_next(const struct stats_set *s, uint64_t *cursor, struct stats_row *row)
+{
+	const struct port *p;
+	struct rte_eth_stats st;
+
+	(void)s;
+	if (*cursor >= weir.nb_ports)
+		return false;
+	p = &weir.ports[(*cursor)++];
+	if (rte_eth_stats_get(p->id, &st) < 0)
+		memset(&st, 0, sizeof(st));
+	row->labels[0] = p->cfg->name;
+	row->vals[PORT_V_RX_PACKETS] = st.ipackets;
+	row->vals[PORT_V_TX_PACKETS] = st.opackets;
+	row->vals[PORT_V_RX_BYTES] = st.ibytes;
+	row->vals[PORT_V_TX_BYTES] = st.obytes;
+	row->vals[PORT_V_RX_MISSED] = st.imissed;
+	row->vals[PORT_V_RX_ERRORS] = st.ierrors;
+	row->vals[PORT_V_TX_ERRORS] = st.oerrors;
+	row->vals[PORT_V_RX_NOMBUF] = st.rx_nombuf;
+	row->vals[PORT_V_LINK_UP] = p->link_up;
+	return true;
+}
+
+static const char *const port_labels[] = { "port", NULL };
+
+static const struct stats_set port_set = {
+	.name = "port",
+	.help = "a port",
+	.fields = port_fields,
+	.nb_fields = RTE_DIM(port_fields),
+	.nb_values = PORT_V_COUNT,
+	.labels = port_labels,
+	.next = port_next,
+};
+
+static const struct stats_set *const port_counters[] = { &port_set, NULL };
+
 /* Reload: ports keep pointing at their (identical) settings in the new
  * configuration; startup-only keys cannot have changed. */
 static void
@@ -324,4 +412,5 @@ const struct weir_module port_module = {
 	.fini = port_fini_all,
 	.timers = port_timers,
 	.nb_timers = RTE_DIM(port_timers),
+	.counters = port_counters,
 };

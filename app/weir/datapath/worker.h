@@ -27,55 +27,66 @@
 #include "cfg_types.h"
 #include "pkt_types.h"
 
-/* X(name, help). Units: packets unless the name says otherwise. */
-#define WORKER_COUNTERS(X)                                                         \
-	X(rx_packets, "packets received")                                          \
-	X(rx_bursts, "rx bursts that returned packets")                            \
-	X(loops, "iterations of the worker loop")                                  \
-	X(busy_loops, "iterations that received or sent packets")                  \
-	X(tx_packets, "packets transmitted")                                       \
-	X(tx_drops, "packets the TX queue refused")                                \
-	X(punted, "packets handed to the management thread")                       \
-	X(punt_drops, "packets dropped: punt ring full")                           \
-	X(lb_to_backend, "packets forwarded client -> backend")                    \
-	X(lb_to_client, "packets forwarded backend -> client")                     \
-	X(lb_new_flows, "sessions created")                                        \
-	X(lb_midflow, "sessions created from a non-SYN TCP packet")                \
-	X(redirect_out, "replies handed to the worker owning the port")            \
-	X(redirect_in, "replies received from another worker")                     \
-	X(redirect_drops, "replies dropped: redirect ring full")                   \
-	X(icmp_errors_translated,                                                  \
-		"ICMP errors about a session sent to its client")                  \
-	X(flowlog_drops, "flow records dropped: ring to the writer full")          \
-	X(sessions, "sessions in the table (gauge)")                               \
-	X(sessions_half_open, "sessions in the handshake (gauge)")                 \
-	X(sessions_expired, "sessions removed by the expiry wheel")                \
-	X(drop_other_host, "frames for another MAC address")                       \
-	X(drop_vlan, "VLAN-tagged frames (no VLAN is configured)")                 \
-	X(drop_not_local, "IP packets to an address weir does not serve")          \
-	X(drop_local_proto,                                                        \
-		"packets to weir of a protocol it does not answer")                \
-	X(drop_frag, "fragments to a VIP or a weir address (no reassembly)")       \
-	X(drop_martian, "multicast/broadcast or unspecified IP source")            \
-	X(drop_no_session,                                                         \
+/*
+ * X(name, type, help): a worker's counters. Units: packets unless the
+ * name says otherwise; type COUNTER (only goes up) or GAUGE (a level).
+ */
+#define WORKER_COUNTERS(X)                                                     \
+	X(rx_packets, COUNTER, "packets received")                             \
+	X(rx_bursts, COUNTER, "rx bursts that returned packets")               \
+	X(loops, COUNTER, "iterations of the worker loop")                     \
+	X(busy_loops, COUNTER, "iterations that received or sent packets")     \
+	X(tx_packets, COUNTER, "packets transmitted")                          \
+	X(tx_drops, COUNTER, "packets the TX queue refused")                   \
+	X(punted, COUNTER, "packets handed to the management thread")          \
+	X(punt_drops, COUNTER, "packets dropped: punt ring full")              \
+	X(lb_to_backend, COUNTER, "packets forwarded client -> backend")       \
+	X(lb_to_client, COUNTER, "packets forwarded backend -> client")        \
+	X(lb_new_flows, COUNTER, "sessions created")                           \
+	X(lb_midflow, COUNTER, "sessions created from a non-SYN TCP packet")   \
+	X(redirect_out, COUNTER,                                               \
+		"replies handed to the worker owning the port")                \
+	X(redirect_in, COUNTER, "replies received from another worker")        \
+	X(redirect_drops, COUNTER, "replies dropped: redirect ring full")      \
+	X(icmp_errors_translated, COUNTER,                                     \
+		"ICMP errors about a session sent to its client")              \
+	X(flowlog_drops, COUNTER,                                              \
+		"flow records dropped: ring to the writer full")               \
+	X(sessions, GAUGE, "sessions in the table (gauge)")                    \
+	X(sessions_half_open, GAUGE, "sessions in the handshake (gauge)")      \
+	X(sessions_expired, COUNTER, "sessions removed by the expiry wheel")
+
+/*
+ * X(reason, help): what a worker drops after parsing, by reason (the
+ * parser's own reasons are PKT_DROPS). Units: packets.
+ */
+#define WORKER_DROPS(X)                                                            \
+	X(other_host, "frames for another MAC address")                            \
+	X(vlan, "VLAN-tagged frames (no VLAN is configured)")                      \
+	X(not_local, "IP packets to an address weir does not serve")               \
+	X(local_proto, "packets to weir of a protocol it does not answer")         \
+	X(frag, "fragments to a VIP or a weir address (no reassembly)")            \
+	X(martian, "multicast/broadcast or unspecified IP source")                 \
+	X(no_session,                                                              \
 		"TCP to a VIP that is neither a SYN nor picked up mid-flow")       \
-	X(drop_no_session_reply, "packets to a local port of no session")          \
-	X(drop_session_full,                                                       \
+	X(no_session_reply, "packets to a local port of no session")               \
+	X(session_full,                                                            \
 		"new flows refused: session table full (IPv6: no free slot pair)") \
-	X(drop_half_open,                                                          \
-		"new flows refused: half-open sessions at their limit")            \
-	X(drop_no_backend, "new flows refused: every backend has weight 0")        \
-	X(drop_backend_unresolved,                                                 \
-		"new flows refused: backend MAC unknown yet")                      \
-	X(drop_no_local_port, "new flows refused: no free local port found")       \
-	X(drop_ttl, "packets whose TTL or hop limit ran out")                      \
-	X(drop_icmp_error, "ICMP errors weir cannot map to a session")
+	X(half_open, "new flows refused: half-open sessions at their limit")       \
+	X(no_backend, "new flows refused: every backend has weight 0")             \
+	X(backend_unresolved, "new flows refused: backend MAC unknown yet")        \
+	X(no_local_port, "new flows refused: no free local port found")            \
+	X(ttl, "packets whose TTL or hop limit ran out")                           \
+	X(icmp_error, "ICMP errors weir cannot map to a session")
 
 enum worker_counter {
-#define WORKER_COUNTER_ENUM(n, help) WORKER_C_##n,
+#define WORKER_COUNTER_ENUM(n, type, help) WORKER_C_##n,
 	WORKER_COUNTERS(WORKER_COUNTER_ENUM)
 #undef WORKER_COUNTER_ENUM
-	WORKER_C_COUNT
+#define WORKER_DROP_ENUM(n, help) WORKER_C_drop_##n,
+	WORKER_DROPS(WORKER_DROP_ENUM)
+#undef WORKER_DROP_ENUM
+		WORKER_C_COUNT
 };
 
 /* One worker's counters, on cache lines of their own (no false sharing). */
@@ -118,16 +129,12 @@ void worker_ring_free(struct rte_ring *r);
  */
 int worker_main(void *arg);
 
-/** Names and help of counters, for telemetry and dumps. */
-const char *worker_counter_name(enum worker_counter c);
-const char *worker_counter_help(enum worker_counter c);
-
 /**
- * @return counter 'c' or parser drop 'd' summed over the workers started
- * (any thread; the blocks outlive the workers).
+ * @return counter 'c' summed over the workers started (any thread; the
+ * blocks outlive the workers). Every counter is also in the registry
+ * (weir.stats): sets "worker", "worker_drop", "parser_drop", "snapshot".
  */
 uint64_t worker_counter_sum(enum worker_counter c);
-uint64_t worker_drop_sum(unsigned int d);
 
 /**
  * Counters of worker 'idx', valid for the whole process (also after

@@ -23,6 +23,8 @@
 #include <rte_ring.h>
 
 #include "module.h"
+#include "pkt_types.h"
+#include "stats.h"
 #include "weir.h"
 #include "weir_err.h"
 #include "weir_log.h"
@@ -34,30 +36,6 @@ WEIR_LOG_TYPE("worker")
 
 struct worker *workers[CFG_WORKERS_MAX];
 static struct worker_stats worker_stats_all[CFG_WORKERS_MAX];
-
-static const char *const worker_counter_names[] = {
-#define WORKER_COUNTER_NAME(n, help) #n,
-	WORKER_COUNTERS(WORKER_COUNTER_NAME)
-#undef WORKER_COUNTER_NAME
-};
-
-static const char *const worker_counter_helps[] = {
-#define WORKER_COUNTER_HELP(n, help) help,
-	WORKER_COUNTERS(WORKER_COUNTER_HELP)
-#undef WORKER_COUNTER_HELP
-};
-
-const char *
-worker_counter_name(enum worker_counter c)
-{
-	return (unsigned int)c < WORKER_C_COUNT ? worker_counter_names[c] : "?";
-}
-
-const char *
-worker_counter_help(enum worker_counter c)
-{
-	return (unsigned int)c < WORKER_C_COUNT ? worker_counter_helps[c] : "?";
-}
 
 const struct worker_stats *
 worker_stats_get(unsigned int idx)
@@ -77,18 +55,6 @@ worker_counter_sum(enum worker_counter c)
 
 	for (i = 0; i < n; i++)
 		v += weir_stat_read(&worker_stats_all[i].c[c]);
-	return v;
-}
-
-uint64_t
-worker_drop_sum(unsigned int d)
-{
-	unsigned int i,
-		n = __atomic_load_n(&worker_nb_started, __ATOMIC_RELAXED);
-	uint64_t v = 0;
-
-	for (i = 0; i < n && d < PKT_DROP_COUNT; i++)
-		v += weir_stat_read(&worker_stats_all[i].drops[d]);
 	return v;
 }
 
@@ -149,6 +115,159 @@ worker_ring_free(struct rte_ring *r)
 		rte_pktmbuf_free(m);
 	rte_ring_free(r);
 }
+
+/*
+ * The workers' counter sets (stats.h): their counters, their drops after
+ * parsing, the parser's drops, their snapshots. Each reads the static
+ * blocks of the workers started so far, so any thread may read them.
+ */
+static const char *const worker_labels[] = { "worker", NULL };
+
+static const struct stats_field worker_fields[] = {
+#define WORKER_FIELD(n, t, h)                                                  \
+	{ .name = #n, .help = h, .type = STATS_##t, .off = WORKER_C_##n },
+	WORKER_COUNTERS(WORKER_FIELD)
+#undef WORKER_FIELD
+};
+
+static const struct stats_field worker_drop_fields[] = {
+#define WORKER_DROP_FIELD(n, h)                                                \
+	{ .name = #n, .help = h, .off = WORKER_C_drop_##n },
+	WORKER_DROPS(WORKER_DROP_FIELD)
+#undef WORKER_DROP_FIELD
+};
+
+static const struct stats_field parser_drop_fields[] = {
+#define PARSER_DROP_FIELD(e, n, h)                                             \
+	{ .name = n, .help = h, .off = PKT_DROP_##e },
+	PKT_DROPS(PARSER_DROP_FIELD)
+#undef PARSER_DROP_FIELD
+};
+
+static const struct stats_field snapshot_fields[] = {
+	{ .name = "adopted",
+		.help = "configuration snapshots the worker started using",
+		.off = 0 },
+	{ .name = "lag_ns",
+		.help = "last snapshot: from the request that caused it to "
+			"the worker's first loop on it, seconds",
+		.type = STATS_GAUGE,
+		.off = 1,
+		.metric = "snapshot_lag_seconds",
+		.scale = 1000000000 },
+};
+
+/* Instance 'cursor' is worker 'cursor'; @return its block, or NULL. */
+static const struct worker_stats *
+worker_row(uint64_t *cursor, struct stats_row *row)
+{
+	unsigned int n = __atomic_load_n(&worker_nb_started, __ATOMIC_RELAXED);
+	unsigned int i = (unsigned int)*cursor;
+
+	if (*cursor >= n)
+		return NULL;
+	snprintf(row->buf[0], sizeof(row->buf[0]), "%u", i);
+	row->labels[0] = row->buf[0];
+	(*cursor)++;
+	return &worker_stats_all[i];
+}
+
+static bool
+worker_next(const struct stats_set *s, uint64_t *cursor, struct stats_row *row)
+{
+	const struct worker_stats *ws = worker_row(cursor, row);
+	unsigned int k;
+
+	(void)s;
+	if (ws == NULL)
+		return false;
+	for (k = 0; k < WORKER_C_COUNT; k++)
+		row->vals[k] = weir_stat_read(&ws->c[k]);
+	return true;
+}
+
+static bool
+parser_drop_next(
+	const struct stats_set *s, uint64_t *cursor, struct stats_row *row)
+{
+	const struct worker_stats *ws = worker_row(cursor, row);
+	unsigned int k;
+
+	(void)s;
+	if (ws == NULL)
+		return false;
+	for (k = 0; k < PKT_DROP_COUNT; k++)
+		row->vals[k] = weir_stat_read(&ws->drops[k]);
+	return true;
+}
+
+static bool
+snapshot_next(
+	const struct stats_set *s, uint64_t *cursor, struct stats_row *row)
+{
+	const struct worker_stats *ws = worker_row(cursor, row);
+
+	(void)s;
+	if (ws == NULL)
+		return false;
+	row->vals[0] = weir_stat_read(&ws->snapshots);
+	row->vals[1] = weir_stat_read(&ws->snapshot_lag_ns);
+	return true;
+}
+
+static const struct stats_set worker_set = {
+	.name = "worker",
+	.help = "a worker lcore",
+	.fields = worker_fields,
+	.nb_fields = RTE_DIM(worker_fields),
+	.nb_values = WORKER_C_COUNT,
+	.labels = worker_labels,
+	.flags = STATS_F_TOTAL | STATS_F_ANY_THREAD,
+	.next = worker_next,
+};
+
+static const struct stats_set worker_drop_set = {
+	.name = "worker_drop",
+	.help = "a worker lcore's drops after parsing, by reason",
+	.key_prefix = "drop_",
+	.fields = worker_drop_fields,
+	.nb_fields = RTE_DIM(worker_drop_fields),
+	.nb_values = WORKER_C_COUNT,
+	.labels = worker_labels,
+	.flags = STATS_F_TOTAL | STATS_F_DROPS | STATS_F_ANY_THREAD,
+	.next = worker_next,
+};
+
+static const struct stats_set parser_drop_set = {
+	.name = "parser_drop",
+	.help = "a worker lcore's parser drops, by reason",
+	.key_prefix = "drop_",
+	.fields = parser_drop_fields,
+	.nb_fields = RTE_DIM(parser_drop_fields),
+	.nb_values = PKT_DROP_COUNT,
+	.labels = worker_labels,
+	.flags = STATS_F_TOTAL | STATS_F_DROPS | STATS_F_ANY_THREAD,
+	.next = parser_drop_next,
+};
+
+static const struct stats_set snapshot_set = {
+	.name = "snapshot",
+	.help = "a worker lcore's configuration snapshots",
+	.fields = snapshot_fields,
+	.nb_fields = RTE_DIM(snapshot_fields),
+	.nb_values = 2,
+	.labels = worker_labels,
+	.flags = STATS_F_ANY_THREAD,
+	.next = snapshot_next,
+};
+
+static const struct stats_set *const worker_counters[] = {
+	&worker_set,
+	&worker_drop_set,
+	&parser_drop_set,
+	&snapshot_set,
+	NULL,
+};
 
 static int
 worker_alloc(unsigned int i)
@@ -231,4 +350,5 @@ const struct weir_module worker_module = {
 	.after = "rcu port lb flowlog",
 	.init = worker_init_all,
 	.fini = worker_fini_all,
+	.counters = worker_counters,
 };

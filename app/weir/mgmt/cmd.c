@@ -40,6 +40,7 @@
 #include "port.h"
 #include "lb.h"
 #include "lb_stats.h"
+#include "stats.h"
 #include "svc.h"
 #include "weir.h"
 #include "weir_addr.h"
@@ -51,20 +52,8 @@
 #define CMD_SESSIONS_MAX                                                       \
 	131072 /* sessions one command may list: ~18 MB of copies */
 
-/* Console baselines of the global counters ('clear counters'). */
-static uint64_t cmd_base_worker[WORKER_C_COUNT];
-static uint64_t cmd_base_drop[PKT_DROP_COUNT];
-static uint64_t cmd_base_ctl[LOCAL_C_COUNT];
-
 static const char *const cmd_states[] = { "ready", "drain", "maint" };
 static const char *const cmd_lbs[] = { "maglev", "round-robin", "random" };
-
-
-static bool
-cmd_is_gauge(enum worker_counter c)
-{
-	return c == WORKER_C_sessions || c == WORKER_C_sessions_half_open;
-}
 
 /* "<address> <port>" of a backend. */
 static int
@@ -339,46 +328,177 @@ cmd_show_backends(struct console_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+/* One line of 'show stats', or one member of its JSON object. */
+struct cmd_stats_walk {
+	struct console_ctx *ctx;
+	json_t *obj; /* -j: the object being filled */
+};
+
+static void
+cmd_stat_one(void *arg, const char *key, const char *help, enum stats_type type,
+	uint64_t v)
+{
+	struct cmd_stats_walk *sw = arg;
+
+	(void)type;
+	if (sw->obj != NULL)
+		json_object_set_new(sw->obj, key, json_integer((json_int_t)v));
+	else
+		console_table_row(sw->ctx, "%s\t%llu\t%s", key,
+			(unsigned long long)v, help);
+}
+
+/* Every total of the registry, since 'clear counters'. */
 static int
 cmd_show_stats(struct console_ctx *ctx, int argc, char **argv)
 {
 	static const char *const hdr[] = { "COUNTER", "VALUE", "MEANING" };
-	json_t *obj = ctx->json ? json_object() : NULL;
-	char name[64];
-	unsigned int i;
-	uint64_t v;
+	struct cmd_stats_walk sw = { .ctx = ctx };
 
 	(void)argc;
 	(void)argv;
-	if (!ctx->json)
-		console_table_begin(ctx, RTE_DIM(hdr), hdr);
-#define CMD_STAT(n, val, help)                                                 \
-	do {                                                                   \
-		if (ctx->json)                                                 \
-			json_object_set_new(                                   \
-				obj, n, json_integer((json_int_t)(val)));      \
-		else                                                           \
-			console_table_row(ctx, "%s\t%llu\t%s", n,              \
-				(unsigned long long)(val), help);              \
-	} while (0)
-	for (i = 0; i < WORKER_C_COUNT; i++) {
-		v = worker_counter_sum(i);
-		if (!cmd_is_gauge(i))
-			v -= cmd_base_worker[i];
-		CMD_STAT(worker_counter_name(i), v, worker_counter_help(i));
-	}
-	for (i = 1; i < PKT_DROP_COUNT; i++) {
-		snprintf(name, sizeof(name), "drop_%s", pkt_drop_name(i));
-		CMD_STAT(name, worker_drop_sum(i) - cmd_base_drop[i],
-			pkt_drop_help(i));
-	}
-	for (i = 0; i < LOCAL_C_COUNT; i++)
-		CMD_STAT(local_counter_name(i),
-			local_counter(i) - cmd_base_ctl[i],
-			local_counter_help(i));
-#undef CMD_STAT
 	if (ctx->json)
-		return console_json(ctx, obj);
+		sw.obj = json_object();
+	else
+		console_table_begin(ctx, RTE_DIM(hdr), hdr);
+	if (stats_totals(weir.stats, STATS_T_SINCE_CLEAR, cmd_stat_one, &sw) <
+		0) {
+		json_decref(sw.obj);
+		return console_error(ctx, "out of memory");
+	}
+	if (ctx->json)
+		return console_json(ctx, sw.obj);
+	console_table_end(ctx);
+	return 0;
+}
+
+/* "k=v,k=v" of a row's labels, "-" for a set of one instance. */
+static const char *
+cmd_row_name(const struct stats_set *s, const struct stats_row *row, char *buf,
+	size_t size)
+{
+	size_t off = 0;
+	unsigned int k;
+
+	snprintf(buf, size, "-");
+	for (k = 0; s->labels != NULL && s->labels[k] != NULL && off < size;
+		k++)
+		off += (size_t)snprintf(buf + off, size - off, "%s%s=%s",
+			k ? "," : "", s->labels[k], row->labels[k]);
+	return buf;
+}
+
+struct cmd_counters_walk {
+	struct console_ctx *ctx;
+	const char *instance; /* the row's name, for tables */
+	json_t *counters;     /* -j: the row's counters */
+};
+
+static void
+cmd_counter_one(void *arg, const char *key, const char *help, uint64_t v,
+	const char *text)
+{
+	struct cmd_counters_walk *cw = arg;
+
+	if (cw->counters != NULL) {
+		json_object_set_new(cw->counters, key,
+			text ? json_string(text) : json_integer((json_int_t)v));
+		return;
+	}
+	if (text != NULL)
+		console_table_row(cw->ctx, "%s\t%s\t%s\t%s", cw->instance, key,
+			text, help);
+	else
+		console_table_row(cw->ctx, "%s\t%s\t%llu\t%s", cw->instance,
+			key, (unsigned long long)v, help);
+}
+
+/* 'show counters <set>': every instance and value of one set. */
+static int
+cmd_show_set(struct console_ctx *ctx, const struct stats_set *s)
+{
+	static const char *const hdr[] = { "INSTANCE", "COUNTER", "VALUE",
+		"MEANING" };
+	struct cmd_counters_walk cw = { .ctx = ctx };
+	json_t *arr = NULL;
+	struct stats_table t;
+	char name[4 * STATS_LABEL_SIZE];
+	unsigned int i, k;
+
+	if (stats_collect(s, &t) < 0)
+		return console_error(ctx, "out of memory");
+	if (ctx->json)
+		arr = json_array();
+	else
+		console_table_begin(ctx, RTE_DIM(hdr), hdr);
+	for (i = 0; i < t.nb_rows; i++) {
+		json_t *labels;
+
+		cw.instance = cmd_row_name(s, &t.rows[i], name, sizeof(name));
+		if (arr == NULL) {
+			stats_row_values(s, &t.rows[i], cmd_counter_one, &cw);
+			continue;
+		}
+		labels = json_object();
+		for (k = 0; s->labels != NULL && s->labels[k] != NULL; k++)
+			json_object_set_new(labels, s->labels[k],
+				json_string(t.rows[i].labels[k]));
+		cw.counters = json_object();
+		stats_row_values(s, &t.rows[i], cmd_counter_one, &cw);
+		json_array_append_new(arr,
+			json_pack("{s:o, s:o}", "labels", labels, "counters",
+				cw.counters));
+	}
+	stats_table_free(&t);
+	if (arr != NULL)
+		return console_json(ctx,
+			json_pack("{s:s, s:o}", "set", s->name, "instances",
+				arr));
+	console_table_end(ctx);
+	return 0;
+}
+
+/* Every counter set: what one instance is, how many there are now. */
+static int
+cmd_show_counters(struct console_ctx *ctx, int argc, char **argv)
+{
+	static const char *const hdr[] = { "SET", "INSTANCES", "MEANING" };
+	json_t *arr = ctx->json ? json_array() : NULL;
+	unsigned int i;
+
+	if (argc == 1) {
+		const struct stats_set *s = stats_find(weir.stats, argv[0]);
+
+		json_decref(arr);
+		if (s == NULL)
+			return console_error(ctx,
+				"no counter set '%s'; 'show counters' lists "
+				"them",
+				argv[0]);
+		return cmd_show_set(ctx, s);
+	}
+	if (arr == NULL)
+		console_table_begin(ctx, RTE_DIM(hdr), hdr);
+	for (i = 0; i < stats_nb_sets(weir.stats); i++) {
+		const struct stats_set *s = stats_set_at(weir.stats, i);
+		struct stats_table t;
+
+		if (stats_collect(s, &t) < 0) {
+			json_decref(arr);
+			return console_error(ctx, "out of memory");
+		}
+		if (arr != NULL)
+			json_array_append_new(arr,
+				json_pack("{s:s, s:i, s:s}", "set", s->name,
+					"instances", (int)t.nb_rows, "help",
+					s->help));
+		else
+			console_table_row(
+				ctx, "%s\t%u\t%s", s->name, t.nb_rows, s->help);
+		stats_table_free(&t);
+	}
+	if (arr != NULL)
+		return console_json(ctx, arr);
 	console_table_end(ctx);
 	return 0;
 }
@@ -877,16 +997,10 @@ cmd_del_service(struct console_ctx *ctx, int argc, char **argv)
 static int
 cmd_clear_counters(struct console_ctx *ctx, int argc, char **argv)
 {
-	unsigned int i;
-
 	(void)argc;
 	(void)argv;
-	for (i = 0; i < WORKER_C_COUNT; i++)
-		cmd_base_worker[i] = worker_counter_sum(i);
-	for (i = 0; i < PKT_DROP_COUNT; i++)
-		cmd_base_drop[i] = worker_drop_sum(i);
-	for (i = 0; i < LOCAL_C_COUNT; i++)
-		cmd_base_ctl[i] = local_counter(i);
+	if (stats_clear(weir.stats) < 0)
+		return console_error(ctx, "out of memory");
 	lb_stats_clear();
 	console_printf(ctx,
 		"counters cleared for the console (telemetry and "
@@ -936,6 +1050,9 @@ const struct console_cmd cmd_table[CMD_TABLE_LEN] = {
 		CONSOLE_USER, 0, 2, CONSOLE_F_JSON, cmd_show_sessions },
 	{ { "show", "stats", NULL }, "", "every counter, with its meaning",
 		CONSOLE_USER, 0, 0, CONSOLE_F_JSON, cmd_show_stats },
+	{ { "show", "counters", NULL }, "[<set>]",
+		"counter sets, or every instance and value of one",
+		CONSOLE_USER, 0, 1, CONSOLE_F_JSON, cmd_show_counters },
 	{ { "show", "workers", NULL }, "",
 		"per worker: lcore, packets, busy, snapshot lag", CONSOLE_USER,
 		0, 0, CONSOLE_F_JSON, cmd_show_workers },

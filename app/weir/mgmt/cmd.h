@@ -8,7 +8,7 @@
 
 #include "console.h"
 
-#define CMD_TABLE_LEN 19 /* commands in cmd_table */
+#define CMD_TABLE_LEN 20 /* commands in cmd_table */
 
 /* Every command, for the console module to register. */
 extern const struct console_cmd cmd_table[CMD_TABLE_LEN];

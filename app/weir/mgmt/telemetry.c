@@ -4,28 +4,32 @@
  * rather than kept as totals, so workers never share a written cache line.
  *
  * DPDK cannot unregister a telemetry command, so the handlers may run until
- * the process exits: they read only static counter blocks, plus port data
- * that a flag guards while ports are closing.
+ * the process exits: they read only the counter registry (never freed)
+ * and its sets that any thread may read (static counter blocks), plus
+ * port data that a flag guards while ports are closing; /weir/counters
+ * has the management thread collect the set it asks for.
  *
- *   /weir/info     version, uptime, workers, ports
- *   /weir/stats    every counter, summed over workers
- *   /weir/drops    drop counters only, by reason (non-zero ones)
- *   /weir/workers  per-worker packets and busy ratio
- *   /weir/ports    per-port link and ethdev counters
+ *   /weir/info      version, uptime, workers, ports
+ *   /weir/stats     every total of the counter registry
+ *   /weir/drops     drop counters only, by reason (non-zero ones)
+ *   /weir/counters  every instance of one counter set (via ctl)
+ *   /weir/workers   per-worker packets and busy ratio
+ *   /weir/ports     per-port link and ethdev counters
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_telemetry.h>
 
-#include "ctl.h"
-#include "local.h"
-#include "pkt.h"
-#include "port.h"
 #include "module.h"
+#include "port.h"
+#include "stats.h"
 #include "weir.h"
 #include "weir_log.h"
 #include "weir_stats.h"
@@ -43,62 +47,158 @@ static bool tel_ports_live;
 static unsigned int tel_nb_workers;
 static unsigned int tel_lcores[CFG_WORKERS_MAX];
 
-
 static void
-tel_add_neigh(void *arg, const char *name, const char *help, uint64_t v)
+tel_total(void *arg, const char *key, const char *help, enum stats_type type,
+	uint64_t v)
 {
 	(void)help;
-	rte_tel_data_add_dict_u64(arg, name, v);
+	(void)type;
+	rte_tel_data_add_dict_u64(arg, key, v);
 }
 
+/* Every total of the registry's sets that any thread may read. */
 static int
 tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	char name[64];
-	unsigned int i;
-
 	(void)cmd;
 	(void)params;
 	rte_tel_data_start_dict(d);
-	for (i = 0; i < WORKER_C_COUNT; i++)
-		rte_tel_data_add_dict_u64(
-			d, worker_counter_name(i), worker_counter_sum(i));
-	for (i = 1; i < PKT_DROP_COUNT; i++) {
-		snprintf(name, sizeof(name), "drop_%s", pkt_drop_name(i));
-		rte_tel_data_add_dict_u64(d, name, worker_drop_sum(i));
-	}
-	for (i = 0; i < LOCAL_C_COUNT; i++)
-		rte_tel_data_add_dict_u64(
-			d, local_counter_name(i), local_counter(i));
-	local_neigh_counters(tel_add_neigh, d);
-	rte_tel_data_add_dict_u64(d, "neigh_entries", local_neigh_count());
-	return 0;
+	return stats_totals(weir.stats, STATS_T_ANY_THREAD, tel_total, d);
 }
 
 static int
 tel_drops(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	char name[64];
-	unsigned int i;
-	uint64_t v;
-
 	(void)cmd;
 	(void)params;
 	rte_tel_data_start_dict(d);
-	for (i = 1; i < PKT_DROP_COUNT; i++) {
-		v = worker_drop_sum(i);
-		snprintf(name, sizeof(name), "%s", pkt_drop_name(i));
-		if (v != 0)
-			rte_tel_data_add_dict_u64(d, name, v);
-	}
-	for (i = 0; i < WORKER_C_COUNT; i++) {
-		const char *n = worker_counter_name(i);
+	return stats_totals(
+		weir.stats, STATS_T_ANY_THREAD | STATS_T_DROPS, tel_total, d);
+}
 
-		v = worker_counter_sum(i);
-		if (strncmp(n, "drop_", 5) == 0 && v != 0)
-			rte_tel_data_add_dict_u64(d, n + 5, v);
+/*
+ * /weir/counters,<set>: every set, also those only the management thread
+ * may read (they read the configuration, or ports that close at stop),
+ * so the set is collected there. The telemetry thread posts the request
+ * and waits; ctl's timer takes it on its next turn (about a millisecond),
+ * collects and marks it done. A request ctl has not taken within
+ * TEL_WAIT_MS is withdrawn; one it has taken is always finished within
+ * the same turn, so its waiter never gives up on it. DPDK runs a thread
+ * per telemetry client: the mutex keeps them to one request at a time.
+ */
+enum tel_req_state {
+	TEL_REQ_IDLE = 0,
+	TEL_REQ_POSTED, /* by a telemetry thread */
+	TEL_REQ_TAKEN,	/* by ctl, collecting */
+	TEL_REQ_DONE,	/* by ctl: 'table' and 'rc' are set */
+};
+
+#define TEL_WAIT_MS 1000 /* ms for ctl to take a request */
+
+static struct {
+	pthread_mutex_t lock;
+	uint32_t state; /* enum tel_req_state, atomic */
+	char set[STATS_LABEL_SIZE];
+	struct stats_table table;
+	int rc;
+} tel_req = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* ctl, every turn: serve a posted request. */
+static void
+tel_req_timer(uint64_t now_ms)
+{
+	uint32_t posted = TEL_REQ_POSTED;
+	const struct stats_set *s;
+
+	(void)now_ms;
+	if (!__atomic_compare_exchange_n(&tel_req.state, &posted, TEL_REQ_TAKEN,
+		    false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return;
+	s = stats_find(weir.stats, tel_req.set);
+	tel_req.rc = s != NULL ? stats_collect(s, &tel_req.table) : -ENOENT;
+	/* The table is complete before the waiter sees DONE. */
+	__atomic_store_n(&tel_req.state, TEL_REQ_DONE, __ATOMIC_RELEASE);
+}
+
+static void
+tel_value(void *arg, const char *key, const char *help, uint64_t v,
+	const char *text)
+{
+	(void)help;
+	if (text != NULL)
+		rte_tel_data_add_dict_string(arg, key, text);
+	else
+		rte_tel_data_add_dict_u64(arg, key, v);
+}
+
+/*
+ * The collected table as a dict of dicts keyed by the instance's index
+ * ("0", "1", ...), each holding its labels, then its values: DPDK 22.11
+ * nests dicts only in dicts, and an index is a key every version takes.
+ * At most RTE_TEL_MAX_DICT_ENTRIES instances, and what fits in one reply.
+ */
+static int
+tel_req_output(struct rte_tel_data *d)
+{
+	const struct stats_table *t = &tel_req.table;
+	const struct stats_set *s = t->set;
+	char key[16];
+	unsigned int i, k;
+
+	rte_tel_data_start_dict(d);
+	for (i = 0; i < t->nb_rows && i < RTE_TEL_MAX_DICT_ENTRIES; i++) {
+		struct rte_tel_data *r = rte_tel_data_alloc();
+
+		if (r == NULL)
+			return -ENOMEM;
+		rte_tel_data_start_dict(r);
+		for (k = 0; s->labels != NULL && s->labels[k] != NULL; k++)
+			rte_tel_data_add_dict_string(
+				r, s->labels[k], t->rows[i].labels[k]);
+		stats_row_values(s, &t->rows[i], tel_value, r);
+		snprintf(key, sizeof(key), "%u", i);
+		rte_tel_data_add_dict_container(d, key, r, 0);
 	}
 	return 0;
+}
+
+static int
+tel_counters(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct timespec ms = { .tv_nsec = 1000000 };
+	uint32_t posted = TEL_REQ_POSTED;
+	unsigned int waited;
+	int rc;
+
+	(void)cmd;
+	if (params == NULL || params[0] == '\0' ||
+		strlen(params) >= sizeof(tel_req.set))
+		return -EINVAL;
+	pthread_mutex_lock(&tel_req.lock);
+	snprintf(tel_req.set, sizeof(tel_req.set), "%s", params);
+	__atomic_store_n(&tel_req.state, TEL_REQ_POSTED, __ATOMIC_RELEASE);
+	for (waited = 0; waited < TEL_WAIT_MS; waited++) {
+		if (__atomic_load_n(&tel_req.state, __ATOMIC_ACQUIRE) !=
+			TEL_REQ_POSTED)
+			break;
+		nanosleep(&ms, NULL);
+	}
+	/* Not taken: withdraw it (ctl stopped, or is busy). */
+	if (__atomic_compare_exchange_n(&tel_req.state, &posted, TEL_REQ_IDLE,
+		    false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+		pthread_mutex_unlock(&tel_req.lock);
+		return -EBUSY;
+	}
+	while (__atomic_load_n(&tel_req.state, __ATOMIC_ACQUIRE) !=
+		TEL_REQ_DONE)
+		nanosleep(&ms, NULL);
+	rc = tel_req.rc;
+	if (rc == 0)
+		rc = tel_req_output(d);
+	stats_table_free(&tel_req.table);
+	__atomic_store_n(&tel_req.state, TEL_REQ_IDLE, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&tel_req.lock);
+	return rc;
 }
 
 static int
@@ -206,6 +306,10 @@ telemetry_init(void)
 			"weir version, pid, uptime. No parameters" },
 		{ "/weir/stats", tel_stats,
 			"Every weir counter, summed over workers. No parameters" },
+		{ "/weir/counters", tel_counters,
+			"Every instance and value of one counter set. "
+			"Parameter: the set's name ('show counters' lists "
+			"them)" },
 		{ "/weir/drops", tel_drops,
 			"Non-zero drop counters by reason. No parameters" },
 		{ "/weir/workers", tel_workers,
@@ -246,9 +350,15 @@ telemetry_fini(void)
 	__atomic_store_n(&tel_ports_live, false, __ATOMIC_RELEASE);
 }
 
+static const struct weir_timer telemetry_timers[] = {
+	{ "counters", 0, tel_req_timer },
+};
+
 const struct weir_module telemetry_module = {
 	.name = "telemetry",
 	.after = "port worker",
 	.init = telemetry_init,
 	.fini = telemetry_fini,
+	.timers = telemetry_timers,
+	.nb_timers = RTE_DIM(telemetry_timers),
 };

@@ -166,6 +166,7 @@ const struct weir_module lb_module = {
 	.after = "rcu port",
 	.init = lb_init,
 	.fini = lb_fini,
+	.counters = lb_counter_sets,
 	.worker_init = lb_worker_init,
 	.worker_fini = lb_worker_fini,
 };

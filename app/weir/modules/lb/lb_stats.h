@@ -79,10 +79,8 @@ void lb_stats_obj_retire(enum lb_stats_kind kind, unsigned int id);
 /** 'clear counters': the console counts from now on. */
 void lb_stats_clear(void);
 
-/** @return the console's baseline for worker counter 'c' (see worker.h). */
-uint64_t lb_stats_worker_base(unsigned int c);
-
-/** Record the console baseline of the worker counters (used by clear). */
-void lb_stats_worker_base_set(unsigned int c, uint64_t v);
+/* The counter sets of services and backends (stats.h), NULL-ended. */
+struct stats_set;
+extern const struct stats_set *const lb_counter_sets[];
 
 #endif /* LB_STATS_H */

@@ -249,9 +249,8 @@ svc_table_digest(const struct maglev_backend *mb, unsigned int n, uint32_t size,
 	return (uint64_t)a << 32 | b;
 }
 
-/* The service with id 'id' in the published snapshot, or NULL. */
-static const struct svc *
-svc_published(uint16_t id)
+const struct svc *
+svc_by_id(uint16_t id)
 {
 	const struct svc_snap *s = weir_rcu_get(&weir.snap);
 
@@ -357,7 +356,7 @@ svc_build_one(const struct cfg_service *c, struct svc *v, svc_nh_fn *nh,
 	 */
 	v->table_digest = svc_table_digest(
 		mb, c->nb_backends, c->maglev_size, seed);
-	prev = svc_published(v->id);
+	prev = svc_by_id(v->id);
 	if (c->nb_backends == 0) {
 		rc = -ENOENT;
 	} else if (prev != NULL && prev->table_digest == v->table_digest &&

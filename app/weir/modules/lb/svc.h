@@ -56,6 +56,10 @@ bool svc_nh_changed(void);
  */
 int svc_publish(const char *why);
 
+/** @return the service with stable id 'id' in the published snapshot, or
+ * NULL. */
+const struct svc *svc_by_id(uint16_t id);
+
 /**
  * @return the stable id of service 'name' or of backend (name, addr, port)
  * in the published snapshot, or -ENOENT.

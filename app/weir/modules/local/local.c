@@ -40,6 +40,7 @@
 #include "pkt_dp.h"
 #include "port.h"
 #include "route.h"
+#include "stats.h"
 #include "svc.h"
 #include "svc_dp.h"
 #include "weir.h"
@@ -65,6 +66,56 @@ WEIR_LOG_TYPE("local")
 #define LOCAL_ND_LEN 24	      /* bytes: NS/NA without options */
 #define LOCAL_ND_OPT_LL_LEN 8 /* bytes: link-layer address option */
 
+/*
+ * X(name, metric, help): the management thread's counters of local
+ * protocols. Units: packets. 'metric' names the Prometheus family where
+ * the name would not do ("ns" reads as nanoseconds), else NULL.
+ */
+#define LOCAL_COUNTERS(X)                                                      \
+	X(punt_rx, NULL, "packets taken from the workers' punt rings")         \
+	X(arp_rx, NULL, "ARP packets received")                                \
+	X(arp_replies_tx, NULL, "ARP replies sent for weir's addresses")       \
+	X(arp_requests_tx, NULL, "ARP requests sent to resolve or probe")      \
+	X(garp_tx, NULL, "gratuitous ARP requests sent at start")              \
+	X(arp_ignored, NULL,                                                   \
+		"ARP packets neither for weir nor from a neighbor")            \
+	X(ns_rx, "mgmt_nd_solicit_rx", "neighbor solicitations received")      \
+	X(ns_tx, "mgmt_nd_solicit_tx",                                         \
+		"neighbor solicitations sent to resolve or probe")             \
+	X(na_rx, NULL, "neighbor advertisements received")                     \
+	X(na_tx, NULL,                                                         \
+		"neighbor advertisements sent (solicited and at start)")       \
+	X(nd_invalid, NULL, "ND messages failing RFC 4861 validation")         \
+	X(icmp_echo_replies_tx, NULL, "ICMP echo replies sent")                \
+	X(icmp6_echo_replies_tx, NULL, "ICMPv6 echo replies sent")             \
+	X(icmp_bad_csum, NULL, "ICMP messages with a wrong checksum")          \
+	X(icmp6_bad_csum, NULL, "ICMPv6 messages with a wrong checksum")       \
+	X(icmp_ignored, NULL, "ICMP messages weir does not answer")            \
+	X(icmp6_ignored, NULL,                                                 \
+		"ICMPv6 messages weir does not answer (MLD, RS, ...)")         \
+	X(no_route, NULL, "replies with no route back")                        \
+	X(neigh_drops, NULL,                                                   \
+		"replies dropped: next hop unresolved or queue full")          \
+	X(mgmt_tx_drops, "mgmt_tx_drops",                                      \
+		"management packets the port or ring refused")                 \
+	X(nomem, NULL, "packets not built: mbuf pool empty")
+
+enum local_counter {
+#define LOCAL_COUNTER_ENUM(n, m, help) LOCAL_C_##n,
+	LOCAL_COUNTERS(LOCAL_COUNTER_ENUM)
+#undef LOCAL_COUNTER_ENUM
+	LOCAL_C_COUNT
+};
+
+/* Values of the "neigh" set: the neighbor table's counters, its size. */
+enum local_neigh_value {
+#define LOCAL_NEIGH_ENUM(n, help) LOCAL_N_##n,
+	NEIGH_COUNTERS(LOCAL_NEIGH_ENUM)
+#undef LOCAL_NEIGH_ENUM
+	LOCAL_N_entries,
+	LOCAL_N_COUNT
+};
+
 static uint64_t local_counters[LOCAL_C_COUNT];
 static struct neigh_stats local_neigh_mirror;
 static unsigned int local_neigh_nb;
@@ -78,56 +129,6 @@ static struct {
 
 
 #define LOCAL_INC(name) weir_stat_add(&local_counters[LOCAL_C_##name], 1)
-
-
-static const char *const local_counter_names[] = {
-#define LOCAL_COUNTER_NAME(n, help) #n,
-	LOCAL_COUNTERS(LOCAL_COUNTER_NAME)
-#undef LOCAL_COUNTER_NAME
-};
-
-static const char *const local_counter_helps[] = {
-#define LOCAL_COUNTER_HELP(n, help) help,
-	LOCAL_COUNTERS(LOCAL_COUNTER_HELP)
-#undef LOCAL_COUNTER_HELP
-};
-
-uint64_t
-local_counter(enum local_counter c)
-{
-	if ((unsigned int)c >= LOCAL_C_COUNT)
-		return 0;
-	return weir_stat_read(&local_counters[c]);
-}
-
-const char *
-local_counter_name(enum local_counter c)
-{
-	return (unsigned int)c < LOCAL_C_COUNT ? local_counter_names[c] : "?";
-}
-
-const char *
-local_counter_help(enum local_counter c)
-{
-	return (unsigned int)c < LOCAL_C_COUNT ? local_counter_helps[c] : "?";
-}
-
-void
-local_neigh_counters(
-	void (*cb)(void *arg, const char *name, const char *help, uint64_t v),
-	void *arg)
-{
-#define LOCAL_NEIGH_CB(n, help)                                                \
-	cb(arg, "neigh_" #n, help, weir_stat_read(&local_neigh_mirror.n));
-	NEIGH_COUNTERS(LOCAL_NEIGH_CB)
-#undef LOCAL_NEIGH_CB
-}
-
-unsigned int
-local_neigh_count(void)
-{
-	return __atomic_load_n(&local_neigh_nb, __ATOMIC_RELAXED);
-}
 
 static const struct svc_port *
 local_svc_port(uint16_t port_id)
@@ -149,7 +150,7 @@ local_tx(struct port *p, struct rte_mbuf *m)
 	} else if (rte_ring_sp_enqueue(worker_ctl_tx_ring(), m) == 0) {
 		return;
 	}
-	LOCAL_INC(tx_drops);
+	LOCAL_INC(mgmt_tx_drops);
 	rte_pktmbuf_free(m);
 }
 
@@ -884,6 +885,85 @@ local_reload(void)
 	loc.routes_next = NULL;
 }
 
+/*
+ * Counter sets (stats.h): the protocol counters and the neighbor table's
+ * (a mirror the neighbor timer refreshes, since the table itself is
+ * ctl's). Both are static, so any thread may read them.
+ */
+static const struct stats_field local_fields[] = {
+#define LOCAL_FIELD(n, m, h)                                                   \
+	{ .name = #n, .help = h, .off = LOCAL_C_##n, .metric = m },
+	LOCAL_COUNTERS(LOCAL_FIELD)
+#undef LOCAL_FIELD
+};
+
+static const struct stats_field local_neigh_fields[] = {
+#define LOCAL_NEIGH_FIELD(n, h) { .name = #n, .help = h, .off = LOCAL_N_##n },
+	NEIGH_COUNTERS(LOCAL_NEIGH_FIELD)
+#undef LOCAL_NEIGH_FIELD
+		{ .name = "entries",
+			.help = "entries in the neighbor (ARP/ND) table",
+			.type = STATS_GAUGE,
+			.off = LOCAL_N_entries,
+			.metric = "neighbors" },
+};
+
+static bool
+local_next(const struct stats_set *s, uint64_t *cursor, struct stats_row *row)
+{
+	unsigned int k;
+
+	(void)s;
+	if ((*cursor)++ != 0)
+		return false;
+	for (k = 0; k < LOCAL_C_COUNT; k++)
+		row->vals[k] = weir_stat_read(&local_counters[k]);
+	return true;
+}
+
+static bool
+local_neigh_next(
+	const struct stats_set *s, uint64_t *cursor, struct stats_row *row)
+{
+	(void)s;
+	if ((*cursor)++ != 0)
+		return false;
+#define LOCAL_NEIGH_READ(n, help)                                              \
+	row->vals[LOCAL_N_##n] = weir_stat_read(&local_neigh_mirror.n);
+	NEIGH_COUNTERS(LOCAL_NEIGH_READ)
+#undef LOCAL_NEIGH_READ
+	row->vals[LOCAL_N_entries] = __atomic_load_n(
+		&local_neigh_nb, __ATOMIC_RELAXED);
+	return true;
+}
+
+static const struct stats_set local_set = {
+	.name = "mgmt",
+	.help = "the management thread's local protocols",
+	.fields = local_fields,
+	.nb_fields = RTE_DIM(local_fields),
+	.nb_values = LOCAL_C_COUNT,
+	.flags = STATS_F_TOTAL | STATS_F_ANY_THREAD,
+	.next = local_next,
+};
+
+static const struct stats_set local_neigh_set = {
+	.name = "neigh",
+	.help = "the neighbor (ARP/ND) table",
+	.key_prefix = "neigh_",
+	.fields = local_neigh_fields,
+	.nb_fields = RTE_DIM(local_neigh_fields),
+	.nb_values = LOCAL_N_COUNT,
+	.flags = STATS_F_TOTAL | STATS_F_ANY_THREAD,
+	.next = local_neigh_next,
+};
+
+static const struct stats_set *const local_counter_sets[] = {
+	&local_set,
+	&local_neigh_set,
+	NULL,
+};
+
 static const struct weir_timer local_timers[] = {
 	{ "punt", 0, local_punt_timer },
 	{ "neighbors", LOCAL_AGE_MS, local_age_timer },
@@ -899,4 +979,5 @@ const struct weir_module local_module = {
 	.reload = local_reload,
 	.timers = local_timers,
 	.nb_timers = RTE_DIM(local_timers),
+	.counters = local_counter_sets,
 };
