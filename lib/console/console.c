@@ -402,6 +402,21 @@ console_error(struct console_ctx *ctx, const char *fmt, ...)
 }
 
 int
+console_uint(struct console_ctx *ctx, const char *word, unsigned long max,
+	const char *what, unsigned long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoul(word, &end, 10);
+	if (word[0] < '0' || word[0] > '9' || *end != '\0' || errno != 0 ||
+		*out > max)
+		return console_error(
+			ctx, "'%s' is not a %s (0-%lu)", word, what, max);
+	return 0;
+}
+
+int
 console_json(struct console_ctx *ctx, void *json)
 {
 	json_t *j = json;

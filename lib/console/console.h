@@ -139,6 +139,15 @@ int console_error(struct console_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /**
+ * Parse argument 'word' as a decimal number from 0 to 'max' into 'out'.
+ * Refuses a sign, blanks, junk after the digits and overflow.
+ * @return 0, or -EINVAL after console_error() "'<word>' is not a <what>
+ * (0-<max>)".
+ */
+int console_uint(struct console_ctx *ctx, const char *word, unsigned long max,
+	const char *what, unsigned long *out);
+
+/**
  * Append a JSON document (a jansson json_t *, passed as void * so this
  * header needs no jansson include) as one compact line, and release it.
  * @return 0 or -ENOMEM.

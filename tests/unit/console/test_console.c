@@ -1563,8 +1563,40 @@ test_fuzz_random_lines_framed(void)
 	CU_ASSERT_EQUAL(bad, 0);
 }
 
-static CU_TestInfo tests[] = { { "exec_show_info_runs",
-				       test_exec_show_info_runs },
+/* Numbers in arguments: digits only, within the bound, named on error. */
+static void
+test_uint_bounds_and_junk_refused(void)
+{
+	static const char *const bad[] = { "", "-1", "+1", " 1", "1 ", "1x",
+		"0x10", "65536", "18446744073709551616", "1e3" };
+	unsigned long v = 7;
+	unsigned int i;
+
+	CU_ASSERT_EQUAL(console_uint(&ctx, "0", 65535, "weight", &v), 0);
+	CU_ASSERT_EQUAL(v, 0);
+	CU_ASSERT_EQUAL(console_uint(&ctx, "65535", 65535, "weight", &v), 0);
+	CU_ASSERT_EQUAL(v, 65535);
+	CU_ASSERT_EQUAL(console_uint(&ctx, "007", 65535, "weight", &v), 0);
+	CU_ASSERT_EQUAL(v, 7);
+	CU_ASSERT_TRUE(out_is(""));
+	for (i = 0; i < WEIR_ARRAY_LEN(bad); i++) {
+		char want[128];
+
+		console_out_reset(out);
+		snprintf(want, sizeof(want),
+			"error: '%s' is not a weight (0-65535)\n", bad[i]);
+		CU_ASSERT_EQUAL(console_uint(&ctx, bad[i], 65535, "weight", &v),
+			-EINVAL);
+		if (!out_is(want))
+			fprintf(stderr, "\n    '%s': %s", bad[i],
+				console_out_data(out));
+		CU_ASSERT_TRUE(out_is(want));
+	}
+}
+
+static CU_TestInfo tests[] = { { "uint_bounds_and_junk_refused",
+				       test_uint_bounds_and_junk_refused },
+	{ "exec_show_info_runs", test_exec_show_info_runs },
 	{ "exec_show_backends_table_printed",
 		test_exec_show_backends_table_printed },
 	{ "exec_show_backends_arg_passed", test_exec_show_backends_arg_passed },
