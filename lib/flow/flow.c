@@ -33,6 +33,7 @@
 
 #include "weir_stats.h"
 #include "flow.h"
+#include "weir_addr.h"
 #include "flow_dp.h"
 #include "flow_priv.h"
 
@@ -940,4 +941,19 @@ uint32_t
 flow_capacity(const struct flow_table *t)
 {
 	return t->capacity;
+}
+
+void
+flow_info_addrs(const struct flow_info *f, struct flow_addrs *s)
+{
+	struct weir_addr a = { .family = f->fwd.family };
+
+	memcpy(a.a, f->fwd.src, 16);
+	weir_addr_str(&a, s->cli, sizeof(s->cli));
+	memcpy(a.a, f->fwd.dst, 16);
+	weir_addr_str(&a, s->vip, sizeof(s->vip));
+	memcpy(a.a, f->rev.dst, 16);
+	weir_addr_str(&a, s->local, sizeof(s->local));
+	memcpy(a.a, f->rev.src, 16);
+	weir_addr_str(&a, s->be, sizeof(s->be));
 }

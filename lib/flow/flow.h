@@ -43,6 +43,17 @@ size_t flow_table_size(uint32_t capacity, unsigned int opts);
 struct flow_table *flow_table_init(void *mem, uint32_t capacity,
 	unsigned int opts, uint32_t now, uint32_t seed);
 
+/* The four addresses of a session, as text. */
+struct flow_addrs {
+	char cli[64];	/* client */
+	char vip[64];	/* VIP */
+	char local[64]; /* weir's local (SNAT) address */
+	char be[64];	/* backend */
+};
+
+/** Format the addresses of 'f' (flow records, 'show sessions'). */
+void flow_info_addrs(const struct flow_info *f, struct flow_addrs *a);
+
 /** @return the name of state 's' ("established"), or "?". */
 const char *flow_state_name(enum flow_state s);
 

@@ -22,8 +22,8 @@
  * Context: any thread; pure functions. The owner table is written once by
  * ctl before workers start and only read afterwards.
  */
-#ifndef NAT_PORT_H
-#define NAT_PORT_H
+#ifndef NAT_PORT_DP_H
+#define NAT_PORT_DP_H
 
 #include <stdint.h>
 #include <string.h>
@@ -65,4 +65,4 @@ nat_port_nth(uint16_t lo, unsigned int nb_workers, unsigned int w, uint32_t k)
 	return (uint16_t)(lo + w + k * nb_workers);
 }
 
-#endif /* NAT_PORT_H */
+#endif /* NAT_PORT_DP_H */

@@ -12,8 +12,9 @@
  * backend's weight and admin state: 'save state' writes it, the start and
  * every reload apply it, so runtime changes outlive both.
  *
- * The start module lives here too: last before the workers launch, it
- * applies the state file and publishes the first complete snapshot.
+ * The module's start comes last before the workers launch: it applies
+ * the state file and publishes the first complete snapshot. Its console
+ * commands are 'reload' and 'save state'.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include <string.h>
 
 #include "cfg.h"
+#include "console.h"
 #include "events.h"
 #include "module.h"
 #include "reload.h"
@@ -183,8 +185,46 @@ reload_start(void)
 	return svc_publish("start");
 }
 
-const struct weir_module start_module = {
-	.name = "start",
+/* Run a ctl action that says in one line what it did, or why not. */
+static int
+reload_cmd_action(struct console_ctx *ctx, int (*fn)(char *msg, size_t size))
+{
+	char msg[1200];
+
+	if (fn(msg, sizeof(msg)) < 0)
+		return console_error(ctx, "%s", msg);
+	console_printf(ctx, "%s\n", msg);
+	return 0;
+}
+
+static int
+reload_cmd_reload(struct console_ctx *ctx, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return reload_cmd_action(ctx, reload_conf);
+}
+
+static int
+reload_cmd_save_state(struct console_ctx *ctx, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return reload_cmd_action(ctx, reload_state_save);
+}
+
+static const struct console_cmd reload_cmds[] = {
+	{ { "reload", NULL }, "", "read the configuration file again",
+		CONSOLE_ADMIN, 0, 0, 0, reload_cmd_reload },
+	{ { "save", "state", NULL }, "",
+		"write admin states and weights to the state file",
+		CONSOLE_ADMIN, 0, 0, 0, reload_cmd_save_state },
+	{ .fn = NULL },
+};
+
+const struct weir_module reload_module = {
+	.name = "reload",
 	.after = "lb local discovery worker console metrics telemetry",
 	.init = reload_start,
+	.cmds = reload_cmds,
 };

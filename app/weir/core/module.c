@@ -85,10 +85,13 @@ modules_register_cmds(struct console_registry *r)
 
 	for (i = 0; i < mods.nb_ordered; i++) {
 		const struct weir_module *m = mods.order[i];
+		unsigned int n = 0;
 
-		if (m->nb_cmds == 0)
+		while (m->cmds != NULL && m->cmds[n].fn != NULL)
+			n++;
+		if (n == 0)
 			continue;
-		rc = console_register(r, m->cmds, m->nb_cmds);
+		rc = console_register(r, m->cmds, n);
 		if (rc < 0) {
 			WEIR_LOG(ERR, "module %s: console commands: %s",
 				m->name, strerror(-rc));

@@ -63,8 +63,9 @@ struct weir_module {
 	/* Reload, then: weir.conf is the new configuration; re-read what
 	 * the module takes from it. Cannot fail (it logs what it skips). */
 	void (*reload)(void);
-	const struct console_cmd *cmds; /* [nb_cmds], static */
-	unsigned int nb_cmds;
+	/* Its console commands: a static table ended by an entry without
+	 * a handler (.fn NULL). */
+	const struct console_cmd *cmds;
 	const struct stats_set *const *counters; /* NULL-ended, static */
 	const struct weir_timer *timers;	 /* [nb_timers], static */
 	unsigned int nb_timers;

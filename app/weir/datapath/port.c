@@ -412,5 +412,6 @@ const struct weir_module port_module = {
 	.fini = port_fini_all,
 	.timers = port_timers,
 	.nb_timers = RTE_DIM(port_timers),
+	.cmds = port_cmds,
 	.counters = port_counters,
 };

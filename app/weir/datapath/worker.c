@@ -29,7 +29,7 @@
 
 #include "lb_dp.h"
 #include "pkt_dp.h"
-#include "port.h"
+#include "port_types.h"
 #include "svc_dp.h"
 #include "weir.h"
 #include "weir_stats.h"

@@ -37,7 +37,7 @@
 #include "svc_types.h"
 #include "weir.h"
 #include "weir_stats.h"
-#include "worker.h"
+#include "worker_types.h"
 
 #define WORKER_BURST_MAX 256 /* packets: upper bound of config 'burst' */
 
@@ -63,6 +63,13 @@ struct worker {
 
 /* Every worker, by index; set by ctl before they launch. */
 extern struct worker *workers[CFG_WORKERS_MAX];
+
+/**
+ * The loop of worker 'arg' (a struct worker *), until weir.stop
+ * (worker.c). rte_eal_remote_launch()'s entry point, from
+ * worker_setup.c. @return 0.
+ */
+int worker_main(void *arg);
 
 #define WORKER_INC(w, name, n)                                                 \
 	weir_stat_add(&(w)->stats->c[WORKER_C_##name], (n))

@@ -350,5 +350,6 @@ const struct weir_module worker_module = {
 	.after = "rcu port lb flowlog",
 	.init = worker_init_all,
 	.fini = worker_fini_all,
+	.cmds = worker_cmds,
 	.counters = worker_counters,
 };

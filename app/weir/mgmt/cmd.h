@@ -1,16 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * weir's console commands: show, set, add/del, clear, reload, save. The
- * tables live in cmd.c; the registry (lib/console) dispatches to them.
+ * The console's own commands (cmd.c): show info, show config, show stats,
+ * show counters, clear counters. The console module registers them with
+ * every other module's.
  */
 #ifndef CMD_H
 #define CMD_H
 
 #include "console.h"
 
-#define CMD_TABLE_LEN 20 /* commands in cmd_table */
-
-/* Every command, for the console module to register. */
-extern const struct console_cmd cmd_table[CMD_TABLE_LEN];
+/* The table, ended by an entry without a handler. */
+extern const struct console_cmd cmd_table[];
 
 #endif /* CMD_H */

@@ -725,5 +725,4 @@ const struct weir_module console_module = {
 	.init = console_app_init,
 	.fini = console_app_fini,
 	.cmds = cmd_table,
-	.nb_cmds = CMD_TABLE_LEN,
 };

@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "console.h"
 #include "events.h"
 #include "module.h"
 #include "weir.h"
@@ -116,8 +117,52 @@ events_walk(
 		cb(arg, &ev.ring[(s - 1) % ev.size]);
 }
 
+static void
+events_cmd_one(void *arg, const struct event *e)
+{
+	void **a = arg;
+	struct console_ctx *ctx = a[0];
+	json_t *arr = a[1];
+	char when[40];
+	struct tm tm;
+
+	gmtime_r(&e->time.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (arr != NULL)
+		json_array_append_new(arr,
+			json_pack("{s:I, s:s, s:s, s:s}", "seq",
+				(json_int_t)e->seq, "time", when, "kind",
+				e->kind, "text", e->text));
+	else
+		console_printf(ctx, "%llu %s %s %s\n",
+			(unsigned long long)e->seq, when, e->kind, e->text);
+}
+
+static int
+events_cmd_show(struct console_ctx *ctx, int argc, char **argv)
+{
+	unsigned long n = 20;
+	void *a[2] = { ctx, NULL };
+
+	if (argc == 1 &&
+		console_uint(ctx, argv[0], 100000, "number of events", &n) < 0)
+		return -EINVAL;
+	if (ctx->json)
+		a[1] = json_array();
+	events_walk((unsigned int)n, events_cmd_one, a);
+	return ctx->json ? console_json(ctx, a[1]) : 0;
+}
+
+static const struct console_cmd events_cmds[] = {
+	{ { "show", "events", NULL }, "[<n>]",
+		"the last n events (admin, reload, discovery; default 20)",
+		CONSOLE_USER, 0, 1, CONSOLE_F_JSON, events_cmd_show },
+	{ .fn = NULL },
+};
+
 const struct weir_module events_module = {
 	.name = "events",
 	.init = events_init,
 	.fini = events_fini,
+	.cmds = events_cmds,
 };

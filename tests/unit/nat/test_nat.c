@@ -35,7 +35,7 @@
 #include "weir_cunit.h"
 #include "weir_common.h"
 #include "nat_dp.h"
-#include "nat_port.h"
+#include "nat_port_dp.h"
 
 #define NB_RANDOM 10000	     /* packets per random property test */
 #define NB_EDGE 1000	     /* packets per edge-case loop */

@@ -112,21 +112,6 @@ flowlog_rotate(void)
 			strerror(errno));
 }
 
-void
-flowlog_addrs(const struct flow_info *f, struct flowlog_addrs *s)
-{
-	struct weir_addr a = { .family = f->fwd.family };
-
-	memcpy(a.a, f->fwd.src, 16);
-	weir_addr_str(&a, s->cli, sizeof(s->cli));
-	memcpy(a.a, f->fwd.dst, 16);
-	weir_addr_str(&a, s->vip, sizeof(s->vip));
-	memcpy(a.a, f->rev.dst, 16);
-	weir_addr_str(&a, s->local, sizeof(s->local));
-	memcpy(a.a, f->rev.src, 16);
-	weir_addr_str(&a, s->be, sizeof(s->be));
-}
-
 static double
 flowlog_ms(uint32_t ticks)
 {
@@ -159,7 +144,7 @@ static void
 flowlog_write(const struct flowlog_rec *r)
 {
 	const struct flow_info *f = &r->f;
-	struct flowlog_addrs ad;
+	struct flow_addrs ad;
 	char when[40];
 	const struct svc_snap *snap = weir_rcu_get(&weir.snap);
 	const char *svc = "?", *end = flowlog_end(r);
@@ -172,7 +157,7 @@ flowlog_write(const struct flowlog_rec *r)
 	for (i = 0; snap != NULL && i < snap->nb_svc; i++)
 		if (snap->svc[i].id == f->svc)
 			svc = snap->svc[i].name;
-	flowlog_addrs(f, &ad);
+	flow_info_addrs(f, &ad);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);

@@ -13,16 +13,4 @@
 
 #include "flowlog_types.h"
 
-/* The four addresses of a session, as text. */
-struct flowlog_addrs {
-	char cli[64];	/* client */
-	char vip[64];	/* VIP */
-	char local[64]; /* weir's local (SNAT) address */
-	char be[64];	/* backend */
-};
-
-/** Format the addresses of 'f' (for records and 'show sessions'). */
-void flowlog_addrs(const struct flow_info *f, struct flowlog_addrs *a);
-
-
 #endif /* FLOWLOG_H */

@@ -27,7 +27,7 @@
 #include "lb_dp.h"
 #include "lb_stats.h"
 #include "module.h"
-#include "nat_port.h"
+#include "nat_port_dp.h"
 #include "svc.h"
 #include "weir.h"
 #include "weir_err.h"
@@ -166,6 +166,7 @@ const struct weir_module lb_module = {
 	.after = "rcu port",
 	.init = lb_init,
 	.fini = lb_fini,
+	.cmds = lb_cmds,
 	.counters = lb_counter_sets,
 	.worker_init = lb_worker_init,
 	.worker_fini = lb_worker_fini,

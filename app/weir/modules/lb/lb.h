@@ -8,7 +8,11 @@
 #ifndef LB_H
 #define LB_H
 
+#include "console.h"
 #include "lb_types.h"
+
+/* Its console commands (lb_cli.c), ended by an entry without a handler. */
+extern const struct console_cmd lb_cmds[];
 
 /**
  * Ask worker 'w' for up to d->max sessions of service d->svc and wait (at

@@ -46,10 +46,10 @@
 
 #include "flow_dp.h"
 #include "flowlog_dp.h"
-#include "lb_stats.h"
+#include "lb_types.h"
 #include "maglev_dp.h"
 #include "nat_dp.h"
-#include "nat_port.h"
+#include "nat_port_dp.h"
 #include "pkt_dp.h"
 #include "svc_dp.h"
 #include "weir.h"

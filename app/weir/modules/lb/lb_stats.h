@@ -17,37 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* X(name, prometheus type, help). */
-#define LB_STATS_OBJ_COUNTERS(X)                                               \
-	X(new_flows, "counter", "sessions created")                            \
-	X(sessions, "gauge", "sessions in the tables")                         \
-	X(pkts_in, "counter", "packets client -> backend")                     \
-	X(pkts_out, "counter", "packets backend -> client")                    \
-	X(bytes_in, "counter", "bytes client -> backend (IP)")                 \
-	X(bytes_out, "counter", "bytes backend -> client (IP)")                \
-	X(handshakes, "counter", "TCP handshakes timed (SYN to SYN-ACK)")      \
-	X(handshake_us, "counter", "sum of the handshake times, microseconds")
-
-/*
- * Handshake time histogram: upper bounds in microseconds, the last bucket
- * unbounded. Log-spaced from a same-rack answer to a struggling backend.
- */
-#define LB_STATS_HIST_BOUNDS_US                                                \
-	{                                                                      \
-		50, 100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000,      \
-			100000, 250000, 500000, 1000000, UINT64_MAX            \
-	}
-#define LB_STATS_HIST_LEN 15 /* buckets, the last one +Inf */
-
-struct lb_stats {
-#define LB_STATS_OBJ_FIELD(n, type, help) uint64_t n;
-	LB_STATS_OBJ_COUNTERS(LB_STATS_OBJ_FIELD)
-#undef LB_STATS_OBJ_FIELD
-	uint64_t hs_hist[LB_STATS_HIST_LEN]; /* handshakes per bucket */
-};
-
-/** The histogram's upper bounds, microseconds (UINT64_MAX: +Inf). */
-extern const uint64_t lb_stats_hist_bounds_us[LB_STATS_HIST_LEN];
+#include "lb_types.h"
 
 enum lb_stats_kind {
 	LB_STATS_SVC = 0,
@@ -79,7 +49,10 @@ void lb_stats_obj_retire(enum lb_stats_kind kind, unsigned int id);
 /** 'clear counters': the console counts from now on. */
 void lb_stats_clear(void);
 
-/* The counter sets of services and backends (stats.h), NULL-ended. */
+/** @return true once the arrays exist (between lb's init and fini). */
+bool lb_stats_ready(void);
+
+/* The counter sets of services and backends (lb_counters.c), NULL-ended. */
 struct stats_set;
 extern const struct stats_set *const lb_counter_sets[];
 

@@ -979,5 +979,6 @@ const struct weir_module local_module = {
 	.reload = local_reload,
 	.timers = local_timers,
 	.nb_timers = RTE_DIM(local_timers),
+	.cmds = local_cmds,
 	.counters = local_counter_sets,
 };

@@ -9,6 +9,11 @@
 #ifndef LOCAL_H
 #define LOCAL_H
 
+#include "console.h"
+
+/* 'show neighbors' (local_cli.c), ended by an entry without a handler. */
+extern const struct console_cmd local_cmds[];
+
 /** Walk the neighbor table (for 'show neighbors'); 'info' is a
  * const struct neigh_info *. */
 void local_neigh_walk(void (*cb)(void *arg, const void *info), void *arg);
