@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Internals shared by the loader's files (cfg.c: the process and ports;
- * cfg_svc.c: services and sessions): the error context and the typed
- * getters, each of which records "file:line: path: message" on failure.
+ * cfg_svc.c: services and sessions; cfg_mgmt.c: management): the error
+ * context and the typed getters (cfg_get.c), each of which records
+ * "file:line: path: message" on failure, and the parts' entry points.
  */
 #ifndef CFG_PRIV_H
 #define CFG_PRIV_H
