@@ -195,7 +195,7 @@ modules_init(void)
 			off < sizeof(line) ? sizeof(line) - off : 0, " %s",
 			mods.order[i]->name);
 	}
-	WEIR_LOG(INFO, "modules:%s", line);
+	WEIR_LOG(DEBUG, "modules:%s", line);
 	/* Every timer is due at the first turn of the loop. */
 	mods.next_ms = calloc(nb_timers ? nb_timers : 1, sizeof(uint64_t));
 	/* The registry lives as long as the process, never freed: DPDK's
