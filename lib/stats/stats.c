@@ -143,7 +143,8 @@ stats_families_ok(const struct stats_set *s)
 	return true;
 }
 
-char *
+/* "<key_prefix><name>" of field 'f' of 's', into 'buf'. */
+static char *
 stats_key(const struct stats_set *s, const struct stats_field *f, char *buf,
 	size_t size)
 {
@@ -314,7 +315,8 @@ stats_table_sum(const struct stats_table *t, unsigned int off)
 	return v;
 }
 
-const char *
+/* The suffix that names the unit of values kept at 'scale'. */
+static const char *
 stats_scale_suffix(uint64_t scale)
 {
 	switch (scale) {

@@ -164,17 +164,6 @@ void stats_table_free(struct stats_table *t);
 /** @return value 'off' summed over the rows of 't'. */
 uint64_t stats_table_sum(const struct stats_table *t, unsigned int off);
 
-/** Write "<key_prefix><name>" of field 'f' of 's' into 'buf'. */
-char *stats_key(const struct stats_set *s, const struct stats_field *f,
-	char *buf, size_t size);
-
-/**
- * @return the suffix that names the unit of values kept at 'scale' (1, 0:
- * "", 1000: "_ms", 1000000: "_us", 1000000000: "_ns"; else "_scaled"),
- * for surfaces that show raw values: a histogram's sum, say.
- */
-const char *stats_scale_suffix(uint64_t scale);
-
 /*
  * One value of a row, as a flat surface shows it: 'key' (the field's
  * key, "_count" or "_sum<unit>" after a histogram's), the value, and for
@@ -185,8 +174,9 @@ typedef void(stats_value_fn)(void *arg, const char *key, const char *help,
 
 /**
  * Call 'cb' for every value of 'row' of set 's', in field order: counters
- * and gauges as they are, a histogram as its count and the sum of its
- * observations (in the values' unit, named by stats_scale_suffix()), an
+ * and gauges as they are, a histogram as its count ("<key>_count") and the
+ * sum of its observations in the values' own unit ("<key>_sum_us" at scale
+ * 1000000, "_sum_ns" at 1000000000, "_sum_ms" at 1000, "_sum" at 1), an
  * enum as its index and name. The console and telemetry list sets so.
  */
 void stats_row_values(const struct stats_set *s, const struct stats_row *row,

@@ -40,7 +40,6 @@ static struct {
 	bool stop;	      /* SIGINT/SIGTERM seen */
 } ctl = { .epfd = -1, .sigfd = -1 };
 
-
 uint64_t
 ctl_now_ms(void)
 {

@@ -33,7 +33,6 @@
 
 WEIR_LOG_TYPE("reload")
 
-
 /*
  * SIGHUP: load the file again, check it whole, refuse it if a
  * startup-only key changed, else switch to it and publish. On any error

@@ -42,18 +42,6 @@ static struct {
 	uint64_t *next_ms;	 /* per timer, modules in start order */
 } mods;
 
-unsigned int
-modules_count(void)
-{
-	return mods.nb_ordered;
-}
-
-const struct weir_module *
-module_at(unsigned int i)
-{
-	return i < mods.nb_ordered ? mods.order[i] : NULL;
-}
-
 int
 modules_register_counters(struct stats_registry *r)
 {

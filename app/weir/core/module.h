@@ -100,10 +100,6 @@ int modules_init(void);
 /** Run every started module's fini, in reverse start order. */
 void modules_fini(void);
 
-/** @return the number of modules, and module 'i' in start order. */
-unsigned int modules_count(void);
-const struct weir_module *module_at(unsigned int i);
-
 /** Register every module's console commands in 'r'. @return 0/-errno. */
 int modules_register_cmds(struct console_registry *r);
 

@@ -50,7 +50,6 @@ void worker_ring_free(struct rte_ring *r);
 /* 'show workers' (worker_cli.c), ended by an entry without a handler. */
 extern const struct console_cmd worker_cmds[];
 
-
 /**
  * @return counter 'c' summed over the workers started (any thread; the
  * blocks outlive the workers). Every counter is also in the registry

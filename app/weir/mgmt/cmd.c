@@ -27,7 +27,6 @@
 #include "weir.h"
 #include "worker.h"
 
-
 static uint64_t
 cmd_sessions_total(void)
 {

@@ -640,7 +640,6 @@ test_checker_rejects_bad_pages(void)
 		msg, sizeof(msg)));
 }
 
-
 /* A value in 1/scale of its unit comes out as the exact decimal. */
 static void
 test_scaled_sample_exact(void)

@@ -127,7 +127,6 @@ static struct {
 	struct route_table *routes_next;
 } loc;
 
-
 #define LOCAL_INC(name) weir_stat_add(&local_counters[LOCAL_C_##name], 1)
 
 static const struct svc_port *
