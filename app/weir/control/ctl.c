@@ -116,6 +116,7 @@ ctl_run(void)
 	struct epoll_event ev[CTL_EVENTS];
 	int n, i;
 
+	modules_ready();
 	WEIR_LOG(NOTICE, "ready: %u ports, %u workers", weir.nb_ports,
 		weir.nb_workers);
 	for (;;) {

@@ -6,6 +6,7 @@
  * module folders, names each module's '<name>_module' definition.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +118,16 @@ modules_reload(void)
 			mods.order[i]->reload();
 }
 
+void
+modules_ready(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < mods.nb_started; i++)
+		if (mods.order[i]->ready != NULL)
+			mods.order[i]->ready();
+}
+
 int
 modules_worker_init(struct worker *w)
 {
@@ -167,6 +178,7 @@ modules_init(void)
 {
 	char err[MODULE_ERR_SIZE], line[MODULE_ERR_SIZE];
 	unsigned int i, nb_timers = 0;
+	bool worker_seen;
 	size_t off = 0;
 	int rc;
 
@@ -184,6 +196,21 @@ modules_init(void)
 			mods.order[i]->name);
 	}
 	WEIR_LOG(DEBUG, "modules:%s", line);
+	/* The worker module sets up every per-worker part it knows of:
+	 * those of the modules started before it. */
+	for (i = 0, worker_seen = false; i < MODULE_COUNT; i++) {
+		const struct weir_module *m = mods.order[i];
+
+		worker_seen |= strcmp(m->name, "worker") == 0;
+		if (worker_seen && (m->worker_init || m->worker_fini)) {
+			WEIR_LOG(ERR,
+				"module %s has per-worker state but starts "
+				"after the worker module: give it .before = "
+				"\"worker\"",
+				m->name);
+			return -EINVAL;
+		}
+	}
 	/* Every timer is due at the first turn of the loop. */
 	mods.next_ms = calloc(nb_timers ? nb_timers : 1, sizeof(uint64_t));
 	/* The registry lives as long as the process, never freed: DPDK's

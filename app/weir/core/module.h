@@ -52,11 +52,19 @@ struct weir_module {
 	/* Names of the modules that must start before this one, separated
 	 * by blanks; NULL or "" for none. */
 	const char *after;
+	/* Names of the modules that must start after this one (as if they
+	 * named it in 'after'), so that a module can go ahead of one that
+	 * does not know it: a stage with per-worker state names "worker". */
+	const char *before;
 	/* Start: 0, or -errno with the reason logged by the module. */
 	int (*init)(void);
 	/* Stop; runs for every module whose init ran, also a failed one,
 	 * so it copes with a partial init. */
 	void (*fini)(void);
+	/* Once every module is up and the workers run, before the
+	 * management loop's first turn: what must wait until the start
+	 * cannot fail any more (announcing weir's addresses). */
+	void (*ready)(void);
 	/* Reload, first: may 'nc' replace the running configuration? 0, or
 	 * -errno with the reason in 'msg'. Must change nothing. */
 	int (*reload_check)(const struct cfg_conf *nc, char *msg, size_t size);
@@ -72,18 +80,21 @@ struct weir_module {
 	/* Its data-path stage's per-worker state: fill its part of worker
 	 * 'w' (datapath/worker_dp.h) before the workers launch, 0 or -errno
 	 * (logged); free it after they stopped, coping with a partial
-	 * init. The worker module calls these for the modules that start
-	 * before it, so a module with a stage starts before "worker". */
+	 * init. The worker module calls these for the modules started
+	 * before it: a module that has them says .before = "worker" (start
+	 * fails, naming it, otherwise). */
 	int (*worker_init)(struct worker *w);
 	void (*worker_fini)(struct worker *w);
 };
 
 /**
  * Put the 'n' modules of 'mods' in start order into 'out': each after
- * those its 'after' names, otherwise in the order given (so the order is
- * the same on every run). Pure: no module is started.
+ * those its 'after' names and those whose 'before' names it, otherwise in
+ * the order given (so the order is the same on every run). Pure: no
+ * module is started.
  * @return 0, or -EINVAL with 'err' naming the problem: a name given
- * twice, an unknown name in 'after', or a cycle (the modules left).
+ * twice, an unknown name in 'after' or 'before', or a cycle (the modules
+ * left, with what each waits for).
  */
 int module_order(const struct weir_module *const *mods, unsigned int n,
 	const struct weir_module **out, char *err, size_t size);
@@ -123,6 +134,9 @@ int modules_worker_init(struct worker *w);
 
 /** Free worker 'w''s part of every started module, in reverse order. */
 void modules_worker_fini(struct worker *w);
+
+/** Every module's ready hook, in start order (the management loop). */
+void modules_ready(void);
 
 /** Run the timers that are due at 'now_ms' (the management loop). */
 void modules_timers_run(uint64_t now_ms);

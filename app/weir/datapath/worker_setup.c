@@ -347,7 +347,7 @@ worker_fini_all(void)
 
 const struct weir_module worker_module = {
 	.name = "worker",
-	.after = "rcu port lb flowlog",
+	.after = "rcu port",
 	.init = worker_init_all,
 	.fini = worker_fini_all,
 	.cmds = worker_cmds,

@@ -74,6 +74,25 @@ test_order_puts_deps_first_stably(void)
 	expect(t_order(mods, 5), "b a c d e");
 }
 
+/* 'before' puts a module ahead of one that does not name it. */
+static void
+test_order_before_puts_itself_ahead(void)
+{
+	static const struct weir_module w = { .name = "worker",
+		.after = "port" },
+					p = { .name = "port" },
+					lb = { .name = "lb",
+						.after = "port",
+						.before = "worker" },
+					fl = { .name = "flowlog",
+						.before = "worker metrics" },
+					met = { .name = "metrics" };
+	const struct weir_module *mods[] = { &w, &p, &met, &lb, &fl };
+
+	/* worker waits for lb and flowlog; metrics for flowlog. */
+	expect(t_order(mods, 5), "port lb flowlog worker metrics");
+}
+
 static void
 test_order_refuses_unknown_name(void)
 {
@@ -81,8 +100,13 @@ test_order_refuses_unknown_name(void)
 					b = { .name = "b" };
 	const struct weir_module *mods[] = { &a, &b };
 
+	static const struct weir_module c = { .name = "c", .before = "yy" };
+	const struct weir_module *mods2[] = { &b, &c };
+
 	expect(t_order(mods, 2),
 		"-22 module a starts after 'zz', which is no module");
+	expect(t_order(mods2, 2),
+		"-22 module c starts before 'yy', which is no module");
 }
 
 static void
@@ -90,11 +114,17 @@ test_order_refuses_cycle_naming_it(void)
 {
 	static const struct weir_module a = { .name = "a", .after = "c" },
 					b = { .name = "b" },
-					c = { .name = "c", .after = "a" };
+					c = { .name = "c", .after = "a" },
+					d = { .name = "d", .before = "e" },
+					e = { .name = "e", .before = "d" };
 	const struct weir_module *mods[] = { &a, &b, &c };
+	const struct weir_module *both[] = { &d, &e };
 
 	expect(t_order(mods, 3),
 		"-22 modules wait for each other: a (after c) c (after a)");
+	/* Through 'before' too. */
+	expect(t_order(both, 2),
+		"-22 modules wait for each other: d (after e) e (after d)");
 }
 
 static void
@@ -121,6 +151,8 @@ static CU_TestInfo tests[] = {
 	{ "order_without_deps_is_the_table",
 		test_order_without_deps_is_the_table },
 	{ "order_puts_deps_first_stably", test_order_puts_deps_first_stably },
+	{ "order_before_puts_itself_ahead",
+		test_order_before_puts_itself_ahead },
 	{ "order_refuses_unknown_name", test_order_refuses_unknown_name },
 	{ "order_refuses_cycle_naming_it", test_order_refuses_cycle_naming_it },
 	{ "order_refuses_duplicate_and_prefix_names",

@@ -244,6 +244,7 @@ static const struct weir_timer flowlog_timers[] = {
 
 const struct weir_module flowlog_module = {
 	.name = "flowlog",
+	.before = "worker",
 	.init = flowlog_init,
 	.fini = flowlog_fini,
 	.timers = flowlog_timers,

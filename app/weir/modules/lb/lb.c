@@ -6,8 +6,8 @@
  * node, its share of the local ports, its counters, the rings on which
  * other workers hand it replies (lb_dp.h is the stage that uses them).
  * Its start publishes a first snapshot with no next hop known yet, so
- * that workers always have one; the start module publishes the complete
- * one.
+ * that workers always have one; the reload module's start publishes the
+ * complete one.
  *
  * Context: ctl.
  */
@@ -164,6 +164,7 @@ lb_dump_sessions(unsigned int i, struct lb_dump *d)
 const struct weir_module lb_module = {
 	.name = "lb",
 	.after = "rcu port",
+	.before = "worker",
 	.init = lb_init,
 	.fini = lb_fini,
 	.cmds = lb_cmds,

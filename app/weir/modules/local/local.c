@@ -17,10 +17,10 @@
  * millisecond), which ARP and ping do not notice.
  *
  * Transmission: on the port's own management TX queue when it has one,
- * otherwise through worker 0's local_tx ring (see port.c for why some ports
+ * otherwise through worker 0's ctl_tx ring (see port.c for why some ports
  * cannot spare a queue).
  *
- * Context: loc.
+ * Context: ctl.
  */
 #include <errno.h>
 #include <string.h>
@@ -836,9 +836,19 @@ local_init(void)
 	}
 	/* From now on the snapshot builder asks here where backends are. */
 	svc_nh_set(local_nh, NULL);
+	return 0;
+}
+
+/*
+ * Once everything is up and the workers run: tell the neighbors, with
+ * override, that weir's addresses are here, and resolve the gateways. Not
+ * earlier: a start that fails later must not have claimed the addresses.
+ */
+static void
+local_ready(void)
+{
 	local_announce();
 	local_resolve_gateways();
-	return 0;
 }
 
 static void
@@ -974,6 +984,7 @@ const struct weir_module local_module = {
 	.after = "port lb worker",
 	.init = local_init,
 	.fini = local_fini,
+	.ready = local_ready,
 	.reload_check = local_reload_check,
 	.reload = local_reload,
 	.timers = local_timers,
