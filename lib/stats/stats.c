@@ -517,29 +517,45 @@ stats_prom_field(const struct stats_table *t, const struct stats_field *f,
 	}
 }
 
-/* A set's families; drop sets add samples to weir_drops_total. */
+/*
+ * weir_drops_total: one family for every drop set, written whole when the
+ * first drop set comes, each reason summed over its set's instances.
+ */
+static int
+stats_prom_drops(
+	const struct stats_registry *r, unsigned int flags, struct prom_buf *b)
+{
+	unsigned int i, j;
+
+	prom_family(b, "weir_drops_total", "counter",
+		"packets dropped, by reason (docs/telemetry.md explains each)");
+	for (i = 0; i < r->nb_sets; i++) {
+		const struct stats_set *s = r->sets[i];
+		struct stats_table t;
+
+		if (!(s->flags & STATS_F_DROPS) || !stats_set_wanted(s, flags))
+			continue;
+		if (stats_collect(s, &t) < 0)
+			return -ENOMEM;
+		for (j = 0; j < s->nb_fields; j++) {
+			const char *l[] = { "reason", s->fields[j].name, NULL };
+
+			prom_sample(b, "weir_drops_total", l,
+				stats_table_sum(&t, s->fields[j].off));
+		}
+		stats_table_free(&t);
+	}
+	return 0;
+}
+
+/* A set's families (not a drop set's). */
 static void
-stats_prom_set(
-	const struct stats_table *t, bool *drops_head, struct prom_buf *b)
+stats_prom_set(const struct stats_table *t, struct prom_buf *b)
 {
 	const struct stats_set *s = t->set;
 	char name[STATS_NAME_SIZE], prev[STATS_NAME_SIZE] = "";
 	unsigned int j;
 
-	if (s->flags & STATS_F_DROPS) {
-		if (!*drops_head)
-			prom_family(b, "weir_drops_total", "counter",
-				"packets dropped, by reason (docs/telemetry.md "
-				"explains each)");
-		*drops_head = true;
-		for (j = 0; j < s->nb_fields; j++) {
-			const char *l[] = { "reason", s->fields[j].name, NULL };
-
-			prom_sample(b, "weir_drops_total", l,
-				stats_table_sum(t, s->fields[j].off));
-		}
-		return;
-	}
 	for (j = 0; j < s->nb_fields; j++) {
 		const struct stats_field *f = &s->fields[j];
 
@@ -558,17 +574,28 @@ int
 stats_render_prom(
 	const struct stats_registry *r, unsigned int flags, struct prom_buf *b)
 {
-	bool drops_head = false;
+	bool drops_done = false;
 	unsigned int i;
+	int rc;
 
 	for (i = 0; i < r->nb_sets; i++) {
+		const struct stats_set *s = r->sets[i];
 		struct stats_table t;
 
-		if (!stats_set_wanted(r->sets[i], flags & STATS_T_ANY_THREAD))
+		if (!stats_set_wanted(s, flags & STATS_T_ANY_THREAD))
 			continue;
-		if (stats_collect(r->sets[i], &t) < 0)
+		if (s->flags & STATS_F_DROPS) {
+			if (drops_done)
+				continue;
+			drops_done = true;
+			rc = stats_prom_drops(r, flags & STATS_T_ANY_THREAD, b);
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		if (stats_collect(s, &t) < 0)
 			return -ENOMEM;
-		stats_prom_set(&t, &drops_head, b);
+		stats_prom_set(&t, b);
 		stats_table_free(&t);
 	}
 	return 0;

@@ -119,8 +119,9 @@ metrics_request(struct metrics_conn *c)
 
 		if (b == NULL)
 			return;
-		metrics_render(b);
-		if (prom_buf_error(b) < 0) {
+		/* A set that could not be read leaves the page short: serve
+		 * none rather than one that hides series. */
+		if (metrics_render(b) < 0 || prom_buf_error(b) < 0) {
 			static const char oom[] = "out of memory\n";
 
 			prom_buf_destroy(b);

@@ -1089,6 +1089,41 @@ test_registry_render_exact(void)
 }
 
 /*
+ * Drop sets share one family: wherever they were registered, its samples
+ * come together, under one header, so the page stays well formed.
+ */
+static void
+test_registry_drops_family_in_one_piece(void)
+{
+	struct stats_registry *r = stats_registry_create();
+	struct prom_buf *b = buf_new();
+	char msg[MSG_SIZE];
+
+	t_reset();
+	t_drops_a[2][1] = 5;
+	t_drops_b[0] = 6;
+	t_one[0] = 7;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_EQUAL(stats_register(r, &t_drops_a_set), 0);
+	CU_ASSERT_EQUAL(stats_register(r, &t_one_set), 0);
+	CU_ASSERT_EQUAL(stats_register(r, &t_drops_b_set), 0);
+	CU_ASSERT_EQUAL(stats_render_prom(r, 0, b), 0);
+	expect_text(b,
+		"# HELP weir_drops_total packets dropped, by reason "
+		"(docs/telemetry.md explains each)\n"
+		"# TYPE weir_drops_total counter\n"
+		"weir_drops_total{reason=\"ttl\"} 0\n"
+		"weir_drops_total{reason=\"vlan\"} 5\n"
+		"weir_drops_total{reason=\"eth_truncated\"} 6\n"
+		"# HELP weir_mgmt_arp_rx_total ARP received\n"
+		"# TYPE weir_mgmt_arp_rx_total counter\n"
+		"weir_mgmt_arp_rx_total 7\n");
+	CU_ASSERT_TRUE(expo_check(prom_buf_data(b), msg, sizeof(msg)));
+	prom_buf_destroy(b);
+	stats_registry_destroy(r);
+}
+
+/*
  * A table grows past its first allocation: every row keeps its values
  * and labels (written into the row or pointed at static strings) after
  * the rows moved; next() runs once per instance.
@@ -1301,6 +1336,8 @@ static CU_TestInfo registry_tests[] = {
 	{ "clear_counters_not_gauges",
 		test_registry_clear_counters_not_gauges },
 	{ "render_exact", test_registry_render_exact },
+	{ "drops_family_in_one_piece",
+		test_registry_drops_family_in_one_piece },
 	{ "collect_many_rows", test_registry_collect_many_rows },
 	{ "rejects_malformed_sets", test_registry_rejects_malformed_sets },
 	{ "rejects_name_and_key_clashes",
