@@ -169,7 +169,9 @@ lb_be_next(const struct stats_set *s, uint64_t *cursor, struct stats_row *row)
 		const struct cfg_backend *b;
 		int svc_id = svc_id_of(cs->name);
 
-		if (svc_id < 0 || j >= cs->nb_backends)
+		/* A service not published yet has its backends' weights and
+		 * states, and counters of zero. */
+		if (j >= cs->nb_backends)
 			continue;
 		b = &cs->backends[j];
 		row->labels[0] = cs->name;
@@ -178,7 +180,8 @@ lb_be_next(const struct stats_set *s, uint64_t *cursor, struct stats_row *row)
 			b->addr.family == AF_INET6 ? "[%s]:%u" : "%s:%u", addr,
 			b->port);
 		row->labels[1] = row->buf[1];
-		lb_stats_row(LB_STATS_BE, lb_be_id(cs, svc_id, j), row->vals);
+		lb_stats_row(LB_STATS_BE,
+			svc_id < 0 ? -1 : lb_be_id(cs, svc_id, j), row->vals);
 		row->vals[LB_V_WEIGHT] = b->weight;
 		row->vals[LB_V_STATE] = b->state;
 		*cursor = (uint64_t)i << 32 | (j + 1);
