@@ -137,11 +137,6 @@ prom_puts(struct prom_buf *b, const char *s)
 }
 
 /*
- * Append 's' escaped: backslash and newline always, double quote only
- * inside a label value ('quote'), as the format specifies for each. Runs
- * of plain bytes go out in one prom_put().
- */
-/*
  * 'v' in units of 1/scale (scale a power of ten) as the exact decimal,
  * without trailing zeros ("0.00005" for 50 at 1000000). Exact rather than
  * printf("%g"): a bucket bound must read back as the same number.
@@ -177,6 +172,11 @@ prom_put_scaled(struct prom_buf *b, uint64_t v, uint64_t scale)
 	prom_put(b, num, prom_fmt_scaled(num, v, scale));
 }
 
+/*
+ * Append 's' escaped: backslash and newline always, double quote only
+ * inside a label value ('quote'), as the format specifies for each. Runs
+ * of plain bytes go out in one prom_put().
+ */
 static void
 prom_put_escaped(struct prom_buf *b, const char *s, bool quote)
 {

@@ -6,7 +6,7 @@
  * one more TX queue than there are workers; where it does not (af_packet
  * pairs each TX queue with an RX socket in the kernel's fanout group, so a
  * spare TX queue would also be a receive queue nobody polls), ctl hands its
- * packets to worker 0 over a ring instead (see ctl.c).
+ * packets to worker 0 over a ring instead (see modules/local/local.c).
  *
  * RSS uses the repeated 0x6d5a key, which makes the Toeplitz hash
  * symmetric: both directions of a flow land on the same queue, the property
