@@ -25,6 +25,11 @@ check "workers run on lcores 1 and 2" "$PY" -c "
 import json, sys
 w = json.load(open('$E2E_DIR/workers.json'))
 sys.exit(0 if sorted(v['lcore'] for v in w.values()) == [1, 2] else 1)"
+check "busy share is a per-mille of loops" "$PY" -c "
+import json, sys
+w = json.load(open('$E2E_DIR/workers.json'))
+sys.exit(0 if all(v['loops'] > 0 and 0 <= v['busy_permille'] <= 1000
+                  for v in w.values()) else 1)"
 # lib.sh maps lcore N to CPU (N - 1) mod nproc; DPDK names the threads.
 pinned() {
 	local t lc cpu want n=0

@@ -63,4 +63,10 @@ uint64_t worker_counter_sum(enum worker_counter c);
  */
 const struct worker_stats *worker_stats_get(unsigned int idx);
 
+/**
+ * Share of worker 'ws''s poll loops that found work, in per mille
+ * (0 before the first loop): the console and telemetry both report it.
+ */
+unsigned int worker_busy_permille(const struct worker_stats *ws);
+
 #endif /* WORKER_H */

@@ -33,13 +33,7 @@ worker_cmd_show(struct console_ctx *ctx, int argc, char **argv)
 		console_table_begin(ctx, RTE_DIM(hdr), hdr);
 	for (i = 0; i < weir.nb_workers; i++) {
 		const struct worker_stats *ws = worker_stats_get(i);
-		uint64_t loops = weir_stat_read(&ws->c[WORKER_C_loops]);
-		uint64_t busy = weir_stat_read(&ws->c[WORKER_C_busy_loops]);
-		/* Per mille of loop iterations that found work. */
-		unsigned int pm = 0;
-
-		if (loops != 0)
-			pm = (unsigned int)(busy * 1000 / loops);
+		unsigned int pm = worker_busy_permille(ws);
 
 		if (ctx->json) {
 			json_array_append_new(arr,

@@ -43,6 +43,15 @@ worker_stats_get(unsigned int idx)
 	return idx < CFG_WORKERS_MAX ? &worker_stats_all[idx] : NULL;
 }
 
+unsigned int
+worker_busy_permille(const struct worker_stats *ws)
+{
+	uint64_t loops = weir_stat_read(&ws->c[WORKER_C_loops]);
+	uint64_t busy = weir_stat_read(&ws->c[WORKER_C_busy_loops]);
+
+	return loops != 0 ? (unsigned int)(busy * 1000 / loops) : 0;
+}
+
 /* Workers started so far; readers on other threads sum this many blocks. */
 static unsigned int worker_nb_started;
 

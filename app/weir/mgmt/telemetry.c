@@ -228,7 +228,6 @@ tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 		const struct worker_stats *ws = worker_stats_get(i);
 		struct rte_tel_data *w = rte_tel_data_alloc();
 		uint64_t loops = weir_stat_read(&ws->c[WORKER_C_loops]);
-		uint64_t busy = weir_stat_read(&ws->c[WORKER_C_busy_loops]);
 		char key[16];
 
 		if (w == NULL)
@@ -240,9 +239,8 @@ tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(w, "tx_packets",
 			weir_stat_read(&ws->c[WORKER_C_tx_packets]));
 		rte_tel_data_add_dict_u64(w, "loops", loops);
-		/* Per mille of loop iterations that found work. */
 		rte_tel_data_add_dict_u64(
-			w, "busy_permille", loops ? busy * 1000 / loops : 0);
+			w, "busy_permille", worker_busy_permille(ws));
 		rte_tel_data_add_dict_u64(
 			w, "snapshots", weir_stat_read(&ws->snapshots));
 		rte_tel_data_add_dict_u64(w, "snapshot_lag_ns",
