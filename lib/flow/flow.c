@@ -850,8 +850,17 @@ flow_free(struct flow_table *t, uint32_t i)
 	if (f->flags & FLOW_F_HALF_OPEN)
 		flow_stat_dec(&t->stats.nb_half_open);
 	flow_stat_dec(&t->stats.nb_flows);
-	flow_stat_inc(&t->stats.expired);
 	flow_slot_free(t, i, f->family == AF_INET6);
+}
+
+void
+flow_remove(struct flow_table *t, struct flow *f)
+{
+	uint32_t i = flow_idx(t, f);
+
+	flow_wheel_unlink(t, i);
+	flow_free(t, i);
+	flow_stat_inc(&t->stats.removed);
 }
 
 unsigned int
@@ -883,6 +892,7 @@ flow_expire(struct flow_table *t, uint32_t now, unsigned int budget,
 			if (cb != NULL)
 				cb(arg, f);
 			flow_free(t, i);
+			flow_stat_inc(&t->stats.expired);
 			removed++;
 		} else {
 			flow_wheel_push(t, i, flow_wheel_slot(t, f->expire));

@@ -94,6 +94,12 @@ flow_update(struct flow_table *t, struct flow *f, enum flow_dir dir,
 	uint8_t tcp_flags, uint32_t now, const struct flow_timeouts *timeouts);
 
 /**
+ * Remove 'f' (a flow of 't') now, before it expires: unindexed, off the
+ * wheel, its slot free. 'f' must not be used afterwards.
+ */
+void flow_remove(struct flow_table *t, struct flow *f);
+
+/**
  * Expire flows whose time has passed, examining at most 'budget' flows.
  * A flow goes within one wheel slot (256 ticks) after its expire. 'cb'
  * (may be NULL) sees each flow just before it is removed and must not

@@ -186,6 +186,7 @@ struct flow_stats {
 	uint64_t nb_half_open; /* flows with FLOW_F_HALF_OPEN (gauge) */
 	uint64_t created;      /* flows inserted */
 	uint64_t expired;      /* flows removed by the wheel */
+	uint64_t removed;      /* flows removed early (flow_remove()) */
 	uint64_t full;	       /* inserts refused: no free flow */
 	uint64_t index_full;   /* inserts refused: both buckets full */
 };

@@ -13,12 +13,18 @@
 #                 the N again: how many of each worked
 #   refused       one UDP datagram to a port nobody listens on behind the
 #                 VIP: whether the ICMP error came back as ECONNREFUSED
+#   reuse         one GET from client port --sport, then close it the way
+#                 --close says (fin: the server closes first, so only it
+#                 keeps TIME-WAIT; rst: the client resets): which backend
+#                 answered. Run twice with the same port to reuse it.
 import argparse
 import http.client
 import json
 import os
 import random
+import re
 import socket
+import struct
 import sys
 import threading
 import time
@@ -180,10 +186,42 @@ def mode_refused(a):
             return {"refused": False, "why": "timeout"}
 
 
+def mode_reuse(a):
+    s = socket.socket(family(a.vip), socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.settimeout(3)
+    conn = b"close" if a.close == "fin" else b"keep-alive"
+    try:
+        s.bind(("", a.sport))
+        s.connect((a.vip, a.port))
+        s.sendall(b"GET / HTTP/1.1\r\nHost: weir\r\nConnection: " + conn +
+                  b"\r\n\r\n")
+        got = b""
+        while not re.search(rb"\r\n\r\n[^\n]*\n", got):
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            got += chunk
+        m = re.search(rb"X-Backend: (\S+)", got)
+        if m is None:
+            return {"backend": None, "error": "no answer: %r" % got[:80]}
+        if a.close == "fin":
+            while s.recv(4096):
+                pass
+        else:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                         struct.pack("ii", 1, 0))
+        return {"backend": m.group(1).decode(), "error": None}
+    except OSError as e:
+        return {"backend": None, "error": "%s: %s" % (type(e).__name__, e)}
+    finally:
+        s.close()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("mode", choices=["http", "udp", "streams", "hold",
-                                     "refused"])
+                                     "refused", "reuse"])
     ap.add_argument("n", type=int, nargs="?", default=1)
     ap.add_argument("m", type=float, nargs="?", default=0)
     ap.add_argument("--vip", required=True)
@@ -196,11 +234,14 @@ def main():
                     help="s of stalls before a stream gives up")
     ap.add_argument("--max-seconds", type=float, default=120)
     ap.add_argument("--ready-file")
+    ap.add_argument("--sport", type=int, default=0)
+    ap.add_argument("--close", choices=["fin", "rst"], default="fin")
     a = ap.parse_args()
     a.seconds = a.m
     a.m = int(a.m)
     r = {"http": mode_http, "udp": mode_udp, "streams": mode_streams,
-         "hold": mode_hold, "refused": mode_refused}[a.mode](a)
+         "hold": mode_hold, "refused": mode_refused,
+         "reuse": mode_reuse}[a.mode](a)
     json.dump(r, sys.stdout)
     print()
     return 0

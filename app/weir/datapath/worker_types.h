@@ -31,6 +31,10 @@
 	X(lb_to_client, COUNTER, "packets forwarded backend -> client")        \
 	X(lb_new_flows, COUNTER, "sessions created")                           \
 	X(lb_midflow, COUNTER, "sessions created from a non-SYN TCP packet")   \
+	X(lb_reopened, COUNTER,                                                \
+		"closed sessions reused by a client SYN, same backend")        \
+	X(lb_rebalanced, COUNTER,                                              \
+		"closed sessions replaced: a client SYN balanced elsewhere")   \
 	X(redirect_out, COUNTER,                                               \
 		"replies handed to the worker owning the port")                \
 	X(redirect_in, COUNTER, "replies received from another worker")        \

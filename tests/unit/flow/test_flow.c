@@ -1168,6 +1168,32 @@ test_lookup_expired_flow_not_found(void)
 	free(t);
 }
 
+/* A removed flow is gone at once, its keys free, the wheel unharmed. */
+static void
+test_remove_before_expiry(void)
+{
+	struct flow_table *t = table_new(16, T0);
+	struct flow_key fwd, rev;
+	struct flow *f1, *f2;
+
+	f1 = insert_n(t, 1, IPPROTO_TCP, T0, 1000);
+	f2 = insert_n(t, 2, IPPROTO_TCP, T0, 1000);
+	CU_ASSERT_FATAL(f1 != NULL && f2 != NULL);
+	flow_remove(t, f1);
+	keys_of(1, IPPROTO_TCP, &fwd, &rev);
+	CU_ASSERT_PTR_NULL(find(t, &fwd, NULL));
+	CU_ASSERT(!flow_key_in_use(t, &rev, flow_key_hash(t, &rev)));
+	CU_ASSERT_EQUAL(flow_table_stats(t)->nb_flows, 1);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->removed, 1);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->expired, 0);
+	/* The same keys can be inserted again, and the other flow expires
+	 * from the wheel as before. */
+	CU_ASSERT_PTR_NOT_NULL(insert_n(t, 1, IPPROTO_TCP, T0, 1000));
+	CU_ASSERT_EQUAL(flow_expire(t, T0 + 1000 + SPAN, ALL, NULL, NULL), 2);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->nb_flows, 0);
+	free(t);
+}
+
 static void
 test_hash_seed_changes_hash(void)
 {
@@ -1768,6 +1794,7 @@ static CU_TestInfo tests[] = {
 	{ "lookup_any_byte_differs_no_match",
 		test_lookup_any_byte_differs_no_match },
 	{ "lookup_expired_flow_not_found", test_lookup_expired_flow_not_found },
+	{ "remove_before_expiry", test_remove_before_expiry },
 	{ "hash_seed_changes_hash", test_hash_seed_changes_hash },
 	{ "soak_random_ops_match_model", test_soak_random_ops_match_model },
 	{ "init_bad_capacity_einval", test_init_bad_capacity_einval },

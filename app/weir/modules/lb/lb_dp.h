@@ -348,6 +348,64 @@ lb_mss(const struct svc *v, struct rte_mbuf *m, const struct pkt_meta *pm,
 	nat_tcp_mss_clamp(th, (uint32_t)(th->data_off >> 4) * 4, v->mss);
 }
 
+/* @return true if a client packet with 'tcp_flags' opens a new connection
+ * on a closed session 'f' (RST seen, or both FINs and TIME-WAIT). */
+static inline bool
+lb_reopens(const struct flow *f, uint8_t tcp_flags)
+{
+	return f->proto == IPPROTO_TCP &&
+		(f->state == FLOW_S_TIME_WAIT || f->state == FLOW_S_CLOSE) &&
+		(tcp_flags &
+			(RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG |
+				RTE_TCP_RST_FLAG)) == RTE_TCP_SYN_FLAG;
+}
+
+/*
+ * A client's SYN on closed session 'f' (a reused client port): a new
+ * connection, balanced afresh like any other, so it never reaches a
+ * backend that was removed, drained, put in maintenance, set to weight 0
+ * or ejected since. If the pick is the session's own backend, the session
+ * carries over with its local port, as IPVS's conn_reuse_mode does: the
+ * backend's TIME-WAIT accepts a SYN that reuses it. Otherwise the old
+ * session ends here (its record, its gauges) and a new one is made.
+ * @return the session for the SYN, or NULL (counted; the old session
+ * stays if no backend could be picked).
+ */
+static inline struct flow *
+lb_flow_reopen(struct worker *w, const struct svc_snap *snap,
+	const struct svc *v, const struct rte_mbuf *m, const struct flow_key *k,
+	struct flow *f, uint8_t tcp_flags)
+{
+	const struct svc_backend *be;
+	int idx = lb_pick(w, snap, v, k);
+
+	if (idx < 0) {
+		WORKER_INC(w, drop_no_backend, 1);
+		return NULL;
+	}
+	be = &v->be[idx];
+	if (f->svc == v->id && f->be == be->id &&
+		f->port[FLOW_E_BACKEND] == be->port &&
+		memcmp(flow_addr(f, FLOW_E_BACKEND), be->addr,
+			f->family == AF_INET ? 4 : 16) == 0) {
+		struct flow_acct *a = flow_acct(w->lb.ft, f);
+
+		flowlog_record(w, f, true);
+		if (a != NULL)
+			memset(a, 0, sizeof(*a));
+		f->start = w->now;
+		f->flags &= (uint8_t) ~(FLOW_F_HANDSHAKE | FLOW_F_MIDFLOW);
+		weir_stat_add(&w->lb.svc_stats[f->svc].new_flows, 1);
+		weir_stat_add(&w->lb.be_stats[f->be].new_flows, 1);
+		WORKER_INC(w, lb_reopened, 1);
+		return f;
+	}
+	lb_flow_gone(w, f);
+	flow_remove(w->lb.ft, f);
+	WORKER_INC(w, lb_rebalanced, 1);
+	return lb_flow_new(w, snap, v, m, k, tcp_flags);
+}
+
 /* Client -> VIP; 'fk' is the packet's flow key and its hash. */
 static inline void
 lb_orig(struct worker *w, const struct svc_snap *snap, const struct svc *v,
@@ -364,12 +422,13 @@ lb_orig(struct worker *w, const struct svc_snap *snap, const struct svc *v,
 	k = &fk->k;
 	h = fk->h;
 	f = flow_lookup(w->lb.ft, k, h, &dir);
-	if (f == NULL) {
+	if (f == NULL)
 		f = lb_flow_new(w, snap, v, m, k, tcp_flags);
-		if (f == NULL) {
-			rte_pktmbuf_free(m);
-			return;
-		}
+	else if (unlikely(lb_reopens(f, tcp_flags)))
+		f = lb_flow_reopen(w, snap, v, m, k, f, tcp_flags);
+	if (f == NULL) {
+		rte_pktmbuf_free(m);
+		return;
 	}
 	flow_update(
 		w->lb.ft, f, FLOW_DIR_ORIG, tcp_flags, w->now, &v->timeouts);
