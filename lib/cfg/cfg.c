@@ -923,8 +923,6 @@ cfg_conf_dump(const struct cfg_conf *conf, FILE *f)
 		conf->lport_lo, conf->lport_hi,
 		(unsigned long long)conf->hash_seed);
 	for (i = 0; i < conf->nb_services; i++) {
-		static const char *const lbs[] = { "maglev", "round-robin",
-			"random" };
 		const struct cfg_service *sv = &conf->services[i];
 
 		fprintf(f, "  service %s: %s %s port %u", sv->name,
@@ -932,9 +930,12 @@ cfg_conf_dump(const struct cfg_conf *conf, FILE *f)
 			weir_addr_str(&sv->vip, buf, sizeof(buf)), sv->port_lo);
 		if (sv->port_hi != sv->port_lo)
 			fprintf(f, "-%u", sv->port_hi);
-		fprintf(f, ", %s%s, %u backends\n", lbs[sv->balancer],
-			sv->hash == CFG_HASH_SOURCE ? " by source" : "",
-			sv->nb_backends);
+		fprintf(f, ", %s%s", cfg_balancer_names[sv->balancer],
+			sv->hash == CFG_HASH_SOURCE ? " by source" : "");
+		if (sv->balancer == CFG_LB_LEAST_LATENCY)
+			fprintf(f, " (decay %u s, initial %u ms)",
+				sv->latency.decay_s, sv->latency.initial_ms);
+		fprintf(f, ", %u backends\n", sv->nb_backends);
 		for (j = 0; j < sv->nb_backends; j++)
 			fprintf(f, "    backend %s port %u weight %u\n",
 				weir_addr_str(&sv->backends[j].addr, buf,

@@ -32,6 +32,15 @@
 #define CFG_DEF_CLOSE_S 10     /* s */
 #define CFG_DEF_UDP_S 60       /* s */
 #define CFG_MSS_MIN 536	       /* bytes: RFC 879 default MSS */
+/* s: Finagle's and Linkerd's peak-EWMA decay; a recovered backend
+ * regains its share within a few of them. */
+#define CFG_DEF_LATENCY_DECAY_S 10
+/* ms: an unknown backend is assumed no faster than a cross-zone hop, so
+ * a new one is tried, not flooded. */
+#define CFG_DEF_LATENCY_INITIAL_MS 30
+
+const char *const cfg_balancer_names[CFG_LB_COUNT + 1] = { "maglev",
+	"round-robin", "random", "least-latency", NULL };
 
 static bool
 cfg_addr_eq(const struct weir_addr *a, const struct weir_addr *b)
@@ -190,6 +199,35 @@ cfg_svc_timeouts(
 	return 0;
 }
 
+static void
+cfg_svc_latency_default(struct cfg_latency *l)
+{
+	l->decay_s = CFG_DEF_LATENCY_DECAY_S;
+	l->initial_ms = CFG_DEF_LATENCY_INITIAL_MS;
+}
+
+static int
+cfg_svc_latency(
+	struct cfg_ctx *c, const config_setting_t *g, struct cfg_latency *l)
+{
+	static const char *const known[] = { "decay_s", "initial_ms", NULL };
+	const config_setting_t *m = config_setting_get_member(g, "latency");
+	int rc;
+
+	cfg_svc_latency_default(l);
+	if (m == NULL)
+		return 0;
+	if (!config_setting_is_group(m))
+		return cfg_fail(c, m, NULL, "must be a group { ... }");
+	if ((rc = cfg_check_keys(c, m, known)) < 0 ||
+		(rc = cfg_uint(c, m, "decay_s", CFG_DEF_LATENCY_DECAY_S, 1,
+			 3600, "s", &l->decay_s)) < 0 ||
+		(rc = cfg_uint(c, m, "initial_ms", CFG_DEF_LATENCY_INITIAL_MS,
+			 1, 4000, "ms", &l->initial_ms)) < 0)
+		return rc;
+	return 0;
+}
+
 static int
 cfg_svc_backends(struct cfg_ctx *c, const config_setting_t *g,
 	const struct cfg_conf *conf, struct cfg_service *s)
@@ -339,10 +377,8 @@ cfg_svc_one(struct cfg_ctx *c, const config_setting_t *g, struct cfg_conf *conf,
 {
 	static const char *const known[] = { "name", "vip", "port", "protocol",
 		"balancer", "hash", "maglev_size", "mss", "midflow", "timeouts",
-		"local_addresses", "backends", "discovery", NULL };
+		"latency", "local_addresses", "backends", "discovery", NULL };
 	static const char *const protos[] = { "tcp", "udp", NULL };
-	static const char *const lbs[] = { "maglev", "round-robin", "random",
-		NULL };
 	static const char *const hashes[] = { "5-tuple", "source", NULL };
 	const config_setting_t *m;
 	const char *v, *own;
@@ -367,8 +403,8 @@ cfg_svc_one(struct cfg_ctx *c, const config_setting_t *g, struct cfg_conf *conf,
 	if ((rc = cfg_word(c, g, "protocol", protos, 0, "tcp, udp")) < 0)
 		return rc;
 	s->proto = rc == 0 ? IPPROTO_TCP : IPPROTO_UDP;
-	if ((rc = cfg_word(c, g, "balancer", lbs, CFG_LB_MAGLEV,
-		     "maglev, round-robin, random")) < 0)
+	if ((rc = cfg_word(c, g, "balancer", cfg_balancer_names, CFG_LB_MAGLEV,
+		     "maglev, round-robin, random, least-latency")) < 0)
 		return rc;
 	s->balancer = (uint8_t)rc;
 	if ((rc = cfg_word(c, g, "hash", hashes, CFG_HASH_5TUPLE,
@@ -404,6 +440,7 @@ cfg_svc_one(struct cfg_ctx *c, const config_setting_t *g, struct cfg_conf *conf,
 	if (v != NULL)
 		memcpy(s->discovery, v, strlen(v) + 1);
 	if ((rc = cfg_svc_timeouts(c, g, &s->timeouts)) < 0 ||
+		(rc = cfg_svc_latency(c, g, &s->latency)) < 0 ||
 		(rc = cfg_svc_backends(c, g, conf, s)) < 0 ||
 		(rc = cfg_svc_laddrs(c, g, conf, s)) < 0)
 		return rc;
@@ -716,6 +753,8 @@ cfg_service_add(struct cfg_conf *conf, const struct cfg_service *tmpl,
 		s->timeouts.close_s = CFG_DEF_CLOSE_S;
 		s->timeouts.udp_s = CFG_DEF_UDP_S;
 	}
+	if (s->latency.decay_s == 0)
+		cfg_svc_latency_default(&s->latency);
 	return 0;
 }
 

@@ -76,9 +76,20 @@ struct cfg_neigh {
 #define CFG_SVC_LADDRS_MAX 8	  /* local (SNAT) addresses per service */
 
 enum cfg_balancer {
-	CFG_LB_MAGLEV = 0,  /* consistent hash, same choice on every node */
-	CFG_LB_ROUND_ROBIN, /* per worker, weighted by slots */
-	CFG_LB_RANDOM,	    /* per flow, weighted */
+	CFG_LB_MAGLEV = 0,    /* consistent hash, same choice on every node */
+	CFG_LB_ROUND_ROBIN,   /* per worker, weighted by slots */
+	CFG_LB_RANDOM,	      /* per flow, weighted */
+	CFG_LB_LEAST_LATENCY, /* peak-EWMA cost, power of two choices */
+	CFG_LB_COUNT
+};
+
+/* Names of enum cfg_balancer, as the config and the console spell them. */
+extern const char *const cfg_balancer_names[CFG_LB_COUNT + 1];
+
+/* Least-latency estimates of a service (see docs/load-balancing.md). */
+struct cfg_latency {
+	unsigned int decay_s;	 /* time constant of a faster sample, s */
+	unsigned int initial_ms; /* estimate of a backend with no history */
 };
 
 enum cfg_hash {
@@ -116,6 +127,7 @@ struct cfg_service {
 	uint16_t mss;	      /* TCP MSS clamp in bytes, 0: off */
 	uint32_t maglev_size; /* slots, prime */
 	struct cfg_timeouts timeouts;
+	struct cfg_latency latency;
 	unsigned int nb_laddrs;
 	struct weir_addr laddrs[CFG_SVC_LADDRS_MAX]; /* SNAT sources */
 	unsigned int nb_backends;

@@ -62,6 +62,8 @@ enum flow_dir {
 #define FLOW_F_MIDFLOW 0x04   /* created from a non-SYN packet */
 #define FLOW_F_HALF_OPEN 0x08 /* in nb_half_open; set by flow_update() only */
 #define FLOW_F_HANDSHAKE 0x10 /* SYN -> SYN-ACK time already counted */
+#define FLOW_F_OPEN 0x20      /* counted in its backend's load (lb) */
+#define FLOW_F_TURN 0x40      /* client spoke, backend not yet (turn_at) */
 
 /* Per-state timeouts of one service, in ticks (see flow.h). */
 struct flow_timeouts {
@@ -109,7 +111,8 @@ struct flow {
 	uint8_t cli_mac[6];		/* next hop towards the client */
 	uint8_t be_mac[6];		/* next hop towards the backend */
 	uint8_t addr4[FLOW_E_COUNT][4]; /* IPv4 sessions: by enum flow_end */
-	uint8_t pad[2];
+	uint16_t turn_at; /* fine clock (lb): SYN sent, or the client's turn
+			   * began (FLOW_F_TURN) */
 } __attribute__((aligned(64)));
 
 /* The slot after an IPv6 session's struct flow. */

@@ -271,6 +271,8 @@ worker_main(void *arg)
 		if (unlikely(snap->gen != w->snap_gen))
 			worker_snap_adopted(w, snap, tsc);
 		w->now = (uint32_t)(tsc >> weir.tick_shift);
+		w->now_fine = (uint16_t)(tsc >>
+			(weir.tick_shift - WORKER_FINE_SHIFT));
 		work = 0;
 		for (i = 0; i < weir.nb_ports; i++)
 			work += worker_rx_port(w, snap, &weir.ports[i], burst);

@@ -46,6 +46,13 @@ struct worker_txq {
 	struct rte_mbuf *pkts[WORKER_BURST_MAX];
 };
 
+/*
+ * The fine clock: quarter ticks (about 250 us), 16 bits wide so that a
+ * session can keep a timestamp in its spare bytes; it wraps every 16384
+ * ticks (about 16 s). Latency samples (lb_dp.h) use it.
+ */
+#define WORKER_FINE_SHIFT 2
+
 struct worker {
 	unsigned int idx;	    /* 0..nb_workers-1: queue id, QSBR id */
 	unsigned int lcore;	    /* EAL lcore it runs on */
@@ -53,6 +60,7 @@ struct worker {
 	struct rte_ring *ctl_tx;    /* from ctl */
 	struct worker_stats *stats; /* its counters (static storage) */
 	uint32_t now;		    /* ticks, once per loop iteration */
+	uint16_t now_fine;	    /* 1/2^WORKER_FINE_SHIFT ticks, mod 2^16 */
 	unsigned int burst;	    /* packets, from the config at start */
 	uint64_t ns_per_tsc_q16;    /* nanoseconds per TSC cycle, 16.16 */
 	uint64_t snap_gen;   /* generation of the last snapshot looped on */

@@ -1187,6 +1187,12 @@ test_load_services_all_parsed(void)
 	CU_ASSERT_EQUAL_FATAL(s->nb_backends, 1);
 	expect_backend(
 		&s->backends[0], AF_INET6, be6_11, 443, 1, BE_READY, 120);
+	/* Least-latency at the high limits; the others have the defaults. */
+	CU_ASSERT_EQUAL(s->balancer, CFG_LB_LEAST_LATENCY);
+	CU_ASSERT_EQUAL(s->latency.decay_s, 3600);
+	CU_ASSERT_EQUAL(s->latency.initial_ms, 4000);
+	CU_ASSERT_EQUAL(c->services[0].latency.decay_s, 10);
+	CU_ASSERT_EQUAL(c->services[0].latency.initial_ms, 30);
 	cfg_conf_free(c);
 }
 
@@ -1223,7 +1229,8 @@ test_dump_services_printed(void)
 		"service dns: udp 198.19.0.10 port 80, maglev, ",
 		"service web6: tcp 2001:db8:200::10 port 443, maglev, ",
 		"backend 2001:db8:100::5 port 8443 weight 2\n",
-		"service quic6: udp 2001:db8:200::10 port 443-444, maglev, ",
+		"service quic6: udp 2001:db8:200::10 port 443-444, least-latency "
+		"(decay 3600 s, initial 4000 ms), 1 backends\n",
 		"local address 2001:2:0:2::a8\n",
 	};
 	expect_dump("services.conf", want, WEIR_ARRAY_LEN(want));
@@ -1486,7 +1493,15 @@ test_load_svc_balancer_rejected(void)
 {
 	expect_bad("bad/svc_balancer.conf", 11,
 		"services[0].balancer: "
-		"'least-conn' is not one of maglev, round-robin, random");
+		"'least-conn' is not one of maglev, round-robin, random, "
+		"least-latency");
+}
+
+static void
+test_load_svc_latency_rejected(void)
+{
+	expect_bad("bad/svc_latency.conf", 11,
+		"services[0].latency.decay_s: 0 is out of range: 1 to 3600 s");
 }
 
 static void
@@ -2226,6 +2241,7 @@ static CU_TestInfo bad_tests[] = { { "load_missing_file_enoent",
 	{ "load_svc_protocol_rejected", test_load_svc_protocol_rejected },
 	{ "load_svc_balancer_rejected", test_load_svc_balancer_rejected },
 	{ "load_svc_hash_rejected", test_load_svc_hash_rejected },
+	{ "load_svc_latency_rejected", test_load_svc_latency_rejected },
 	{ "load_svc_maglev_prime_rejected",
 		test_load_svc_maglev_prime_rejected },
 	{ "load_svc_maglev_small_rejected",

@@ -22,6 +22,7 @@
 #include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 
+#include "ewma.h"
 #include "flow.h"
 #include "lb.h"
 #include "lb_dp.h"
@@ -59,6 +60,7 @@ lb_init(void)
 	rc = lb_stats_init(c->nb_workers);
 	if (rc < 0)
 		return rc;
+	ewma_init();
 	WEIR_LOG(INFO,
 		"%u workers, %u session slots each (%zu bytes, %zu per "
 		"slot; an IPv6 session takes two), local ports %u-%u dealt "
@@ -90,6 +92,12 @@ lb_worker_init(struct worker *w)
 	lw->be_stats = lb_stats_worker_array(w->idx, LB_STATS_BE);
 	lw->rnd = rte_rand() | 1;
 	lw->us_per_tick_q16 = (1000000ull << 16) / weir.ticks_per_s;
+	lw->ns_per_fine_q16 = (1000000000ull << 16) /
+		(weir.ticks_per_s << WORKER_FINE_SHIFT);
+	lw->lat = rte_zmalloc_socket("weir_lb_lat",
+		SVC_BE_ID_MAX * sizeof(*lw->lat), RTE_CACHE_LINE_SIZE, socket);
+	if (lw->lat == NULL)
+		return -ENOMEM;
 	lw->half_open_max = (uint32_t)((uint64_t)c->sessions.max_per_worker *
 		c->sessions.half_open_pct / 100);
 	lw->lport_lo = c->lport_lo;
@@ -140,6 +148,8 @@ lb_worker_fini(struct worker *w)
 	}
 	rte_free(w->lb.ft);
 	w->lb.ft = NULL;
+	rte_free(w->lb.lat);
+	w->lb.lat = NULL;
 }
 
 int
@@ -159,6 +169,25 @@ lb_dump_sessions(unsigned int i, struct lb_dump *d)
 	__atomic_store_n(&workers[i]->lb.dump, NULL, __ATOMIC_RELEASE);
 	rte_rcu_qsbr_synchronize(weir.qsbr, RTE_QSBR_THRID_INVALID);
 	return -ETIMEDOUT;
+}
+
+void
+lb_lat_get(const struct svc_backend *be, uint32_t *est_ns, uint32_t *load)
+{
+	uint64_t sum = 0;
+	unsigned int i, n = 0;
+
+	*load = 0;
+	for (i = 0; i < weir.nb_workers; i++) {
+		const struct lb_lat *l = &workers[i]->lb.lat[be->id];
+
+		if (__atomic_load_n(&l->epoch, __ATOMIC_RELAXED) != be->epoch)
+			continue;
+		sum += __atomic_load_n(&l->est_ns, __ATOMIC_RELAXED);
+		*load += __atomic_load_n(&l->load, __ATOMIC_RELAXED);
+		n++;
+	}
+	*est_ns = n != 0 ? (uint32_t)(sum / n) : 0;
 }
 
 const struct weir_module lb_module = {

@@ -10,6 +10,7 @@
 
 #include "console.h"
 #include "lb_types.h"
+#include "svc_types.h"
 
 /* Its console commands (lb_cli.c), ended by an entry without a handler. */
 extern const struct console_cmd lb_cmds[];
@@ -19,5 +20,13 @@ extern const struct console_cmd lb_cmds[];
  * most 2 s) for the answer. @return 0 or -ETIMEDOUT.
  */
 int lb_dump_sessions(unsigned int w, struct lb_dump *d);
+
+/**
+ * The workers' view of backend 'be' (least-latency, lb_types.h): the mean
+ * of the estimates of the workers that have met it, in 'est_ns' (0 when
+ * none has), and the sum of their loads in 'load'. Read without locks
+ * while workers write: a display, not a decision.
+ */
+void lb_lat_get(const struct svc_backend *be, uint32_t *est_ns, uint32_t *load);
 
 #endif /* LB_H */

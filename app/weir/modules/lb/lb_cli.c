@@ -44,7 +44,6 @@
 #define LB_CMD_SESSIONS_MAX 131072
 
 static const char *const lb_cmd_states[] = { "ready", "drain", "maint" };
-static const char *const lb_cmd_lbs[] = { "maglev", "round-robin", "random" };
 
 /* "<address> <port>" of a backend. */
 static int
@@ -80,6 +79,25 @@ lb_cmd_service(struct console_ctx *ctx, const char *name)
 		console_error(ctx,
 			"no service '%s'; 'show services' lists them", name);
 	return s;
+}
+
+/* The published backend 'j' of 's', or NULL (not published yet). */
+static const struct svc_backend *
+lb_cmd_be(const struct svc_snap *snap, const struct cfg_service *s,
+	unsigned int j)
+{
+	const struct cfg_backend *b = &s->backends[j];
+	unsigned int i;
+
+	for (i = 0; i < snap->nb_svc; i++) {
+		const struct svc *v = &snap->svc[i];
+
+		if (strcmp(v->name, s->name) == 0 && j < v->nb_be &&
+			memcmp(v->be[j].addr, b->addr.a, 16) == 0 &&
+			rte_be_to_cpu_16(v->be[j].port) == b->port)
+			return &v->be[j];
+	}
+	return NULL;
 }
 
 /* Backends of 's' that take new flows: ready, weight > 0, resolved. */
@@ -153,7 +171,8 @@ lb_cmd_show_services(struct console_ctx *ctx, int argc, char **argv)
 				"name", s->name, "vip", vip, "port", s->port_lo,
 				"port_hi", s->port_hi, "protocol",
 				s->proto == IPPROTO_TCP ? "tcp" : "udp",
-				"balancer", lb_cmd_lbs[s->balancer], "hash",
+				"balancer", cfg_balancer_names[s->balancer],
+				"hash",
 				s->hash == CFG_HASH_SOURCE ? "source" :
 							     "5-tuple",
 				"backends", (int)s->nb_backends, "backends_up",
@@ -167,8 +186,9 @@ lb_cmd_show_services(struct console_ctx *ctx, int argc, char **argv)
 			"%llu\t%llu\t%llu\t%llu",
 			s->name, vip, port,
 			s->proto == IPPROTO_TCP ? "tcp" : "udp",
-			lb_cmd_lbs[s->balancer], lb_cmd_backends_up(snap, s),
-			s->nb_backends, (unsigned long long)st.new_flows,
+			cfg_balancer_names[s->balancer],
+			lb_cmd_backends_up(snap, s), s->nb_backends,
+			(unsigned long long)st.new_flows,
 			(unsigned long long)st.sessions,
 			(unsigned long long)st.pkts_in,
 			(unsigned long long)st.pkts_out,
@@ -200,8 +220,8 @@ lb_cmd_show_backends(struct console_ctx *ctx, int argc, char **argv)
 {
 	static const char *const hdr[] = { "SERVICE", "ADDRESS", "PORT",
 		"WEIGHT", "STATE", "RESOLVED", "NEW_FLOWS", "SESSIONS",
-		"PKTS_IN", "PKTS_OUT", "BYTES_IN", "BYTES_OUT",
-		"HANDSHAKE_US" };
+		"PKTS_IN", "PKTS_OUT", "BYTES_IN", "BYTES_OUT", "HANDSHAKE_US",
+		"LATENCY_US", "LOAD" };
 	const struct svc_snap *snap = weir_rcu_get(&weir.snap);
 	json_t *arr = ctx->json ? json_array() : NULL;
 	unsigned int i, j;
@@ -223,8 +243,14 @@ lb_cmd_show_backends(struct console_ctx *ctx, int argc, char **argv)
 			struct lb_stats st = { 0 };
 			int id = svc_be_id_of(s->name, &b->addr, b->port);
 			bool res = lb_cmd_be_resolved(snap, s, j);
-			char lat[24] = "-";
+			const struct svc_backend *sb = lb_cmd_be(snap, s, j);
+			char lat[24] = "-", est[24] = "-";
+			uint32_t est_ns = 0, load = 0;
 
+			if (sb != NULL)
+				lb_lat_get(sb, &est_ns, &load);
+			if (est_ns != 0)
+				snprintf(est, sizeof(est), "%u", est_ns / 1000);
 			if (id >= 0)
 				lb_stats_obj_get(LB_STATS_BE, (unsigned int)id,
 					!ctx->json, &st);
@@ -241,13 +267,18 @@ lb_cmd_show_backends(struct console_ctx *ctx, int argc, char **argv)
 					lat_us = json_integer(
 						(json_int_t)(st.handshake_us /
 							st.handshakes));
-				o = json_pack(
-					"{s:s, s:s, s:i, s:i, s:s, s:b, s:o}",
+				o = json_pack("{s:s, s:s, s:i, s:i, s:s, s:b, "
+					      "s:o, s:o, s:I}",
 					"service", s->name, "address", addr,
 					"port", b->port, "weight",
 					(int)b->weight, "state",
 					lb_cmd_states[b->state], "resolved",
-					res, "latency_us", lat_us);
+					res, "latency_us", lat_us,
+					"latency_estimate_us",
+					est_ns != 0 ?
+						json_integer(est_ns / 1000) :
+						json_null(),
+					"load", (json_int_t)load);
 
 				json_array_append_new(
 					arr, lb_cmd_obj_json(o, &st));
@@ -255,7 +286,7 @@ lb_cmd_show_backends(struct console_ctx *ctx, int argc, char **argv)
 			}
 			console_table_row(ctx,
 				"%s\t%s\t%u\t%u\t%s\t%s\t%llu\t"
-				"%llu\t%llu\t%llu\t%llu\t%llu\t%s",
+				"%llu\t%llu\t%llu\t%llu\t%llu\t%s\t%s\t%u",
 				s->name, addr, b->port, b->weight,
 				lb_cmd_states[b->state], res ? "yes" : "no",
 				(unsigned long long)st.new_flows,
@@ -263,7 +294,8 @@ lb_cmd_show_backends(struct console_ctx *ctx, int argc, char **argv)
 				(unsigned long long)st.pkts_in,
 				(unsigned long long)st.pkts_out,
 				(unsigned long long)st.bytes_in,
-				(unsigned long long)st.bytes_out, lat);
+				(unsigned long long)st.bytes_out, lat, est,
+				load);
 		}
 	}
 	if (ctx->json)

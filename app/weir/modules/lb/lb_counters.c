@@ -18,6 +18,7 @@
 #include <rte_common.h>
 
 #include "cfg.h"
+#include "lb.h"
 #include "lb_stats.h"
 #include "stats.h"
 #include "svc.h"
@@ -35,6 +36,8 @@
 #define LB_V_COUNT (unsigned int)(sizeof(struct lb_stats) / sizeof(uint64_t))
 #define LB_V_WEIGHT LB_V_COUNT	    /* backends: configured weight */
 #define LB_V_STATE (LB_V_COUNT + 1) /* backends: admin state */
+#define LB_V_LAT (LB_V_COUNT + 2)   /* backends: latency estimate, ns */
+#define LB_V_LOAD (LB_V_COUNT + 3)  /* backends: pending + open flows */
 
 static const char *const lb_states[] = { "ready", "drain", "maint" };
 
@@ -97,6 +100,18 @@ static const struct stats_field lb_be_fields[] = {
 		.enum_names = lb_states,
 		.nb_enum = RTE_DIM(lb_states),
 		.enum_label = "state" },
+	{ .name = "latency_estimate_ns",
+		.help = "peak-EWMA latency estimate (handshakes and response "
+			"times), mean over the workers that have met the "
+			"backend, seconds; 0 none has",
+		.type = STATS_GAUGE,
+		.off = LB_V_LAT,
+		.metric = "backend_latency_estimate_seconds",
+		.scale = 1000000000 },
+	{ .name = "load",
+		.help = "pending connects and open flows, all workers",
+		.type = STATS_GAUGE,
+		.off = LB_V_LOAD },
 };
 
 /* Object 'id' of 'kind' summed over workers, into a row's values. */
@@ -152,6 +167,22 @@ lb_be_id(const struct cfg_service *cs, int svc_id, unsigned int j)
 	return svc_be_id_of(cs->name, &b->addr, b->port);
 }
 
+/* The workers' latency estimate and load of backend 'j' of 'cs'. */
+static void
+lb_be_lat(const struct cfg_service *cs, int svc_id, unsigned int j,
+	uint64_t *vals)
+{
+	const struct svc *v = svc_id < 0 ? NULL : svc_by_id((uint16_t)svc_id);
+	uint32_t est = 0, load = 0;
+
+	if (v != NULL && j < v->nb_be &&
+		memcmp(v->be[j].addr, cs->backends[j].addr.a, 16) == 0 &&
+		rte_be_to_cpu_16(v->be[j].port) == cs->backends[j].port)
+		lb_lat_get(&v->be[j], &est, &load);
+	vals[LB_V_LAT] = est;
+	vals[LB_V_LOAD] = load;
+}
+
 /* Cursor: service index in the high 32 bits, backend index in the low. */
 static bool
 lb_be_next(const struct stats_set *s, uint64_t *cursor, struct stats_row *row)
@@ -184,6 +215,7 @@ lb_be_next(const struct stats_set *s, uint64_t *cursor, struct stats_row *row)
 			svc_id < 0 ? -1 : lb_be_id(cs, svc_id, j), row->vals);
 		row->vals[LB_V_WEIGHT] = b->weight;
 		row->vals[LB_V_STATE] = b->state;
+		lb_be_lat(cs, svc_id, j, row->vals);
 		*cursor = (uint64_t)i << 32 | (j + 1);
 		return true;
 	}
@@ -209,7 +241,7 @@ static const struct stats_set lb_be_set = {
 	.help = "a backend of a service (address:port)",
 	.fields = lb_be_fields,
 	.nb_fields = RTE_DIM(lb_be_fields),
-	.nb_values = LB_V_COUNT + 2,
+	.nb_values = LB_V_COUNT + 4,
 	.labels = lb_be_labels,
 	.next = lb_be_next,
 };

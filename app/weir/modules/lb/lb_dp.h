@@ -44,6 +44,7 @@
 #include <rte_ring.h>
 #include <rte_tcp.h>
 
+#include "ewma_dp.h"
 #include "flow_dp.h"
 #include "flowlog_dp.h"
 #include "lb_types.h"
@@ -57,6 +58,7 @@
 #include "worker_dp.h"
 
 #define LB_LPORT_PROBES 32  /* local ports tried before giving up */
+#define LB_P2C_DRAWS 4	    /* draws for a second, different candidate */
 #define LB_EXPIRE_BUDGET 64 /* sessions examined per loop iteration */
 #define LB_DUMP_SLICE 4096  /* session slots scanned per loop iteration */
 
@@ -121,12 +123,77 @@ lb_count(struct lb_stats *sv, struct lb_stats *be, enum flow_dir dir,
 	}
 }
 
+/* xorshift64: the draws of the 'random' and 'least-latency' balancers. */
+static inline uint32_t
+lb_rand(struct worker *w)
+{
+	w->lb.rnd ^= w->lb.rnd << 13;
+	w->lb.rnd ^= w->lb.rnd >> 7;
+	w->lb.rnd ^= w->lb.rnd << 17;
+	return (uint32_t)w->lb.rnd;
+}
+
+/*
+ * This worker's latency state of backend 'be' of 'v'. The first time the
+ * worker meets the backend (or its id now names another one), it starts
+ * from the service's initial estimate and no load.
+ */
+static inline struct lb_lat *
+lb_lat_of(struct worker *w, const struct svc *v, const struct svc_backend *be)
+{
+	struct lb_lat *l = &w->lb.lat[be->id];
+
+	if (unlikely(l->epoch != be->epoch)) {
+		l->est_ns = v->lat_init_ns;
+		l->at = w->now;
+		l->load = 0;
+		l->epoch = be->epoch;
+	}
+	return l;
+}
+
+/* Flow 'f' no longer counts in its backend's load (closed or gone). */
+static inline void
+lb_unload(struct worker *w, const struct flow *f)
+{
+	struct lb_lat *l = &w->lb.lat[f->be];
+
+	/* A flow of an id since given to another backend may find 0. */
+	if ((f->flags & FLOW_F_OPEN) && l->load != 0)
+		l->load--;
+}
+
+/*
+ * A latency sample of 'f''s backend: 'fine' (fine clock) is when the
+ * timed wait began, 'ticks' how long ago that was on the coarse clock.
+ * The fine clock is read when it has not wrapped since, the coarse one
+ * otherwise.
+ */
+static inline void
+lb_lat_sample(struct worker *w, const struct svc *v, const struct flow *f,
+	uint16_t fine, uint32_t ticks)
+{
+	uint64_t ns;
+
+	if (ticks < (UINT32_C(1) << (16 - WORKER_FINE_SHIFT - 1)))
+		ns = ((uint64_t)(uint16_t)(w->now_fine - fine) *
+			     w->lb.ns_per_fine_q16) >>
+			16;
+	else
+		ns = ((uint64_t)ticks * w->lb.ns_per_fine_q16
+			     << WORKER_FINE_SHIFT) >>
+			16;
+	ewma_sample(&w->lb.lat[f->be].est_ns, &w->lb.lat[f->be].at, &v->lat_tau,
+		ns < UINT32_MAX ? (uint32_t)ns : UINT32_MAX, w->now);
+}
+
 /* flow_expire callback: the session's record, and its gauges go down. */
 static inline void
 lb_flow_gone(void *arg, const struct flow *f)
 {
 	struct worker *w = arg;
 
+	lb_unload(w, f);
 	weir_stat_add(&w->lb.svc_stats[f->svc].sessions, (uint64_t)-1);
 	weir_stat_add(&w->lb.be_stats[f->be].sessions, (uint64_t)-1);
 	flowlog_record(w, f, true);
@@ -154,29 +221,22 @@ lb_handshake(struct worker *w, const struct flow *f, uint32_t ticks)
 }
 
 /*
- * The first SYN-ACK of a session weir saw open times its handshake, for
- * the latency counters; with flow records on, also count packets, bytes
- * and the first response time of the session.
+ * Latency and flow records. The first SYN-ACK of a session weir saw open
+ * times its handshake, for the latency counters and the backend's
+ * estimate. Then each turn: the client's first payload after the backend
+ * last spoke starts one, the backend's first payload after that ends it
+ * and is a response-time sample ('v' NULL: the service is gone, no
+ * sample). With flow records on, also count packets, bytes and the first
+ * response time of the session.
  */
 static inline void
-lb_account(struct worker *w, struct flow *f, enum flow_dir dir,
-	const struct rte_mbuf *m, const struct pkt_meta *pm, uint8_t tcp_flags)
+lb_account(struct worker *w, const struct svc *v, struct flow *f,
+	enum flow_dir dir, const struct rte_mbuf *m, const struct pkt_meta *pm,
+	uint8_t tcp_flags)
 {
 	struct flow_acct *a;
 	uint32_t payload, hs = 0;
 
-	if (dir == FLOW_DIR_REPLY &&
-		(tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) ==
-			(RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG) &&
-		!(f->flags & (FLOW_F_HANDSHAKE | FLOW_F_MIDFLOW))) {
-		f->flags |= FLOW_F_HANDSHAKE;
-		/* A zero means "not measured": round up to one tick. */
-		hs = (w->now - f->start) | 1;
-		lb_handshake(w, f, hs);
-	}
-	if (w->fl.ring == NULL)
-		return;
-	a = flow_acct(w->lb.ft, f);
 	payload = pm->l4_len;
 	if (pm->l4_proto == IPPROTO_TCP) {
 		const struct rte_tcp_hdr *th = rte_pktmbuf_mtod_offset(
@@ -186,6 +246,32 @@ lb_account(struct worker *w, struct flow *f, enum flow_dir dir,
 	} else {
 		payload -= 8;
 	}
+	if (dir == FLOW_DIR_REPLY &&
+		(tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) ==
+			(RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG) &&
+		!(f->flags & (FLOW_F_HANDSHAKE | FLOW_F_MIDFLOW))) {
+		f->flags |= FLOW_F_HANDSHAKE;
+		/* A zero means "not measured": round up to one tick. */
+		hs = (w->now - f->start) | 1;
+		lb_handshake(w, f, hs);
+		if (v != NULL)
+			lb_lat_sample(w, v, f, f->turn_at, w->now - f->start);
+	}
+	if (payload != 0) {
+		if (dir == FLOW_DIR_ORIG && !(f->flags & FLOW_F_TURN)) {
+			f->flags |= FLOW_F_TURN;
+			f->turn_at = w->now_fine;
+		} else if (dir == FLOW_DIR_REPLY && (f->flags & FLOW_F_TURN)) {
+			f->flags &= (uint8_t)~FLOW_F_TURN;
+			/* A turn longer than the fine clock's wrap reads
+			 * short; docs/load-balancing.md says so. */
+			if (v != NULL)
+				lb_lat_sample(w, v, f, f->turn_at, 0);
+		}
+	}
+	if (w->fl.ring == NULL)
+		return;
+	a = flow_acct(w->lb.ft, f);
 	if (dir == FLOW_DIR_ORIG) {
 		a->pkts_in++;
 		a->bytes_in += pm->l3_len;
@@ -203,6 +289,35 @@ lb_account(struct worker *w, struct flow *f, enum flow_dir dir,
 		a->reported = w->now;
 		flowlog_record(w, f, false);
 	}
+}
+
+/*
+ * Least-latency: power of two choices. Two draws from the Maglev table
+ * (so by weight, and only among backends that take new flows), and the
+ * one with the lower cost = estimate x (load + 1) / weight wins, the
+ * estimate as read now (ewma_read(): an unsampled one decays).
+ */
+static inline int
+lb_pick_least_latency(struct worker *w, const struct svc *v)
+{
+	unsigned int a, b, i;
+	const struct lb_lat *la, *lb;
+
+	a = maglev_lookup(v->table, v->table_size, lb_rand(w));
+	b = a;
+	/* A backend that owns most of the table is often drawn twice. */
+	for (i = 0; i < LB_P2C_DRAWS && b == a; i++)
+		b = maglev_lookup(v->table, v->table_size, lb_rand(w));
+	if (b == a)
+		return (int)a;
+	la = lb_lat_of(w, v, &v->be[a]);
+	lb = lb_lat_of(w, v, &v->be[b]);
+	return ewma_cheaper(ewma_read(lb->est_ns, lb->at, &v->lat_tau, w->now),
+		       lb->load, v->be[b].weight,
+		       ewma_read(la->est_ns, la->at, &v->lat_tau, w->now),
+		       la->load, v->be[a].weight) ?
+		(int)b :
+		(int)a;
 }
 
 /* Pick a backend of 'v' for flow 'k'. @return its index or -1. */
@@ -225,11 +340,9 @@ lb_pick(struct worker *w, const struct svc_snap *snap, const struct svc *v,
 		}
 		return v->table[slot];
 	case CFG_LB_RANDOM:
-		w->lb.rnd ^= w->lb.rnd << 13;
-		w->lb.rnd ^= w->lb.rnd >> 7;
-		w->lb.rnd ^= w->lb.rnd << 17;
-		return maglev_lookup(
-			v->table, v->table_size, (uint32_t)w->lb.rnd);
+		return maglev_lookup(v->table, v->table_size, lb_rand(w));
+	case CFG_LB_LEAST_LATENCY:
+		return lb_pick_least_latency(w, v);
 	default:
 		h = v->hash == CFG_HASH_SOURCE ?
 			rte_jhash(k->src, k->family == AF_INET ? 4 : 16, seed) :
@@ -317,6 +430,9 @@ lb_flow_new(struct worker *w, const struct svc_snap *snap, const struct svc *v,
 	}
 	f->svc = v->id;
 	f->be = be->id;
+	f->flags |= FLOW_F_OPEN;
+	f->turn_at = w->now_fine;
+	lb_lat_of(w, v, be)->load++;
 	weir_stat_add(&w->lb.svc_stats[f->svc].new_flows, 1);
 	weir_stat_add(&w->lb.svc_stats[f->svc].sessions, 1);
 	weir_stat_add(&w->lb.be_stats[f->be].new_flows, 1);
@@ -346,6 +462,20 @@ lb_mss(const struct svc *v, struct rte_mbuf *m, const struct pkt_meta *pm,
 		return;
 	th = rte_pktmbuf_mtod_offset(m, struct rte_tcp_hdr *, pm->l4_off);
 	nat_tcp_mss_clamp(th, (uint32_t)(th->data_off >> 4) * 4, v->mss);
+}
+
+/* @return true if state 's' ends a connection (its backend's load). */
+static inline bool
+lb_closes(enum flow_state s)
+{
+	return s == FLOW_S_TIME_WAIT || s == FLOW_S_CLOSE;
+}
+
+static inline void
+lb_close(struct worker *w, struct flow *f)
+{
+	lb_unload(w, f);
+	f->flags &= (uint8_t) ~(FLOW_F_OPEN | FLOW_F_TURN);
 }
 
 /* @return true if a client packet with 'tcp_flags' opens a new connection
@@ -394,7 +524,11 @@ lb_flow_reopen(struct worker *w, const struct svc_snap *snap,
 		if (a != NULL)
 			memset(a, 0, sizeof(*a));
 		f->start = w->now;
-		f->flags &= (uint8_t) ~(FLOW_F_HANDSHAKE | FLOW_F_MIDFLOW);
+		f->turn_at = w->now_fine;
+		f->flags &= (uint8_t) ~(
+			FLOW_F_HANDSHAKE | FLOW_F_MIDFLOW | FLOW_F_TURN);
+		f->flags |= FLOW_F_OPEN;
+		lb_lat_of(w, v, be)->load++;
 		weir_stat_add(&w->lb.svc_stats[f->svc].new_flows, 1);
 		weir_stat_add(&w->lb.be_stats[f->be].new_flows, 1);
 		WORKER_INC(w, lb_reopened, 1);
@@ -430,9 +564,10 @@ lb_orig(struct worker *w, const struct svc_snap *snap, const struct svc *v,
 		rte_pktmbuf_free(m);
 		return;
 	}
-	flow_update(
-		w->lb.ft, f, FLOW_DIR_ORIG, tcp_flags, w->now, &v->timeouts);
-	lb_account(w, f, FLOW_DIR_ORIG, m, pm, tcp_flags);
+	if (unlikely(lb_closes(flow_update(w->lb.ft, f, FLOW_DIR_ORIG,
+		    tcp_flags, w->now, &v->timeouts))))
+		lb_close(w, f);
+	lb_account(w, v, f, FLOW_DIR_ORIG, m, pm, tcp_flags);
 	lb_mss(v, m, pm, tcp_flags);
 	if (lb_nat_tx(w, snap, m, pm, flow_addr(f, FLOW_E_LOCAL),
 		    f->port[FLOW_E_LOCAL], flow_addr(f, FLOW_E_BACKEND),
@@ -496,9 +631,11 @@ lb_reply(struct worker *w, const struct svc_snap *snap, struct rte_mbuf *m,
 	}
 	to = lb_timeouts(snap, f, &v);
 	/* A flow whose service is gone keeps its current deadline. */
-	if (v != NULL)
-		flow_update(w->lb.ft, f, FLOW_DIR_REPLY, tcp_flags, w->now, to);
-	lb_account(w, f, FLOW_DIR_REPLY, m, pm, tcp_flags);
+	if (v != NULL &&
+		unlikely(lb_closes(flow_update(
+			w->lb.ft, f, FLOW_DIR_REPLY, tcp_flags, w->now, to))))
+		lb_close(w, f);
+	lb_account(w, v, f, FLOW_DIR_REPLY, m, pm, tcp_flags);
 	lb_mss(v, m, pm, tcp_flags);
 	if (lb_nat_tx(w, snap, m, pm, flow_addr(f, FLOW_E_VIP),
 		    f->port[FLOW_E_VIP], flow_addr(f, FLOW_E_CLIENT),

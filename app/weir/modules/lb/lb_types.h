@@ -67,6 +67,18 @@ struct lb_dump {
 	uint32_t done;	       /* 1 when finished (release store) */
 };
 
+/*
+ * A worker's view of one backend for least-latency balancing, by backend
+ * id: its peak-EWMA latency estimate from this worker's own samples, and
+ * its load here. ctl reads them (relaxed) for display only.
+ */
+struct lb_lat {
+	uint32_t est_ns; /* latency estimate (ewma_dp.h), saturates at 4.29 s */
+	uint32_t at;	 /* ticks: last sample, or when first seen */
+	uint32_t epoch;	 /* svc_backend.epoch it describes; 0 none yet */
+	uint32_t load;	 /* pending connects + open flows on this worker */
+};
+
 /* What one worker keeps for load balancing; written only by it. */
 struct lb_worker {
 	struct flow_table *ft;	    /* sessions this worker owns */
@@ -77,6 +89,8 @@ struct lb_worker {
 	uint32_t nb_lports;	    /* local ports this worker owns */
 	uint64_t rnd;		    /* xorshift64 state, 'random' balancer */
 	uint64_t us_per_tick_q16;   /* microseconds per tick, 16.16 */
+	uint64_t ns_per_fine_q16;   /* nanoseconds per fine tick, 16.16 */
+	struct lb_lat *lat;	    /* [SVC_BE_ID_MAX], by backend id */
 	struct lb_dump *dump;	    /* posted by ctl, NULL when idle */
 	uint32_t rr[CFG_SVC_MAX];   /* round-robin cursor per service */
 	/* Replies other workers received for its local ports, one SP/SC

@@ -16,6 +16,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "cfg.h"
+#include "ewma.h"
 #include "maglev.h"
 #include "port.h"
 #include "lb_stats.h"
@@ -91,12 +92,14 @@ static struct {
 static struct {
 	bool used;
 	bool seen;
-	uint16_t svc; /* service id */
+	uint32_t epoch; /* svc_backend.epoch */
+	uint16_t svc;	/* service id */
 	struct weir_addr addr;
 	uint16_t port; /* host order */
 } be_ids[SVC_BE_ID_MAX];
 
 static unsigned int svc_id_next, be_id_next;
+static uint32_t be_epoch_next; /* epochs handed out; 0 is none */
 
 static int
 svc_id_get(const char *name)
@@ -139,6 +142,9 @@ svc_be_id_get(uint16_t svc, const struct weir_addr *addr, uint16_t port)
 		if (!be_ids[id].used) {
 			be_id_next = id + 1;
 			be_ids[id].used = true;
+			/* Per-worker latency state by id starts over. */
+			be_ids[id].epoch = ++be_epoch_next ? be_epoch_next :
+							     ++be_epoch_next;
 			be_ids[id].svc = svc;
 			be_ids[id].addr = *addr;
 			be_ids[id].port = port;
@@ -307,6 +313,8 @@ svc_build_one(const struct cfg_service *c, struct svc *v, svc_nh_fn *nh,
 		}
 	}
 	svc_timeouts(&c->timeouts, &v->timeouts);
+	ewma_tau_set(&v->lat_tau, svc_ticks(c->latency.decay_s));
+	v->lat_init_ns = c->latency.initial_ms * 1000000u;
 	snprintf(v->name, sizeof(v->name), "%s", c->name);
 
 	/* One spare element: a service may have no backend (yet). */
@@ -333,6 +341,7 @@ svc_build_one(const struct cfg_service *c, struct svc *v, svc_nh_fn *nh,
 			goto err;
 		}
 		be[i].id = (uint16_t)id;
+		be[i].epoch = be_ids[id].epoch;
 		memcpy(be[i].addr, cb->addr.a, 16);
 		be[i].port = rte_cpu_to_be_16(cb->port);
 		be[i].weight = (uint16_t)cb->weight;

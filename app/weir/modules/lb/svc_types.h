@@ -29,6 +29,7 @@
 #include <rte_ether.h>
 
 #include "cfg_types.h"
+#include "ewma_dp.h"
 #include "flow_types.h"
 
 /* Addresses per family per port: own, link-local, SNAT and on-link VIPs. */
@@ -57,6 +58,7 @@ enum svc_be_state {
 
 struct svc_backend {
 	uint16_t id;		   /* stable, < SVC_BE_ID_MAX */
+	uint32_t epoch;		   /* > 0; changes when the id changes hands */
 	uint8_t addr[16];	   /* network order, IPv4 in 4 bytes */
 	uint16_t port;		   /* network order */
 	uint16_t weight;	   /* relative */
@@ -85,7 +87,9 @@ struct svc {
 	const struct svc_backend *be; /* [nb_be] */
 	uint8_t laddrs[CFG_SVC_LADDRS_MAX][16]; /* SNAT sources */
 	struct flow_timeouts timeouts;		/* ticks */
-	int16_t next_same_vip;			/* next service on this VIP and
+	struct ewma_tau lat_tau;		/* least-latency decay, ticks */
+	uint32_t lat_init_ns;  /* estimate of a backend with no history */
+	int16_t next_same_vip; /* next service on this VIP and
 					 * protocol (svc_find), or -1 */
 	char name[CFG_NAME_SIZE];
 };
