@@ -936,6 +936,17 @@ cfg_conf_dump(const struct cfg_conf *conf, FILE *f)
 			fprintf(f, " (decay %u s, initial %u ms)",
 				sv->latency.decay_s, sv->latency.initial_ms);
 		fprintf(f, ", %u backends\n", sv->nb_backends);
+		if (sv->outlier.consecutive == 0)
+			fprintf(f, "    outlier detection off");
+		else
+			fprintf(f,
+				"    outlier detection: %u failed connects, "
+				"%u-%u s, at most %u%%",
+				sv->outlier.consecutive,
+				sv->outlier.base_ejection_s,
+				sv->outlier.max_ejection_s,
+				sv->outlier.max_ejection_pct);
+		fprintf(f, "; panic below %u%% healthy\n", sv->panic_pct);
 		for (j = 0; j < sv->nb_backends; j++)
 			fprintf(f, "    backend %s port %u weight %u\n",
 				weir_addr_str(&sv->backends[j].addr, buf,

@@ -39,6 +39,15 @@
  * a new one is tried, not flooded. */
 #define CFG_DEF_LATENCY_INITIAL_MS 30
 
+/* Envoy's outlier detection defaults (consecutive_5xx and its times),
+ * read at L4 as failed connects; docs/health.md says why they fit. */
+#define CFG_DEF_OUTLIER_CONSECUTIVE 5
+#define CFG_DEF_OUTLIER_BASE_S 30
+#define CFG_DEF_OUTLIER_MAX_S 300
+#define CFG_DEF_OUTLIER_MAX_PCT 10
+/* %: Envoy's healthy_panic_threshold. */
+#define CFG_DEF_PANIC_PCT 50
+
 const char *const cfg_balancer_names[CFG_LB_COUNT + 1] = { "maglev",
 	"round-robin", "random", "least-latency", NULL };
 
@@ -228,6 +237,49 @@ cfg_svc_latency(
 	return 0;
 }
 
+static void
+cfg_svc_outlier_default(struct cfg_outlier *o)
+{
+	o->consecutive = CFG_DEF_OUTLIER_CONSECUTIVE;
+	o->base_ejection_s = CFG_DEF_OUTLIER_BASE_S;
+	o->max_ejection_s = CFG_DEF_OUTLIER_MAX_S;
+	o->max_ejection_pct = CFG_DEF_OUTLIER_MAX_PCT;
+}
+
+static int
+cfg_svc_outlier(
+	struct cfg_ctx *c, const config_setting_t *g, struct cfg_outlier *o)
+{
+	static const char *const known[] = { "consecutive_failures",
+		"base_ejection_s", "max_ejection_s", "max_ejection_percent",
+		NULL };
+	const config_setting_t *m = config_setting_get_member(g, "outlier");
+	int rc;
+
+	cfg_svc_outlier_default(o);
+	if (m == NULL)
+		return 0;
+	if (!config_setting_is_group(m))
+		return cfg_fail(c, m, NULL, "must be a group { ... }");
+	if ((rc = cfg_check_keys(c, m, known)) < 0 ||
+		(rc = cfg_uint(c, m, "consecutive_failures",
+			 CFG_DEF_OUTLIER_CONSECUTIVE, 0, 1000, "connects",
+			 &o->consecutive)) < 0 ||
+		(rc = cfg_uint(c, m, "base_ejection_s", CFG_DEF_OUTLIER_BASE_S,
+			 1, 86400, "s", &o->base_ejection_s)) < 0 ||
+		(rc = cfg_uint(c, m, "max_ejection_s", CFG_DEF_OUTLIER_MAX_S, 1,
+			 86400, "s", &o->max_ejection_s)) < 0 ||
+		(rc = cfg_uint(c, m, "max_ejection_percent",
+			 CFG_DEF_OUTLIER_MAX_PCT, 0, 100, "%",
+			 &o->max_ejection_pct)) < 0)
+		return rc;
+	if (o->max_ejection_s < o->base_ejection_s)
+		return cfg_fail(c, m, "max_ejection_s",
+			"%u s is below base_ejection_s (%u s)",
+			o->max_ejection_s, o->base_ejection_s);
+	return 0;
+}
+
 static int
 cfg_svc_backends(struct cfg_ctx *c, const config_setting_t *g,
 	const struct cfg_conf *conf, struct cfg_service *s)
@@ -377,7 +429,8 @@ cfg_svc_one(struct cfg_ctx *c, const config_setting_t *g, struct cfg_conf *conf,
 {
 	static const char *const known[] = { "name", "vip", "port", "protocol",
 		"balancer", "hash", "maglev_size", "mss", "midflow", "timeouts",
-		"latency", "local_addresses", "backends", "discovery", NULL };
+		"latency", "outlier", "panic_percent", "local_addresses",
+		"backends", "discovery", NULL };
 	static const char *const protos[] = { "tcp", "udp", NULL };
 	static const char *const hashes[] = { "5-tuple", "source", NULL };
 	const config_setting_t *m;
@@ -441,6 +494,9 @@ cfg_svc_one(struct cfg_ctx *c, const config_setting_t *g, struct cfg_conf *conf,
 		memcpy(s->discovery, v, strlen(v) + 1);
 	if ((rc = cfg_svc_timeouts(c, g, &s->timeouts)) < 0 ||
 		(rc = cfg_svc_latency(c, g, &s->latency)) < 0 ||
+		(rc = cfg_svc_outlier(c, g, &s->outlier)) < 0 ||
+		(rc = cfg_uint(c, g, "panic_percent", CFG_DEF_PANIC_PCT, 0, 100,
+			 "%", &s->panic_pct)) < 0 ||
 		(rc = cfg_svc_backends(c, g, conf, s)) < 0 ||
 		(rc = cfg_svc_laddrs(c, g, conf, s)) < 0)
 		return rc;
@@ -753,8 +809,11 @@ cfg_service_add(struct cfg_conf *conf, const struct cfg_service *tmpl,
 		s->timeouts.close_s = CFG_DEF_CLOSE_S;
 		s->timeouts.udp_s = CFG_DEF_UDP_S;
 	}
-	if (s->latency.decay_s == 0)
+	if (s->latency.decay_s == 0) {
 		cfg_svc_latency_default(&s->latency);
+		cfg_svc_outlier_default(&s->outlier);
+		s->panic_pct = CFG_DEF_PANIC_PCT;
+	}
 	return 0;
 }
 

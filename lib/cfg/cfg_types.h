@@ -107,6 +107,17 @@ struct cfg_timeouts {
 	unsigned int udp_s;	    /* idle UDP */
 };
 
+/*
+ * Passive health checking of a service: connects that fail in a row eject
+ * a backend for a while (see docs/health.md).
+ */
+struct cfg_outlier {
+	unsigned int consecutive;      /* failed connects in a row; 0 off */
+	unsigned int base_ejection_s;  /* first ejection; x times ejected */
+	unsigned int max_ejection_s;   /* an ejection lasts at most this */
+	unsigned int max_ejection_pct; /* % of the backends out at once */
+};
+
 struct cfg_backend {
 	struct weir_addr addr;
 	uint16_t port;	 /* host order */
@@ -128,6 +139,9 @@ struct cfg_service {
 	uint32_t maglev_size; /* slots, prime */
 	struct cfg_timeouts timeouts;
 	struct cfg_latency latency;
+	struct cfg_outlier outlier;
+	unsigned int
+		panic_pct; /* % healthy below which all take flows; 0 off */
 	unsigned int nb_laddrs;
 	struct weir_addr laddrs[CFG_SVC_LADDRS_MAX]; /* SNAT sources */
 	unsigned int nb_backends;

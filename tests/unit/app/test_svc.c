@@ -357,6 +357,89 @@ test_drain_and_zero_weight(void)
 	teardown();
 }
 
+/* @return how many slots of 'v''s table backend index 'j' owns. */
+static unsigned int
+slots_of(const struct svc *v, unsigned int j)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; v->table != NULL && i < v->table_size; i++)
+		n += v->table[i] == j;
+	return n;
+}
+
+/*
+ * An ejected backend owns no slot; the ejection follows the backend's id
+ * across rebuilds, and a new backend (or an id given to another) starts
+ * healthy.
+ */
+static void
+test_ejected_owns_no_slot(void)
+{
+	struct cfg_service *s;
+	const struct svc *web;
+
+	setup();
+	s = cfg_service_find(weir.conf, "web");
+	s->panic_pct = 0;
+	web = find("198.18.0.10", IPPROTO_TCP, 80);
+	svc_be_set_ejected(web->be[1].id, true);
+	CU_ASSERT_EQUAL(svc_publish("test"), 0);
+	web = find("198.18.0.10", IPPROTO_TCP, 80);
+	CU_ASSERT_TRUE(web->be[1].ejected);
+	CU_ASSERT_FALSE(web->panic);
+	CU_ASSERT_EQUAL(slots_of(web, 1), 0);
+	CU_ASSERT_EQUAL(slots_of(web, 0), web->table_size);
+	/* Ejecting the last one leaves no taker: no table, no panic (off). */
+	svc_be_set_ejected(web->be[0].id, true);
+	CU_ASSERT_EQUAL(svc_publish("test"), 0);
+	web = find("198.18.0.10", IPPROTO_TCP, 80);
+	CU_ASSERT_PTR_NULL(web->table);
+	svc_be_set_ejected(web->be[0].id, false);
+	svc_be_set_ejected(web->be[1].id, false);
+	CU_ASSERT_EQUAL(svc_publish("test"), 0);
+	web = find("198.18.0.10", IPPROTO_TCP, 80);
+	CU_ASSERT(slots_of(web, 0) > 0 && slots_of(web, 1) > 0);
+	CU_ASSERT_FALSE(svc_be_ejected(web->be[0].id));
+	teardown();
+}
+
+/*
+ * Panic: below panic_percent of healthy takers, ejected backends own
+ * their slots again. web has two takers: one ejected is 50% healthy,
+ * panic at 51% and not at 50%; drained backends are not takers.
+ */
+static void
+test_panic_threshold(void)
+{
+	struct cfg_service *s;
+	const struct svc *web;
+
+	setup();
+	s = cfg_service_find(weir.conf, "web");
+	web = find("198.18.0.10", IPPROTO_TCP, 80);
+	svc_be_set_ejected(web->be[1].id, true);
+	s->panic_pct = 50;
+	CU_ASSERT_EQUAL(svc_publish("test"), 0);
+	web = find("198.18.0.10", IPPROTO_TCP, 80);
+	CU_ASSERT_FALSE(web->panic);
+	CU_ASSERT_EQUAL(slots_of(web, 1), 0);
+	s->panic_pct = 51;
+	CU_ASSERT_EQUAL(svc_publish("test"), 0);
+	web = find("198.18.0.10", IPPROTO_TCP, 80);
+	CU_ASSERT_TRUE(web->panic);
+	CU_ASSERT(slots_of(web, 1) > slots_of(web, 0)); /* weight 2 to 1 */
+	/* The healthy one drained: the only taker is ejected, 0% healthy,
+	 * and it takes the flows rather than none. */
+	s->backends[0].state = SVC_BE_DRAIN;
+	CU_ASSERT_EQUAL(svc_publish("test"), 0);
+	web = find("198.18.0.10", IPPROTO_TCP, 80);
+	CU_ASSERT_TRUE(web->panic);
+	CU_ASSERT_EQUAL(slots_of(web, 1), web->table_size);
+	svc_be_set_ejected(web->be[1].id, false);
+	teardown();
+}
+
 /*
  * Stable ids: a kept backend keeps its id (and so its counters) across
  * rebuilds that change the others; a new one gets a fresh id whose
@@ -472,6 +555,8 @@ static CU_TestInfo tests[] = {
 	{ "backends_resolved_and_weighted",
 		test_backends_resolved_and_weighted },
 	{ "drain_and_zero_weight", test_drain_and_zero_weight },
+	{ "ejected_owns_no_slot", test_ejected_owns_no_slot },
+	{ "panic_threshold", test_panic_threshold },
 	{ "ids_stable_across_changes", test_ids_stable_across_changes },
 	{ "unchanged_tables_copied", test_unchanged_tables_copied },
 	{ "failed_build_keeps_published", test_failed_build_keeps_published },

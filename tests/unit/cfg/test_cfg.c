@@ -1193,6 +1193,17 @@ test_load_services_all_parsed(void)
 	CU_ASSERT_EQUAL(s->latency.initial_ms, 4000);
 	CU_ASSERT_EQUAL(c->services[0].latency.decay_s, 10);
 	CU_ASSERT_EQUAL(c->services[0].latency.initial_ms, 30);
+	CU_ASSERT_EQUAL(s->outlier.consecutive, 0);
+	CU_ASSERT_EQUAL(s->outlier.base_ejection_s, 86400);
+	CU_ASSERT_EQUAL(s->outlier.max_ejection_s, 86400);
+	CU_ASSERT_EQUAL(s->outlier.max_ejection_pct, 100);
+	CU_ASSERT_EQUAL(s->panic_pct, 0);
+	/* Outlier detection is on by default, with Envoy's values. */
+	CU_ASSERT_EQUAL(c->services[0].outlier.consecutive, 5);
+	CU_ASSERT_EQUAL(c->services[0].outlier.base_ejection_s, 30);
+	CU_ASSERT_EQUAL(c->services[0].outlier.max_ejection_s, 300);
+	CU_ASSERT_EQUAL(c->services[0].outlier.max_ejection_pct, 10);
+	CU_ASSERT_EQUAL(c->services[0].panic_pct, 50);
 	cfg_conf_free(c);
 }
 
@@ -1230,7 +1241,10 @@ test_dump_services_printed(void)
 		"service web6: tcp 2001:db8:200::10 port 443, maglev, ",
 		"backend 2001:db8:100::5 port 8443 weight 2\n",
 		"service quic6: udp 2001:db8:200::10 port 443-444, least-latency "
-		"(decay 3600 s, initial 4000 ms), 1 backends\n",
+		"(decay 3600 s, initial 4000 ms), 1 backends\n"
+		"    outlier detection off; panic below 0% healthy\n",
+		"    outlier detection: 5 failed connects, 30-300 s, at most "
+		"10%; panic below 50% healthy\n",
 		"local address 2001:2:0:2::a8\n",
 	};
 	expect_dump("services.conf", want, WEIR_ARRAY_LEN(want));
@@ -1502,6 +1516,14 @@ test_load_svc_latency_rejected(void)
 {
 	expect_bad("bad/svc_latency.conf", 11,
 		"services[0].latency.decay_s: 0 is out of range: 1 to 3600 s");
+}
+
+static void
+test_load_svc_outlier_rejected(void)
+{
+	expect_bad("bad/svc_outlier.conf", 11,
+		"services[0].outlier.max_ejection_s: 10 s is below "
+		"base_ejection_s (30 s)");
 }
 
 static void
@@ -2242,6 +2264,7 @@ static CU_TestInfo bad_tests[] = { { "load_missing_file_enoent",
 	{ "load_svc_balancer_rejected", test_load_svc_balancer_rejected },
 	{ "load_svc_hash_rejected", test_load_svc_hash_rejected },
 	{ "load_svc_latency_rejected", test_load_svc_latency_rejected },
+	{ "load_svc_outlier_rejected", test_load_svc_outlier_rejected },
 	{ "load_svc_maglev_prime_rejected",
 		test_load_svc_maglev_prime_rejected },
 	{ "load_svc_maglev_small_rejected",

@@ -98,6 +98,7 @@ static struct {
 	uint16_t port; /* host order */
 } be_ids[SVC_BE_ID_MAX];
 
+static bool be_ejected[SVC_BE_ID_MAX]; /* by backend id (health) */
 static unsigned int svc_id_next, be_id_next;
 static uint32_t be_epoch_next; /* epochs handed out; 0 is none */
 
@@ -146,6 +147,7 @@ svc_be_id_get(uint16_t svc, const struct weir_addr *addr, uint16_t port)
 			be_ids[id].epoch = ++be_epoch_next ? be_epoch_next :
 							     ++be_epoch_next;
 			be_ids[id].svc = svc;
+			be_ejected[id] = false;
 			be_ids[id].addr = *addr;
 			be_ids[id].port = port;
 			lb_stats_obj_retire(LB_STATS_BE, id);
@@ -196,6 +198,19 @@ svc_id_of(const char *name)
 		if (svc_ids[i].used && strcmp(svc_ids[i].name, name) == 0)
 			return (int)i;
 	return -ENOENT;
+}
+
+void
+svc_be_set_ejected(uint16_t id, bool ejected)
+{
+	if (id < SVC_BE_ID_MAX)
+		be_ejected[id] = ejected;
+}
+
+bool
+svc_be_ejected(uint16_t id)
+{
+	return id < SVC_BE_ID_MAX && be_ejected[id];
 }
 
 int
@@ -273,7 +288,7 @@ svc_build_one(const struct cfg_service *c, struct svc *v, svc_nh_fn *nh,
 	struct maglev_backend *mb;
 	struct svc_backend *be;
 	uint8_t(*keys)[18];
-	unsigned int i;
+	unsigned int i, nb_takers = 0, nb_healthy = 0;
 	uint16_t *table;
 	int rc, id;
 
@@ -332,6 +347,10 @@ svc_build_one(const struct cfg_service *c, struct svc *v, svc_nh_fn *nh,
 		const struct cfg_backend *cb = &c->backends[i];
 
 		id = svc_be_id_get(v->id, &cb->addr, cb->port);
+		if (id >= 0 && cb->state == SVC_BE_READY && cb->weight > 0) {
+			nb_takers++;
+			nb_healthy += !be_ejected[id];
+		}
 		if (id < 0) {
 			rc = id;
 			WEIR_LOG(ERR,
@@ -355,8 +374,19 @@ svc_build_one(const struct cfg_service *c, struct svc *v, svc_nh_fn *nh,
 		/* Drained and maintained backends keep their place in the
 		 * array (and so the table's layout for the others) but own no
 		 * slot: Maglev treats weight 0 exactly as removal. */
+		be[i].ejected = be_ejected[id];
 		mb[i].weight = cb->state == SVC_BE_READY ? cb->weight : 0;
 	}
+	/*
+	 * Ejected backends own no slot either, unless so few backends are
+	 * healthy that the survivors would be overloaded (panic, as Envoy's
+	 * healthy_panic_threshold): then every taker shares the flows.
+	 */
+	v->panic = c->panic_pct > 0 &&
+		(uint64_t)nb_healthy * 100 < (uint64_t)c->panic_pct * nb_takers;
+	for (i = 0; i < c->nb_backends && !v->panic; i++)
+		if (be[i].ejected)
+			mb[i].weight = 0;
 	/*
 	 * A change elsewhere (another service, a backend's state here that
 	 * leaves the weights alone, a next hop) republishes every service:

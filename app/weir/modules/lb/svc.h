@@ -67,6 +67,17 @@ const struct svc *svc_by_id(uint16_t id);
 int svc_id_of(const char *name);
 int svc_be_id_of(const char *name, const struct weir_addr *addr, uint16_t port);
 
+/**
+ * Mark backend 'id' ejected (health) or not. Snapshots built from then on
+ * give it no slot, unless its service is in panic (fewer than
+ * panic_percent of its takers healthy). Publish to apply. A backend id
+ * given to another backend starts not ejected.
+ */
+void svc_be_set_ejected(uint16_t id, bool ejected);
+
+/** @return true if backend 'id' is marked ejected. */
+bool svc_be_ejected(uint16_t id);
+
 /** Publish a first snapshot (no backend resolved yet). @return 0/-errno. */
 int svc_snap_init(void);
 

@@ -64,6 +64,7 @@ struct svc_backend {
 	uint16_t weight;	   /* relative */
 	uint16_t tx_port;	   /* DPDK port id towards it */
 	bool has_mac;		   /* next hop resolved */
+	bool ejected;		   /* by health; no slot unless panic */
 	struct rte_ether_addr mac; /* next-hop MAC */
 };
 
@@ -77,6 +78,7 @@ struct svc {
 	uint16_t port_lo; /* host order */
 	uint16_t port_hi; /* host order */
 	bool midflow;	  /* pick up non-SYN TCP */
+	bool panic;	  /* too few healthy: ejected backends take flows */
 	uint16_t mss;	  /* bytes, 0: no clamp */
 	uint16_t nb_be;
 	uint16_t nb_laddrs;
