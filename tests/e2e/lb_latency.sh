@@ -6,8 +6,8 @@
 # 'least-latency' it gets under 10% of new connections once weir has
 # seen it answer; 'maglev' on the same backends gives it about a third.
 # weir's estimates (show backends) tell the slow backend from the others;
-# made fast again, be3 regains its share once its estimate has decayed
-# and a new sample shows it fast.
+# made fast again, be3 is tried again once its estimate has decayed, and
+# new samples bring its estimate back to the others'.
 . "$(dirname "$0")/lib.sh"
 
 be_list() { e2e_backends "$TB_HTTP_PORT" 4; }
@@ -73,11 +73,22 @@ check "the counter registry (/metrics, telemetry) has the estimate" \
 
 # Recovery: the delay goes, the estimate (decay_s = 1) falls without
 # samples until be3 is tried again, and its fast answers bring it back.
+# Eight time constants leave 50 ms x e^-8 (17 us) of the slow past.
 echo 0 >"$TB_STATE/be3.delay_ms"
-sleep 5
+sleep 8
 lbc http 100 --vip "$VIP4" --port 80 >"$E2E_DIR/warm2.json"
 lbc http 300 --vip "$VIP4" --port 80 >"$E2E_DIR/back.json"
-check "made fast again, be3 regains a share (over 15%)" \
-	share "$E2E_DIR/back.json" be3 0.15 1
+estimate_back() {
+	local e3
+	e3=$(est be3)
+	echo "be3 $e3 us"
+	[ "$e3" -gt 0 ] && [ "$e3" -lt 5000 ]
+}
+check "made fast again, be3's estimate is back below 5 ms" estimate_back
+# Among equally fast backends a sequential client (every load 0) lets the
+# lowest estimate win for a while: shares wander (from 4% to 40% for be3
+# here), but none is starved.
+check "and it takes connections again (at least 2%)" \
+	share "$E2E_DIR/back.json" be3 0.02 1
 
 e2e_finish
