@@ -187,12 +187,27 @@ lb_lat_sample(struct worker *w, const struct svc *v, const struct flow *f,
 		ns < UINT32_MAX ? (uint32_t)ns : UINT32_MAX, w->now);
 }
 
+/*
+ * @return true if 'f' is a connect weir forwarded that its backend has not
+ * answered yet: a client's SYN sent on, no SYN-ACK back. Its outcome
+ * (SYN-ACK, RST, ICMP unreachable, nothing) is what passive health
+ * checking counts per backend.
+ */
+static inline bool
+lb_connect_pending(const struct flow *f)
+{
+	return f->state == FLOW_S_SYN_SENT &&
+		!(f->flags & (FLOW_F_HANDSHAKE | FLOW_F_MIDFLOW));
+}
+
 /* flow_expire callback: the session's record, and its gauges go down. */
 static inline void
 lb_flow_gone(void *arg, const struct flow *f)
 {
 	struct worker *w = arg;
 
+	if (lb_connect_pending(f))
+		weir_stat_add(&w->lb.be_stats[f->be].connect_timeouts, 1);
 	lb_unload(w, f);
 	weir_stat_add(&w->lb.svc_stats[f->svc].sessions, (uint64_t)-1);
 	weir_stat_add(&w->lb.be_stats[f->be].sessions, (uint64_t)-1);
@@ -483,11 +498,12 @@ lb_close(struct worker *w, struct flow *f)
 static inline bool
 lb_reopens(const struct flow *f, uint8_t tcp_flags)
 {
-	return f->proto == IPPROTO_TCP &&
-		(f->state == FLOW_S_TIME_WAIT || f->state == FLOW_S_CLOSE) &&
-		(tcp_flags &
-			(RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG |
-				RTE_TCP_RST_FLAG)) == RTE_TCP_SYN_FLAG;
+	/* The flags first: nearly every packet fails on them. UDP packets
+	 * have none. */
+	return (tcp_flags &
+		       (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG |
+			       RTE_TCP_RST_FLAG)) == RTE_TCP_SYN_FLAG &&
+		(f->state == FLOW_S_TIME_WAIT || f->state == FLOW_S_CLOSE);
 }
 
 /*
@@ -630,6 +646,8 @@ lb_reply(struct worker *w, const struct svc_snap *snap, struct rte_mbuf *m,
 		return;
 	}
 	to = lb_timeouts(snap, f, &v);
+	if (unlikely(tcp_flags & RTE_TCP_RST_FLAG) && lb_connect_pending(f))
+		weir_stat_add(&w->lb.be_stats[f->be].connect_refused, 1);
 	/* A flow whose service is gone keeps its current deadline. */
 	if (v != NULL &&
 		unlikely(lb_closes(flow_update(
@@ -705,6 +723,11 @@ lb_icmp_error(struct worker *w, const struct svc_snap *snap, struct rte_mbuf *m,
 	f = flow_lookup(w->lb.ft, &k, flow_key_hash(w->lb.ft, &k), &dir);
 	if (f == NULL || dir != FLOW_DIR_REPLY)
 		goto bad;
+	/* Destination unreachable (ICMP type 3, ICMPv6 type 1) about a SYN:
+	 * the backend cannot be reached, a failed connect. */
+	if (lb_connect_pending(f) &&
+		pm->icmp_type == (pm->l3 == PKT_L3_IPV4 ? 3 : 1))
+		weir_stat_add(&w->lb.be_stats[f->be].connect_unreachable, 1);
 	/* Inner: what the client sent, client -> VIP. */
 	memcpy(inl4, &f->port[FLOW_E_CLIENT], 2);
 	memcpy(inl4 + 2, &f->port[FLOW_E_VIP], 2);

@@ -24,7 +24,13 @@
 	X(bytes_in, "counter", "bytes client -> backend (IP)")                 \
 	X(bytes_out, "counter", "bytes backend -> client (IP)")                \
 	X(handshakes, "counter", "TCP handshakes timed (SYN to SYN-ACK)")      \
-	X(handshake_us, "counter", "sum of the handshake times, microseconds")
+	X(handshake_us, "counter", "sum of the handshake times, microseconds") \
+	X(connect_refused, "counter",                                          \
+		"connects the backend refused: RST answering the SYN")         \
+	X(connect_unreachable, "counter",                                      \
+		"connects answered by an ICMP unreachable from its path")      \
+	X(connect_timeouts, "counter",                                         \
+		"connects the backend never answered (syn_s passed)")
 
 /*
  * Handshake time histogram: upper bounds in microseconds, the last bucket
