@@ -946,7 +946,11 @@ cfg_conf_dump(const struct cfg_conf *conf, FILE *f)
 				sv->outlier.base_ejection_s,
 				sv->outlier.max_ejection_s,
 				sv->outlier.max_ejection_pct);
-		fprintf(f, "; panic below %u%% healthy\n", sv->panic_pct);
+		fprintf(f, "; panic below %u%% healthy", sv->panic_pct);
+		if (sv->proto == IPPROTO_TCP && sv->connect_retry)
+			fprintf(f, "; connect retry after %u ms",
+				sv->connect_timeout_ms);
+		fputc('\n', f);
 		for (j = 0; j < sv->nb_backends; j++)
 			fprintf(f, "    backend %s port %u weight %u\n",
 				weir_addr_str(&sv->backends[j].addr, buf,

@@ -47,6 +47,11 @@
 #define CFG_DEF_OUTLIER_MAX_PCT 10
 /* %: Envoy's healthy_panic_threshold. */
 #define CFG_DEF_PANIC_PCT 50
+/* ms: a backend on the same network answers a SYN within a millisecond;
+ * half a second is more than any path weir sits on should take, and
+ * below the 1 s of a client's first SYN retransmission, which the retry
+ * rides on (docs/health.md). */
+#define CFG_DEF_CONNECT_TIMEOUT_MS 500
 
 const char *const cfg_balancer_names[CFG_LB_COUNT + 1] = { "maglev",
 	"round-robin", "random", "least-latency", NULL };
@@ -429,8 +434,9 @@ cfg_svc_one(struct cfg_ctx *c, const config_setting_t *g, struct cfg_conf *conf,
 {
 	static const char *const known[] = { "name", "vip", "port", "protocol",
 		"balancer", "hash", "maglev_size", "mss", "midflow", "timeouts",
-		"latency", "outlier", "panic_percent", "local_addresses",
-		"backends", "discovery", NULL };
+		"latency", "outlier", "panic_percent", "connect_retry",
+		"connect_timeout_ms", "local_addresses", "backends",
+		"discovery", NULL };
 	static const char *const protos[] = { "tcp", "udp", NULL };
 	static const char *const hashes[] = { "5-tuple", "source", NULL };
 	const config_setting_t *m;
@@ -484,6 +490,17 @@ cfg_svc_one(struct cfg_ctx *c, const config_setting_t *g, struct cfg_conf *conf,
 			return cfg_fail(c, m, NULL, "must be true or false");
 		s->midflow = config_setting_get_bool(m);
 	}
+	s->connect_retry = true;
+	m = config_setting_get_member(g, "connect_retry");
+	if (m != NULL) {
+		if (config_setting_type(m) != CONFIG_TYPE_BOOL)
+			return cfg_fail(c, m, NULL, "must be true or false");
+		s->connect_retry = config_setting_get_bool(m);
+	}
+	if ((rc = cfg_uint(c, g, "connect_timeout_ms",
+		     CFG_DEF_CONNECT_TIMEOUT_MS, 50, 60000, "ms",
+		     &s->connect_timeout_ms)) < 0)
+		return rc;
 	if ((rc = cfg_string(c, g, "discovery", false, &v)) < 0)
 		return rc;
 	if (v != NULL && (v[0] == '\0' || strlen(v) >= sizeof(s->discovery)))
@@ -813,6 +830,8 @@ cfg_service_add(struct cfg_conf *conf, const struct cfg_service *tmpl,
 		cfg_svc_latency_default(&s->latency);
 		cfg_svc_outlier_default(&s->outlier);
 		s->panic_pct = CFG_DEF_PANIC_PCT;
+		s->connect_retry = true;
+		s->connect_timeout_ms = CFG_DEF_CONNECT_TIMEOUT_MS;
 	}
 	return 0;
 }

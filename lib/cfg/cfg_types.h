@@ -140,8 +140,11 @@ struct cfg_service {
 	struct cfg_timeouts timeouts;
 	struct cfg_latency latency;
 	struct cfg_outlier outlier;
-	unsigned int
-		panic_pct; /* % healthy below which all take flows; 0 off */
+	/* % healthy below which all take flows; 0 off */
+	unsigned int panic_pct;
+	bool connect_retry; /* a failed connect goes to another backend */
+	/* ms: an unanswered SYN has failed after this */
+	unsigned int connect_timeout_ms;
 	unsigned int nb_laddrs;
 	struct weir_addr laddrs[CFG_SVC_LADDRS_MAX]; /* SNAT sources */
 	unsigned int nb_backends;

@@ -64,6 +64,7 @@ enum flow_dir {
 #define FLOW_F_HANDSHAKE 0x10 /* SYN -> SYN-ACK time already counted */
 #define FLOW_F_OPEN 0x20      /* counted in its backend's load (lb) */
 #define FLOW_F_TURN 0x40      /* client spoke, backend not yet (turn_at) */
+#define FLOW_F_RETRY 0x80     /* lb: a connect weir retries (lb_flow_reopen) */
 
 /* Per-state timeouts of one service, in ticks (see flow.h). */
 struct flow_timeouts {

@@ -10,6 +10,8 @@
 # service in panic and all three take connections again. 'disable health'
 # returns an ejected backend at once. Each step is checked on real
 # clients, on 'show health', on the counters and in the event log.
+# Connect retry is off here, so that every refused connect shows on the
+# client (tests/e2e/retry.sh has it on).
 . "$(dirname "$0")/lib.sh"
 
 be_list() { e2e_backends "$TB_HTTP_PORT" 4; }
@@ -17,9 +19,9 @@ E2E_CONF_FN=health_conf
 health_conf() {
 	E2E_EXTRA_CONF="events = { file = \"$E2E_DIR/events.jsonl\"; };
 services = (
-	{ name = \"a\"; vip = \"$VIP4\"; port = 80;
+	{ name = \"a\"; vip = \"$VIP4\"; port = 80; connect_retry = false;
 	  outlier = { base_ejection_s = 3; }; backends = ( $(be_list) ); },
-	{ name = \"p\"; vip = \"$VIP4\"; port = 81;
+	{ name = \"p\"; vip = \"$VIP4\"; port = 81; connect_retry = false;
 	  outlier = { max_ejection_percent = 100; base_ejection_s = 60; };
 	  backends = ( $(be_list) ); }
 );" e2e_conf "$@"

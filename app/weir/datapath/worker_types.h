@@ -35,6 +35,8 @@
 		"closed sessions reused by a client SYN, same backend")        \
 	X(lb_rebalanced, COUNTER,                                              \
 		"closed sessions replaced: a client SYN balanced elsewhere")   \
+	X(lb_connect_held, COUNTER,                                            \
+		"failed connects kept from the client for a retry")            \
 	X(redirect_out, COUNTER,                                               \
 		"replies handed to the worker owning the port")                \
 	X(redirect_in, COUNTER, "replies received from another worker")        \

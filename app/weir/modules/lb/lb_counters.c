@@ -73,6 +73,9 @@ static const char *const lb_states[] = { "ready", "drain", "maint" };
 			.metric = obj "_bytes",                                        \
 			.label = "direction",                                          \
 			.label_value = "out" },                                        \
+		{ .name = "connects_retried",                                          \
+			.help = "failed connects weir sent to another backend",        \
+			.off = LB_V(connects_retried) },                               \
 	{                                                                              \
 		.name = "handshake_latency",                                           \
 		.help = "TCP handshake time as weir sees it: SYN sent to the "         \
@@ -103,7 +106,8 @@ static const struct stats_field lb_be_fields[] = {
 		.label = "reason",
 		.label_value = "unreachable" },
 	{ .name = "connect_timeouts",
-		.help = "failed connects: no answer before syn_s",
+		.help = "failed connects: no answer before syn_s, or the "
+			"client's SYN came again after connect_timeout_ms",
 		.off = LB_V(connect_timeouts),
 		.metric = "backend_connect_failures",
 		.label = "reason",

@@ -59,6 +59,7 @@
 
 #define LB_LPORT_PROBES 32  /* local ports tried before giving up */
 #define LB_P2C_DRAWS 4	    /* draws for a second, different candidate */
+#define LB_RETRY_DRAWS 8    /* draws for a backend other than the failed */
 #define LB_EXPIRE_BUDGET 64 /* sessions examined per loop iteration */
 #define LB_DUMP_SLICE 4096  /* session slots scanned per loop iteration */
 
@@ -265,7 +266,9 @@ lb_account(struct worker *w, const struct svc *v, struct flow *f,
 		(tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) ==
 			(RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG) &&
 		!(f->flags & (FLOW_F_HANDSHAKE | FLOW_F_MIDFLOW))) {
-		f->flags |= FLOW_F_HANDSHAKE;
+		/* Answered: a retry, if it was one, succeeded. */
+		f->flags = (uint8_t)((f->flags | FLOW_F_HANDSHAKE) &
+			~FLOW_F_RETRY);
 		/* A zero means "not measured": round up to one tick. */
 		hs = (w->now - f->start) | 1;
 		lb_handshake(w, f, hs);
@@ -368,10 +371,14 @@ lb_pick(struct worker *w, const struct svc_snap *snap, const struct svc *v,
 
 _Static_assert(RTE_MAX_ETHPORTS <= 256, "flow.cli_port holds a port id");
 
-/* Create the session for client flow 'k' to service 'v', or count why not. */
+/*
+ * Create the session for client flow 'k' to service 'v', towards backend
+ * index 'idx' or, if it is -1, the balancer's pick; or count why not.
+ */
 static inline struct flow *
 lb_flow_new(struct worker *w, const struct svc_snap *snap, const struct svc *v,
-	const struct rte_mbuf *m, const struct flow_key *k, uint8_t tcp_flags)
+	const struct rte_mbuf *m, const struct flow_key *k, uint8_t tcp_flags,
+	int idx)
 {
 	uint32_t seed = (uint32_t)(snap->seed ^ (snap->seed >> 32));
 	const struct svc_backend *be;
@@ -379,7 +386,6 @@ lb_flow_new(struct worker *w, const struct svc_snap *snap, const struct svc *v,
 	uint32_t h, j, i;
 	bool midflow = false;
 	struct flow *f;
-	int idx;
 
 	if (k->proto == IPPROTO_TCP &&
 		(tcp_flags &
@@ -394,7 +400,8 @@ lb_flow_new(struct worker *w, const struct svc_snap *snap, const struct svc *v,
 		}
 		midflow = true;
 	}
-	idx = lb_pick(w, snap, v, k);
+	if (idx < 0)
+		idx = lb_pick(w, snap, v, k);
 	if (idx < 0) {
 		WORKER_INC(w, drop_no_backend, 1);
 		return NULL;
@@ -493,27 +500,66 @@ lb_close(struct worker *w, struct flow *f)
 	f->flags &= (uint8_t) ~(FLOW_F_OPEN | FLOW_F_TURN);
 }
 
-/* @return true if a client packet with 'tcp_flags' opens a new connection
- * on a closed session 'f' (RST seen, or both FINs and TIME-WAIT). */
+/*
+ * @return true if a client's packet with 'tcp_flags' starts its
+ * connection again on session 'f': a SYN on a closed session (RST seen,
+ * or both FINs and TIME-WAIT; a reused client port), or the SYN again on
+ * a connect its backend has not answered for the service's
+ * connect_timeout (the client retransmits it), which weir retries.
+ */
 static inline bool
-lb_reopens(const struct flow *f, uint8_t tcp_flags)
+lb_syn_again(const struct worker *w, const struct svc *v, const struct flow *f,
+	uint8_t tcp_flags)
 {
 	/* The flags first: nearly every packet fails on them. UDP packets
 	 * have none. */
-	return (tcp_flags &
-		       (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG |
-			       RTE_TCP_RST_FLAG)) == RTE_TCP_SYN_FLAG &&
-		(f->state == FLOW_S_TIME_WAIT || f->state == FLOW_S_CLOSE);
+	if ((tcp_flags &
+		    (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG)) !=
+		RTE_TCP_SYN_FLAG)
+		return false;
+	if (f->state == FLOW_S_TIME_WAIT || f->state == FLOW_S_CLOSE)
+		return true;
+	return v->retry && lb_connect_pending(f) &&
+		!(f->flags & FLOW_F_RETRY) &&
+		w->now - f->start >= v->connect_timeout;
 }
 
 /*
- * A client's SYN on closed session 'f' (a reused client port): a new
- * connection, balanced afresh like any other, so it never reaches a
- * backend that was removed, drained, put in maintenance, set to weight 0
- * or ejected since. If the pick is the session's own backend, the session
- * carries over with its local port, as IPVS's conn_reuse_mode does: the
- * backend's TIME-WAIT accepts a SYN that reuses it. Otherwise the old
- * session ends here (its record, its gauges) and a new one is made.
+ * Connect retry: a backend other than backend id 'failed' for a connect
+ * of 'v', drawn at random from the weighted table (so only among
+ * backends that take new flows); 'failed' itself when nothing else is
+ * drawn (it is the only one). @return its index, or -1 (no table).
+ */
+static inline int
+lb_pick_other(struct worker *w, const struct svc *v, uint16_t failed)
+{
+	unsigned int i;
+	int idx = -1;
+
+	if (v->table == NULL)
+		return -1;
+	for (i = 0; i < LB_RETRY_DRAWS; i++) {
+		idx = (int)maglev_lookup(v->table, v->table_size, lb_rand(w));
+		if (v->be[idx].id != failed)
+			break;
+	}
+	return idx;
+}
+
+/*
+ * The client's SYN again on session 'f' (lb_syn_again): a new connection,
+ * balanced afresh like any other, so it never reaches a backend that was
+ * removed, drained, put in maintenance, set to weight 0 or ejected since.
+ * If the pick is the session's own backend, the session carries over
+ * with its local port, as IPVS's conn_reuse_mode does: the backend's
+ * TIME-WAIT accepts a SYN that reuses it. Otherwise the old session ends
+ * here (its record, its gauges) and a new one is made.
+ *
+ * Connect retry: when the session's connect failed and weir kept the
+ * failure from the client (FLOW_F_RETRY on a closed session, see
+ * lb_connect_held()), or its backend has not answered (still pending),
+ * the new connection goes to another backend and is marked FLOW_F_RETRY
+ * itself: it is the one retry, and its failure reaches the client.
  * @return the session for the SYN, or NULL (counted; the old session
  * stays if no backend could be picked).
  */
@@ -522,9 +568,12 @@ lb_flow_reopen(struct worker *w, const struct svc_snap *snap,
 	const struct svc *v, const struct rte_mbuf *m, const struct flow_key *k,
 	struct flow *f, uint8_t tcp_flags)
 {
+	bool retry = (f->flags & FLOW_F_RETRY) || lb_connect_pending(f);
 	const struct svc_backend *be;
-	int idx = lb_pick(w, snap, v, k);
+	struct flow *nf;
+	int idx;
 
+	idx = retry ? lb_pick_other(w, v, f->be) : lb_pick(w, snap, v, k);
 	if (idx < 0) {
 		WORKER_INC(w, drop_no_backend, 1);
 		return NULL;
@@ -534,6 +583,12 @@ lb_flow_reopen(struct worker *w, const struct svc_snap *snap,
 		f->port[FLOW_E_BACKEND] == be->port &&
 		memcmp(flow_addr(f, FLOW_E_BACKEND), be->addr,
 			f->family == AF_INET ? 4 : 16) == 0) {
+		if (lb_connect_pending(f)) {
+			/* No other backend: the SYN goes on, as the one
+			 * retry. */
+			f->flags |= FLOW_F_RETRY;
+			return f;
+		}
 		struct flow_acct *a = flow_acct(w->lb.ft, f);
 
 		flowlog_record(w, f, true);
@@ -550,10 +605,19 @@ lb_flow_reopen(struct worker *w, const struct svc_snap *snap,
 		WORKER_INC(w, lb_reopened, 1);
 		return f;
 	}
+	if (retry) {
+		weir_stat_add(&w->lb.svc_stats[f->svc].connects_retried, 1);
+		weir_stat_add(&w->lb.be_stats[f->be].connects_retried, 1);
+	} else {
+		WORKER_INC(w, lb_rebalanced, 1);
+	}
+	/* A pending connect's end counts as its timeout here. */
 	lb_flow_gone(w, f);
 	flow_remove(w->lb.ft, f);
-	WORKER_INC(w, lb_rebalanced, 1);
-	return lb_flow_new(w, snap, v, m, k, tcp_flags);
+	nf = lb_flow_new(w, snap, v, m, k, tcp_flags, idx);
+	if (nf != NULL && retry)
+		nf->flags |= FLOW_F_RETRY;
+	return nf;
 }
 
 /* Client -> VIP; 'fk' is the packet's flow key and its hash. */
@@ -573,8 +637,8 @@ lb_orig(struct worker *w, const struct svc_snap *snap, const struct svc *v,
 	h = fk->h;
 	f = flow_lookup(w->lb.ft, k, h, &dir);
 	if (f == NULL)
-		f = lb_flow_new(w, snap, v, m, k, tcp_flags);
-	else if (unlikely(lb_reopens(f, tcp_flags)))
+		f = lb_flow_new(w, snap, v, m, k, tcp_flags, -1);
+	else if (unlikely(lb_syn_again(w, v, f, tcp_flags)))
 		f = lb_flow_reopen(w, snap, v, m, k, f, tcp_flags);
 	if (f == NULL) {
 		rte_pktmbuf_free(m);
@@ -606,6 +670,27 @@ lb_timeouts(const struct svc_snap *snap, const struct flow *f,
 
 	*vp = v;
 	return v != NULL ? &v->timeouts : &none;
+}
+
+/*
+ * A connect of 'f' failed at its backend (RST, ICMP unreachable): if its
+ * service retries connects and this is not already the retry, close the
+ * session as the failure would, but keep the failure from the client
+ * (the caller drops it) and mark the session, so that the client's SYN
+ * retransmission goes to another backend (lb_flow_reopen()).
+ * @return true if the failure is held (dropped by the caller).
+ */
+static inline bool
+lb_connect_held(struct worker *w, const struct svc *v, struct flow *f,
+	const struct flow_timeouts *to)
+{
+	if (v == NULL || !v->retry || (f->flags & FLOW_F_RETRY))
+		return false;
+	flow_update(w->lb.ft, f, FLOW_DIR_REPLY, RTE_TCP_RST_FLAG, w->now, to);
+	lb_close(w, f);
+	f->flags |= FLOW_F_RETRY;
+	WORKER_INC(w, lb_connect_held, 1);
+	return true;
 }
 
 /* @return true if 'm' was handed to the worker owning local port 'port'. */
@@ -646,8 +731,13 @@ lb_reply(struct worker *w, const struct svc_snap *snap, struct rte_mbuf *m,
 		return;
 	}
 	to = lb_timeouts(snap, f, &v);
-	if (unlikely(tcp_flags & RTE_TCP_RST_FLAG) && lb_connect_pending(f))
+	if (unlikely(tcp_flags & RTE_TCP_RST_FLAG) && lb_connect_pending(f)) {
 		weir_stat_add(&w->lb.be_stats[f->be].connect_refused, 1);
+		if (lb_connect_held(w, v, f, to)) {
+			rte_pktmbuf_free(m);
+			return;
+		}
+	}
 	/* A flow whose service is gone keeps its current deadline. */
 	if (v != NULL &&
 		unlikely(lb_closes(flow_update(
@@ -726,8 +816,16 @@ lb_icmp_error(struct worker *w, const struct svc_snap *snap, struct rte_mbuf *m,
 	/* Destination unreachable (ICMP type 3, ICMPv6 type 1) about a SYN:
 	 * the backend cannot be reached, a failed connect. */
 	if (lb_connect_pending(f) &&
-		pm->icmp_type == (pm->l3 == PKT_L3_IPV4 ? 3 : 1))
+		pm->icmp_type == (pm->l3 == PKT_L3_IPV4 ? 3 : 1)) {
+		const struct svc *v;
+		const struct flow_timeouts *to = lb_timeouts(snap, f, &v);
+
 		weir_stat_add(&w->lb.be_stats[f->be].connect_unreachable, 1);
+		if (lb_connect_held(w, v, f, to)) {
+			rte_pktmbuf_free(m);
+			return;
+		}
+	}
 	/* Inner: what the client sent, client -> VIP. */
 	memcpy(inl4, &f->port[FLOW_E_CLIENT], 2);
 	memcpy(inl4 + 2, &f->port[FLOW_E_VIP], 2);

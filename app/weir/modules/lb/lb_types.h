@@ -16,21 +16,23 @@
  * The counters kept per service and per backend, by stable id (lb_stats.c
  * reads them, lb_dp.h counts into them). X(name, type, help).
  */
-#define LB_STATS_OBJ_COUNTERS(X)                                               \
-	X(new_flows, "counter", "sessions created")                            \
-	X(sessions, "gauge", "sessions in the tables")                         \
-	X(pkts_in, "counter", "packets client -> backend")                     \
-	X(pkts_out, "counter", "packets backend -> client")                    \
-	X(bytes_in, "counter", "bytes client -> backend (IP)")                 \
-	X(bytes_out, "counter", "bytes backend -> client (IP)")                \
-	X(handshakes, "counter", "TCP handshakes timed (SYN to SYN-ACK)")      \
-	X(handshake_us, "counter", "sum of the handshake times, microseconds") \
-	X(connect_refused, "counter",                                          \
-		"connects the backend refused: RST answering the SYN")         \
-	X(connect_unreachable, "counter",                                      \
-		"connects answered by an ICMP unreachable from its path")      \
-	X(connect_timeouts, "counter",                                         \
-		"connects the backend never answered (syn_s passed)")
+#define LB_STATS_OBJ_COUNTERS(X)                                                \
+	X(new_flows, "counter", "sessions created")                             \
+	X(sessions, "gauge", "sessions in the tables")                          \
+	X(pkts_in, "counter", "packets client -> backend")                      \
+	X(pkts_out, "counter", "packets backend -> client")                     \
+	X(bytes_in, "counter", "bytes client -> backend (IP)")                  \
+	X(bytes_out, "counter", "bytes backend -> client (IP)")                 \
+	X(handshakes, "counter", "TCP handshakes timed (SYN to SYN-ACK)")       \
+	X(handshake_us, "counter", "sum of the handshake times, microseconds")  \
+	X(connect_refused, "counter",                                           \
+		"connects the backend refused: RST answering the SYN")          \
+	X(connect_unreachable, "counter",                                       \
+		"connects answered by an ICMP unreachable from its path")       \
+	X(connect_timeouts, "counter",                                          \
+		"connects never answered: syn_s passed, or the SYN came again") \
+	X(connects_retried, "counter",                                          \
+		"failed connects weir sent to another backend")
 
 /*
  * Handshake time histogram: upper bounds in microseconds, the last bucket

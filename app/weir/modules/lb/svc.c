@@ -329,6 +329,11 @@ svc_build_one(const struct cfg_service *c, struct svc *v, svc_nh_fn *nh,
 	}
 	svc_timeouts(&c->timeouts, &v->timeouts);
 	ewma_tau_set(&v->lat_tau, svc_ticks(c->latency.decay_s));
+	v->retry = c->proto == IPPROTO_TCP && c->connect_retry;
+	v->connect_timeout = (uint32_t)(((uint64_t)c->connect_timeout_ms *
+							weir.ticks_per_s +
+						999) /
+		1000);
 	v->lat_init_ns = c->latency.initial_ms * 1000000u;
 	snprintf(v->name, sizeof(v->name), "%s", c->name);
 

@@ -79,7 +79,9 @@ struct svc {
 	uint16_t port_hi; /* host order */
 	bool midflow;	  /* pick up non-SYN TCP */
 	bool panic;	  /* too few healthy: ejected backends take flows */
-	uint16_t mss;	  /* bytes, 0: no clamp */
+	bool retry;	  /* a failed connect goes to another backend */
+	uint32_t connect_timeout; /* ticks: an unanswered SYN has failed */
+	uint16_t mss;		  /* bytes, 0: no clamp */
 	uint16_t nb_be;
 	uint16_t nb_laddrs;
 	uint32_t table_size;	      /* slots */
