@@ -1133,6 +1133,8 @@ test_load_services_all_parsed(void)
 	CU_ASSERT_EQUAL(s->hash, CFG_HASH_5TUPLE);
 	CU_ASSERT_EQUAL(s->maglev_size, 3);
 	CU_ASSERT_EQUAL(s->mss, 536);
+	CU_ASSERT_TRUE(s->connect_retry);
+	CU_ASSERT_EQUAL(s->connect_timeout_ms, 50);
 	CU_ASSERT_TRUE(s->midflow);
 	expect_timeouts(&s->timeouts, 1, 1, 1, 1, 1, 1);
 	CU_ASSERT_EQUAL_FATAL(s->nb_laddrs, 1);
@@ -1162,6 +1164,8 @@ test_load_services_all_parsed(void)
 	CU_ASSERT_EQUAL(s->balancer, CFG_LB_MAGLEV);
 	CU_ASSERT_EQUAL(s->maglev_size, 16777213);
 	CU_ASSERT_EQUAL(s->mss, 65535);
+	CU_ASSERT_FALSE(s->connect_retry);
+	CU_ASSERT_EQUAL(s->connect_timeout_ms, 60000);
 	expect_timeouts(&s->timeouts, 600, 604800, 3600, 3600, 3600, 86400);
 	CU_ASSERT_EQUAL_FATAL(s->nb_laddrs, 1);
 	expect_addr(&s->laddrs[0], AF_INET6, ip6_be);
@@ -1204,6 +1208,8 @@ test_load_services_all_parsed(void)
 	CU_ASSERT_EQUAL(c->services[0].outlier.max_ejection_s, 300);
 	CU_ASSERT_EQUAL(c->services[0].outlier.max_ejection_pct, 10);
 	CU_ASSERT_EQUAL(c->services[0].panic_pct, 50);
+	CU_ASSERT_TRUE(c->services[0].connect_retry);
+	CU_ASSERT_EQUAL(c->services[0].connect_timeout_ms, 500);
 	cfg_conf_free(c);
 }
 
