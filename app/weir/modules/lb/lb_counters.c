@@ -124,9 +124,9 @@ static const struct stats_field lb_be_fields[] = {
 		.nb_enum = RTE_DIM(lb_states),
 		.enum_label = "state" },
 	{ .name = "latency_estimate_ns",
-		.help = "peak-EWMA latency estimate (handshakes and response "
-			"times), mean over the workers that have met the "
-			"backend, seconds; 0 none has",
+		.help = "peak-EWMA latency estimate (handshakes; response times "
+			"too on least-latency services), mean over the workers "
+			"that have met the backend, seconds; 0 none has",
 		.type = STATS_GAUGE,
 		.off = LB_V_LAT,
 		.metric = "backend_latency_estimate_seconds",

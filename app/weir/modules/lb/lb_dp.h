@@ -236,14 +236,47 @@ lb_handshake(struct worker *w, const struct flow *f, uint32_t ticks)
 	weir_stat_add(&w->lb.svc_stats[f->svc].hs_hist[k], 1);
 }
 
+/* @return the bytes of payload of a TCP or UDP packet. */
+static inline uint32_t
+lb_payload(const struct rte_mbuf *m, const struct pkt_meta *pm)
+{
+	const struct rte_tcp_hdr *th;
+
+	if (pm->l4_proto != IPPROTO_TCP)
+		return (uint32_t)pm->l4_len - 8;
+	th = rte_pktmbuf_mtod_offset(m, const struct rte_tcp_hdr *, pm->l4_off);
+	return pm->l4_len - (uint32_t)(th->data_off >> 4) * 4;
+}
+
+/*
+ * Response times, on least-latency services (the balancer that uses
+ * them; elsewhere the per-packet cost buys nothing but a display). The
+ * client's first payload after the backend last spoke starts a turn, the
+ * backend's first payload after that ends it: a sample.
+ */
+static inline void
+lb_turn(struct worker *w, const struct svc *v, struct flow *f,
+	enum flow_dir dir, uint32_t payload)
+{
+	if (payload == 0)
+		return;
+	if (dir == FLOW_DIR_ORIG && !(f->flags & FLOW_F_TURN)) {
+		f->flags |= FLOW_F_TURN;
+		f->turn_at = w->now_fine;
+	} else if (dir == FLOW_DIR_REPLY && (f->flags & FLOW_F_TURN)) {
+		f->flags &= (uint8_t)~FLOW_F_TURN;
+		/* A turn longer than the fine clock's wrap reads short;
+		 * docs/load-balancing.md says so. */
+		lb_lat_sample(w, v, f, f->turn_at, 0);
+	}
+}
+
 /*
  * Latency and flow records. The first SYN-ACK of a session weir saw open
  * times its handshake, for the latency counters and the backend's
- * estimate. Then each turn: the client's first payload after the backend
- * last spoke starts one, the backend's first payload after that ends it
- * and is a response-time sample ('v' NULL: the service is gone, no
- * sample). With flow records on, also count packets, bytes and the first
- * response time of the session.
+ * estimate; on a least-latency service each turn is timed too (lb_turn;
+ * 'v' NULL: the service is gone, no sample). With flow records on, also
+ * count packets, bytes and the first response time of the session.
  */
 static inline void
 lb_account(struct worker *w, const struct svc *v, struct flow *f,
@@ -253,15 +286,6 @@ lb_account(struct worker *w, const struct svc *v, struct flow *f,
 	struct flow_acct *a;
 	uint32_t payload, hs = 0;
 
-	payload = pm->l4_len;
-	if (pm->l4_proto == IPPROTO_TCP) {
-		const struct rte_tcp_hdr *th = rte_pktmbuf_mtod_offset(
-			m, const struct rte_tcp_hdr *, pm->l4_off);
-
-		payload -= (uint32_t)(th->data_off >> 4) * 4;
-	} else {
-		payload -= 8;
-	}
 	if (dir == FLOW_DIR_REPLY &&
 		(tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)) ==
 			(RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG) &&
@@ -275,20 +299,11 @@ lb_account(struct worker *w, const struct svc *v, struct flow *f,
 		if (v != NULL)
 			lb_lat_sample(w, v, f, f->turn_at, w->now - f->start);
 	}
-	if (payload != 0) {
-		if (dir == FLOW_DIR_ORIG && !(f->flags & FLOW_F_TURN)) {
-			f->flags |= FLOW_F_TURN;
-			f->turn_at = w->now_fine;
-		} else if (dir == FLOW_DIR_REPLY && (f->flags & FLOW_F_TURN)) {
-			f->flags &= (uint8_t)~FLOW_F_TURN;
-			/* A turn longer than the fine clock's wrap reads
-			 * short; docs/load-balancing.md says so. */
-			if (v != NULL)
-				lb_lat_sample(w, v, f, f->turn_at, 0);
-		}
-	}
+	if (v != NULL && v->balancer == CFG_LB_LEAST_LATENCY)
+		lb_turn(w, v, f, dir, lb_payload(m, pm));
 	if (w->fl.ring == NULL)
 		return;
+	payload = lb_payload(m, pm);
 	a = flow_acct(w->lb.ft, f);
 	if (dir == FLOW_DIR_ORIG) {
 		a->pkts_in++;
@@ -570,6 +585,7 @@ lb_flow_reopen(struct worker *w, const struct svc_snap *snap,
 {
 	bool retry = (f->flags & FLOW_F_RETRY) || lb_connect_pending(f);
 	const struct svc_backend *be;
+	struct flow_acct *a;
 	struct flow *nf;
 	int idx;
 
@@ -589,8 +605,7 @@ lb_flow_reopen(struct worker *w, const struct svc_snap *snap,
 			f->flags |= FLOW_F_RETRY;
 			return f;
 		}
-		struct flow_acct *a = flow_acct(w->lb.ft, f);
-
+		a = flow_acct(w->lb.ft, f);
 		flowlog_record(w, f, true);
 		if (a != NULL)
 			memset(a, 0, sizeof(*a));
