@@ -70,7 +70,7 @@ check "an absent device exits 3 naming the port and device" \
 # valgrind must be told that it is the malloc to track.
 good "net_null0" >"$E2E_DIR/null.conf"
 if command -v valgrind >/dev/null; then
-	timeout 300 valgrind --soname-synonyms=somalloc='*jemalloc*' \
+	timeout 300 valgrind --fair-sched=yes --soname-synonyms=somalloc='*jemalloc*' \
 		--leak-check=full --show-leak-kinds=definite,indirect \
 		--errors-for-leak-kinds=definite,indirect --error-exitcode=9 \
 		"$WEIR" -c "$E2E_DIR/null.conf" >"$E2E_DIR/vg.log" 2>&1 &
