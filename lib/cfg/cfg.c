@@ -950,6 +950,10 @@ cfg_conf_dump(const struct cfg_conf *conf, FILE *f)
 		if (sv->proto == IPPROTO_TCP && sv->connect_retry)
 			fprintf(f, "; connect retry after %u ms",
 				sv->connect_timeout_ms);
+		if (sv->max_flows != 0)
+			fprintf(f, "; at most %u flows", sv->max_flows);
+		if (sv->max_be_flows != 0)
+			fprintf(f, ", %u per backend", sv->max_be_flows);
 		fputc('\n', f);
 		for (j = 0; j < sv->nb_backends; j++)
 			fprintf(f, "    backend %s port %u weight %u\n",

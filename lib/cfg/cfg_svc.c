@@ -435,8 +435,8 @@ cfg_svc_one(struct cfg_ctx *c, const config_setting_t *g, struct cfg_conf *conf,
 	static const char *const known[] = { "name", "vip", "port", "protocol",
 		"balancer", "hash", "maglev_size", "mss", "midflow", "timeouts",
 		"latency", "outlier", "panic_percent", "connect_retry",
-		"connect_timeout_ms", "local_addresses", "backends",
-		"discovery", NULL };
+		"connect_timeout_ms", "max_flows", "max_backend_flows",
+		"local_addresses", "backends", "discovery", NULL };
 	static const char *const protos[] = { "tcp", "udp", NULL };
 	static const char *const hashes[] = { "5-tuple", "source", NULL };
 	const config_setting_t *m;
@@ -499,7 +499,11 @@ cfg_svc_one(struct cfg_ctx *c, const config_setting_t *g, struct cfg_conf *conf,
 	}
 	if ((rc = cfg_uint(c, g, "connect_timeout_ms",
 		     CFG_DEF_CONNECT_TIMEOUT_MS, 50, 60000, "ms",
-		     &s->connect_timeout_ms)) < 0)
+		     &s->connect_timeout_ms)) < 0 ||
+		(rc = cfg_uint(c, g, "max_flows", 0, 0, 100000000, "flows",
+			 &s->max_flows)) < 0 ||
+		(rc = cfg_uint(c, g, "max_backend_flows", 0, 0, 100000000,
+			 "flows", &s->max_be_flows)) < 0)
 		return rc;
 	if ((rc = cfg_string(c, g, "discovery", false, &v)) < 0)
 		return rc;

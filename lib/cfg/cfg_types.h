@@ -145,6 +145,8 @@ struct cfg_service {
 	bool connect_retry; /* a failed connect goes to another backend */
 	/* ms: an unanswered SYN has failed after this */
 	unsigned int connect_timeout_ms;
+	unsigned int max_flows;	   /* open flows of the service; 0 none */
+	unsigned int max_be_flows; /* open flows per backend; 0 none */
 	unsigned int nb_laddrs;
 	struct weir_addr laddrs[CFG_SVC_LADDRS_MAX]; /* SNAT sources */
 	unsigned int nb_backends;

@@ -145,12 +145,15 @@ def mode_streams(a):
 
 
 def mode_hold(a):
-    held, res = [], {"held": 0, "new_ok": 0, "new_failed": 0, "reused_ok": 0}
+    held, res = [], {"held": 0, "new_ok": 0, "new_failed": 0, "reused_ok": 0,
+                     "new_errors": {}, "backends": {}}
     for _ in range(a.n):
         c = http.client.HTTPConnection(a.vip, a.port, timeout=2)
         try:
             c.request("GET", "/")
-            c.getresponse().read()
+            r = c.getresponse()
+            be = r.read().decode().strip()
+            res["backends"][be] = res["backends"].get(be, 0) + 1
             held.append(c)
         except OSError:
             c.close()
@@ -159,8 +162,10 @@ def mode_hold(a):
         try:
             http_get(a.vip, a.port, 1)
             res["new_ok"] += 1
-        except OSError:
+        except OSError as e:
             res["new_failed"] += 1
+            k = type(e).__name__
+            res["new_errors"][k] = res["new_errors"].get(k, 0) + 1
     for c in held:
         try:
             c.request("GET", "/")

@@ -37,6 +37,8 @@
 		"closed sessions replaced: a client SYN balanced elsewhere")   \
 	X(lb_connect_held, COUNTER,                                            \
 		"failed connects kept from the client for a retry")            \
+	X(lb_resets_sent, COUNTER,                                             \
+		"TCP resets sent to clients: new flows over max_flows")        \
 	X(redirect_out, COUNTER,                                               \
 		"replies handed to the worker owning the port")                \
 	X(redirect_in, COUNTER, "replies received from another worker")        \
@@ -67,6 +69,8 @@
 		"new flows refused: session table full (IPv6: no free slot pair)") \
 	X(half_open, "new flows refused: half-open sessions at their limit")       \
 	X(no_backend, "new flows refused: every backend has weight 0")             \
+	X(flow_limit,                                                              \
+		"new flows refused: max_flows open (TCP answered by RST)")         \
 	X(backend_unresolved, "new flows refused: backend MAC unknown yet")        \
 	X(no_local_port, "new flows refused: no free local port found")            \
 	X(ttl, "packets whose TTL or hop limit ran out")                           \

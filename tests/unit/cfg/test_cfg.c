@@ -1166,6 +1166,8 @@ test_load_services_all_parsed(void)
 	CU_ASSERT_EQUAL(s->mss, 65535);
 	CU_ASSERT_FALSE(s->connect_retry);
 	CU_ASSERT_EQUAL(s->connect_timeout_ms, 60000);
+	CU_ASSERT_EQUAL(s->max_flows, 100000000);
+	CU_ASSERT_EQUAL(s->max_be_flows, 7);
 	expect_timeouts(&s->timeouts, 600, 604800, 3600, 3600, 3600, 86400);
 	CU_ASSERT_EQUAL_FATAL(s->nb_laddrs, 1);
 	expect_addr(&s->laddrs[0], AF_INET6, ip6_be);
@@ -1210,6 +1212,8 @@ test_load_services_all_parsed(void)
 	CU_ASSERT_EQUAL(c->services[0].panic_pct, 50);
 	CU_ASSERT_TRUE(c->services[0].connect_retry);
 	CU_ASSERT_EQUAL(c->services[0].connect_timeout_ms, 500);
+	CU_ASSERT_EQUAL(c->services[0].max_flows, 0);
+	CU_ASSERT_EQUAL(c->services[0].max_be_flows, 0);
 	cfg_conf_free(c);
 }
 

@@ -88,10 +88,17 @@ static const char *const lb_states[] = { "ready", "drain", "maint" };
 
 static const struct stats_field lb_svc_fields[] = {
 	LB_FIELDS("service"),
+	{ .name = "flows_refused",
+		.help = "new flows refused: the service's max_flows open",
+		.off = LB_V(flows_refused) },
 };
 
 static const struct stats_field lb_be_fields[] = {
 	LB_FIELDS("backend"),
+	{ .name = "flows_diverted",
+		.help = "new flows sent elsewhere: this backend's "
+			"max_backend_flows open",
+		.off = LB_V(flows_diverted) },
 	{ .name = "connect_refused",
 		.help = "failed connects (SYN forwarded, no SYN-ACK): reason "
 			"refused: the backend answered RST",

@@ -159,9 +159,13 @@ lb_unload(struct worker *w, const struct flow *f)
 {
 	struct lb_lat *l = &w->lb.lat[f->be];
 
+	if (!(f->flags & FLOW_F_OPEN))
+		return;
 	/* A flow of an id since given to another backend may find 0. */
-	if ((f->flags & FLOW_F_OPEN) && l->load != 0)
+	if (l->load != 0)
 		l->load--;
+	if (f->svc < CFG_SVC_MAX && w->lb.svc_load[f->svc] != 0)
+		w->lb.svc_load[f->svc]--;
 }
 
 /*
@@ -387,13 +391,110 @@ lb_pick(struct worker *w, const struct svc_snap *snap, const struct svc *v,
 _Static_assert(RTE_MAX_ETHPORTS <= 256, "flow.cli_port holds a port id");
 
 /*
+ * Circuit breaking (max_flows, max_backend_flows; each worker holds its
+ * share): @return backend index 'idx' if it and the service are under
+ * their limits, another backend of the table under its own when 'idx' is
+ * at its limit, or -1 (counted) when the service is at its limit or no
+ * draw found a backend under it.
+ */
+static inline int
+lb_limits(struct worker *w, const struct svc *v, int idx)
+{
+	unsigned int i;
+	int j;
+
+	if (v->max_flows != 0 && w->lb.svc_load[v->id] >= v->max_flows)
+		goto refuse;
+	if (v->max_be_flows == 0 ||
+		lb_lat_of(w, v, &v->be[idx])->load < v->max_be_flows)
+		return idx;
+	for (i = 0; i < LB_RETRY_DRAWS; i++) {
+		j = (int)maglev_lookup(v->table, v->table_size, lb_rand(w));
+		if (lb_lat_of(w, v, &v->be[j])->load < v->max_be_flows) {
+			weir_stat_add(
+				&w->lb.be_stats[v->be[idx].id].flows_diverted,
+				1);
+			return j;
+		}
+	}
+refuse:
+	weir_stat_add(&w->lb.svc_stats[v->id].flows_refused, 1);
+	WORKER_INC(w, drop_flow_limit, 1);
+	return -1;
+}
+
+/*
+ * Answer a client's SYN 'm' to a VIP with an RST from the VIP: a refusal
+ * the client sees at once, as from a server with nothing listening. The
+ * RST acknowledges the SYN (and any data in it), so the client's stack
+ * takes it. The packet is rewritten in place and sent back where it came
+ * from; an IPv6 packet with extension headers is dropped instead.
+ */
+static inline void
+lb_reset(struct worker *w, const struct svc_snap *snap, struct rte_mbuf *m,
+	const struct pkt_meta *pm)
+{
+	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
+	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)d;
+	struct rte_tcp_hdr *th = (void *)(d + pm->l4_off);
+	uint32_t hlen = (uint32_t)(th->data_off >> 4) * 4, ack;
+	uint16_t port = th->src_port;
+
+	if (pm->l3 != PKT_L3_IPV4 && pm->nb_ext != 0) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	/* The SYN takes one sequence number, its data the rest. */
+	ack = rte_be_to_cpu_32(th->sent_seq) + 1 + (pm->l4_len - hlen);
+	th->src_port = th->dst_port;
+	th->dst_port = port;
+	th->sent_seq = 0;
+	th->recv_ack = rte_cpu_to_be_32(ack);
+	th->data_off = 5 << 4;
+	th->tcp_flags = RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG;
+	th->rx_win = 0;
+	th->tcp_urp = 0;
+	th->cksum = 0;
+	if (pm->l3 == PKT_L3_IPV4) {
+		struct rte_ipv4_hdr *ip = (void *)(d + pm->l3_off);
+		uint32_t a = ip->src_addr;
+
+		ip->src_addr = ip->dst_addr;
+		ip->dst_addr = a;
+		ip->total_length = rte_cpu_to_be_16(
+			(uint16_t)(pm->l4_off - pm->l3_off + 20));
+		ip->time_to_live = 64;
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+	} else {
+		struct rte_ipv6_hdr *ip = (void *)(d + pm->l3_off);
+		uint8_t a[16];
+
+		memcpy(a, ip->src_addr, 16);
+		memcpy(ip->src_addr, ip->dst_addr, 16);
+		memcpy(ip->dst_addr, a, 16);
+		ip->payload_len = rte_cpu_to_be_16(20);
+		ip->hop_limits = 64;
+		th->cksum = rte_ipv6_udptcp_cksum(ip, th);
+	}
+	rte_pktmbuf_trim(
+		m, (uint16_t)(rte_pktmbuf_pkt_len(m) - pm->l4_off - 20));
+	eh->dst_addr = eh->src_addr;
+	eh->src_addr = snap->port[m->port].mac;
+	WORKER_INC(w, lb_resets_sent, 1);
+	worker_tx(w, snap, m->port, m);
+}
+
+/*
  * Create the session for client flow 'k' to service 'v', towards backend
- * index 'idx' or, if it is -1, the balancer's pick; or count why not.
+ * index 'idx' or, if it is -1, the balancer's pick; or count why not, and
+ * set '*reset' when the client should be answered with an RST.
  */
 static inline struct flow *
 lb_flow_new(struct worker *w, const struct svc_snap *snap, const struct svc *v,
 	const struct rte_mbuf *m, const struct flow_key *k, uint8_t tcp_flags,
-	int idx)
+	int idx, bool *reset)
 {
 	uint32_t seed = (uint32_t)(snap->seed ^ (snap->seed >> 32));
 	const struct svc_backend *be;
@@ -420,6 +521,13 @@ lb_flow_new(struct worker *w, const struct svc_snap *snap, const struct svc *v,
 	if (idx < 0) {
 		WORKER_INC(w, drop_no_backend, 1);
 		return NULL;
+	}
+	if (unlikely(v->max_flows | v->max_be_flows) && !midflow) {
+		idx = lb_limits(w, v, idx);
+		if (idx < 0) {
+			*reset = k->proto == IPPROTO_TCP;
+			return NULL;
+		}
 	}
 	be = &v->be[idx];
 	if (unlikely(v->nb_laddrs == 0)) {
@@ -470,6 +578,7 @@ lb_flow_new(struct worker *w, const struct svc_snap *snap, const struct svc *v,
 	f->flags |= FLOW_F_OPEN;
 	f->turn_at = w->now_fine;
 	lb_lat_of(w, v, be)->load++;
+	w->lb.svc_load[v->id]++;
 	weir_stat_add(&w->lb.svc_stats[f->svc].new_flows, 1);
 	weir_stat_add(&w->lb.svc_stats[f->svc].sessions, 1);
 	weir_stat_add(&w->lb.be_stats[f->be].new_flows, 1);
@@ -581,7 +690,7 @@ lb_pick_other(struct worker *w, const struct svc *v, uint16_t failed)
 static inline struct flow *
 lb_flow_reopen(struct worker *w, const struct svc_snap *snap,
 	const struct svc *v, const struct rte_mbuf *m, const struct flow_key *k,
-	struct flow *f, uint8_t tcp_flags)
+	struct flow *f, uint8_t tcp_flags, bool *reset)
 {
 	bool retry = (f->flags & FLOW_F_RETRY) || lb_connect_pending(f);
 	const struct svc_backend *be;
@@ -615,6 +724,7 @@ lb_flow_reopen(struct worker *w, const struct svc_snap *snap,
 			FLOW_F_HANDSHAKE | FLOW_F_MIDFLOW | FLOW_F_TURN);
 		f->flags |= FLOW_F_OPEN;
 		lb_lat_of(w, v, be)->load++;
+		w->lb.svc_load[v->id]++;
 		weir_stat_add(&w->lb.svc_stats[f->svc].new_flows, 1);
 		weir_stat_add(&w->lb.be_stats[f->be].new_flows, 1);
 		WORKER_INC(w, lb_reopened, 1);
@@ -629,7 +739,7 @@ lb_flow_reopen(struct worker *w, const struct svc_snap *snap,
 	/* A pending connect's end counts as its timeout here. */
 	lb_flow_gone(w, f);
 	flow_remove(w->lb.ft, f);
-	nf = lb_flow_new(w, snap, v, m, k, tcp_flags, idx);
+	nf = lb_flow_new(w, snap, v, m, k, tcp_flags, idx, reset);
 	if (nf != NULL && retry)
 		nf->flags |= FLOW_F_RETRY;
 	return nf;
@@ -643,6 +753,7 @@ lb_orig(struct worker *w, const struct svc_snap *snap, const struct svc *v,
 {
 	uint8_t tcp_flags = worker_tcp_flags(m, pm);
 	const struct flow_key *k;
+	bool reset = false;
 	uint32_t h;
 	enum flow_dir dir;
 	struct flow *f;
@@ -652,11 +763,14 @@ lb_orig(struct worker *w, const struct svc_snap *snap, const struct svc *v,
 	h = fk->h;
 	f = flow_lookup(w->lb.ft, k, h, &dir);
 	if (f == NULL)
-		f = lb_flow_new(w, snap, v, m, k, tcp_flags, -1);
+		f = lb_flow_new(w, snap, v, m, k, tcp_flags, -1, &reset);
 	else if (unlikely(lb_syn_again(w, v, f, tcp_flags)))
-		f = lb_flow_reopen(w, snap, v, m, k, f, tcp_flags);
+		f = lb_flow_reopen(w, snap, v, m, k, f, tcp_flags, &reset);
 	if (f == NULL) {
-		rte_pktmbuf_free(m);
+		if (unlikely(reset))
+			lb_reset(w, snap, m, pm);
+		else
+			rte_pktmbuf_free(m);
 		return;
 	}
 	if (unlikely(lb_closes(flow_update(w->lb.ft, f, FLOW_DIR_ORIG,

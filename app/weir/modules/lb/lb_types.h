@@ -32,7 +32,11 @@
 	X(connect_timeouts, "counter",                                          \
 		"connects never answered: syn_s passed, or the SYN came again") \
 	X(connects_retried, "counter",                                          \
-		"failed connects weir sent to another backend")
+		"failed connects weir sent to another backend")                 \
+	X(flows_refused, "counter",                                             \
+		"new flows refused: the service's max_flows open")              \
+	X(flows_diverted, "counter",                                            \
+		"new flows sent elsewhere: this backend's max_backend_flows open")
 
 /*
  * Handshake time histogram: upper bounds in microseconds, the last bucket
@@ -101,6 +105,7 @@ struct lb_worker {
 	struct lb_lat *lat;	    /* [SVC_BE_ID_MAX], by backend id */
 	struct lb_dump *dump;	    /* posted by ctl, NULL when idle */
 	uint32_t rr[CFG_SVC_MAX];   /* round-robin cursor per service */
+	uint32_t svc_load[CFG_SVC_MAX]; /* open flows per service id */
 	/* Replies other workers received for its local ports, one SP/SC
 	 * ring per sending worker j (NULL for itself). */
 	struct rte_ring *redir_in[CFG_WORKERS_MAX];

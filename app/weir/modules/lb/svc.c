@@ -330,6 +330,11 @@ svc_build_one(const struct cfg_service *c, struct svc *v, svc_nh_fn *nh,
 	svc_timeouts(&c->timeouts, &v->timeouts);
 	ewma_tau_set(&v->lat_tau, svc_ticks(c->latency.decay_s));
 	v->retry = c->proto == IPPROTO_TCP && c->connect_retry;
+	/* Each worker holds its share of the limits: no count is shared. */
+	v->max_flows = (c->max_flows + weir.nb_workers - 1) /
+		RTE_MAX(weir.nb_workers, 1u);
+	v->max_be_flows = (c->max_be_flows + weir.nb_workers - 1) /
+		RTE_MAX(weir.nb_workers, 1u);
 	v->connect_timeout = (uint32_t)(((uint64_t)c->connect_timeout_ms *
 							weir.ticks_per_s +
 						999) /

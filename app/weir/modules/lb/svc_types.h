@@ -81,7 +81,9 @@ struct svc {
 	bool panic;	  /* too few healthy: ejected backends take flows */
 	bool retry;	  /* a failed connect goes to another backend */
 	uint32_t connect_timeout; /* ticks: an unanswered SYN has failed */
-	uint16_t mss;		  /* bytes, 0: no clamp */
+	uint32_t max_flows;    /* open flows per worker (its share); 0 none */
+	uint32_t max_be_flows; /* per backend per worker; 0 none */
+	uint16_t mss;	       /* bytes, 0: no clamp */
 	uint16_t nb_be;
 	uint16_t nb_laddrs;
 	uint32_t table_size;	      /* slots */
