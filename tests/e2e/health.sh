@@ -32,38 +32,6 @@ SOCK=$E2E_DIR/weir.sock
 con() { "$PY" "$WEIR_SRC/tests/e2e/conclient.py" "$SOCK" "$@"; }
 addr_of() { echo "$TB_BE_IP4" | cut -d' ' -f"${1#be}"; }
 
-# listening BE: BE's HTTP server listens.
-listening() { in_ns "$TB_NAME-$1" ss -ltn | grep -q ":$TB_HTTP_PORT "; }
-
-# kill_be BE... / start_be BE...: stop backends' servers (their kernels
-# then refuse connects) and start them again.
-kill_be() {
-	local be
-	for be in "$@"; do
-		kill "$(cat "$TB_STATE/$be.pid")" || return 1
-		for _ in $(seq 50); do
-			listening "$be" || continue 2
-			sleep 0.1
-		done
-		return 1
-	done
-}
-start_be() {
-	local be
-	for be in "$@"; do
-		rm -f "$TB_STATE/$be.pid"
-		ip netns exec "$TB_NAME-$be" setsid "$PY" -I "$TB_STATE/backend.py" \
-			"$be" "$TB_HTTP_PORT" "$TB_UDP_PORT" "$TB_STATE/$be.log" \
-			"$TB_STATE/$be.pid" "$TB_ECHO_PORT" </dev/null \
-			>>"$TB_STATE/$be.err" 2>&1 &
-		for _ in $(seq 50); do
-			[ -f "$TB_STATE/$be.pid" ] && listening "$be" && continue 2
-			sleep 0.1
-		done
-		return 1
-	done
-}
-
 # health SVC BE FIELD: a field of BE's row in 'show health SVC -j'.
 health() {
 	con show health "$1" -j | "$PY" -c "
@@ -119,7 +87,7 @@ logged() {
 result() { jget "$1" '"answers %s errors %s" % (j["backends"], j["errors"])'; }
 
 # 1. be3 dies: a handful of connects fail, then it is ejected.
-check "be3's server stops: its kernel refuses connects" kill_be be3
+check "be3's server stops: its kernel refuses connects" e2e_be_stop be3
 lbc http 90 --vip "$VIP4" --port 80 >"$E2E_DIR/a1.json"
 refused=$(jget "$E2E_DIR/a1.json" 'sum(j["errors"].values())')
 # consecutive_failures (5) refused, and those the client fits in before the
@@ -136,7 +104,7 @@ check "the event log says why" \
 check "counters: one ejection of be3 (show counters health)" ejections_are a 198.18.1.13:8080 1
 
 # 2. Its time over, it returns; with its server back it takes connections.
-check "be3's server starts again" start_be be3
+check "be3's server starts again" e2e_be_start be3
 sleep 3.5
 check "returned after base_ejection_s: the event log says so" \
 	logged 'service a backend 198.18.1.13:8080 returned (ejection time over)'
@@ -145,7 +113,7 @@ check "back in: be3 answers again, nothing fails ($(result "$E2E_DIR/a3.json"))"
 	jget "$E2E_DIR/a3.json" 'exit(1 if j["errors"] or j["backends"].get("be3", 0) < 10 else 0)'
 
 # 3. max_ejection_percent: of service a (10%), one backend at most.
-check "be2 and be3 stop" kill_be be2 be3
+check "be2 and be3 stop" e2e_be_stop be2 be3
 lbc http 60 --vip "$VIP4" --port 80 >"$E2E_DIR/a4.json"
 check "max_ejection_percent 10%: one of the two ejected, the other still tried" one_of_two a
 
@@ -163,6 +131,6 @@ check "in panic the dead backends are tried again ($(result "$E2E_DIR/p2.json"))
 check "disable health p" con_says disabled disable health p
 check "no backend of p ejected any more" none_ejected p
 check "service p out of panic" logged 'service p out of panic'
-check "be2 and be3 start again" start_be be2 be3
+check "be2 and be3 start again" e2e_be_start be2 be3
 
 e2e_finish

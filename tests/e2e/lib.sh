@@ -257,6 +257,39 @@ in_ns() {
 	ip netns exec "$ns" "$@"
 }
 
+# e2e_be_listening BE: backend BE's HTTP server listens.
+e2e_be_listening() { in_ns "$TB_NAME-$1" ss -ltn | grep -q ":$TB_HTTP_PORT "; }
+
+# e2e_be_stop BE... / e2e_be_start BE...: stop backends' servers (their
+# kernels then refuse connects) and start them again, each waiting (5 s at
+# most) until its HTTP port is closed or listening.
+e2e_be_stop() {
+	local be
+	for be in "$@"; do
+		kill "$(cat "$TB_STATE/$be.pid")" || return 1
+		for _ in $(seq 50); do
+			e2e_be_listening "$be" || continue 2
+			sleep 0.1
+		done
+		return 1
+	done
+}
+e2e_be_start() {
+	local be
+	for be in "$@"; do
+		rm -f "$TB_STATE/$be.pid"
+		ip netns exec "$TB_NAME-$be" setsid "$PY" -I "$TB_STATE/backend.py" \
+			"$be" "$TB_HTTP_PORT" "$TB_UDP_PORT" "$TB_STATE/$be.log" \
+			"$TB_STATE/$be.pid" "$TB_ECHO_PORT" </dev/null \
+			>>"$TB_STATE/$be.err" 2>&1 &
+		for _ in $(seq 50); do
+			[ -f "$TB_STATE/$be.pid" ] && e2e_be_listening "$be" && continue 2
+			sleep 0.1
+		done
+		return 1
+	done
+}
+
 # wait_stat KEY MIN: wait up to 5 s for /weir/stats KEY >= MIN.
 wait_stat() {
 	local key=$1 min=$2 v

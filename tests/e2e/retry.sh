@@ -23,27 +23,6 @@ E2E_WITH_SERVICES=1 # waits for the backends to resolve
 e2e_start y 1
 SOCK=$E2E_DIR/weir.sock
 con() { "$PY" "$WEIR_SRC/tests/e2e/conclient.py" "$SOCK" "$@"; }
-listening() { in_ns "$TB_NAME-$1" ss -ltn | grep -q ":$TB_HTTP_PORT "; }
-kill_be() {
-	kill "$(cat "$TB_STATE/$1.pid")" || return 1
-	for _ in $(seq 50); do
-		listening "$1" || return 0
-		sleep 0.1
-	done
-	return 1
-}
-start_be() {
-	rm -f "$TB_STATE/$1.pid"
-	ip netns exec "$TB_NAME-$1" setsid "$PY" -I "$TB_STATE/backend.py" \
-		"$1" "$TB_HTTP_PORT" "$TB_UDP_PORT" "$TB_STATE/$1.log" \
-		"$TB_STATE/$1.pid" "$TB_ECHO_PORT" </dev/null \
-		>>"$TB_STATE/$1.err" 2>&1 &
-	for _ in $(seq 50); do
-		[ -f "$TB_STATE/$1.pid" ] && listening "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 result() { jget "$1" '"answers %s errors %s" % (j["backends"], j["errors"])'; }
 # counter SVC BACKEND NAME: a counter of the backend set, all workers.
 counter() {
@@ -62,7 +41,7 @@ at_least() {	# at_least N SVC BACKEND NAME
 no_errors() { jget "$1" 'exit(1 if j["errors"] or sum(j["backends"].values()) != '"$2"' else 0)'; }
 
 # 1. Refused: be3's server dies. Every connection succeeds.
-check "be3's server stops: its kernel refuses connects" kill_be be3
+check "be3's server stops: its kernel refuses connects" e2e_be_stop be3
 lbc http 60 --vip "$VIP4" --port 80 >"$E2E_DIR/r.json"
 check "connect_retry (default): 60 of 60 connections succeed ($(result "$E2E_DIR/r.json"))" \
 	no_errors "$E2E_DIR/r.json" 60
@@ -78,7 +57,7 @@ check "connect_retry = false: refused connections fail ($(result "$E2E_DIR/n.jso
 # 3. Unanswered: be2's host drops every packet to weir's address, so its
 # SYN-ACKs never leave; the client's SYN retransmission, 1 s on, finds
 # the connect older than connect_timeout_ms and goes elsewhere.
-check "be3's server starts again" start_be be3
+check "be3's server starts again" e2e_be_start be3
 check "be2 answers nothing to weir" \
 	in_ns "$TB_NAME-be2" ip route add blackhole "$TB_GW_BE_IP4/32"
 lbc http 30 --vip "$VIP4" --port 82 >"$E2E_DIR/t.json"
