@@ -179,22 +179,37 @@ lb_svc_next(const struct stats_set *s, uint64_t *cursor, struct stats_row *row)
 }
 
 /*
- * The stable id of backend 'j' of service 'cs' (service id 'svc_id'): the
- * published snapshot lists a service's backends in the configuration's
- * order, so position j answers at once unless a change is not published
- * yet; only then are the ids searched.
+ * Backend 'j' of service 'cs' (service id 'svc_id') in the published
+ * snapshot, which lists a service's backends in the configuration's
+ * order; NULL when a change is not published yet.
  */
-static int
-lb_be_id(const struct cfg_service *cs, int svc_id, unsigned int j)
+static const struct svc_backend *
+lb_be_pub(const struct cfg_service *cs, int svc_id, unsigned int j)
 {
 	const struct cfg_backend *b = &cs->backends[j];
-	const struct svc *v = svc_by_id((uint16_t)svc_id);
+	const struct svc *v = svc_id < 0 ? NULL : svc_by_id((uint16_t)svc_id);
 
 	if (v != NULL && j < v->nb_be &&
 		memcmp(v->be[j].addr, b->addr.a, 16) == 0 &&
 		rte_be_to_cpu_16(v->be[j].port) == b->port)
-		return v->be[j].id;
-	return svc_be_id_of(cs->name, &b->addr, b->port);
+		return &v->be[j];
+	return NULL;
+}
+
+/*
+ * The stable id of backend 'j' of service 'cs': position j of the
+ * published snapshot answers at once; only an unpublished change makes
+ * the ids be searched.
+ */
+static int
+lb_be_id(const struct cfg_service *cs, int svc_id, unsigned int j)
+{
+	const struct svc_backend *sb = lb_be_pub(cs, svc_id, j);
+
+	if (sb != NULL)
+		return sb->id;
+	return svc_be_id_of(
+		cs->name, &cs->backends[j].addr, cs->backends[j].port);
 }
 
 /* The workers' latency estimate and load of backend 'j' of 'cs'. */
@@ -202,13 +217,11 @@ static void
 lb_be_lat(const struct cfg_service *cs, int svc_id, unsigned int j,
 	uint64_t *vals)
 {
-	const struct svc *v = svc_id < 0 ? NULL : svc_by_id((uint16_t)svc_id);
+	const struct svc_backend *sb = lb_be_pub(cs, svc_id, j);
 	uint32_t est = 0, load = 0;
 
-	if (v != NULL && j < v->nb_be &&
-		memcmp(v->be[j].addr, cs->backends[j].addr.a, 16) == 0 &&
-		rte_be_to_cpu_16(v->be[j].port) == cs->backends[j].port)
-		lb_lat_get(&v->be[j], &est, &load);
+	if (sb != NULL)
+		lb_lat_get(sb, &est, &load);
 	vals[LB_V_LAT] = est;
 	vals[LB_V_LOAD] = load;
 }
