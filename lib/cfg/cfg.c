@@ -383,9 +383,41 @@ cfg_parse_neigh(
 	return cfg_parse_neigh_static(c, g, conf);
 }
 
+/*
+ * @return the name of the port that already has 'a' (as its own address
+ * or its kernel interface's), or NULL. Ports before 'p' are complete; 'p'
+ * holds what was parsed of it so far.
+ */
+static const char *
+cfg_addr_owner(const struct cfg_conf *conf, const struct cfg_port *p,
+	const struct weir_addr *a, const char **what)
+{
+	unsigned int pi, ai;
+
+	for (pi = 0; pi <= conf->nb_ports; pi++) {
+		const struct cfg_port *o = &conf->ports[pi];
+
+		if (pi == conf->nb_ports && o != p)
+			break;
+		for (ai = 0; ai < o->nb_addrs; ai++)
+			if (weir_addr_eq(&o->addrs[ai].addr, a)) {
+				*what = "an address";
+				return o->name;
+			}
+		for (ai = 0; ai < o->kif.nb_addrs; ai++)
+			if (weir_addr_eq(&o->kif.addrs[ai].addr, a)) {
+				*what = "a kernel interface address";
+				return o->name;
+			}
+	}
+	return NULL;
+}
+
+/* The list 'addresses' of group 'g' (a port or its 'kernel' group). */
 static int
-cfg_parse_port_addrs(struct cfg_ctx *c, const config_setting_t *g,
-	struct cfg_conf *conf, struct cfg_port *p)
+cfg_parse_addrs(struct cfg_ctx *c, const config_setting_t *g,
+	struct cfg_conf *conf, struct cfg_port *p, struct weir_prefix *out,
+	unsigned int *nb)
 {
 	const config_setting_t *l;
 	char buf[WEIR_ADDR_STR_SIZE];
@@ -403,9 +435,8 @@ cfg_parse_port_addrs(struct cfg_ctx *c, const config_setting_t *g,
 			CFG_PORT_ADDRS_MAX);
 	for (i = 0; i < n; i++) {
 		const config_setting_t *e = config_setting_get_elem(l, i);
-		struct weir_prefix *pf = &p->addrs[p->nb_addrs];
-		const char *why;
-		unsigned int pi, ai;
+		struct weir_prefix *pf = &out[*nb];
+		const char *why, *owner, *what;
 
 		if (config_setting_type(e) != CONFIG_TYPE_STRING)
 			return cfg_fail(c, e, NULL,
@@ -425,25 +456,72 @@ cfg_parse_port_addrs(struct cfg_ctx *c, const config_setting_t *g,
 				"IPv6 needs mtu >= 1280, the port has %u",
 				p->mtu);
 		/* The same address twice anywhere makes replies ambiguous. */
-		for (pi = 0; pi <= conf->nb_ports; pi++) {
-			const struct cfg_port *o = &conf->ports[pi];
-			unsigned int na = o == p ? p->nb_addrs : o->nb_addrs;
-
-			for (ai = 0; ai < na; ai++)
-				if (o->addrs[ai].addr.family ==
-						pf->addr.family &&
-					memcmp(o->addrs[ai].addr.a, pf->addr.a,
-						16) == 0)
-					return cfg_fail(c, e, NULL,
-						"%s is already "
-						"an address of port '%s'",
-						weir_addr_str(&pf->addr, buf,
-							sizeof(buf)),
-						o->name);
-		}
-		p->nb_addrs++;
+		owner = cfg_addr_owner(conf, p, &pf->addr, &what);
+		if (owner != NULL)
+			return cfg_fail(c, e, NULL,
+				"%s is already %s of port '%s'",
+				weir_addr_str(&pf->addr, buf, sizeof(buf)),
+				what, owner);
+		(*nb)++;
 	}
 	return 0;
+}
+
+#define CFG_DEF_KIF_MAX_PPS 20000 /* packets/s: 3000 HTTP checks a second */
+
+/*
+ * 'kernel' of port 'g': the exception path. Its name is at most 15
+ * characters (IFNAMSIZ) and, by default, "weir-" and the port's name.
+ */
+static int
+cfg_parse_kif(struct cfg_ctx *c, const config_setting_t *g,
+	struct cfg_conf *conf, struct cfg_port *p)
+{
+	static const char *const known[] = { "name", "addresses", "mac",
+		"max_pps", NULL };
+	const config_setting_t *k = config_setting_get_member(g, "kernel");
+	struct cfg_kif *kif = &p->kif;
+	const char *name, *m;
+	unsigned int j;
+	int rc;
+
+	if (k == NULL)
+		return 0;
+	if (!config_setting_is_group(k))
+		return cfg_fail(c, k, NULL, "must be a group { ... }");
+	if ((rc = cfg_check_keys(c, k, known)) < 0 ||
+		(rc = cfg_string(c, k, "name", false, &name)) < 0 ||
+		(rc = cfg_string(c, k, "mac", false, &m)) < 0 ||
+		(rc = cfg_uint(c, k, "max_pps", CFG_DEF_KIF_MAX_PPS, 1,
+			 10000000, "packets/s", &kif->max_pps)) < 0)
+		return rc;
+	if (name == NULL)
+		snprintf(kif->name, sizeof(kif->name), "weir-%.10s", p->name);
+	else if ((rc = cfg_copy(c, k, "name", name, kif->name,
+			  sizeof(kif->name))) < 0)
+		return rc;
+	for (j = 0; kif->name[j] != '\0'; j++)
+		if (kif->name[j] == '/' || kif->name[j] == ':' ||
+			kif->name[j] <= ' ')
+			return cfg_fail(c, k, "name",
+				"'%s' is not an interface name (no '/', ':' "
+				"or spaces)",
+				kif->name);
+	for (j = 0; j < conf->nb_ports; j++)
+		if (conf->ports[j].kif.on &&
+			strcmp(conf->ports[j].kif.name, kif->name) == 0)
+			return cfg_fail(c, k, "name",
+				"'%s' is already port '%s''s kernel interface",
+				kif->name, conf->ports[j].name);
+	if (m != NULL && (cfg_mac_parse(m, kif->mac) < 0 || (kif->mac[0] & 1)))
+		return cfg_fail(c, k, "mac",
+			"'%s' is not a unicast MAC address aa:bb:cc:dd:ee:ff",
+			m);
+	if (m != NULL && p->has_mac && memcmp(kif->mac, p->mac, 6) == 0)
+		return cfg_fail(c, k, "mac", "'%s' is the port's own MAC", m);
+	kif->has_mac = m != NULL;
+	kif->on = true;
+	return cfg_parse_addrs(c, k, conf, p, kif->addrs, &kif->nb_addrs);
 }
 
 static int
@@ -451,7 +529,7 @@ cfg_parse_ports(
 	struct cfg_ctx *c, const config_setting_t *root, struct cfg_conf *conf)
 {
 	static const char *const known[] = { "name", "device", "mtu", "rx_desc",
-		"tx_desc", "addresses", "mac", NULL };
+		"tx_desc", "addresses", "mac", "kernel", NULL };
 	const config_setting_t *l;
 	int i, n, rc;
 
@@ -531,7 +609,9 @@ cfg_parse_ports(
 					m);
 			p->has_mac = m != NULL;
 		}
-		if ((rc = cfg_parse_port_addrs(c, g, conf, p)) < 0)
+		if ((rc = cfg_parse_addrs(
+			     c, g, conf, p, p->addrs, &p->nb_addrs)) < 0 ||
+			(rc = cfg_parse_kif(c, g, conf, p)) < 0)
 			return rc;
 		conf->nb_ports++;
 	}
@@ -847,7 +927,8 @@ cfg_conf_startup_diff(const struct cfg_conf *a, const struct cfg_conf *b)
 			x->rx_desc != y->rx_desc || x->tx_desc != y->tx_desc ||
 			x->nb_addrs != y->nb_addrs ||
 			memcmp(x->addrs, y->addrs,
-				x->nb_addrs * sizeof(x->addrs[0])) != 0)
+				x->nb_addrs * sizeof(x->addrs[0])) != 0 ||
+			memcmp(&x->kif, &y->kif, sizeof(x->kif)) != 0)
 			return "ports";
 	}
 	if (memcmp(&a->neigh, &b->neigh, sizeof(a->neigh)) != 0)
@@ -904,6 +985,13 @@ cfg_conf_dump(const struct cfg_conf *conf, FILE *f)
 			fprintf(f, "    address %s\n",
 				weir_prefix_str(
 					&p->addrs[j], buf, sizeof(buf)));
+		if (p->kif.on)
+			fprintf(f, "    kernel interface %s, %u frames/s\n",
+				p->kif.name, p->kif.max_pps);
+		for (j = 0; j < p->kif.nb_addrs; j++)
+			fprintf(f, "      address %s\n",
+				weir_prefix_str(
+					&p->kif.addrs[j], buf, sizeof(buf)));
 	}
 	for (i = 0; i < conf->nb_routes; i++)
 		fprintf(f, "  route %s via %s port %s\n",

@@ -56,12 +56,6 @@
 const char *const cfg_balancer_names[CFG_LB_COUNT + 1] = { "maglev",
 	"round-robin", "random", "least-latency", NULL };
 
-static bool
-cfg_addr_eq(const struct weir_addr *a, const struct weir_addr *b)
-{
-	return a->family == b->family && memcmp(a->a, b->a, 16) == 0;
-}
-
 /* @return the port whose prefix or route reaches 'a', or -1. */
 static int
 cfg_reach(const struct cfg_conf *conf, const struct weir_addr *a)
@@ -85,15 +79,22 @@ cfg_reach(const struct cfg_conf *conf, const struct weir_addr *a)
 	return best;
 }
 
+/* @return the port that has 'a', itself or on its kernel interface. */
 static const char *
 cfg_own_port(const struct cfg_conf *conf, const struct weir_addr *a)
 {
 	unsigned int i, j;
 
-	for (i = 0; i < conf->nb_ports; i++)
-		for (j = 0; j < conf->ports[i].nb_addrs; j++)
-			if (cfg_addr_eq(&conf->ports[i].addrs[j].addr, a))
-				return conf->ports[i].name;
+	for (i = 0; i < conf->nb_ports; i++) {
+		const struct cfg_port *p = &conf->ports[i];
+
+		for (j = 0; j < p->nb_addrs; j++)
+			if (weir_addr_eq(&p->addrs[j].addr, a))
+				return p->name;
+		for (j = 0; j < p->kif.nb_addrs; j++)
+			if (weir_addr_eq(&p->kif.addrs[j].addr, a))
+				return p->name;
+	}
 	return NULL;
 }
 
@@ -349,7 +350,7 @@ cfg_svc_backends(struct cfg_ctx *c, const config_setting_t *g,
 			return cfg_fail(c, b, "address",
 				"no port prefix or route reaches %s", a);
 		for (j = 0; j < s->nb_backends; j++)
-			if (cfg_addr_eq(&s->backends[j].addr, &be->addr) &&
+			if (weir_addr_eq(&s->backends[j].addr, &be->addr) &&
 				s->backends[j].port == be->port)
 				return cfg_fail(c, b, NULL,
 					"backend %s port %u is listed twice",
@@ -419,7 +420,7 @@ cfg_svc_laddrs(struct cfg_ctx *c, const config_setting_t *g,
 				"backends could not reply to it",
 				weir_addr_str(a, buf, sizeof(buf)));
 		for (j = 0; j < s->nb_laddrs; j++)
-			if (cfg_addr_eq(&s->laddrs[j], a))
+			if (weir_addr_eq(&s->laddrs[j], a))
 				return cfg_fail(c, e, NULL,
 					"%s is listed twice",
 					weir_addr_str(a, buf, sizeof(buf)));
@@ -534,7 +535,7 @@ cfg_svc_one(struct cfg_ctx *c, const config_setting_t *g, struct cfg_conf *conf,
 		if (strcmp(o->name, s->name) == 0)
 			return cfg_fail(c, g, "name",
 				"service '%s' is defined twice", s->name);
-		if (cfg_addr_eq(&o->vip, &s->vip) && o->proto == s->proto &&
+		if (weir_addr_eq(&o->vip, &s->vip) && o->proto == s->proto &&
 			o->port_lo <= s->port_hi && s->port_lo <= o->port_hi)
 			return cfg_fail(c, g, "port",
 				"overlaps service '%s' on "
@@ -687,7 +688,7 @@ cfg_backend_find(
 	unsigned int i;
 
 	for (i = 0; i < s->nb_backends; i++)
-		if (cfg_addr_eq(&s->backends[i].addr, a) &&
+		if (weir_addr_eq(&s->backends[i].addr, a) &&
 			s->backends[i].port == port)
 			return (int)i;
 	return -ENOENT;
@@ -796,7 +797,7 @@ cfg_service_add(struct cfg_conf *conf, const struct cfg_service *tmpl,
 	for (i = 0; i < conf->nb_services; i++) {
 		const struct cfg_service *o = &conf->services[i];
 
-		if (cfg_addr_eq(&o->vip, &tmpl->vip) &&
+		if (weir_addr_eq(&o->vip, &tmpl->vip) &&
 			o->proto == tmpl->proto &&
 			o->port_lo <= tmpl->port_hi &&
 			tmpl->port_lo <= o->port_hi) {

@@ -19,10 +19,26 @@
 #define CFG_WORKERS_MAX 64   /* worker lcores */
 #define CFG_PORTS_MAX 8	     /* ports */
 #define CFG_PORT_ADDRS_MAX 8 /* addresses per port */
+#define CFG_KIF_NAME_SIZE 16 /* bytes, kernel interface names (IFNAMSIZ) */
 #define CFG_ROUTES_MAX 256   /* static routes */
 #define CFG_EAL_ARGS_MAX 32  /* extra EAL arguments */
 #define CFG_LCORE_MAX                                                          \
 	127 /* highest lcore id, RTE_MAX_LCORE - 1 in Debian's build */
+
+/*
+ * The port's exception path: a kernel interface bridged to the wire, with
+ * addresses of its own, for the host's programs (health checks, routing
+ * daemons, ssh).
+ */
+struct cfg_kif {
+	bool on;		      /* 'kernel' given */
+	char name[CFG_KIF_NAME_SIZE]; /* the interface's name */
+	bool has_mac;		      /* 'mac' given, else derived */
+	uint8_t mac[6];		      /* its MAC address */
+	unsigned int max_pps;	      /* packets/s, each direction */
+	unsigned int nb_addrs;
+	struct weir_prefix addrs[CFG_PORT_ADDRS_MAX];
+};
 
 struct cfg_port {
 	char name[CFG_NAME_SIZE];     /* used in logs, routes and the console */
@@ -35,7 +51,8 @@ struct cfg_port {
 	uint8_t mac[6];		      /* the port's MAC address */
 	unsigned int nb_addrs;
 	struct weir_prefix addrs[CFG_PORT_ADDRS_MAX];
-	unsigned int line; /* where it was defined, for errors */
+	struct cfg_kif kif; /* the exception path, if on */
+	unsigned int line;  /* where it was defined, for errors */
 };
 
 struct cfg_route {

@@ -45,6 +45,21 @@ char *weir_addr_str(const struct weir_addr *a, char *buf, size_t size);
 /** Format 'p' as "addr/len" into 'buf'. @return 'buf'. */
 char *weir_prefix_str(const struct weir_prefix *p, char *buf, size_t size);
 
+/** @return true if 'a' and 'b' are the same address. */
+static inline bool
+weir_addr_eq(const struct weir_addr *a, const struct weir_addr *b)
+{
+	const uint8_t *x = a->a, *y = b->a;
+	unsigned int i;
+
+	if (a->family != b->family)
+		return false;
+	for (i = 0; i < 16; i++)
+		if (x[i] != y[i])
+			return false;
+	return true;
+}
+
 /** @return true if 'a' lies in prefix 'p' (same family). */
 bool
 weir_prefix_contains(const struct weir_prefix *p, const struct weir_addr *a);

@@ -16,7 +16,7 @@ SOCK=$E2E_DIR_EARLY/weir.sock
 E2E_EXTRA_CONF="console = { unix = \"$SOCK\"; telnet = \"127.0.0.1:5200\"; };
 state_file = \"$E2E_DIR_EARLY/state.json\";
 events = { file = \"$E2E_DIR_EARLY/events.jsonl\"; };"
-e2e_start o 1
+E2E_KERNEL=1 e2e_start o 1 # with kernel interfaces: their metrics too
 trap 'rm -rf "$E2E_DIR_EARLY"; e2e_cleanup' EXIT
 
 con() { "$PY" "$WEIR_SRC/tests/e2e/conclient.py" "$SOCK" "$@"; }

@@ -92,12 +92,12 @@ ports = (
 	{
 		name = "client";
 		device = "net_af_packet0,iface=$TB_GW_IF_CLI,qpairs=$nw";
-		addresses = [ "$TB_GW_CLI_IP4/24", "$TB_GW_CLI_IP6/64" ];
+		addresses = [ "$TB_GW_CLI_IP4/24", "$TB_GW_CLI_IP6/64" ];$(e2e_kif client "$TB_GW_CLI_IP4" "$TB_GW_CLI_IP6")
 	},
 	{
 		name = "backend";
 		device = "net_af_packet1,iface=$TB_GW_IF_BE,qpairs=$nw";
-		addresses = [ "$TB_GW_BE_IP4/24", "$TB_GW_BE_IP6/64" ];
+		addresses = [ "$TB_GW_BE_IP4/24", "$TB_GW_BE_IP6/64" ];$(e2e_kif backend "$TB_GW_BE_IP4" "$TB_GW_BE_IP6")
 	}
 );
 neighbors = { retrans_ms = 200;$([ -z "${E2E_STATIC_NEIGH:-}" ] || e2e_static_neigh) };
@@ -105,6 +105,16 @@ $(case "${E2E_EXTRA_CONF:-}" in *console*) ;; *)
 	echo "console = { unix = \"$E2E_DIR/weir.sock\"; };" ;; esac)
 ${E2E_EXTRA_CONF:-}
 CONF
+}
+
+# E2E_KERNEL=1: each port gets a kernel interface, weir-<port>, at host
+# 250 of the port's prefixes, which the test bed leaves free.
+KIF_CLI_IP4=198.18.0.250 KIF_CLI_IP6=2001:2:0:1::250
+KIF_BE_IP4=198.18.1.250 KIF_BE_IP6=2001:2:0:2::250
+e2e_kif() {	# e2e_kif PORT IP4 IP6: the port's 'kernel' group, if any
+	[ -n "${E2E_KERNEL:-}" ] || return 0
+	printf '\n\t\tkernel = { addresses = [ "%s/24", "%s/64" ]; };' \
+		"${2%.*}.250" "${3%::*}::250"
 }
 
 # E2E_STATIC_NEIGH=1: the backends' addresses as static neighbors, their

@@ -82,6 +82,43 @@ port_dev_name(const struct cfg_port *c, char *buf, size_t size)
 	buf[n] = '\0';
 }
 
+/*
+ * The kernel interface's MAC: configured, or the port's made locally
+ * administered (and, if it was already, with one more bit flipped), so
+ * that it is stable across restarts and never the port's. The port must take frames for it: as a second unicast
+ * address where the device has filters, else promiscuous.
+ */
+#define PORT_KIF_MAC_BIT 0x04 /* flipped in a local MAC's first byte */
+
+static int
+port_kif_mac(struct port *p)
+{
+	const struct cfg_port *c = p->cfg;
+	int rc;
+
+	if (c->kif.has_mac) {
+		memcpy(p->kif_mac.addr_bytes, c->kif.mac, RTE_ETHER_ADDR_LEN);
+	} else {
+		p->kif_mac = p->mac;
+		p->kif_mac.addr_bytes[0] |= RTE_ETHER_LOCAL_ADMIN_ADDR;
+		if (rte_is_same_ether_addr(&p->kif_mac, &p->mac))
+			p->kif_mac.addr_bytes[0] ^= PORT_KIF_MAC_BIT;
+	}
+	p->has_kif = true;
+	rc = rte_eth_dev_mac_addr_add(p->id, &p->kif_mac, 0);
+	if (rc == 0)
+		return 0;
+	rc = rte_eth_promiscuous_enable(p->id);
+	if (rc < 0 && rc != -ENOTSUP) {
+		WEIR_LOG(ERR,
+			"port %s: the kernel interface's MAC needs a second "
+			"address filter or promiscuous mode: %s",
+			c->name, rte_strerror(-rc));
+		return weir_err(rc);
+	}
+	return 0;
+}
+
 static int
 port_setup(struct port *p)
 {
@@ -206,6 +243,8 @@ port_setup(struct port *p)
 	if (rc < 0 && rc != -ENOTSUP)
 		WEIR_LOG(WARNING, "port %s: all-multicast: %s", c->name,
 			rte_strerror(-rc));
+	if (c->kif.on && (rc = port_kif_mac(p)) < 0)
+		return rc;
 	WEIR_LOG(INFO,
 		"port %s: %s (%s) mac " RTE_ETHER_ADDR_PRT_FMT
 		", %u rx / %u tx queues of %u / %u descriptors, rss %s, "

@@ -20,10 +20,12 @@ struct port {
 	uint16_t nb_txq;	    /* workers', plus ctl's if any */
 	bool has_ctl_txq;	    /* ctl transmits on queue nb_workers */
 	bool started;
-	int socket;		   /* NUMA socket, SOCKET_ID_ANY -> 0 */
-	struct rte_ether_addr mac; /* read by workers */
-	bool link_up;		   /* last link state seen */
-	uint32_t link_speed;	   /* Mb/s */
+	int socket;		       /* NUMA socket, SOCKET_ID_ANY -> 0 */
+	struct rte_ether_addr mac;     /* read by workers */
+	bool has_kif;		       /* an exception path (cfg kif) */
+	struct rte_ether_addr kif_mac; /* its kernel interface's MAC */
+	bool link_up;		       /* last link state seen */
+	uint32_t link_speed;	       /* Mb/s */
 	char driver[32];
 };
 

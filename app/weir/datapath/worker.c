@@ -160,7 +160,13 @@ worker_packet(struct worker *w, const struct svc_snap *snap,
 	if (!(pm->flags & (PKT_F_L2_BCAST | PKT_F_L2_MCAST)) &&
 		!rte_is_same_ether_addr(
 			(const struct rte_ether_addr *)d, &sp->mac)) {
-		worker_drop(w, WORKER_C_drop_other_host, m);
+		/* The exception path: ctl hands it to the kernel. */
+		if (sp->has_kif &&
+			rte_is_same_ether_addr(
+				(const struct rte_ether_addr *)d, &sp->kif_mac))
+			worker_punt(w, m);
+		else
+			worker_drop(w, WORKER_C_drop_other_host, m);
 		return;
 	}
 	if (pm->flags & PKT_F_VLAN) {

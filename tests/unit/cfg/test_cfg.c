@@ -738,6 +738,56 @@ test_load_addr_dup_across_ports_rejected(void)
 }
 
 static void
+test_load_kernel(void)
+{
+	struct cfg_conf *c = load_ok("kernel.conf");
+	static const uint8_t mac[6] = { 0x02, 0x00, 0x5e, 0x00, 0x00, 0xfa };
+	static const uint8_t a4[4] = { 198, 18, 0, 250 };
+	static const uint8_t b4[4] = { 198, 18, 1, 250 };
+	static const uint8_t a6[16] = { 0x20, 0x01, 0, 2, 0, 0, 0, 1, 0, 0, 0,
+		0, 0, 0, 0x02, 0x50 };
+	const struct cfg_kif *k;
+
+	k = &c->ports[0].kif;
+	CU_ASSERT_TRUE(k->on);
+	CU_ASSERT_STRING_EQUAL(k->name, "cli-host");
+	CU_ASSERT_TRUE(k->has_mac);
+	CU_ASSERT_EQUAL(memcmp(k->mac, mac, 6), 0);
+	CU_ASSERT_EQUAL(k->max_pps, 5000);
+	CU_ASSERT_EQUAL_FATAL(k->nb_addrs, 2);
+	expect_prefix(&k->addrs[0], AF_INET, a4, 24);
+	expect_prefix(&k->addrs[1], AF_INET6, a6, 64);
+	k = &c->ports[1].kif;
+	CU_ASSERT_TRUE(k->on);
+	CU_ASSERT_STRING_EQUAL(k->name, "weir-backend");
+	CU_ASSERT_FALSE(k->has_mac);
+	CU_ASSERT_EQUAL(k->max_pps, 20000);
+	CU_ASSERT_EQUAL_FATAL(k->nb_addrs, 1);
+	expect_prefix(&k->addrs[0], AF_INET, b4, 24);
+	cfg_conf_free(c);
+	c = load_ok("minimal.conf");
+	CU_ASSERT_FALSE(c->ports[0].kif.on);
+	cfg_conf_free(c);
+}
+
+static void
+test_load_kernel_bad(void)
+{
+	expect_bad("bad/kif_addr_dup.conf", 9,
+		"ports[0].kernel.addresses[0]: "
+		"198.18.0.1 is already an address of port 'p0'");
+	expect_bad("bad/kif_name_dup.conf", 15,
+		"ports[1].kernel.name: "
+		"'host0' is already port 'p0''s kernel interface");
+	expect_bad("bad/kif_vip.conf", 13,
+		"services[0].vip: 198.18.0.2 is an address of port 'p0'; a "
+		"VIP must be an address of its own");
+	expect_bad("bad/kif_name_bad.conf", 9,
+		"ports[0].kernel.name: 'a/b' is not an interface name (no "
+		"'/', ':' or spaces)");
+}
+
+static void
 test_load_addr_dup_same_port_rejected(void)
 {
 	expect_bad("bad/addr_dup_same_port.conf", 8,
@@ -2193,6 +2243,8 @@ static CU_TestInfo bad_tests[] = { { "load_missing_file_enoent",
 	{ "load_addr_multicast6_rejected", test_load_addr_multicast6_rejected },
 	{ "load_addr_dup_across_ports_rejected",
 		test_load_addr_dup_across_ports_rejected },
+	{ "load_kernel", test_load_kernel },
+	{ "load_kernel_bad", test_load_kernel_bad },
 	{ "load_addr_dup_same_port_rejected",
 		test_load_addr_dup_same_port_rejected },
 	{ "load_addr6_small_mtu_rejected", test_load_addr6_small_mtu_rejected },

@@ -508,6 +508,8 @@ svc_snap_build(const struct cfg_conf *conf, svc_nh_fn *nh, void *arg)
 		sp->in_use = true;
 		sp->idx = (uint8_t)i;
 		sp->mac = p->mac;
+		sp->has_kif = p->has_kif;
+		sp->kif_mac = p->kif_mac;
 		for (j = 0; j < p->cfg->nb_addrs; j++) {
 			svc_port_add(sp, &p->cfg->addrs[j].addr);
 			has_v6 |= p->cfg->addrs[j].addr.family == AF_INET6;

@@ -40,7 +40,9 @@ struct svc_port {
 	uint8_t idx; /* index in weir.ports */
 	uint8_t nb_ip4;
 	uint8_t nb_ip6;
+	bool has_kif; /* an exception path: frames to kif_mac go to ctl */
 	struct rte_ether_addr mac;
+	struct rte_ether_addr kif_mac;
 	uint32_t ip4[SVC_ADDRS_MAX];	/* network order */
 	uint8_t ip6[SVC_ADDRS_MAX][16]; /* network order */
 };

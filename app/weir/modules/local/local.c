@@ -125,6 +125,7 @@ static struct {
 	struct route_table *routes;
 	/* Made by a reload's check, taken by the reload that follows. */
 	struct route_table *routes_next;
+	local_punt_fn punt_hook; /* the exception path, if any */
 } loc;
 
 #define LOCAL_INC(name) weir_stat_add(&local_counters[LOCAL_C_##name], 1)
@@ -137,7 +138,7 @@ local_svc_port(uint16_t port_id)
 	return &s->port[port_id];
 }
 
-static void
+int
 local_tx(struct port *p, struct rte_mbuf *m)
 {
 	uint16_t txq = (uint16_t)weir.nb_workers;
@@ -145,12 +146,19 @@ local_tx(struct port *p, struct rte_mbuf *m)
 	m->port = p->id;
 	if (p->has_ctl_txq) {
 		if (rte_eth_tx_burst(p->id, txq, &m, 1) == 1)
-			return;
+			return 0;
 	} else if (rte_ring_sp_enqueue(worker_ctl_tx_ring(), m) == 0) {
-		return;
+		return 0;
 	}
 	LOCAL_INC(mgmt_tx_drops);
 	rte_pktmbuf_free(m);
+	return -ENOBUFS;
+}
+
+void
+local_punt_hook_set(local_punt_fn fn)
+{
+	loc.punt_hook = fn;
 }
 
 /* Write the Ethernet header of 'm' and send it on 'p'. */
@@ -665,6 +673,8 @@ local_handle_punt(struct rte_mbuf *m)
 	struct pkt_meta pm;
 
 	LOCAL_INC(punt_rx);
+	if (p != NULL && loc.punt_hook != NULL && loc.punt_hook(p, m))
+		return;
 	/* Workers parsed it already; parsing again is cheaper than carrying
 	 * the meta through the ring, at punt rates. */
 	if (p == NULL || pkt_parse_mbuf(m, &pm) != PKT_OK) {
