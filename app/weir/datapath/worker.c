@@ -285,7 +285,7 @@ worker_main(void *arg)
 		work += lb_redirected(w, snap, burst);
 		work += worker_ctl_tx(w, burst);
 		worker_tx_flush(w);
-		lb_poll(w);
+		lb_poll(w, snap);
 		if (work != 0)
 			WORKER_INC(w, busy_loops, 1);
 		WORKER_INC(w, loops, 1);

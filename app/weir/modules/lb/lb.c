@@ -118,6 +118,18 @@ lb_worker_init(struct worker *w)
 			return weir_err(rte_errno);
 		}
 	}
+	{
+		char name[RTE_RING_NAMESIZE];
+
+		snprintf(name, sizeof(name), "weir_lat_%u", w->idx);
+		lw->samples = rte_ring_create_elem(name, sizeof(uint64_t),
+			LB_SAMPLES_RING, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (lw->samples == NULL) {
+			WEIR_LOG(ERR, "latency ring %s: %s", name,
+				rte_strerror(rte_errno));
+			return weir_err(rte_errno);
+		}
+	}
 	mem = rte_zmalloc_socket(
 		"weir_flows", fsize, RTE_CACHE_LINE_SIZE, socket);
 	if (mem == NULL) {
@@ -146,6 +158,8 @@ lb_worker_fini(struct worker *w)
 		worker_ring_free(w->lb.redir_in[j]);
 		w->lb.redir_in[j] = NULL;
 	}
+	rte_ring_free(w->lb.samples);
+	w->lb.samples = NULL;
 	rte_free(w->lb.ft);
 	w->lb.ft = NULL;
 	rte_free(w->lb.lat);
@@ -188,6 +202,16 @@ lb_lat_get(const struct svc_backend *be, uint32_t *est_ns, uint32_t *load)
 		n++;
 	}
 	*est_ns = n != 0 ? (uint32_t)(sum / n) : 0;
+}
+
+void
+lb_lat_post(uint16_t svc_id, uint16_t be_id, uint64_t ns)
+{
+	uint64_t v = LB_SAMPLE(svc_id, be_id, ns);
+	unsigned int i;
+
+	for (i = 0; i < weir.nb_workers; i++)
+		rte_ring_sp_enqueue_elem(workers[i]->lb.samples, &v, sizeof(v));
 }
 
 const struct weir_module lb_module = {

@@ -29,4 +29,12 @@ int lb_dump_sessions(unsigned int w, struct lb_dump *d);
  */
 void lb_lat_get(const struct svc_backend *be, uint32_t *est_ns, uint32_t *load);
 
+/**
+ * Give every worker a latency sample of backend 'be_id' of service
+ * 'svc_id' measured off the data path (an active check's round trip):
+ * each folds it into its own estimate at its next loop. A worker whose
+ * ring is full misses it (samples are frequent; none is precious).
+ */
+void lb_lat_post(uint16_t svc_id, uint16_t be_id, uint64_t ns);
+
 #endif /* LB_H */

@@ -1077,17 +1077,53 @@ lb_dump_step(struct worker *w)
 	}
 }
 
+#define LB_SAMPLES_BURST 8 /* samples folded per loop */
+
+/*
+ * Latency samples the management thread measured (lb_lat_post(): active
+ * checks' round trips), folded into this worker's estimates like its own.
+ */
+static inline void
+lb_lat_posted(struct worker *w, const struct svc_snap *snap)
+{
+	uint64_t smp[LB_SAMPLES_BURST];
+	unsigned int i, j, n;
+
+	n = rte_ring_sc_dequeue_burst_elem(
+		w->lb.samples, smp, sizeof(smp[0]), LB_SAMPLES_BURST, NULL);
+	for (i = 0; i < n; i++) {
+		uint16_t sid = (uint16_t)(smp[i] >> 48);
+		uint16_t bid = (uint16_t)(smp[i] >> 32);
+		const struct svc *v;
+
+		if (sid >= SVC_ID_MAX || snap->by_id[sid] < 0)
+			continue;
+		v = &snap->svc[snap->by_id[sid]];
+		for (j = 0; j < v->nb_be; j++) {
+			struct lb_lat *l;
+
+			if (v->be[j].id != bid)
+				continue;
+			l = lb_lat_of(w, v, &v->be[j]);
+			ewma_sample(&l->est_ns, &l->at, &v->lat_tau,
+				(uint32_t)smp[i], w->now);
+			break;
+		}
+	}
+}
+
 /*
  * Once per loop iteration: a slice of a session dump ctl asked for, a
  * bounded step of expiry, and the session gauges.
  */
 static inline void
-lb_poll(struct worker *w)
+lb_poll(struct worker *w, const struct svc_snap *snap)
 {
 	const struct flow_stats *fs = flow_table_stats(w->lb.ft);
 	unsigned int expired;
 
 	lb_dump_step(w);
+	lb_lat_posted(w, snap);
 	expired = flow_expire(
 		w->lb.ft, w->now, LB_EXPIRE_BUDGET, lb_flow_gone, w);
 	if (expired != 0)

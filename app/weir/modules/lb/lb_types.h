@@ -91,6 +91,16 @@ struct lb_lat {
 	uint32_t load;	 /* pending connects + open flows on this worker */
 };
 
+#define LB_SAMPLES_RING 1024 /* latency samples ctl -> one worker */
+
+/*
+ * A latency sample in the samples ring: service id in bits 48-63,
+ * backend id in 32-47, nanoseconds (saturated) in 0-31.
+ */
+#define LB_SAMPLE(svc, be, ns)                                                 \
+	((uint64_t)(svc) << 48 | (uint64_t)(be) << 32 |                        \
+		((ns) < UINT32_MAX ? (ns) : UINT32_MAX))
+
 /* What one worker keeps for load balancing; written only by it. */
 struct lb_worker {
 	struct flow_table *ft;	    /* sessions this worker owns */
@@ -104,6 +114,7 @@ struct lb_worker {
 	uint64_t ns_per_fine_q16;   /* nanoseconds per fine tick, 16.16 */
 	struct lb_lat *lat;	    /* [SVC_BE_ID_MAX], by backend id */
 	struct lb_dump *dump;	    /* posted by ctl, NULL when idle */
+	struct rte_ring *samples;   /* ctl -> worker: lb_lat_post() */
 	uint32_t rr[CFG_SVC_MAX];   /* round-robin cursor per service */
 	uint32_t svc_load[CFG_SVC_MAX]; /* open flows per service id */
 	/* Replies other workers received for its local ports, one SP/SC
