@@ -1043,6 +1043,18 @@ cfg_conf_dump(const struct cfg_conf *conf, FILE *f)
 		if (sv->max_be_flows != 0)
 			fprintf(f, ", %u per backend", sv->max_be_flows);
 		fputc('\n', f);
+		if (sv->check.type != CFG_CHECK_NONE)
+			fprintf(f,
+				"    check %s%s%s%s every %u ms, timeout %u ms, "
+				"rise %u, fall %u\n",
+				cfg_check_type_names[sv->check.type],
+				sv->check.tls ? " over tls" : "",
+				sv->check.type == CFG_CHECK_HTTP ? " " : "",
+				sv->check.type == CFG_CHECK_HTTP ?
+					sv->check.path :
+					"",
+				sv->check.interval_ms, sv->check.timeout_ms,
+				sv->check.rise, sv->check.fall);
 		for (j = 0; j < sv->nb_backends; j++)
 			fprintf(f, "    backend %s port %u weight %u\n",
 				weir_addr_str(&sv->backends[j].addr, buf,

@@ -286,6 +286,188 @@ cfg_svc_outlier(
 	return 0;
 }
 
+const char *const cfg_check_type_names[CFG_CHECK_COUNT + 1] = { "none", "tcp",
+	"http", "udp", NULL };
+
+/* HAProxy's check defaults: inter 2s, rise 2, fall 3. */
+#define CFG_DEF_CHECK_INTERVAL_MS 2000
+#define CFG_DEF_CHECK_TIMEOUT_MS 1000
+#define CFG_DEF_CHECK_RISE 2
+#define CFG_DEF_CHECK_FALL 3
+#define CFG_DEF_CHECK_JITTER_PCT 10 /* checks of backends spread out */
+
+/* A boolean member; 'def' when absent. */
+static int
+cfg_bool_member(struct cfg_ctx *c, const config_setting_t *g, const char *key,
+	bool def, bool *out)
+{
+	const config_setting_t *m = config_setting_get_member(g, key);
+
+	*out = def;
+	if (m == NULL)
+		return 0;
+	if (config_setting_type(m) != CONFIG_TYPE_BOOL)
+		return cfg_fail(c, m, NULL, "must be true or false");
+	*out = config_setting_get_bool(m);
+	return 0;
+}
+
+/* An optional string member copied into buf ("" when absent). */
+static int
+cfg_str_member(struct cfg_ctx *c, const config_setting_t *g, const char *key,
+	char *buf, size_t size)
+{
+	const char *v;
+	int rc;
+
+	buf[0] = '\0';
+	if ((rc = cfg_string(c, g, key, false, &v)) < 0 || v == NULL)
+		return rc;
+	return cfg_copy(c, g, key, v, buf, size);
+}
+
+/* expect_status: a list of "200" or "200-399". */
+static int
+cfg_check_status(
+	struct cfg_ctx *c, const config_setting_t *g, struct cfg_check *k)
+{
+	const config_setting_t *l;
+	int i, n, rc;
+
+	k->nb_status = 1;
+	k->status_lo[0] = 200;
+	k->status_hi[0] = 399;
+	if ((rc = cfg_aggregate(c, g, "expect_status", &l)) < 0 || l == NULL)
+		return rc;
+	n = config_setting_length(l);
+	if (n < 1 || n > CFG_CHECK_STATUS_MAX)
+		return cfg_fail(c, l, NULL, "needs 1 to %d status ranges",
+			CFG_CHECK_STATUS_MAX);
+	for (i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(l, i);
+		const char *v = config_setting_get_string(e);
+		unsigned int lo, hi;
+		char tail;
+
+		if (v == NULL)
+			return cfg_fail(c, e, NULL,
+				"must be a string \"200\" or \"200-399\"");
+		if (sscanf(v, "%u-%u%c", &lo, &hi, &tail) != 2) {
+			if (sscanf(v, "%u%c", &lo, &tail) != 1)
+				return cfg_fail(c, e, NULL,
+					"'%s' is not a status \"200\" or a "
+					"range \"200-399\"",
+					v);
+			hi = lo;
+		}
+		if (lo < 100 || hi > 599 || lo > hi)
+			return cfg_fail(c, e, NULL,
+				"'%s' is not within 100-599, low to high", v);
+		k->status_lo[i] = (uint16_t)lo;
+		k->status_hi[i] = (uint16_t)hi;
+	}
+	k->nb_status = (unsigned int)n;
+	return 0;
+}
+
+static int
+cfg_svc_check(
+	struct cfg_ctx *c, const config_setting_t *g, struct cfg_service *s)
+{
+	static const char *const known[] = { "type", "port", "interval_ms",
+		"timeout_ms", "rise", "fall", "jitter_percent", "tls", "sni",
+		"ca_file", "path", "host", "expect_status", "send", "expect",
+		NULL };
+	const config_setting_t *m = config_setting_get_member(g, "check");
+	struct cfg_check *k = &s->check;
+	unsigned int port;
+	int rc;
+
+	memset(k, 0, sizeof(*k));
+	if (m == NULL)
+		return 0;
+	if (!config_setting_is_group(m))
+		return cfg_fail(c, m, NULL, "must be a group { ... }");
+	if ((rc = cfg_check_keys(c, m, known)) < 0)
+		return rc;
+	if (config_setting_get_member(m, "type") == NULL)
+		return cfg_fail(c, m, "type", "missing: tcp, http or udp");
+	if ((rc = cfg_word(c, m, "type", cfg_check_type_names, 0,
+		     "tcp, http, udp")) < 0)
+		return rc;
+	k->type = (uint8_t)rc;
+	if (k->type == CFG_CHECK_NONE)
+		return cfg_fail(c, m, "type",
+			"'none' is not one of tcp, http, udp (leave the "
+			"check group out for none)");
+	if ((rc = cfg_uint(c, m, "port", 0, 0, 65535, "port", &port)) < 0 ||
+		(rc = cfg_uint(c, m, "interval_ms", CFG_DEF_CHECK_INTERVAL_MS,
+			 100, 3600000, "ms", &k->interval_ms)) < 0 ||
+		(rc = cfg_uint(c, m, "timeout_ms", CFG_DEF_CHECK_TIMEOUT_MS, 10,
+			 600000, "ms", &k->timeout_ms)) < 0 ||
+		(rc = cfg_uint(c, m, "rise", CFG_DEF_CHECK_RISE, 1, 100,
+			 "checks", &k->rise)) < 0 ||
+		(rc = cfg_uint(c, m, "fall", CFG_DEF_CHECK_FALL, 1, 100,
+			 "checks", &k->fall)) < 0 ||
+		(rc = cfg_uint(c, m, "jitter_percent", CFG_DEF_CHECK_JITTER_PCT,
+			 0, 50, "%", &k->jitter_pct)) < 0 ||
+		(rc = cfg_bool_member(c, m, "tls", false, &k->tls)) < 0 ||
+		(rc = cfg_str_member(c, m, "sni", k->sni, sizeof(k->sni))) <
+			0 ||
+		(rc = cfg_str_member(c, m, "ca_file", k->ca_file,
+			 sizeof(k->ca_file))) < 0 ||
+		(rc = cfg_str_member(c, m, "path", k->path, sizeof(k->path))) <
+			0 ||
+		(rc = cfg_str_member(c, m, "host", k->host, sizeof(k->host))) <
+			0 ||
+		(rc = cfg_check_status(c, m, k)) < 0 ||
+		(rc = cfg_str_member(c, m, "send", k->send, sizeof(k->send))) <
+			0 ||
+		(rc = cfg_str_member(
+			 c, m, "expect", k->expect, sizeof(k->expect))) < 0)
+		return rc;
+	k->port = (uint16_t)port;
+	if (k->timeout_ms > k->interval_ms)
+		return cfg_fail(c, m, "timeout_ms",
+			"%u ms is longer than interval_ms (%u ms)",
+			k->timeout_ms, k->interval_ms);
+	if (k->type == CFG_CHECK_HTTP && k->path[0] == '\0')
+		snprintf(k->path, sizeof(k->path), "/");
+	if (k->type == CFG_CHECK_HTTP && k->path[0] != '/')
+		return cfg_fail(
+			c, m, "path", "'%s' must start with '/'", k->path);
+	if (strpbrk(k->path, " \r\n") != NULL ||
+		strpbrk(k->host, " \r\n") != NULL)
+		return cfg_fail(c, m, k->host[0] ? "host" : "path",
+			"may not hold spaces or line ends");
+	if (k->type == CFG_CHECK_UDP && k->port == 0 && s->proto != IPPROTO_UDP)
+		return cfg_fail(c, m, "type",
+			"a udp check of a tcp service needs 'port'");
+	if (k->type == CFG_CHECK_UDP && k->send[0] == '\0')
+		return cfg_fail(c, m, "send",
+			"missing: a udp check sends a payload and waits for "
+			"an answer");
+	if (k->type != CFG_CHECK_UDP && (k->send[0] || k->expect[0]))
+		return cfg_fail(c, m, k->send[0] ? "send" : "expect",
+			"only for type udp");
+	if (k->type == CFG_CHECK_UDP && k->tls)
+		return cfg_fail(c, m, "tls", "not with type udp");
+	if (!k->tls && (k->sni[0] || k->ca_file[0]))
+		return cfg_fail(c, m, k->sni[0] ? "sni" : "ca_file",
+			"only with tls = true");
+	if (k->type != CFG_CHECK_HTTP &&
+		(config_setting_get_member(m, "path") != NULL ||
+			config_setting_get_member(m, "host") != NULL ||
+			config_setting_get_member(m, "expect_status") != NULL))
+		return cfg_fail(c, m, "type",
+			"path, host and expect_status are for type http");
+	if (k->type == CFG_CHECK_TCP && s->proto == IPPROTO_UDP && k->port == 0)
+		return cfg_fail(c, m, "type",
+			"a tcp check of a udp service needs 'port' (a TCP "
+			"port of the backend)");
+	return 0;
+}
+
 static int
 cfg_svc_backends(struct cfg_ctx *c, const config_setting_t *g,
 	const struct cfg_conf *conf, struct cfg_service *s)
@@ -435,7 +617,7 @@ cfg_svc_one(struct cfg_ctx *c, const config_setting_t *g, struct cfg_conf *conf,
 {
 	static const char *const known[] = { "name", "vip", "port", "protocol",
 		"balancer", "hash", "maglev_size", "mss", "midflow", "timeouts",
-		"latency", "outlier", "panic_percent", "connect_retry",
+		"latency", "outlier", "check", "panic_percent", "connect_retry",
 		"connect_timeout_ms", "max_flows", "max_backend_flows",
 		"local_addresses", "backends", "discovery", NULL };
 	static const char *const protos[] = { "tcp", "udp", NULL };
@@ -517,6 +699,7 @@ cfg_svc_one(struct cfg_ctx *c, const config_setting_t *g, struct cfg_conf *conf,
 	if ((rc = cfg_svc_timeouts(c, g, &s->timeouts)) < 0 ||
 		(rc = cfg_svc_latency(c, g, &s->latency)) < 0 ||
 		(rc = cfg_svc_outlier(c, g, &s->outlier)) < 0 ||
+		(rc = cfg_svc_check(c, g, s)) < 0 ||
 		(rc = cfg_uint(c, g, "panic_percent", CFG_DEF_PANIC_PCT, 0, 100,
 			 "%", &s->panic_pct)) < 0 ||
 		(rc = cfg_svc_backends(c, g, conf, s)) < 0 ||

@@ -135,6 +135,43 @@ struct cfg_outlier {
 	unsigned int max_ejection_pct; /* % of the backends out at once */
 };
 
+enum cfg_check_type {
+	CFG_CHECK_NONE = 0, /* no active check */
+	CFG_CHECK_TCP,	    /* a connect (and a TLS handshake with 'tls') */
+	CFG_CHECK_HTTP,	    /* GET path, a status in expect_status */
+	CFG_CHECK_UDP,	    /* send 'send', an answer starting 'expect' */
+	CFG_CHECK_COUNT
+};
+
+extern const char *const cfg_check_type_names[CFG_CHECK_COUNT + 1];
+
+#define CFG_CHECK_STR_SIZE 256 /* bytes: path, host, sni, payloads */
+#define CFG_CHECK_STATUS_MAX 8 /* ranges in expect_status */
+
+/*
+ * Active health checking of a service's backends by the management
+ * thread, through the host's network stack (see docs/health.md).
+ */
+struct cfg_check {
+	uint8_t type;		       /* enum cfg_check_type */
+	uint16_t port;		       /* host order; 0: the backend's port */
+	unsigned int interval_ms;      /* between two checks of a backend */
+	unsigned int timeout_ms;       /* a check not done by then failed */
+	unsigned int rise;	       /* checks passed in a row: up */
+	unsigned int fall;	       /* checks failed in a row: down */
+	unsigned int jitter_pct;       /* % of interval_ms, random each time */
+	bool tls;		       /* TCP/HTTP over TLS (OpenSSL) */
+	char sni[CFG_CHECK_STR_SIZE];  /* TLS server name; "" none */
+	char ca_file[CFG_PATH_SIZE];   /* verify against; "" no check */
+	char path[CFG_CHECK_STR_SIZE]; /* HTTP request path */
+	char host[CFG_CHECK_STR_SIZE]; /* HTTP Host; "" the address */
+	unsigned int nb_status;	       /* ranges of accepted statuses */
+	uint16_t status_lo[CFG_CHECK_STATUS_MAX];
+	uint16_t status_hi[CFG_CHECK_STATUS_MAX];
+	char send[CFG_CHECK_STR_SIZE];	 /* UDP payload */
+	char expect[CFG_CHECK_STR_SIZE]; /* UDP answer prefix; "" any */
+};
+
 struct cfg_backend {
 	struct weir_addr addr;
 	uint16_t port;	 /* host order */
@@ -157,6 +194,7 @@ struct cfg_service {
 	struct cfg_timeouts timeouts;
 	struct cfg_latency latency;
 	struct cfg_outlier outlier;
+	struct cfg_check check;
 	/* % healthy below which all take flows; 0 off */
 	unsigned int panic_pct;
 	bool connect_retry; /* a failed connect goes to another backend */

@@ -67,10 +67,30 @@ check "an absent device exits 3 naming the port and device" \
 	bash -c "[ $(rc) = 3 ] && grep -q \"port n0: no DPDK device '0000:7f:1f.7'\" $E2E_DIR/out $E2E_DIR/err"
 
 # A clean stop under valgrind. jemalloc serves the control plane, so
-# valgrind must be told that it is the malloc to track.
+# valgrind must be told that it is the malloc to track. In a namespace of
+# its own, with a kernel interface and active checks (TCP, TLS, UDP) that
+# time out: the null PMD answers nothing.
 good "net_null0" >"$E2E_DIR/null.conf"
+"$PY" - "$E2E_DIR/null.conf" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p).read().replace('"2001:2:0:5::1/64" ]; } );', '''"2001:2:0:5::1/64" ];
+	    kernel = { addresses = [ "198.18.5.250/24" ]; }; } );
+services = (
+	{ name = "t"; vip = "198.19.5.10"; port = 443;
+	  check = { type = "http"; tls = true; interval_ms = 200; timeout_ms = 100; };
+	  backends = ( { address = "198.18.5.11"; port = 443; } ); },
+	{ name = "u"; vip = "198.19.5.10"; port = 53; protocol = "udp";
+	  check = { type = "udp"; send = "x"; interval_ms = 200; timeout_ms = 100; };
+	  backends = ( { address = "198.18.5.11"; port = 53; } ); }
+);''')
+open(p, "w").write(s)
+PY
+NS=weirlc$$
+ip netns add "$NS"
+trap 'rm -rf "$E2E_DIR" "/var/run/dpdk/$PREFIX"; ip netns del "$NS" 2>/dev/null' EXIT
 if command -v valgrind >/dev/null; then
-	timeout 300 valgrind --fair-sched=yes --soname-synonyms=somalloc='*jemalloc*' \
+	ip netns exec "$NS" timeout 300 valgrind --fair-sched=yes --soname-synonyms=somalloc='*jemalloc*' \
 		--leak-check=full --show-leak-kinds=definite,indirect \
 		--errors-for-leak-kinds=definite,indirect --error-exitcode=9 \
 		"$WEIR" -c "$E2E_DIR/null.conf" >"$E2E_DIR/vg.log" 2>&1 &
@@ -93,6 +113,18 @@ if command -v valgrind >/dev/null; then
 		return 1
 	}
 	check "telemetry answers while running" tel_workers
+	checks_failed() {
+		local i
+		for i in $(seq 40); do
+			"$PY" "$WEIR_SRC/tests/e2e/conclient.py" "$E2E_DIR/weir.sock" \
+				show counters health 2>/dev/null |
+				grep -q 'checks_failed *[1-9]' && return 0
+			sleep 0.25
+		done
+		return 1
+	}
+	check "checks ran (and failed: nobody answers) on the kernel interface" \
+		checks_failed
 	kill -INT "$vg"
 	rc=0
 	wait "$vg" || rc=$?

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Unit tests of passive outlier detection (app/weir/modules/health/
- * health.c) without an EAL: the connect outcomes the workers would count
+ * Unit tests of passive outlier detection and of how active checks'
+ * verdicts eject (app/weir/modules/health/health.c) without an EAL: the connect outcomes the workers would count
  * are set here per backend (lb_stats_obj_get), time is whatever the test
  * passes to the module's timer, and what the module does is read back
  * from the fakes of what it calls: ejections (svc_be_set_ejected),
@@ -15,6 +15,7 @@
 #include "ctl.h"
 #include "events.h"
 #include "health.h"
+#include "health_check.h"
 #include "lb_stats.h"
 #include "module.h"
 #include "svc.h"
@@ -54,10 +55,50 @@ lb_stats_ready(void)
 	return true;
 }
 
+static struct svc_backend t_be[NB_BE];
+
+/* The flag lands in the snapshot as the publish that follows would. */
 void
 svc_be_set_ejected(uint16_t id, bool ejected)
 {
 	t_ejected[id] = ejected;
+	t_be[id].ejected = ejected;
+}
+
+/* The active checker's verdicts, set by the tests. */
+static struct health_check_be t_check[NB_BE];
+
+const struct health_check_be *
+health_check_get(const struct svc_backend *b)
+{
+	return &t_check[b->id];
+}
+
+bool
+health_check_down(const struct svc_backend *b)
+{
+	return t_check[b->id].state == HEALTH_CHECK_DOWN;
+}
+
+const char *
+health_be_name(const struct svc *v, const struct svc_backend *b, char *buf,
+	size_t size)
+{
+	snprintf(buf, size, "service %s backend %u.%u.%u.%u:%u", v->name,
+		b->addr[0], b->addr[1], b->addr[2], b->addr[3],
+		rte_be_to_cpu_16(b->port));
+	return buf;
+}
+
+void
+health_check_tick(uint64_t now_ms)
+{
+	(void)now_ms;
+}
+
+void
+health_check_fini(void)
+{
 }
 
 int
@@ -68,7 +109,6 @@ svc_publish(const char *why)
 	return 0;
 }
 
-static struct svc_backend t_be[NB_BE];
 static struct svc t_svc;
 static struct svc_snap t_snap;
 
@@ -116,6 +156,7 @@ setup(void)
 
 	memset(t_stats, 0, sizeof(t_stats));
 	memset(t_ejected, 0, sizeof(t_ejected));
+	memset(t_check, 0, sizeof(t_check));
 	memset(t_events, 0, sizeof(t_events));
 	t_nb_events = t_publishes = 0;
 	memset(&t_cfg_svc, 0, sizeof(t_cfg_svc));
@@ -319,6 +360,71 @@ test_panic_events(void)
 	CU_ASSERT_EQUAL(t_nb_events, 2);
 }
 
+/* Set backend 'id''s check verdict, then a tick. */
+static void
+check(unsigned int id, uint8_t state)
+{
+	t_check[id].state = state;
+	t_check[id].last_ok = state == HEALTH_CHECK_UP;
+	if (state == HEALTH_CHECK_UP)
+		t_check[id].ok_ms = t_now;
+	tick();
+}
+
+/*
+ * A check that says down ejects at once, whatever max_ejection_percent
+ * says (the panic threshold guards the service); up again, it returns.
+ */
+static void
+test_check_down_ejects(void)
+{
+	setup();
+	check(0, HEALTH_CHECK_DOWN);
+	check(1, HEALTH_CHECK_DOWN);
+	check(2, HEALTH_CHECK_DOWN);
+	CU_ASSERT_TRUE(t_ejected[0] && t_ejected[1] && t_ejected[2]);
+	CU_ASSERT_FALSE(health_be_get(0)->ejected); /* not detection's */
+	check(1, HEALTH_CHECK_UP);
+	CU_ASSERT_FALSE(t_ejected[1]);
+	CU_ASSERT_TRUE(t_ejected[0] && t_ejected[2]);
+	/* A check still starting (init) counts as up. */
+	check(2, HEALTH_CHECK_INIT);
+	CU_ASSERT_FALSE(t_ejected[2]);
+}
+
+/* A check that passes after an ejection began ends it early. */
+static void
+test_check_returns_early(void)
+{
+	setup();
+	check(0, HEALTH_CHECK_UP); /* passed before: does not count */
+	t_now += S;
+	outcomes(0, 0, 5);
+	CU_ASSERT_TRUE(t_ejected[0]);
+	tick();
+	CU_ASSERT_TRUE(t_ejected[0]);
+	t_now += 2 * S;
+	check(0, HEALTH_CHECK_UP);
+	CU_ASSERT_FALSE(t_ejected[0]);
+	CU_ASSERT_TRUE(logged("returned (active check passed)"));
+}
+
+/* Detection and checks off: a down check ejects nothing. */
+static void
+test_check_off_with_health(void)
+{
+	setup();
+	check(0, HEALTH_CHECK_DOWN);
+	CU_ASSERT_TRUE(t_ejected[0]);
+	health_svc_enable(t_svc.id, false);
+	CU_ASSERT_FALSE(t_ejected[0]);
+	tick();
+	CU_ASSERT_FALSE(t_ejected[0]);
+	health_svc_enable(t_svc.id, true);
+	tick();
+	CU_ASSERT_TRUE(t_ejected[0]);
+}
+
 static CU_TestInfo tests[] = { { "consecutive_failures_eject",
 				       test_consecutive_failures_eject },
 	{ "success_ends_the_run", test_success_ends_the_run },
@@ -326,7 +432,11 @@ static CU_TestInfo tests[] = { { "consecutive_failures_eject",
 	{ "ejection_times_grow_and_cap", test_ejection_times_grow_and_cap },
 	{ "max_ejection_percent", test_max_ejection_percent },
 	{ "detection_off", test_detection_off },
-	{ "panic_events", test_panic_events }, CU_TEST_INFO_NULL };
+	{ "panic_events", test_panic_events },
+	{ "check_down_ejects", test_check_down_ejects },
+	{ "check_returns_early", test_check_returns_early },
+	{ "check_off_with_health", test_check_off_with_health },
+	CU_TEST_INFO_NULL };
 
 static CU_SuiteInfo suites[] = { { .pName = "health", .pTests = tests },
 	CU_SUITE_INFO_NULL };

@@ -788,6 +788,66 @@ test_load_kernel_bad(void)
 }
 
 static void
+test_load_check(void)
+{
+	struct cfg_conf *c = load_ok("check.conf");
+	const struct cfg_check *k = &c->services[0].check;
+
+	CU_ASSERT_EQUAL(k->type, CFG_CHECK_HTTP);
+	CU_ASSERT_EQUAL(k->port, 8443);
+	CU_ASSERT_EQUAL(k->interval_ms, 500);
+	CU_ASSERT_EQUAL(k->timeout_ms, 200);
+	CU_ASSERT_EQUAL(k->rise, 4);
+	CU_ASSERT_EQUAL(k->fall, 5);
+	CU_ASSERT_EQUAL(k->jitter_pct, 0);
+	CU_ASSERT_TRUE(k->tls);
+	CU_ASSERT_STRING_EQUAL(k->sni, "be.test");
+	CU_ASSERT_STRING_EQUAL(k->ca_file, "/etc/ssl/ca.pem");
+	CU_ASSERT_STRING_EQUAL(k->path, "/healthz");
+	CU_ASSERT_STRING_EQUAL(k->host, "web.test");
+	CU_ASSERT_EQUAL_FATAL(k->nb_status, 2);
+	CU_ASSERT_EQUAL(k->status_lo[0], 200);
+	CU_ASSERT_EQUAL(k->status_hi[0], 200);
+	CU_ASSERT_EQUAL(k->status_lo[1], 300);
+	CU_ASSERT_EQUAL(k->status_hi[1], 302);
+	k = &c->services[1].check;
+	CU_ASSERT_EQUAL(k->type, CFG_CHECK_UDP);
+	CU_ASSERT_STRING_EQUAL(k->send, "ping");
+	CU_ASSERT_STRING_EQUAL(k->expect, "pong");
+	k = &c->services[2].check; /* the defaults */
+	CU_ASSERT_EQUAL(k->type, CFG_CHECK_HTTP);
+	CU_ASSERT_EQUAL(k->port, 0);
+	CU_ASSERT_EQUAL(k->interval_ms, 2000);
+	CU_ASSERT_EQUAL(k->timeout_ms, 1000);
+	CU_ASSERT_EQUAL(k->rise, 2);
+	CU_ASSERT_EQUAL(k->fall, 3);
+	CU_ASSERT_EQUAL(k->jitter_pct, 10);
+	CU_ASSERT_FALSE(k->tls);
+	CU_ASSERT_STRING_EQUAL(k->path, "/");
+	CU_ASSERT_EQUAL(k->nb_status, 1);
+	CU_ASSERT_EQUAL(k->status_lo[0], 200);
+	CU_ASSERT_EQUAL(k->status_hi[0], 399);
+	cfg_conf_free(c);
+	c = load_ok("minimal.conf");
+	CU_ASSERT_EQUAL(c->nb_services, 0);
+	cfg_conf_free(c);
+}
+
+static void
+test_load_check_bad(void)
+{
+	expect_bad("bad/check_udp_nosend.conf", 7,
+		"services[0].check.send: missing: a udp check sends a "
+		"payload and waits for an answer");
+	expect_bad("bad/check_timeout.conf", 7,
+		"services[0].check.timeout_ms: 600 ms is longer than "
+		"interval_ms (500 ms)");
+	expect_bad("bad/check_status.conf", 8,
+		"services[0].check.expect_status[1]: '399-300' is not within "
+		"100-599, low to high");
+}
+
+static void
 test_load_addr_dup_same_port_rejected(void)
 {
 	expect_bad("bad/addr_dup_same_port.conf", 8,
@@ -2243,7 +2303,8 @@ static CU_TestInfo bad_tests[] = { { "load_missing_file_enoent",
 	{ "load_addr_multicast6_rejected", test_load_addr_multicast6_rejected },
 	{ "load_addr_dup_across_ports_rejected",
 		test_load_addr_dup_across_ports_rejected },
-	{ "load_kernel", test_load_kernel },
+	{ "load_kernel", test_load_kernel }, { "load_check", test_load_check },
+	{ "load_check_bad", test_load_check_bad },
 	{ "load_kernel_bad", test_load_kernel_bad },
 	{ "load_addr_dup_same_port_rejected",
 		test_load_addr_dup_same_port_rejected },

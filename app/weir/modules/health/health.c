@@ -21,6 +21,7 @@
 #include "ctl.h"
 #include "events.h"
 #include "health.h"
+#include "health_check.h"
 #include "lb_stats.h"
 #include "module.h"
 #include "svc.h"
@@ -57,23 +58,6 @@ health_svc_enabled(uint16_t svc)
 	return svc < SVC_ID_MAX && !health_off[svc];
 }
 
-/* "service web4 backend 198.18.1.13:8080" into 'buf'. */
-static const char *
-health_name(const struct svc *v, const struct svc_backend *b, char *buf,
-	size_t size)
-{
-	struct weir_addr a = { .family = v->family };
-	char addr[WEIR_ADDR_STR_SIZE];
-
-	memcpy(a.a, b->addr, 16);
-	weir_addr_str(&a, addr, sizeof(addr));
-	snprintf(buf, size,
-		v->family == AF_INET6 ? "service %s backend [%s]:%u" :
-					"service %s backend %s:%u",
-		v->name, addr, rte_be_to_cpu_16(b->port));
-	return buf;
-}
-
 static void
 health_return(const struct svc *v, const struct svc_backend *b,
 	struct health_be *h, uint64_t now_ms, const char *why)
@@ -83,9 +67,27 @@ health_return(const struct svc *v, const struct svc_backend *b,
 	h->ejected = false;
 	h->consecutive = 0;
 	h->healthy_ms = now_ms;
-	svc_be_set_ejected(b->id, false);
 	event_log("health", "%s returned (%s)",
-		health_name(v, b, name, sizeof(name)), why);
+		health_be_name(v, b, name, sizeof(name)), why);
+}
+
+/*
+ * Make the snapshot's ejected flag of 'b' what detection and the active
+ * check say: out while outlier detection ejects it or its check says it
+ * is down, while health checking is on for the service. @return true if
+ * the flag changed (the snapshot must be published again).
+ */
+static bool
+health_be_apply(const struct svc *v, const struct svc_backend *b,
+	const struct health_be *h)
+{
+	bool out = health_svc_enabled(v->id) &&
+		((h->epoch == b->epoch && h->ejected) || health_check_down(b));
+
+	if (out == b->ejected)
+		return false;
+	svc_be_set_ejected(b->id, out);
+	return true;
 }
 
 void
@@ -100,14 +102,15 @@ health_svc_enable(uint16_t svc, bool on)
 		return;
 	health_off[svc] = !on;
 	for (j = 0; v != NULL && j < v->nb_be; j++) {
-		struct health_be *h = &health_be[v->be[j].id];
+		const struct svc_backend *b = &v->be[j];
+		struct health_be *h = &health_be[b->id];
 
 		h->consecutive = 0;
-		if (!on && h->ejected) {
-			health_return(v, &v->be[j], h, now,
-				"health checking disabled");
+		if (!on && h->ejected)
+			health_return(v, b, h, now, "health checking disabled");
+		/* Off: neither detection nor a check ejects. */
+		if (health_be_apply(v, b, h))
 			changed = true;
-		}
 	}
 	if (changed)
 		svc_publish("health checking disabled");
@@ -124,15 +127,14 @@ health_nb_ejected(const struct svc *v)
 	return n;
 }
 
-/*
- * One backend's outcomes since the last tick. @return true if it was
- * ejected or returned (the snapshot must be published again).
- */
-static bool
-health_be_tick(const struct cfg_outlier *o, const struct svc *v,
+/* Outlier detection of one backend: its connect outcomes since the last
+ * tick eject it, or its ejection ends. */
+static void
+health_outlier(const struct cfg_outlier *o, const struct svc *v,
 	const struct svc_backend *b, uint64_t now_ms)
 {
 	struct health_be *h = &health_be[b->id];
+	const struct health_check_be *hc = health_check_get(b);
 	uint64_t failed, secs;
 	struct lb_stats st;
 	char name[128];
@@ -147,8 +149,7 @@ health_be_tick(const struct cfg_outlier *o, const struct svc *v,
 		h->unreachable = st.connect_unreachable;
 		h->timeouts = st.connect_timeouts;
 		h->healthy_ms = now_ms;
-		svc_be_set_ejected(b->id, false);
-		return b->ejected;
+		return;
 	}
 	failed = (st.connect_refused - h->refused) +
 		(st.connect_unreachable - h->unreachable) +
@@ -169,11 +170,13 @@ health_be_tick(const struct cfg_outlier *o, const struct svc *v,
 	h->unreachable = st.connect_unreachable;
 	h->timeouts = st.connect_timeouts;
 	if (h->ejected) {
-		if (now_ms >= h->until_ms) {
+		if (now_ms >= h->until_ms)
 			health_return(v, b, h, now_ms, "ejection time over");
-			return true;
-		}
-		return false;
+		/* A check that passed since the ejection vouches for it. */
+		else if (hc->state == HEALTH_CHECK_UP && hc->last_ok &&
+			hc->ok_ms > h->since_ms)
+			health_return(v, b, h, now_ms, "active check passed");
+		return;
 	}
 	/* A whole base time healthy forgets one ejection (Envoy's way of
 	 * lowering the multiplier). */
@@ -184,26 +187,26 @@ health_be_tick(const struct cfg_outlier *o, const struct svc *v,
 	}
 	if (o->consecutive == 0 || h->consecutive < o->consecutive ||
 		!health_svc_enabled(v->id))
-		return false;
+		return;
 	if (health_nb_ejected(v) >=
 		RTE_MAX(1u, v->nb_be * o->max_ejection_pct / 100)) {
 		/* Counted, not acted on: the rest may not be ejected. */
-		return false;
+		return;
 	}
 	h->times++;
 	h->ejections++;
 	secs = RTE_MIN((uint64_t)o->base_ejection_s * h->times,
 		(uint64_t)o->max_ejection_s);
 	h->until_ms = now_ms + secs * 1000;
+	h->since_ms = now_ms;
 	h->ejected = true;
-	svc_be_set_ejected(b->id, true);
 	event_log("health",
 		"%s ejected for %llu s after %u failed connects in a row "
 		"(last: %s; ejection %u)",
-		health_name(v, b, name, sizeof(name)), (unsigned long long)secs,
-		h->consecutive, health_why_name(h->why), h->ejections);
+		health_be_name(v, b, name, sizeof(name)),
+		(unsigned long long)secs, h->consecutive,
+		health_why_name(h->why), h->ejections);
 	h->consecutive = 0;
-	return true;
 }
 
 static void
@@ -222,12 +225,15 @@ health_tick(uint64_t now_ms)
 
 		if (c == NULL)
 			continue; /* removed, not published yet */
-		for (j = 0; j < v->nb_be; j++)
-			publish |= health_be_tick(
-				&c->outlier, v, &v->be[j], now_ms);
+		for (j = 0; j < v->nb_be; j++) {
+			const struct svc_backend *b = &v->be[j];
+
+			health_outlier(&c->outlier, v, b, now_ms);
+			publish |= health_be_apply(v, b, &health_be[b->id]);
+		}
 	}
 	if (publish)
-		svc_publish("outlier detection");
+		svc_publish("health checking");
 	/* Panic as published: events when it starts and ends. */
 	s = weir_rcu_get(&weir.snap);
 	for (i = 0; i < s->nb_svc; i++) {
@@ -246,11 +252,13 @@ health_tick(uint64_t now_ms)
 
 static const struct weir_timer health_timers[] = {
 	{ "outlier detection", HEALTH_TICK_MS, health_tick },
+	{ "active checks", HEALTH_TICK_MS, health_check_tick },
 };
 
 const struct weir_module health_module = {
 	.name = "health",
 	.after = "lb events",
+	.fini = health_check_fini,
 	.timers = health_timers,
 	.nb_timers = RTE_DIM(health_timers),
 	.cmds = health_cmds,

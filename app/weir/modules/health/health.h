@@ -48,6 +48,7 @@ struct health_be {
 	uint32_t times;	      /* the multiplier of the next ejection */
 	bool ejected;
 	uint64_t until_ms;   /* ejected: returns then (ctl_now_ms()) */
+	uint64_t since_ms;   /* ejected: since then */
 	uint64_t healthy_ms; /* not ejected since (to lower 'times') */
 	uint8_t why;	     /* enum health_why of the last failure */
 };

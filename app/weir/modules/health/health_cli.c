@@ -19,6 +19,7 @@
 #include "ctl.h"
 #include "events.h"
 #include "health.h"
+#include "health_check.h"
 #include "lb_stats.h"
 #include "svc.h"
 #include "weir.h"
@@ -35,12 +36,13 @@ health_cmd_addr(const struct svc *v, const struct svc_backend *b, char *buf,
 	return weir_addr_str(&a, buf, size);
 }
 
-/* "ok", "ejected", or "ejected,panic": ejected, but the service is in
- * panic, so it takes new flows all the same. */
+/* "ok", "ejected" (by detection or a check), or "ejected,panic":
+ * ejected, but the service is in panic, so it takes new flows all the
+ * same. */
 static const char *
-health_cmd_word(const struct svc *v, const struct health_be *h)
+health_cmd_word(const struct svc *v, const struct svc_backend *b)
 {
-	if (!h->ejected)
+	if (!b->ejected)
 		return "ok";
 	return v->panic ? "ejected,panic" : "ejected";
 }
@@ -50,6 +52,8 @@ health_cmd_row(struct console_ctx *ctx, json_t *arr, const struct svc *v,
 	const struct svc_backend *b, uint64_t now_ms)
 {
 	const struct health_be *h = health_be_get(b->id);
+	const struct health_check_be *hc = health_check_get(b);
+	char rtt[24] = "-";
 	uint64_t left = h->ejected && h->until_ms > now_ms ?
 		(h->until_ms - now_ms + 999) / 1000 :
 		0;
@@ -61,13 +65,24 @@ health_cmd_row(struct console_ctx *ctx, json_t *arr, const struct svc *v,
 	if (h->ejected)
 		snprintf(left_s, sizeof(left_s), "%llu",
 			(unsigned long long)left);
+	if (hc->passed != 0)
+		snprintf(rtt, sizeof(rtt), "%llu",
+			(unsigned long long)hc->rtt_us);
 	if (arr != NULL) {
+		json_t *o = json_pack("{s:s, s:I, s:I, s:I, s:s, s:i}", "state",
+			health_check_state_name(hc->state), "passed",
+			(json_int_t)hc->passed, "failed",
+			(json_int_t)hc->failed, "rtt_us",
+			(json_int_t)hc->rtt_us, "last_failure",
+			health_check_why_name(hc->why), "http_status",
+			(int)hc->status);
+
 		json_array_append_new(arr,
 			json_pack("{s:s, s:s, s:i, s:s, s:b, s:b, s:I, s:I, "
-				  "s:I, s:I, s:I, s:I, s:I, s:s}",
+				  "s:I, s:I, s:I, s:I, s:I, s:s, s:o}",
 				"service", v->name, "address", addr, "port",
 				(int)rte_be_to_cpu_16(b->port), "health",
-				health_cmd_word(v, h), "ejected", h->ejected,
+				health_cmd_word(v, b), "ejected", h->ejected,
 				"detection", health_svc_enabled(v->id),
 				"ejected_for_s", (json_int_t)left,
 				"consecutive_failures",
@@ -79,16 +94,18 @@ health_cmd_row(struct console_ctx *ctx, json_t *arr, const struct svc *v,
 				(json_int_t)st.connect_unreachable,
 				"connects_timed_out",
 				(json_int_t)st.connect_timeouts, "last_failure",
-				health_why_name(h->why)));
+				health_why_name(h->why), "check", o));
 		return;
 	}
-	console_table_row(ctx, "%s\t%s\t%u\t%s\t%s\t%u\t%u\t%s\t%llu\t%llu\t%s",
-		v->name, addr, rte_be_to_cpu_16(b->port), health_cmd_word(v, h),
+	console_table_row(ctx,
+		"%s\t%s\t%u\t%s\t%s\t%u\t%u\t%s\t%llu\t%llu\t%s\t%s\t%s\t%s",
+		v->name, addr, rte_be_to_cpu_16(b->port), health_cmd_word(v, b),
 		health_svc_enabled(v->id) ? "on" : "off", h->consecutive,
 		h->ejections, left_s, (unsigned long long)st.handshakes,
 		(unsigned long long)(st.connect_refused +
 			st.connect_unreachable + st.connect_timeouts),
-		health_why_name(h->why));
+		health_why_name(h->why), health_check_state_name(hc->state),
+		rtt, health_check_why_name(hc->why));
 }
 
 static int
@@ -97,7 +114,7 @@ health_cmd_show(struct console_ctx *ctx, int argc, char **argv)
 	static const char *const hdr[] = { "SERVICE", "ADDRESS", "PORT",
 		"HEALTH", "DETECTION", "CONSECUTIVE", "EJECTIONS",
 		"EJECTED_FOR_S", "CONNECTS_OK", "CONNECTS_FAILED",
-		"LAST_FAILURE" };
+		"LAST_FAILURE", "CHECK", "CHECK_RTT_US", "CHECK_FAILURE" };
 	const struct svc_snap *s = weir_rcu_get(&weir.snap);
 	json_t *arr = ctx->json ? json_array() : NULL;
 	uint64_t now = ctl_now_ms();
@@ -164,8 +181,8 @@ const struct console_cmd health_cmds[] = {
 		"per backend: health, failed connects in a row, ejections",
 		CONSOLE_USER, 0, 1, CONSOLE_F_JSON, health_cmd_show },
 	{ { "enable", "health", NULL }, "<service>",
-		"turn the service's outlier detection on", CONSOLE_OPERATOR, 1,
-		1, 0, health_cmd_enable },
+		"turn the service's outlier detection and check ejections on",
+		CONSOLE_OPERATOR, 1, 1, 0, health_cmd_enable },
 	{ { "disable", "health", NULL }, "<service>",
 		"turn it off; ejected backends return at once",
 		CONSOLE_OPERATOR, 1, 1, 0, health_cmd_disable },
@@ -178,6 +195,10 @@ enum {
 	HEALTH_V_EJECTED,
 	HEALTH_V_EJECTIONS,
 	HEALTH_V_CONSEC,
+	HEALTH_V_CHECK_UP,
+	HEALTH_V_CHECKS_PASSED,
+	HEALTH_V_CHECKS_FAILED,
+	HEALTH_V_CHECK_RTT,
 	HEALTH_V_N
 };
 enum {
@@ -198,6 +219,23 @@ static const struct stats_field health_be_fields[] = {
 		.help = "failed connects since its last successful one",
 		.type = STATS_GAUGE,
 		.off = HEALTH_V_CONSEC },
+	{ .name = "check_up",
+		.help = "1 while its active check says up (or has no verdict "
+			"yet), 0 while down or unchecked",
+		.type = STATS_GAUGE,
+		.off = HEALTH_V_CHECK_UP },
+	{ .name = "checks_passed",
+		.help = "active checks passed",
+		.off = HEALTH_V_CHECKS_PASSED },
+	{ .name = "checks_failed",
+		.help = "active checks failed",
+		.off = HEALTH_V_CHECKS_FAILED },
+	{ .name = "check_rtt",
+		.help = "round trip of the last passed active check, seconds",
+		.type = STATS_GAUGE,
+		.off = HEALTH_V_CHECK_RTT,
+		.metric = "health_check_rtt_seconds",
+		.scale = 1000000 },
 };
 
 static const struct stats_field health_svc_fields[] = {
@@ -225,6 +263,7 @@ health_be_next(
 	(void)set;
 	for (; s != NULL && i < s->nb_svc; i++, j = 0) {
 		const struct svc *v = &s->svc[i];
+		const struct health_check_be *hc;
 		const struct svc_backend *b;
 		const struct health_be *h;
 
@@ -241,6 +280,12 @@ health_be_next(
 		row->vals[HEALTH_V_EJECTED] = h->ejected;
 		row->vals[HEALTH_V_EJECTIONS] = h->ejections;
 		row->vals[HEALTH_V_CONSEC] = h->consecutive;
+		hc = health_check_get(b);
+		row->vals[HEALTH_V_CHECK_UP] = hc->state == HEALTH_CHECK_UP ||
+			hc->state == HEALTH_CHECK_INIT;
+		row->vals[HEALTH_V_CHECKS_PASSED] = hc->passed;
+		row->vals[HEALTH_V_CHECKS_FAILED] = hc->failed;
+		row->vals[HEALTH_V_CHECK_RTT] = hc->rtt_us;
 		*cursor = (uint64_t)i << 32 | (j + 1);
 		return true;
 	}
