@@ -1043,6 +1043,14 @@ cfg_conf_dump(const struct cfg_conf *conf, FILE *f)
 		if (sv->max_be_flows != 0)
 			fprintf(f, ", %u per backend", sv->max_be_flows);
 		fputc('\n', f);
+		if (sv->fault.reset_pct + sv->fault.drop_pct +
+				sv->fault.delay_pct !=
+			0)
+			fprintf(f,
+				"    fault injection: reset %u%%, drop %u%%, "
+				"delay %u%% by %u ms\n",
+				sv->fault.reset_pct, sv->fault.drop_pct,
+				sv->fault.delay_pct, sv->fault.delay_ms);
 		if (sv->check.type != CFG_CHECK_NONE)
 			fprintf(f,
 				"    check %s%s%s%s every %u ms, timeout %u ms, "

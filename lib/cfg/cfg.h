@@ -113,4 +113,11 @@ int cfg_service_add(struct cfg_conf *conf, const struct cfg_service *tmpl,
 /** Remove a service. @return 0 or -ENOENT. */
 int cfg_service_del(struct cfg_conf *conf, const char *name);
 
+/**
+ * Check fault injection shares 'f' for a service of protocol 'proto'.
+ * @return 0, or -EINVAL with the reason in 'err'.
+ */
+int cfg_fault_check(
+	const struct cfg_fault *f, uint8_t proto, char *err, size_t size);
+
 #endif /* CFG_H */

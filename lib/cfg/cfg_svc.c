@@ -468,6 +468,61 @@ cfg_svc_check(
 	return 0;
 }
 
+int
+cfg_fault_check(
+	const struct cfg_fault *f, uint8_t proto, char *err, size_t size)
+{
+	if (f->reset_pct + f->drop_pct + f->delay_pct > 100) {
+		snprintf(err, size,
+			"reset, drop and delay shares add up to %u%%, more "
+			"than 100%%",
+			f->reset_pct + f->drop_pct + f->delay_pct);
+		return -EINVAL;
+	}
+	if (f->reset_pct != 0 && proto != IPPROTO_TCP) {
+		snprintf(err, size,
+			"reset is for TCP services (a UDP flow has no "
+			"connection to reset; use drop)");
+		return -EINVAL;
+	}
+	if (f->delay_pct != 0 && f->delay_ms == 0) {
+		snprintf(err, size, "delay_percent needs delay_ms");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+cfg_svc_fault(
+	struct cfg_ctx *c, const config_setting_t *g, struct cfg_service *s)
+{
+	static const char *const known[] = { "reset_percent", "drop_percent",
+		"delay_percent", "delay_ms", NULL };
+	const config_setting_t *m = config_setting_get_member(g, "fault");
+	struct cfg_fault *f = &s->fault;
+	char err[128];
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	if (m == NULL)
+		return 0;
+	if (!config_setting_is_group(m))
+		return cfg_fail(c, m, NULL, "must be a group { ... }");
+	if ((rc = cfg_check_keys(c, m, known)) < 0 ||
+		(rc = cfg_uint(c, m, "reset_percent", 0, 0, 100, "%",
+			 &f->reset_pct)) < 0 ||
+		(rc = cfg_uint(c, m, "drop_percent", 0, 0, 100, "%",
+			 &f->drop_pct)) < 0 ||
+		(rc = cfg_uint(c, m, "delay_percent", 0, 0, 100, "%",
+			 &f->delay_pct)) < 0 ||
+		(rc = cfg_uint(c, m, "delay_ms", 0, 0, CFG_FAULT_DELAY_MAX_MS,
+			 "ms", &f->delay_ms)) < 0)
+		return rc;
+	if (cfg_fault_check(f, s->proto, err, sizeof(err)) < 0)
+		return cfg_fail(c, m, NULL, "%s", err);
+	return 0;
+}
+
 static int
 cfg_svc_backends(struct cfg_ctx *c, const config_setting_t *g,
 	const struct cfg_conf *conf, struct cfg_service *s)
@@ -617,9 +672,10 @@ cfg_svc_one(struct cfg_ctx *c, const config_setting_t *g, struct cfg_conf *conf,
 {
 	static const char *const known[] = { "name", "vip", "port", "protocol",
 		"balancer", "hash", "maglev_size", "mss", "midflow", "timeouts",
-		"latency", "outlier", "check", "panic_percent", "connect_retry",
-		"connect_timeout_ms", "max_flows", "max_backend_flows",
-		"local_addresses", "backends", "discovery", NULL };
+		"latency", "outlier", "check", "fault", "panic_percent",
+		"connect_retry", "connect_timeout_ms", "max_flows",
+		"max_backend_flows", "local_addresses", "backends", "discovery",
+		NULL };
 	static const char *const protos[] = { "tcp", "udp", NULL };
 	static const char *const hashes[] = { "5-tuple", "source", NULL };
 	const config_setting_t *m;
@@ -700,6 +756,7 @@ cfg_svc_one(struct cfg_ctx *c, const config_setting_t *g, struct cfg_conf *conf,
 		(rc = cfg_svc_latency(c, g, &s->latency)) < 0 ||
 		(rc = cfg_svc_outlier(c, g, &s->outlier)) < 0 ||
 		(rc = cfg_svc_check(c, g, s)) < 0 ||
+		(rc = cfg_svc_fault(c, g, s)) < 0 ||
 		(rc = cfg_uint(c, g, "panic_percent", CFG_DEF_PANIC_PCT, 0, 100,
 			 "%", &s->panic_pct)) < 0 ||
 		(rc = cfg_svc_backends(c, g, conf, s)) < 0 ||

@@ -172,6 +172,19 @@ struct cfg_check {
 	char expect[CFG_CHECK_STR_SIZE]; /* UDP answer prefix; "" any */
 };
 
+/*
+ * Fault injection for resilience testing: shares of a service's new flows
+ * that weir resets, drops, or holds (see docs/health.md). All 0: off.
+ */
+#define CFG_FAULT_DELAY_MAX_MS 10000 /* ms: what a worker's hold queue covers */
+
+struct cfg_fault {
+	unsigned int reset_pct; /* % of new TCP flows answered with RST */
+	unsigned int drop_pct;	/* % of new flows whose first packet dies */
+	unsigned int delay_pct; /* % of new flows whose first packet waits */
+	unsigned int delay_ms;	/* how long it waits */
+};
+
 struct cfg_backend {
 	struct weir_addr addr;
 	uint16_t port;	 /* host order */
@@ -195,6 +208,7 @@ struct cfg_service {
 	struct cfg_latency latency;
 	struct cfg_outlier outlier;
 	struct cfg_check check;
+	struct cfg_fault fault;
 	/* % healthy below which all take flows; 0 off */
 	unsigned int panic_pct;
 	bool connect_retry; /* a failed connect goes to another backend */

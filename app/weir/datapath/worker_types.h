@@ -37,8 +37,12 @@
 		"closed sessions replaced: a client SYN balanced elsewhere")   \
 	X(lb_connect_held, COUNTER,                                            \
 		"failed connects kept from the client for a retry")            \
+	X(lb_fault_hold_full, COUNTER,                                         \
+		"packets fault injection should have held, sent at once: "     \
+		"hold queue full")                                             \
 	X(lb_resets_sent, COUNTER,                                             \
-		"TCP resets sent to clients: new flows over max_flows")        \
+		"TCP resets sent to clients: new flows over max_flows or "     \
+		"reset by fault injection")                                    \
 	X(redirect_out, COUNTER,                                               \
 		"replies handed to the worker owning the port")                \
 	X(redirect_in, COUNTER, "replies received from another worker")        \

@@ -827,6 +827,14 @@ test_load_check(void)
 	CU_ASSERT_EQUAL(k->nb_status, 1);
 	CU_ASSERT_EQUAL(k->status_lo[0], 200);
 	CU_ASSERT_EQUAL(k->status_hi[0], 399);
+	CU_ASSERT_EQUAL(c->services[2].fault.reset_pct, 10);
+	CU_ASSERT_EQUAL(c->services[2].fault.drop_pct, 20);
+	CU_ASSERT_EQUAL(c->services[2].fault.delay_pct, 30);
+	CU_ASSERT_EQUAL(c->services[2].fault.delay_ms, 250);
+	CU_ASSERT_EQUAL(c->services[0].fault.reset_pct +
+			c->services[0].fault.drop_pct +
+			c->services[0].fault.delay_pct,
+		0);
 	cfg_conf_free(c);
 	c = load_ok("minimal.conf");
 	CU_ASSERT_EQUAL(c->nb_services, 0);
@@ -842,6 +850,12 @@ test_load_check_bad(void)
 	expect_bad("bad/check_timeout.conf", 7,
 		"services[0].check.timeout_ms: 600 ms is longer than "
 		"interval_ms (500 ms)");
+	expect_bad("bad/fault_sum.conf", 7,
+		"services[0].fault: reset, drop and delay shares add up to "
+		"110%, more than 100%");
+	expect_bad("bad/fault_udp_reset.conf", 7,
+		"services[0].fault: reset is for TCP services (a UDP flow has "
+		"no connection to reset; use drop)");
 	expect_bad("bad/check_status.conf", 8,
 		"services[0].check.expect_status[1]: '399-300' is not within "
 		"100-599, low to high");

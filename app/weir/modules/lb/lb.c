@@ -130,6 +130,10 @@ lb_worker_init(struct worker *w)
 			return weir_err(rte_errno);
 		}
 	}
+	lw->held = rte_zmalloc_socket("weir_lb_held",
+		LB_HOLD_MAX * sizeof(*lw->held), RTE_CACHE_LINE_SIZE, socket);
+	if (lw->held == NULL)
+		return -ENOMEM;
 	mem = rte_zmalloc_socket(
 		"weir_flows", fsize, RTE_CACHE_LINE_SIZE, socket);
 	if (mem == NULL) {
@@ -160,6 +164,13 @@ lb_worker_fini(struct worker *w)
 	}
 	rte_ring_free(w->lb.samples);
 	w->lb.samples = NULL;
+	/* Packets still held hold mbufs of pools about to be freed. */
+	for (; w->lb.held != NULL && w->lb.held_head != w->lb.held_tail;
+		w->lb.held_head++)
+		rte_pktmbuf_free(
+			w->lb.held[w->lb.held_head & (LB_HOLD_MAX - 1)].m);
+	rte_free(w->lb.held);
+	w->lb.held = NULL;
 	rte_free(w->lb.ft);
 	w->lb.ft = NULL;
 	rte_free(w->lb.lat);

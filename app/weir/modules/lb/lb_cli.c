@@ -561,6 +561,119 @@ lb_cmd_del_service(struct console_ctx *ctx, int argc, char **argv)
 		argv[0]);
 }
 
+/*
+ * Fault injection, changed at run time: the service's shares in the
+ * running configuration, published at once (until a reload or restart).
+ */
+static int
+lb_cmd_set_fault(struct console_ctx *ctx, int argc, char **argv)
+{
+	static const char *const kinds[] = { "reset", "drop", "delay" };
+	struct cfg_service *s = lb_cmd_service(ctx, argv[0]);
+	struct cfg_fault f;
+	unsigned long pct, ms = 0;
+	char err[128];
+	unsigned int k;
+
+	if (s == NULL)
+		return -EINVAL;
+	for (k = 0; k < RTE_DIM(kinds); k++)
+		if (strcmp(kinds[k], argv[1]) == 0)
+			break;
+	if (k == RTE_DIM(kinds))
+		return console_error(
+			ctx, "'%s' is not reset, drop or delay", argv[1]);
+	if (console_uint(ctx, argv[2], 100, "percent", &pct) < 0)
+		return -EINVAL;
+	if ((argc == 4) != (k == 2))
+		return console_error(ctx,
+			k == 2 ? "delay needs <percent> <ms>" :
+				 "%s takes <percent> only",
+			argv[1]);
+	if (argc == 4 &&
+		console_uint(ctx, argv[3], CFG_FAULT_DELAY_MAX_MS, "delay (ms)",
+			&ms) < 0)
+		return -EINVAL;
+	f = s->fault;
+	if (k == 0)
+		f.reset_pct = (unsigned int)pct;
+	else if (k == 1)
+		f.drop_pct = (unsigned int)pct;
+	else {
+		f.delay_pct = (unsigned int)pct;
+		f.delay_ms = (unsigned int)ms;
+	}
+	if (cfg_fault_check(&f, s->proto, err, sizeof(err)) < 0)
+		return console_error(ctx, "service %s: %s", s->name, err);
+	s->fault = f;
+	return lb_cmd_changed(ctx,
+		"service %s fault injection: reset %u%%, drop %u%%, delay "
+		"%u%% by %u ms",
+		s->name, f.reset_pct, f.drop_pct, f.delay_pct, f.delay_ms);
+}
+
+static int
+lb_cmd_clear_fault(struct console_ctx *ctx, int argc, char **argv)
+{
+	struct cfg_service *s = lb_cmd_service(ctx, argv[0]);
+
+	(void)argc;
+	if (s == NULL)
+		return -EINVAL;
+	memset(&s->fault, 0, sizeof(s->fault));
+	return lb_cmd_changed(ctx, "service %s fault injection off", s->name);
+}
+
+static int
+lb_cmd_show_faults(struct console_ctx *ctx, int argc, char **argv)
+{
+	static const char *const hdr[] = { "SERVICE", "RESET_PCT", "DROP_PCT",
+		"DELAY_PCT", "DELAY_MS", "RESET", "DROPPED", "DELAYED" };
+	const struct svc_snap *snap = weir_rcu_get(&weir.snap);
+	json_t *arr = ctx->json ? json_array() : NULL;
+	unsigned int i;
+
+	(void)argc;
+	(void)argv;
+	if (!ctx->json)
+		console_table_begin(ctx, RTE_DIM(hdr), hdr);
+	for (i = 0; i < weir.conf->nb_services; i++) {
+		const struct cfg_service *s = &weir.conf->services[i];
+		const struct cfg_fault *f = &s->fault;
+		int id = svc_id_of(s->name);
+		struct lb_stats st;
+
+		memset(&st, 0, sizeof(st));
+		if (id >= 0 && snap != NULL)
+			lb_stats_obj_get(
+				LB_STATS_SVC, (unsigned int)id, true, &st);
+		if (arr != NULL) {
+			json_array_append_new(arr,
+				json_pack("{s:s, s:i, s:i, s:i, s:i, s:I, s:I, "
+					  "s:I}",
+					"service", s->name, "reset_percent",
+					(int)f->reset_pct, "drop_percent",
+					(int)f->drop_pct, "delay_percent",
+					(int)f->delay_pct, "delay_ms",
+					(int)f->delay_ms, "reset",
+					(json_int_t)st.faults_reset, "dropped",
+					(json_int_t)st.faults_dropped,
+					"delayed",
+					(json_int_t)st.faults_delayed));
+			continue;
+		}
+		console_table_row(ctx, "%s\t%u\t%u\t%u\t%u\t%llu\t%llu\t%llu",
+			s->name, f->reset_pct, f->drop_pct, f->delay_pct,
+			f->delay_ms, (unsigned long long)st.faults_reset,
+			(unsigned long long)st.faults_dropped,
+			(unsigned long long)st.faults_delayed);
+	}
+	if (ctx->json)
+		return console_json(ctx, arr);
+	console_table_end(ctx);
+	return 0;
+}
+
 /* The load-balancing module's commands (lb.c registers them). */
 const struct console_cmd lb_cmds[] = {
 	{ { "show", "services", NULL }, "",
@@ -591,5 +704,15 @@ const struct console_cmd lb_cmds[] = {
 	{ { "del", "service", NULL }, "<name>",
 		"remove a service (its sessions continue)", CONSOLE_ADMIN, 1, 1,
 		0, lb_cmd_del_service },
+	{ { "show", "faults", NULL }, "",
+		"fault injection of every service: shares and counts",
+		CONSOLE_USER, 0, 0, CONSOLE_F_JSON, lb_cmd_show_faults },
+	{ { "set", "fault", NULL }, "<service> reset|drop <percent>",
+		"or delay <percent> <ms>: that share of new flows is reset, "
+		"dropped or held (until reload)",
+		CONSOLE_OPERATOR, 3, 4, 0, lb_cmd_set_fault },
+	{ { "clear", "fault", NULL }, "<service>",
+		"turn the service's fault injection off", CONSOLE_OPERATOR, 1,
+		1, 0, lb_cmd_clear_fault },
 	{ .fn = NULL },
 };

@@ -68,11 +68,11 @@ extern uint8_t lb_lport_owner[65536];
 
 /*
  * Rewrite the packet to src:sport -> dst:dport (from keys), decrement the
- * TTL, set the Ethernet addresses and queue it on 'port_id'.
+ * TTL and set the Ethernet addresses for 'port_id'.
  * @return false (packet dropped) if the TTL ran out.
  */
 static inline bool
-lb_nat_tx(struct worker *w, const struct svc_snap *snap, struct rte_mbuf *m,
+lb_nat(struct worker *w, const struct svc_snap *snap, struct rte_mbuf *m,
 	const struct pkt_meta *pm, const uint8_t *src, uint16_t sport,
 	const uint8_t *dst, uint16_t dport, uint16_t port_id,
 	const uint8_t *mac)
@@ -99,11 +99,23 @@ lb_nat_tx(struct worker *w, const struct svc_snap *snap, struct rte_mbuf *m,
 	}
 	memcpy(&eh->dst_addr, mac, RTE_ETHER_ADDR_LEN);
 	eh->src_addr = snap->port[port_id].mac;
-	worker_tx(w, snap, port_id, m);
 	return true;
 ttl:
 	worker_drop(w, WORKER_C_drop_ttl, m);
 	return false;
+}
+
+/* lb_nat(), then queue the packet on 'port_id'. */
+static inline bool
+lb_nat_tx(struct worker *w, const struct svc_snap *snap, struct rte_mbuf *m,
+	const struct pkt_meta *pm, const uint8_t *src, uint16_t sport,
+	const uint8_t *dst, uint16_t dport, uint16_t port_id,
+	const uint8_t *mac)
+{
+	if (!lb_nat(w, snap, m, pm, src, sport, dst, dport, port_id, mac))
+		return false;
+	worker_tx(w, snap, port_id, m);
+	return true;
 }
 
 /* Count one forwarded packet of 'bytes' (IP) on its service and backend. */
@@ -745,6 +757,75 @@ lb_flow_reopen(struct worker *w, const struct svc_snap *snap,
 	return nf;
 }
 
+/*
+ * Fault injection on a new flow's first packet 'm' (a TCP SYN, any UDP
+ * packet), before a session exists: a draw against the service's shares
+ * resets it (RST to the client), drops it, or marks it to be held
+ * ('*hold'). @return true if 'm' was consumed.
+ */
+static inline bool
+lb_fault(struct worker *w, const struct svc_snap *snap, const struct svc *v,
+	struct rte_mbuf *m, const struct pkt_meta *pm, uint8_t tcp_flags,
+	bool *hold)
+{
+	uint32_t r;
+
+	if (pm->l4_proto == IPPROTO_TCP &&
+		(tcp_flags &
+			(RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG |
+				RTE_TCP_RST_FLAG)) != RTE_TCP_SYN_FLAG)
+		return false;
+	r = lb_rand(w);
+	if (r < v->fault_reset) {
+		weir_stat_add(&w->lb.svc_stats[v->id].faults_reset, 1);
+		lb_reset(w, snap, m, pm);
+		return true;
+	}
+	if (r < v->fault_drop) {
+		weir_stat_add(&w->lb.svc_stats[v->id].faults_dropped, 1);
+		rte_pktmbuf_free(m);
+		return true;
+	}
+	if (r < v->fault_delay) {
+		weir_stat_add(&w->lb.svc_stats[v->id].faults_delayed, 1);
+		*hold = true;
+	}
+	return false;
+}
+
+/* Hold 'm', ready for 'port', for the service's delay (lb_fault()). */
+static inline void
+lb_fault_hold(struct worker *w, const struct svc_snap *snap,
+	const struct svc *v, uint16_t port, struct rte_mbuf *m)
+{
+	struct lb_held *h;
+
+	if (w->lb.held_tail - w->lb.held_head == LB_HOLD_MAX) {
+		WORKER_INC(w, lb_fault_hold_full, 1);
+		worker_tx(w, snap, port, m);
+		return;
+	}
+	h = &w->lb.held[w->lb.held_tail++ & (LB_HOLD_MAX - 1)];
+	h->m = m;
+	h->port = port;
+	h->due = w->now + v->fault_delay_ticks;
+}
+
+/* Send the held packets that are due, in order. */
+static inline void
+lb_fault_release(struct worker *w, const struct svc_snap *snap)
+{
+	while (w->lb.held_head != w->lb.held_tail) {
+		struct lb_held
+			*h = &w->lb.held[w->lb.held_head & (LB_HOLD_MAX - 1)];
+
+		if ((int32_t)(w->now - h->due) < 0)
+			return;
+		worker_tx(w, snap, h->port, h->m);
+		w->lb.held_head++;
+	}
+}
+
 /* Client -> VIP; 'fk' is the packet's flow key and its hash. */
 static inline void
 lb_orig(struct worker *w, const struct svc_snap *snap, const struct svc *v,
@@ -753,7 +834,7 @@ lb_orig(struct worker *w, const struct svc_snap *snap, const struct svc *v,
 {
 	uint8_t tcp_flags = worker_tcp_flags(m, pm);
 	const struct flow_key *k;
-	bool reset = false;
+	bool reset = false, hold = false;
 	uint32_t h;
 	enum flow_dir dir;
 	struct flow *f;
@@ -762,9 +843,12 @@ lb_orig(struct worker *w, const struct svc_snap *snap, const struct svc *v,
 	k = &fk->k;
 	h = fk->h;
 	f = flow_lookup(w->lb.ft, k, h, &dir);
-	if (f == NULL)
+	if (f == NULL) {
+		if (unlikely(v->fault_delay != 0) &&
+			lb_fault(w, snap, v, m, pm, tcp_flags, &hold))
+			return;
 		f = lb_flow_new(w, snap, v, m, k, tcp_flags, -1, &reset);
-	else if (unlikely(lb_syn_again(w, v, f, tcp_flags)))
+	} else if (unlikely(lb_syn_again(w, v, f, tcp_flags)))
 		f = lb_flow_reopen(w, snap, v, m, k, f, tcp_flags, &reset);
 	if (f == NULL) {
 		if (unlikely(reset))
@@ -778,9 +862,13 @@ lb_orig(struct worker *w, const struct svc_snap *snap, const struct svc *v,
 		lb_close(w, f);
 	lb_account(w, v, f, FLOW_DIR_ORIG, m, pm, tcp_flags);
 	lb_mss(v, m, pm, tcp_flags);
-	if (lb_nat_tx(w, snap, m, pm, flow_addr(f, FLOW_E_LOCAL),
+	if (lb_nat(w, snap, m, pm, flow_addr(f, FLOW_E_LOCAL),
 		    f->port[FLOW_E_LOCAL], flow_addr(f, FLOW_E_BACKEND),
 		    f->port[FLOW_E_BACKEND], f->be_port, f->be_mac)) {
+		if (unlikely(hold))
+			lb_fault_hold(w, snap, v, f->be_port, m);
+		else
+			worker_tx(w, snap, f->be_port, m);
 		WORKER_INC(w, lb_to_backend, 1);
 		lb_count(&w->lb.svc_stats[f->svc], &w->lb.be_stats[f->be],
 			FLOW_DIR_ORIG, pm->l3_len);
@@ -1124,6 +1212,7 @@ lb_poll(struct worker *w, const struct svc_snap *snap)
 
 	lb_dump_step(w);
 	lb_lat_posted(w, snap);
+	lb_fault_release(w, snap);
 	expired = flow_expire(
 		w->lb.ft, w->now, LB_EXPIRE_BUDGET, lb_flow_gone, w);
 	if (expired != 0)

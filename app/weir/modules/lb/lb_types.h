@@ -16,27 +16,32 @@
  * The counters kept per service and per backend, by stable id (lb_stats.c
  * reads them, lb_dp.h counts into them). X(name, type, help).
  */
-#define LB_STATS_OBJ_COUNTERS(X)                                                \
-	X(new_flows, "counter", "sessions created")                             \
-	X(sessions, "gauge", "sessions in the tables")                          \
-	X(pkts_in, "counter", "packets client -> backend")                      \
-	X(pkts_out, "counter", "packets backend -> client")                     \
-	X(bytes_in, "counter", "bytes client -> backend (IP)")                  \
-	X(bytes_out, "counter", "bytes backend -> client (IP)")                 \
-	X(handshakes, "counter", "TCP handshakes timed (SYN to SYN-ACK)")       \
-	X(handshake_us, "counter", "sum of the handshake times, microseconds")  \
-	X(connect_refused, "counter",                                           \
-		"connects the backend refused: RST answering the SYN")          \
-	X(connect_unreachable, "counter",                                       \
-		"connects answered by an ICMP unreachable from its path")       \
-	X(connect_timeouts, "counter",                                          \
-		"connects never answered: syn_s passed, or the SYN came again") \
-	X(connects_retried, "counter",                                          \
-		"failed connects weir sent to another backend")                 \
-	X(flows_refused, "counter",                                             \
-		"new flows refused: the service's max_flows open")              \
-	X(flows_diverted, "counter",                                            \
-		"new flows sent elsewhere: this backend's max_backend_flows open")
+#define LB_STATS_OBJ_COUNTERS(X)                                                   \
+	X(new_flows, "counter", "sessions created")                                \
+	X(sessions, "gauge", "sessions in the tables")                             \
+	X(pkts_in, "counter", "packets client -> backend")                         \
+	X(pkts_out, "counter", "packets backend -> client")                        \
+	X(bytes_in, "counter", "bytes client -> backend (IP)")                     \
+	X(bytes_out, "counter", "bytes backend -> client (IP)")                    \
+	X(handshakes, "counter", "TCP handshakes timed (SYN to SYN-ACK)")          \
+	X(handshake_us, "counter", "sum of the handshake times, microseconds")     \
+	X(connect_refused, "counter",                                              \
+		"connects the backend refused: RST answering the SYN")             \
+	X(connect_unreachable, "counter",                                          \
+		"connects answered by an ICMP unreachable from its path")          \
+	X(connect_timeouts, "counter",                                             \
+		"connects never answered: syn_s passed, or the SYN came again")    \
+	X(connects_retried, "counter",                                             \
+		"failed connects weir sent to another backend")                    \
+	X(flows_refused, "counter",                                                \
+		"new flows refused: the service's max_flows open")                 \
+	X(flows_diverted, "counter",                                               \
+		"new flows sent elsewhere: this backend's max_backend_flows open") \
+	X(faults_reset, "counter", "new flows reset by fault injection")           \
+	X(faults_dropped, "counter",                                               \
+		"new flows whose first packet fault injection dropped")            \
+	X(faults_delayed, "counter",                                               \
+		"new flows whose first packet fault injection held")
 
 /*
  * Handshake time histogram: upper bounds in microseconds, the last bucket
@@ -94,6 +99,18 @@ struct lb_lat {
 #define LB_SAMPLES_RING 1024 /* latency samples ctl -> one worker */
 
 /*
+ * A packet fault injection holds (a new flow's first packet, rewritten and
+ * ready to go), in a FIFO per worker. One queue for every service: with
+ * several delays at once, a short one may wait behind a longer one.
+ */
+#define LB_HOLD_MAX 1024 /* packets held per worker, a power of 2 */
+struct lb_held {
+	struct rte_mbuf *m;
+	uint32_t due;  /* ticks: send then */
+	uint16_t port; /* DPDK port id to send on */
+};
+
+/*
  * A latency sample in the samples ring: service id in bits 48-63,
  * backend id in 32-47, nanoseconds (saturated) in 0-31.
  */
@@ -115,6 +132,9 @@ struct lb_worker {
 	struct lb_lat *lat;	    /* [SVC_BE_ID_MAX], by backend id */
 	struct lb_dump *dump;	    /* posted by ctl, NULL when idle */
 	struct rte_ring *samples;   /* ctl -> worker: lb_lat_post() */
+	struct lb_held *held;	    /* [LB_HOLD_MAX]: fault injection's delay */
+	uint32_t held_head;	    /* next to send */
+	uint32_t held_tail;	    /* next free */
 	uint32_t rr[CFG_SVC_MAX];   /* round-robin cursor per service */
 	uint32_t svc_load[CFG_SVC_MAX]; /* open flows per service id */
 	/* Replies other workers received for its local ports, one SP/SC

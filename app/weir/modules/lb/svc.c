@@ -235,6 +235,23 @@ svc_ticks(unsigned int s)
 	return (uint32_t)((uint64_t)s * weir.ticks_per_s);
 }
 
+/* Shares of 100 as cumulative thresholds of a 32-bit draw. */
+static void
+svc_fault_set(const struct cfg_fault *f, struct svc *v)
+{
+	uint64_t r = (uint64_t)f->reset_pct << 32,
+		 d = r + ((uint64_t)f->drop_pct << 32),
+		 h = d + ((uint64_t)f->delay_pct << 32);
+
+	v->fault_reset = (uint32_t)RTE_MIN(r / 100, (uint64_t)UINT32_MAX);
+	v->fault_drop = (uint32_t)RTE_MIN(d / 100, (uint64_t)UINT32_MAX);
+	v->fault_delay = (uint32_t)RTE_MIN(h / 100, (uint64_t)UINT32_MAX);
+	v->fault_delay_ticks = (uint32_t)(((uint64_t)f->delay_ms *
+							  weir.ticks_per_s +
+						  999) /
+		1000);
+}
+
 static void
 svc_timeouts(const struct cfg_timeouts *c, struct flow_timeouts *t)
 {
@@ -340,6 +357,7 @@ svc_build_one(const struct cfg_service *c, struct svc *v, svc_nh_fn *nh,
 						999) /
 		1000);
 	v->lat_init_ns = c->latency.initial_ms * 1000000u;
+	svc_fault_set(&c->fault, v);
 	snprintf(v->name, sizeof(v->name), "%s", c->name);
 
 	/* One spare element: a service may have no backend (yet). */

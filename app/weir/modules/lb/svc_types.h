@@ -85,7 +85,14 @@ struct svc {
 	uint32_t connect_timeout; /* ticks: an unanswered SYN has failed */
 	uint32_t max_flows;    /* open flows per worker (its share); 0 none */
 	uint32_t max_be_flows; /* per backend per worker; 0 none */
-	uint16_t mss;	       /* bytes, 0: no clamp */
+	/* Fault injection: a new flow's 32-bit draw below fault_reset is
+	 * reset, below fault_drop dropped, below fault_delay held for
+	 * fault_delay_ticks (cumulative thresholds); all 0: off. */
+	uint32_t fault_reset;
+	uint32_t fault_drop;
+	uint32_t fault_delay;
+	uint32_t fault_delay_ticks;
+	uint16_t mss; /* bytes, 0: no clamp */
 	uint16_t nb_be;
 	uint16_t nb_laddrs;
 	uint32_t table_size;	      /* slots */
