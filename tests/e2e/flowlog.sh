@@ -35,7 +35,8 @@ bad = [r for r in rs if not (r['protocol'] == 'tcp' and r['client'] == '$TB_CLI_
        and r['vip'] == '$VIP4' and r['vip_port'] == 80 and r['backend_port'] == $TB_HTTP_PORT
        and r['bytes_in'] > 0 and r['bytes_out'] > 0 and r['packets_in'] >= 4
        and r['handshake_ms'] is not None and r['response_ms'] is not None
-       and r['end'] == 'closed' and r['local'] == '$TB_GW_BE_IP4')]
+       and r['end'] == 'closed' and r['local'] == '$TB_GW_BE_IP4'
+       and r['connect_retry'] is False and r['midflow'] is False and r['backend_ejected'] is False)]
 print(bad[:2])
 sys.exit(1 if bad else 0)"
 check "records name the backends the client reached, connection for connection" "$PY" -c "

@@ -12,7 +12,8 @@
 be_list() { e2e_backends "$TB_HTTP_PORT" 4; }
 E2E_CONF_FN=retry_conf
 retry_conf() {
-	E2E_EXTRA_CONF="services = (
+	E2E_EXTRA_CONF="flow_log = { file = \"$E2E_DIR/flows.jsonl\"; };
+services = (
 	{ name = \"r\"; vip = \"$VIP4\"; port = 80; backends = ( $(be_list) ); },
 	{ name = \"n\"; vip = \"$VIP4\"; port = 81; connect_retry = false;
 	  backends = ( $(be_list) ); },
@@ -48,6 +49,16 @@ check "connect_retry (default): 60 of 60 connections succeed ($(result "$E2E_DIR
 check "be3's refused connects were retried elsewhere" \
 	at_least 1 r 198.18.1.13:8080 connects_retried
 check "the refusals were kept from the clients (lb_connect_held)" wait_stat lb_connect_held 1
+held_records() {	# be3's refused connects: records marked, no handshake
+	"$PY" -c "
+import json, sys
+rs = [json.loads(l) for l in open('$E2E_DIR/flows.jsonl')]
+rs = [r for r in rs if r['service'] == 'r' and r['backend'] == '198.18.1.13']
+print(len(rs), 'records to be3:', rs[:1])
+sys.exit(0 if rs and all(r['connect_retry'] and r['handshake_ms'] is None
+    and r['end'] == 'reset' for r in rs) else 1)"
+}
+check "flow records mark the connects kept for a retry" held_records
 
 # 2. The same without retry: the refusals reach the clients.
 lbc http 60 --vip "$VIP4" --port 81 >"$E2E_DIR/n.json"

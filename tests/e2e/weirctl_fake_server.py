@@ -46,11 +46,13 @@ SERVICES = [
     ("web4", "198.19.0.10", 80, 80, "tcp", "maglev"),
     ("dns6", "2001:db8::53", 53, 53, "udp", "random"),
 ]
+# (service, address, port, weight, state, mean handshake us, estimate us,
+# ejected by health checking)
 BACKENDS = [
-    ("web4", "198.18.1.11", 8080, 1, "ready", 1500),
-    ("web4", "198.18.1.12", 8080, 2, "ready", None),
-    ("web4", "198.18.1.13", 8080, 1, "down", None),
-    ("dns6", "2001:db8:1::11", 53, 1, "ready", 250),
+    ("web4", "198.18.1.11", 8080, 1, "ready", 1500, 2250, False),
+    ("web4", "198.18.1.12", 8080, 2, "ready", None, None, True),
+    ("web4", "198.18.1.13", 8080, 1, "down", None, None, False),
+    ("dns6", "2001:db8:1::11", 53, 1, "ready", 250, 300, False),
 ]
 START = time.monotonic()
 TICK_LOCK = threading.Lock()
@@ -71,7 +73,8 @@ def tick():
 
 def backend_rows(t, service=None):
     rows = []
-    for i, (svc, addr, port, weight, state, lat) in enumerate(BACKENDS):
+    for i, (svc, addr, port, weight, state, lat, est, ejected) in \
+            enumerate(BACKENDS):
         if service is not None and svc != service:
             continue
         k = (i + 1) * weight * t if state == "ready" else 0
@@ -81,7 +84,8 @@ def backend_rows(t, service=None):
             "new_flows": 10 * k, "sessions": 3 * (i + 1),
             "pkts_in": 1000 * k, "pkts_out": 900 * k,
             "bytes_in": 125000 * k, "bytes_out": 1250000 * k,
-            "latency_us": lat,
+            "latency_us": lat, "latency_estimate_us": est,
+            "ejected": ejected,
         })
     return rows
 

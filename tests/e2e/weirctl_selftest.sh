@@ -281,9 +281,14 @@ top_rates() {
 	nonzero "$(field 198.18.1.11:8080 5)" &&
 	[[ $(field 198.18.1.11:8080 10) == 1.50 ]] &&
 	[[ $(field 198.18.1.12:8080 10) == - ]] &&
-	[[ $(field 198.18.1.13:8080 4) == 0 ]]
+	[[ $(field 198.18.1.13:8080 4) == 0 ]] &&
+	# the workers' estimate; health checking's ejection over "ready"
+	[[ $(field 198.18.1.11:8080 11) == 2.25 ]] &&
+	[[ $(field 198.18.1.12:8080 11) == - ]] &&
+	[[ $(field 198.18.1.11:8080 2) == ready ]] &&
+	[[ $(field 198.18.1.12:8080 2) == ejected ]]
 }
-check "top --once: non-zero rates, latency in ms or '-'" top_rates
+check "top --once: non-zero rates, latency and estimate in ms or '-', ejected" top_rates
 
 run "$W" "${S[@]}" top -n 0.1 --count 3
 check "top --count 3 (stdout no tty): three frames" eval \

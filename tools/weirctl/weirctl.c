@@ -1336,6 +1336,7 @@ enum top_col {
 	TOP_C_MBIT_OUT,
 	TOP_C_SESSIONS,
 	TOP_C_LATENCY,
+	TOP_C_ESTIMATE,
 	TOP_C_COUNT,
 };
 
@@ -1351,6 +1352,7 @@ static const char *const top_headers[TOP_C_COUNT] = {
 	"Mbit/s OUT",
 	"SESSIONS",
 	"LAT ms",
+	"EST ms",
 };
 
 /* A table of TOP_C_COUNT columns; cells are owned strings. */
@@ -1709,6 +1711,8 @@ top_render(struct sbuf *out, const struct top_sample *cur,
 		json_array_foreach(cur->bes, j, be)
 		{
 			const json_t *lat = json_object_get(be, "latency_us");
+			const json_t *est = json_object_get(
+				be, "latency_estimate_us");
 			const char *state = jstr(be, "state");
 
 			bsvc = jstr(be, "service");
@@ -1720,8 +1724,12 @@ top_render(struct sbuf *out, const struct top_sample *cur,
 				jstr(be, "address"), jcnt(be, "port"));
 			row[TOP_C_ADDR][0] = ' ';
 			row[TOP_C_ADDR][1] = ' ';
+			/* Out by health checking: say so over "ready". */
 			snprintf(row[TOP_C_STATE], TOP_CELL_SIZE, "%s",
-				state != NULL ? state : "?");
+				json_is_true(json_object_get(be, "ejected")) ?
+					"ejected" :
+					state != NULL ? state :
+							"?");
 			snprintf(row[TOP_C_WEIGHT], TOP_CELL_SIZE, "%" PRIu64,
 				jcnt(be, "weight"));
 			be_key(be, key, sizeof(key));
@@ -1732,6 +1740,11 @@ top_render(struct sbuf *out, const struct top_sample *cur,
 					json_number_value(lat) / 1000.0);
 			else
 				strcpy(row[TOP_C_LATENCY], "-");
+			if (json_is_number(est))
+				fmt_num(row[TOP_C_ESTIMATE], TOP_CELL_SIZE,
+					json_number_value(est) / 1000.0);
+			else
+				strcpy(row[TOP_C_ESTIMATE], "-");
 			top_table_add(&t, row);
 		}
 	}

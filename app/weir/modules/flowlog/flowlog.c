@@ -140,6 +140,18 @@ flowlog_end(const struct flowlog_rec *r)
 	}
 }
 
+/* @return true if backend id 'be' of 'v' is ejected now (health). */
+static bool
+flowlog_be_ejected(const struct svc *v, uint16_t be)
+{
+	unsigned int j;
+
+	for (j = 0; j < v->nb_be; j++)
+		if (v->be[j].id == be)
+			return v->be[j].ejected;
+	return false;
+}
+
 static void
 flowlog_write(const struct flowlog_rec *r)
 {
@@ -148,6 +160,7 @@ flowlog_write(const struct flowlog_rec *r)
 	char when[40];
 	const struct svc_snap *snap = weir_rcu_get(&weir.snap);
 	const char *svc = "?", *end = flowlog_end(r);
+	bool ejected = false;
 	struct timespec ts;
 	struct tm tm;
 	json_t *j;
@@ -155,8 +168,10 @@ flowlog_write(const struct flowlog_rec *r)
 	uint32_t i;
 
 	for (i = 0; snap != NULL && i < snap->nb_svc; i++)
-		if (snap->svc[i].id == f->svc)
+		if (snap->svc[i].id == f->svc) {
 			svc = snap->svc[i].name;
+			ejected = flowlog_be_ejected(&snap->svc[i], f->be);
+		}
 	flow_info_addrs(f, &ad);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
@@ -181,6 +196,12 @@ flowlog_write(const struct flowlog_rec *r)
 		f->acct.resp_lat ? json_real(flowlog_ms(f->acct.resp_lat)) :
 				   json_null(),
 		"end", end ? json_string(end) : json_null(), "acl", "none");
+	if (j != NULL)
+		json_object_update_new(j,
+			json_pack("{s:b, s:b, s:b}", "connect_retry",
+				(f->flags & FLOW_F_RETRY) != 0, "midflow",
+				(f->flags & FLOW_F_MIDFLOW) != 0,
+				"backend_ejected", ejected));
 	if (j == NULL)
 		return;
 	line = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(6));

@@ -268,13 +268,14 @@ lb_cmd_show_backends(struct console_ctx *ctx, int argc, char **argv)
 						(json_int_t)(st.handshake_us /
 							st.handshakes));
 				o = json_pack("{s:s, s:s, s:i, s:i, s:s, s:b, "
-					      "s:o, s:o, s:I}",
+					      "s:b, s:o, s:o, s:I}",
 					"service", s->name, "address", addr,
 					"port", b->port, "weight",
 					(int)b->weight, "state",
 					lb_cmd_states[b->state], "resolved",
-					res, "latency_us", lat_us,
-					"latency_estimate_us",
+					res, "ejected",
+					sb != NULL && sb->ejected, "latency_us",
+					lat_us, "latency_estimate_us",
 					est_ns != 0 ?
 						json_integer(est_ns / 1000) :
 						json_null(),
