@@ -8,7 +8,7 @@
  * itself needs the socket writable (a handshake flight, a record that
  * did not fit).
  *
- * Sessions do their socket I/O through a small BIO of ours rather than
+ * Sessions do their socket I/O through lib/tlsio's BIO rather than
  * OpenSSL's socket BIO, which writes with write(2): a peer that resets
  * the connection would raise SIGPIPE, and weir does not ignore it. Ours
  * sends with MSG_NOSIGNAL, as the plain-text transport does. Session
@@ -35,6 +35,7 @@
 
 #include "cfg.h"
 #include "console_tls.h"
+#include "tlsio.h"
 #include "weir_log.h"
 
 WEIR_LOG_TYPE("console")
@@ -48,7 +49,7 @@ static_assert(sizeof(((struct cfg_console *)NULL)->tls_password_sha256) ==
 
 struct console_tls {
 	SSL_CTX *ctx;
-	BIO_METHOD *bio_method; /* our socket BIO, see above */
+	BIO_METHOD *bio_method; /* lib/tlsio's socket BIO, see above */
 	bool has_ca;		/* client certificates verified */
 	bool has_password;	/* 'auth <password>' is accepted */
 	uint8_t password_sha256[SHA256_DIGEST_LENGTH];
@@ -56,8 +57,7 @@ struct console_tls {
 
 struct console_tls_conn {
 	SSL *ssl;
-	int fd;			  /* the caller's socket */
-	bool eof;		  /* recv() saw the peer's FIN */
+	struct tlsio io;	  /* the caller's socket, its EOF */
 	bool failed;		  /* fatal error: no close_notify */
 	bool rd_want_write;	  /* handshake/read awaits EPOLLOUT */
 	bool wr_want_write;	  /* write waits for EPOLLOUT */
@@ -86,69 +86,6 @@ tls_reason(char *buf, size_t size)
 	return buf;
 }
 
-static int
-tls_bio_write(BIO *b, const char *buf, size_t len, size_t *done)
-{
-	struct console_tls_conn *tc = BIO_get_data(b);
-	ssize_t n;
-
-	BIO_clear_retry_flags(b);
-	*done = 0;
-	do
-		n = send(tc->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
-			BIO_set_retry_write(b);
-		return 0;
-	}
-	*done = (size_t)n;
-	return 1;
-}
-
-static int
-tls_bio_read(BIO *b, char *buf, size_t size, size_t *done)
-{
-	struct console_tls_conn *tc = BIO_get_data(b);
-	ssize_t n;
-
-	BIO_clear_retry_flags(b);
-	*done = 0;
-	do
-		n = recv(tc->fd, buf, size, MSG_DONTWAIT);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
-			BIO_set_retry_read(b);
-		return 0;
-	}
-	if (n == 0) {
-		/* OpenSSL asks BIO_CTRL_EOF to tell EOF from an error. */
-		tc->eof = true;
-		return 0;
-	}
-	*done = (size_t)n;
-	return 1;
-}
-
-static long
-tls_bio_ctrl(BIO *b, int cmd, long num, void *ptr)
-{
-	struct console_tls_conn *tc = BIO_get_data(b);
-
-	(void)num;
-	(void)ptr;
-	switch (cmd) {
-	case BIO_CTRL_FLUSH:
-		/* send() has no buffer of its own; 0 would mean "retry". */
-		return 1;
-	case BIO_CTRL_EOF:
-		return tc != NULL && tc->eof;
-	default:
-		return 0;
-	}
-}
-
 /* Keys must be stored unencrypted: a daemon has no terminal to ask on. */
 static int
 tls_no_passphrase(char *buf, int size, int rwflag, void *arg)
@@ -158,23 +95,6 @@ tls_no_passphrase(char *buf, int size, int rwflag, void *arg)
 	(void)rwflag;
 	(void)arg;
 	return -1;
-}
-
-static int
-tls_bio_method_make(struct console_tls *t)
-{
-	int type = BIO_get_new_index();
-
-	if (type < 0)
-		return -ENOMEM;
-	t->bio_method = BIO_meth_new(
-		type | BIO_TYPE_SOURCE_SINK, "weir console socket");
-	if (t->bio_method == NULL ||
-		BIO_meth_set_write_ex(t->bio_method, tls_bio_write) != 1 ||
-		BIO_meth_set_read_ex(t->bio_method, tls_bio_read) != 1 ||
-		BIO_meth_set_ctrl(t->bio_method, tls_bio_ctrl) != 1)
-		return -ENOMEM;
-	return 0;
 }
 
 struct console_tls *
@@ -191,7 +111,8 @@ console_tls_create(const struct cfg_console *cc)
 		return NULL;
 	ERR_clear_error();
 	t->ctx = SSL_CTX_new(TLS_server_method());
-	if (t->ctx == NULL || tls_bio_method_make(t) < 0 ||
+	t->bio_method = tlsio_method_new("weir console socket");
+	if (t->ctx == NULL || t->bio_method == NULL ||
 		SSL_CTX_set_min_proto_version(t->ctx, TLS1_2_VERSION) != 1)
 		goto err_nomem;
 	SSL_CTX_set_options(t->ctx,
@@ -302,27 +223,22 @@ struct console_tls_conn *
 console_tls_conn_create(struct console_tls *t, int fd, const char *peer)
 {
 	struct console_tls_conn *tc;
-	BIO *bio;
 
 	tc = calloc(1, sizeof(*tc));
 	if (tc == NULL)
 		return NULL;
-	tc->fd = fd;
+	tc->io.fd = fd;
 	snprintf(tc->peer, sizeof(tc->peer), "%s", peer);
 	ERR_clear_error();
 	tc->ssl = SSL_new(t->ctx);
-	bio = BIO_new(t->bio_method);
-	if (tc->ssl == NULL || bio == NULL) {
-		BIO_free(bio);
+	if (tc->ssl == NULL ||
+		tlsio_attach(tc->ssl, t->bio_method, &tc->io) < 0) {
 		SSL_free(tc->ssl);
 		free(tc);
 		ERR_clear_error();
 		errno = ENOMEM;
 		return NULL;
 	}
-	BIO_set_data(bio, tc);
-	BIO_set_init(bio, 1);
-	SSL_set_bio(tc->ssl, bio, bio); /* takes the one reference */
 	SSL_set_accept_state(tc->ssl);
 	return tc;
 }

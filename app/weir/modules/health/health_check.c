@@ -42,6 +42,7 @@
 #include "health_check.h"
 #include "lb.h"
 #include "svc.h"
+#include "tlsio.h"
 #include "weir.h"
 #include "weir_addr.h"
 #include "weir_log.h"
@@ -68,6 +69,7 @@ struct health_check_probe {
 	uint64_t connect_ns;  /* TCP: how long connect took */
 	uint64_t deadline_ms; /* fails then */
 	SSL *ssl;
+	struct tlsio tio;			/* the socket under 'ssl' */
 	struct health_check_probe *prev, *next; /* hc_list */
 	size_t len, off;
 	char buf[HC_BUF];
@@ -81,6 +83,7 @@ struct hc_tls {
 
 static struct health_check_be hc_be[SVC_BE_ID_MAX];
 static struct hc_tls hc_tls[SVC_ID_MAX];
+static BIO_METHOD *hc_bio; /* lib/tlsio's: no SIGPIPE from a reset */
 static struct health_check_probe *hc_list; /* every check in flight */
 
 static uint64_t
@@ -507,8 +510,11 @@ hc_tls_start(struct health_check_probe *p, const struct cfg_check *k)
 {
 	SSL_CTX *ctx = hc_tls_ctx(p->svc_id, k);
 
-	p->ssl = ctx != NULL ? SSL_new(ctx) : NULL;
-	if (p->ssl == NULL || SSL_set_fd(p->ssl, p->io.fd) != 1) {
+	if (hc_bio == NULL)
+		hc_bio = tlsio_method_new("weir health check socket");
+	p->ssl = ctx != NULL && hc_bio != NULL ? SSL_new(ctx) : NULL;
+	p->tio.fd = p->io.fd;
+	if (p->ssl == NULL || tlsio_attach(p->ssl, hc_bio, &p->tio) < 0) {
 		hc_done(p, false, HEALTH_CHECK_WHY_TLS, 0, 0);
 		return;
 	}
@@ -702,4 +708,6 @@ health_check_fini(void)
 			SSL_CTX_free(hc_tls[i].ctx);
 			hc_tls[i].ctx = NULL;
 		}
+	BIO_meth_free(hc_bio);
+	hc_bio = NULL;
 }
