@@ -503,7 +503,7 @@ lb_reset(struct worker *w, const struct svc_snap *snap, struct rte_mbuf *m,
  * index 'idx' or, if it is -1, the balancer's pick; or count why not, and
  * set '*reset' when the client should be answered with an RST.
  */
-static inline struct flow *
+static __rte_always_inline struct flow *
 lb_flow_new(struct worker *w, const struct svc_snap *snap, const struct svc *v,
 	const struct rte_mbuf *m, const struct flow_key *k, uint8_t tcp_flags,
 	int idx, bool *reset)
