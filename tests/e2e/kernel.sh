@@ -100,4 +100,20 @@ check "the host's flood is cut to 200/s ($sent sent, $dropped dropped in $ms ms)
 check "services answer during the flood ($ok_gets of 10 GETs)" \
 	test "$ok_gets" -eq 10
 
+# The other way: a client floods the kernel interface's address. Workers
+# punt at most their share of max_pps (one frame a tick at least) and
+# drop the rest before the punt ring, which ARP and ND keep for themselves.
+stat() { con show stats -j | "$PY" -c "import json, sys; print(json.load(sys.stdin)['$1'])"; }
+in_ns "$TB_CLI" "$PY" -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(3000):
+    s.sendto(b"x" * 32, (sys.argv[1], 9))' "$KIF_CLI_IP4"
+sleep 0.5
+kd=$(stat drop_kernel_rate)
+check "a flood to the kernel interface is cut in the workers ($kd dropped there)" \
+	test "${kd:-0}" -gt 0
+check "weir still answers ARP on that port" \
+	in_ns "$TB_CLI" arping -c 2 -w 3 -I "$TB_CLI_IF" "$TB_GW_CLI_IP4"
+
 e2e_finish

@@ -109,7 +109,15 @@ port_kif_mac(struct port *p)
 	if (rc == 0)
 		return 0;
 	rc = rte_eth_promiscuous_enable(p->id);
-	if (rc < 0 && rc != -ENOTSUP) {
+	if (rc == -ENOTSUP) {
+		WEIR_LOG(WARNING,
+			"port %s: %s has neither a second MAC filter nor "
+			"promiscuous mode: its kernel interface gets only what "
+			"the device passes for other MACs",
+			c->name, p->driver);
+		return 0;
+	}
+	if (rc < 0) {
 		WEIR_LOG(ERR,
 			"port %s: the kernel interface's MAC needs a second "
 			"address filter or promiscuous mode: %s",

@@ -149,6 +149,27 @@ worker_ip(struct worker *w, const struct svc_snap *snap,
 	}
 }
 
+/*
+ * A frame for a kernel interface: to ctl, within this worker's share of
+ * the interface's max_pps per tick, so that a flood of them cannot fill
+ * the punt ring that ARP and neighbor discovery need.
+ */
+static inline void
+worker_punt_kernel(
+	struct worker *w, const struct svc_port *sp, struct rte_mbuf *m)
+{
+	if (w->kif_tick != w->now) {
+		w->kif_tick = w->now;
+		w->kif_left = sp->kif_per_tick;
+	}
+	if (w->kif_left == 0) {
+		worker_drop(w, WORKER_C_drop_kernel_rate, m);
+		return;
+	}
+	w->kif_left--;
+	worker_punt(w, m);
+}
+
 /* One parsed packet of 'sp''s port (pass 3 of worker_rx_port). */
 static inline void
 worker_packet(struct worker *w, const struct svc_snap *snap,
@@ -164,7 +185,7 @@ worker_packet(struct worker *w, const struct svc_snap *snap,
 		if (sp->has_kif &&
 			rte_is_same_ether_addr(
 				(const struct rte_ether_addr *)d, &sp->kif_mac))
-			worker_punt(w, m);
+			worker_punt_kernel(w, sp, m);
 		else
 			worker_drop(w, WORKER_C_drop_other_host, m);
 		return;

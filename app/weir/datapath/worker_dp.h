@@ -64,6 +64,9 @@ struct worker {
 	unsigned int burst;	    /* packets, from the config at start */
 	uint64_t ns_per_tsc_q16;    /* nanoseconds per TSC cycle, 16.16 */
 	uint64_t snap_gen;   /* generation of the last snapshot looped on */
+	uint32_t kif_tick;   /* tick of kif_left */
+	uint32_t kif_left;   /* frames it may still punt to a kernel
+			      * interface in this tick */
 	struct lb_worker lb; /* load balancing (modules/lb) */
 	struct flowlog_worker fl; /* flow records (modules/flowlog) */
 	struct worker_txq txq[CFG_PORTS_MAX]; /* by port index */

@@ -61,6 +61,9 @@
  */
 #define WORKER_DROPS(X)                                                            \
 	X(other_host, "frames for another MAC address")                            \
+	X(kernel_rate,                                                             \
+		"frames for a kernel interface over this worker's share of "       \
+		"max_pps")                                                         \
 	X(vlan, "VLAN-tagged frames (no VLAN is configured)")                      \
 	X(not_local, "IP packets to an address weir does not serve")               \
 	X(local_proto, "packets to weir of a protocol it does not answer")         \

@@ -121,9 +121,17 @@ kif_take(struct kif_bucket *b, unsigned int pps)
 		(uint64_t)pps * KIF_BUCKET_MS / 1000, (uint64_t)KIF_BUCKET_MIN);
 
 	if (now > b->at_ms) {
-		b->tokens = RTE_MIN(
-			b->tokens + (now - b->at_ms) * pps / 1000, cap);
-		b->at_ms = now;
+		uint64_t add = (now - b->at_ms) * pps / 1000;
+
+		/* Move the clock only by the time credited, so that a rate
+		 * below one frame a millisecond still refills. */
+		if (b->tokens + add >= cap) {
+			b->tokens = cap;
+			b->at_ms = now;
+		} else if (add != 0) {
+			b->tokens += add;
+			b->at_ms += add * 1000 / pps;
+		}
 	}
 	if (b->tokens == 0)
 		return false;
@@ -145,6 +153,13 @@ kif_punted(struct port *p, struct rte_mbuf *m)
 	mine = rte_is_same_ether_addr(dst, &p->kif_mac);
 	if (!mine && !rte_is_multicast_ether_addr(dst))
 		return false;
+	if (m->nb_segs != 1) { /* write() takes one buffer; the MTU fits one */
+		KIF_INC(k, in_dropped);
+		if (!mine)
+			return false;
+		rte_pktmbuf_free(m);
+		return true;
+	}
 	/* Broadcast and multicast: the kernel gets a copy (write copies). */
 	if (!kif_take(&k->in, p->cfg->kif.max_pps) ||
 		write(k->io.fd, rte_pktmbuf_mtod(m, void *),
@@ -286,6 +301,20 @@ kif_ioctl(int s, unsigned long req, struct ifreq *ifr, const char *what,
 	return -errno;
 }
 
+/*
+ * The interface's MTU: the port's, unless a frame of it would not fit one
+ * mbuf of the pool (a jumbo MTU with the default data_room), since frames
+ * from the kernel are read into one mbuf.
+ */
+static int
+kif_mtu(const struct port *p)
+{
+	int room = (int)weir.conf->mempool.data_room - RTE_PKTMBUF_HEADROOM -
+		RTE_ETHER_HDR_LEN;
+
+	return RTE_MIN((int)p->cfg->mtu, room);
+}
+
 /* MAC, MTU, up, addresses. */
 static int
 kif_configure(struct kif *k)
@@ -306,7 +335,7 @@ kif_configure(struct kif *k)
 		RTE_ETHER_ADDR_LEN);
 	if ((rc = kif_ioctl(s, SIOCSIFHWADDR, &ifr, "set MAC", c)) < 0)
 		goto out;
-	ifr.ifr_mtu = k->p->cfg->mtu;
+	ifr.ifr_mtu = kif_mtu(k->p);
 	if ((rc = kif_ioctl(s, SIOCSIFMTU, &ifr, "set MTU", c)) < 0)
 		goto out;
 	if ((rc = kif_ioctl(s, SIOCGIFINDEX, &ifr, "index", c)) < 0)

@@ -528,6 +528,20 @@ svc_snap_build(const struct cfg_conf *conf, svc_nh_fn *nh, void *arg)
 		sp->mac = p->mac;
 		sp->has_kif = p->has_kif;
 		sp->kif_mac = p->kif_mac;
+		/* Each worker's share of max_pps, at least one a tick: the
+		 * punt ring it shares with ARP and ND stays free for them;
+		 * ctl holds the exact rate. */
+		if (p->has_kif) {
+			uint64_t tps = weir.ticks_per_s ? weir.ticks_per_s : 1;
+			uint64_t n = (uint64_t)p->cfg->kif.max_pps / tps /
+				(weir.nb_workers ? weir.nb_workers : 1);
+
+			if (n == 0)
+				n = 1;
+			sp->kif_per_tick = (uint16_t)(n < UINT16_MAX ?
+					n :
+					UINT16_MAX);
+		}
 		for (j = 0; j < p->cfg->nb_addrs; j++) {
 			svc_port_add(sp, &p->cfg->addrs[j].addr);
 			has_v6 |= p->cfg->addrs[j].addr.family == AF_INET6;

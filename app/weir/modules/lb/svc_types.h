@@ -41,6 +41,7 @@ struct svc_port {
 	uint8_t nb_ip4;
 	uint8_t nb_ip6;
 	bool has_kif; /* an exception path: frames to kif_mac go to ctl */
+	uint16_t kif_per_tick; /* frames per tick each worker may punt */
 	struct rte_ether_addr mac;
 	struct rte_ether_addr kif_mac;
 	uint32_t ip4[SVC_ADDRS_MAX];	/* network order */
