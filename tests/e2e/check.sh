@@ -20,7 +20,8 @@ check_conf() {
 	local chk="interval_ms = $INTERVAL; timeout_ms = 250; rise = $RISE; fall = $FALL"
 	E2E_EXTRA_CONF="events = { file = \"$E2E_DIR/events.jsonl\"; };
 services = (
-	{ name = \"web\"; vip = \"$VIP4\"; port = 80; latency = { decay_s = 1; };
+	{ name = \"web\"; vip = \"$VIP4\"; port = 80; balancer = \"least-latency\";
+	  latency = { decay_s = 1; };
 	  check = { type = \"http\"; path = \"/health\"; $chk; };
 	  backends = ( $(be_list) ); },
 	{ name = \"web6\"; vip = \"$VIP6\"; port = 80;

@@ -392,21 +392,26 @@ test_check_down_ejects(void)
 	CU_ASSERT_FALSE(t_ejected[2]);
 }
 
-/* A check that passes after an ejection began ends it early. */
+/* 'rise' checks passed after an ejection began end it early. */
 static void
 test_check_returns_early(void)
 {
 	setup();
+	t_cfg_svc.check.type = CFG_CHECK_HTTP;
+	t_cfg_svc.check.rise = 2;
 	check(0, HEALTH_CHECK_UP); /* passed before: does not count */
+	t_check[0].passed = t_check[0].run = 1;
 	t_now += S;
 	outcomes(0, 0, 5);
 	CU_ASSERT_TRUE(t_ejected[0]);
-	tick();
-	CU_ASSERT_TRUE(t_ejected[0]);
 	t_now += 2 * S;
+	t_check[0].passed = t_check[0].run = 2; /* one since: not enough */
+	check(0, HEALTH_CHECK_UP);
+	CU_ASSERT_TRUE(t_ejected[0]);
+	t_check[0].passed = t_check[0].run = 3; /* rise (2) since */
 	check(0, HEALTH_CHECK_UP);
 	CU_ASSERT_FALSE(t_ejected[0]);
-	CU_ASSERT_TRUE(logged("returned (active check passed)"));
+	CU_ASSERT_TRUE(logged("returned (active checks passed)"));
 }
 
 /* Detection and checks off: a down check ejects nothing. */

@@ -130,9 +130,10 @@ health_nb_ejected(const struct svc *v)
 /* Outlier detection of one backend: its connect outcomes since the last
  * tick eject it, or its ejection ends. */
 static void
-health_outlier(const struct cfg_outlier *o, const struct svc *v,
+health_outlier(const struct cfg_service *c, const struct svc *v,
 	const struct svc_backend *b, uint64_t now_ms)
 {
+	const struct cfg_outlier *o = &c->outlier;
 	struct health_be *h = &health_be[b->id];
 	const struct health_check_be *hc = health_check_get(b);
 	uint64_t failed, secs;
@@ -172,10 +173,14 @@ health_outlier(const struct cfg_outlier *o, const struct svc *v,
 	if (h->ejected) {
 		if (now_ms >= h->until_ms)
 			health_return(v, b, h, now_ms, "ejection time over");
-		/* A check that passed since the ejection vouches for it. */
+		/* 'rise' checks passed in a row since the ejection vouch for
+		 * it; one would let a backend that fails clients' connects
+		 * but passes its check come back after every ejection. */
 		else if (hc->state == HEALTH_CHECK_UP && hc->last_ok &&
-			hc->ok_ms > h->since_ms)
-			health_return(v, b, h, now_ms, "active check passed");
+			c->check.type != CFG_CHECK_NONE &&
+			hc->run >= c->check.rise &&
+			hc->passed - h->check_passed >= c->check.rise)
+			health_return(v, b, h, now_ms, "active checks passed");
 		return;
 	}
 	/* A whole base time healthy forgets one ejection (Envoy's way of
@@ -199,6 +204,7 @@ health_outlier(const struct cfg_outlier *o, const struct svc *v,
 		(uint64_t)o->max_ejection_s);
 	h->until_ms = now_ms + secs * 1000;
 	h->since_ms = now_ms;
+	h->check_passed = hc->passed;
 	h->ejected = true;
 	event_log("health",
 		"%s ejected for %llu s after %u failed connects in a row "
@@ -228,7 +234,7 @@ health_tick(uint64_t now_ms)
 		for (j = 0; j < v->nb_be; j++) {
 			const struct svc_backend *b = &v->be[j];
 
-			health_outlier(&c->outlier, v, b, now_ms);
+			health_outlier(c, v, b, now_ms);
 			publish |= health_be_apply(v, b, &health_be[b->id]);
 		}
 	}

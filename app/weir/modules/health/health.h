@@ -47,10 +47,11 @@ struct health_be {
 	uint32_t ejections;   /* times ejected */
 	uint32_t times;	      /* the multiplier of the next ejection */
 	bool ejected;
-	uint64_t until_ms;   /* ejected: returns then (ctl_now_ms()) */
-	uint64_t since_ms;   /* ejected: since then */
-	uint64_t healthy_ms; /* not ejected since (to lower 'times') */
-	uint8_t why;	     /* enum health_why of the last failure */
+	uint64_t until_ms;     /* ejected: returns then (ctl_now_ms()) */
+	uint64_t since_ms;     /* ejected: since then */
+	uint64_t check_passed; /* ejected: the check's passes by then */
+	uint64_t healthy_ms;   /* not ejected since (to lower 'times') */
+	uint8_t why;	       /* enum health_why of the last failure */
 };
 
 /** @return the state of backend id 'id' (zeroed if never seen). */

@@ -191,7 +191,7 @@ hc_done(struct health_check_probe *p, bool ok, uint8_t why, int err,
 	const struct cfg_service *c;
 	const struct svc_backend *b;
 	const struct svc *v;
-	uint64_t now = ctl_now_ms(), jitter = 0;
+	uint64_t now = ctl_now_ms(), jitter = 0, connect_ns = p->connect_ns;
 	char name[128];
 
 	if (!hc_lookup(p, &v, &b) || b->epoch != h->epoch ||
@@ -211,7 +211,13 @@ hc_done(struct health_check_probe *p, bool ok, uint8_t why, int err,
 		h->passed++;
 		h->ok_ms = now;
 		h->rtt_us = rtt_ns / 1000;
-		lb_lat_post(v->id, b->id, rtt_ns);
+		/* The workers' estimates of a service measure what its
+		 * sessions show: handshakes, and answers only where turns are
+		 * timed (least-latency). A check gives the same. */
+		lb_lat_post(v->id, b->id,
+			v->balancer == CFG_LB_LEAST_LATENCY || connect_ns == 0 ?
+				rtt_ns :
+				connect_ns);
 		if (h->state == HEALTH_CHECK_INIT ||
 			(h->state == HEALTH_CHECK_DOWN &&
 				h->run >= c->check.rise)) {
@@ -321,6 +327,9 @@ hc_io(struct health_check_probe *p, bool write, void *buf, size_t len)
 			return -EAGAIN;
 		return -errno;
 	}
+	/* SSL_get_error() reads the thread's queue: another check's stale
+	 * error would turn this one's "want read" into a failure. */
+	ERR_clear_error();
 	r = write ? SSL_write(p->ssl, buf, (int)len) :
 		    SSL_read(p->ssl, buf, (int)len);
 	if (r > 0)
@@ -334,6 +343,7 @@ hc_io(struct health_check_probe *p, bool write, void *buf, size_t len)
 		hc_want(p, EPOLLOUT);
 		return -EAGAIN;
 	}
+	ERR_clear_error();
 	if (e == SSL_ERROR_ZERO_RETURN)
 		return 0;
 	return -EPROTO;
@@ -475,6 +485,7 @@ hc_tls_ctx(uint16_t svc_id, const struct cfg_check *k)
 			WEIR_LOG(ERR, "health check: CA file %s: %s",
 				k->ca_file,
 				ERR_reason_error_string(ERR_get_error()));
+			ERR_clear_error();
 			SSL_CTX_free(t->ctx);
 			t->ctx = NULL;
 			return NULL;
@@ -490,13 +501,16 @@ hc_tls_ctx(uint16_t svc_id, const struct cfg_check *k)
 static void
 hc_tls_step(struct health_check_probe *p, const struct cfg_check *k)
 {
-	int r = SSL_connect(p->ssl), e;
+	int r, e;
 
+	ERR_clear_error();
+	r = SSL_connect(p->ssl);
 	if (r == 1) {
 		hc_connected(p, k);
 		return;
 	}
 	e = SSL_get_error(p->ssl, r);
+	ERR_clear_error();
 	if (e == SSL_ERROR_WANT_READ)
 		hc_want(p, EPOLLIN);
 	else if (e == SSL_ERROR_WANT_WRITE)
