@@ -273,6 +273,8 @@ cfg_mbufs_needed(const struct cfg_conf *c)
 	n += (c->nb_workers + 1) * c->mempool.cache;
 	/* Packets waiting for a few dozen unresolved neighbors. */
 	n += c->neigh.queue_len * 64;
+	/* Fault injection's held packets, each worker's queue full. */
+	n += c->nb_workers * CFG_FAULT_HOLD;
 	return n;
 }
 
@@ -502,11 +504,14 @@ cfg_parse_kif(struct cfg_ctx *c, const config_setting_t *g,
 		return rc;
 	for (j = 0; kif->name[j] != '\0'; j++)
 		if (kif->name[j] == '/' || kif->name[j] == ':' ||
-			kif->name[j] <= ' ')
+			kif->name[j] == '%' || kif->name[j] <= ' ')
 			return cfg_fail(c, k, "name",
-				"'%s' is not an interface name (no '/', ':' "
-				"or spaces)",
+				"'%s' is not an interface name (no '/', ':', "
+				"'%%' or spaces)",
 				kif->name);
+	if (strcmp(kif->name, ".") == 0 || strcmp(kif->name, "..") == 0)
+		return cfg_fail(c, k, "name", "'%s' is not an interface name",
+			kif->name);
 	for (j = 0; j < conf->nb_ports; j++)
 		if (conf->ports[j].kif.on &&
 			strcmp(conf->ports[j].kif.name, kif->name) == 0)

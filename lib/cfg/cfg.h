@@ -114,10 +114,11 @@ int cfg_service_add(struct cfg_conf *conf, const struct cfg_service *tmpl,
 int cfg_service_del(struct cfg_conf *conf, const char *name);
 
 /**
- * Check fault injection shares 'f' for a service of protocol 'proto'.
- * @return 0, or -EINVAL with the reason in 'err'.
+ * Check fault injection shares 'f' for service 's' (its protocol, its
+ * connect and SYN timeouts). @return 0, or -EINVAL with the reason in
+ * 'err'.
  */
-int cfg_fault_check(
-	const struct cfg_fault *f, uint8_t proto, char *err, size_t size);
+int cfg_fault_check(const struct cfg_fault *f, const struct cfg_service *s,
+	char *err, size_t size);
 
 #endif /* CFG_H */

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 
@@ -436,10 +437,12 @@ cfg_svc_check(
 	if (k->type == CFG_CHECK_HTTP && k->path[0] != '/')
 		return cfg_fail(
 			c, m, "path", "'%s' must start with '/'", k->path);
-	if (strpbrk(k->path, " \r\n") != NULL ||
-		strpbrk(k->host, " \r\n") != NULL)
-		return cfg_fail(c, m, k->host[0] ? "host" : "path",
-			"may not hold spaces or line ends");
+	if (strpbrk(k->path, " \r\n") != NULL)
+		return cfg_fail(
+			c, m, "path", "may not hold spaces or line ends");
+	if (strpbrk(k->host, " \r\n") != NULL)
+		return cfg_fail(
+			c, m, "host", "may not hold spaces or line ends");
 	if (k->type == CFG_CHECK_UDP && k->port == 0 && s->proto != IPPROTO_UDP)
 		return cfg_fail(c, m, "type",
 			"a udp check of a tcp service needs 'port'");
@@ -461,17 +464,24 @@ cfg_svc_check(
 			config_setting_get_member(m, "expect_status") != NULL))
 		return cfg_fail(c, m, "type",
 			"path, host and expect_status are for type http");
-	if (k->type == CFG_CHECK_TCP && s->proto == IPPROTO_UDP && k->port == 0)
+	if (k->type != CFG_CHECK_UDP && s->proto == IPPROTO_UDP && k->port == 0)
 		return cfg_fail(c, m, "type",
-			"a tcp check of a udp service needs 'port' (a TCP "
-			"port of the backend)");
+			"a %s check of a udp service needs 'port' (a TCP "
+			"port of the backend)",
+			cfg_check_type_names[k->type]);
+	/* Found at load, not at every check of every backend. */
+	if (k->ca_file[0] != '\0' && access(k->ca_file, R_OK) != 0)
+		return cfg_fail(
+			c, m, "ca_file", "%s: %s", k->ca_file, strerror(errno));
 	return 0;
 }
 
 int
-cfg_fault_check(
-	const struct cfg_fault *f, uint8_t proto, char *err, size_t size)
+cfg_fault_check(const struct cfg_fault *f, const struct cfg_service *s,
+	char *err, size_t size)
 {
+	uint8_t proto = s->proto;
+
 	if (f->reset_pct + f->drop_pct + f->delay_pct > 100) {
 		snprintf(err, size,
 			"reset, drop and delay shares add up to %u%%, more "
@@ -487,6 +497,24 @@ cfg_fault_check(
 	}
 	if (f->delay_pct != 0 && f->delay_ms == 0) {
 		snprintf(err, size, "delay_percent needs delay_ms");
+		return -EINVAL;
+	}
+	/* A held SYN must go before weir would call its connect failed
+	 * (retry, outlier detection) or the session expire. */
+	if (f->delay_pct != 0 && proto == IPPROTO_TCP && s->connect_retry &&
+		f->delay_ms >= s->connect_timeout_ms) {
+		snprintf(err, size,
+			"delay_ms %u is not below connect_timeout_ms (%u): the "
+			"held SYN would count as a failed connect",
+			f->delay_ms, s->connect_timeout_ms);
+		return -EINVAL;
+	}
+	if (f->delay_pct != 0 && proto == IPPROTO_TCP &&
+		f->delay_ms >= s->timeouts.syn_s * 1000) {
+		snprintf(err, size,
+			"delay_ms %u is not below timeouts.syn_s (%u s): the "
+			"session would expire first",
+			f->delay_ms, s->timeouts.syn_s);
 		return -EINVAL;
 	}
 	return 0;
@@ -518,7 +546,7 @@ cfg_svc_fault(
 		(rc = cfg_uint(c, m, "delay_ms", 0, 0, CFG_FAULT_DELAY_MAX_MS,
 			 "ms", &f->delay_ms)) < 0)
 		return rc;
-	if (cfg_fault_check(f, s->proto, err, sizeof(err)) < 0)
+	if (cfg_fault_check(f, s, err, sizeof(err)) < 0)
 		return cfg_fail(c, m, NULL, "%s", err);
 	return 0;
 }

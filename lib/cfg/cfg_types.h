@@ -177,6 +177,7 @@ struct cfg_check {
  * that weir resets, drops, or holds (see docs/health.md). All 0: off.
  */
 #define CFG_FAULT_DELAY_MAX_MS 10000 /* ms: what a worker's hold queue covers */
+#define CFG_FAULT_HOLD 256 /* packets fault injection may hold per worker */
 
 struct cfg_fault {
 	unsigned int reset_pct; /* % of new TCP flows answered with RST */

@@ -300,8 +300,9 @@ test_load_mbufs_auto_sized(void)
 
 	/* 2 ports x 2048 descriptors x 3 queues + 2 x (2048 + 32 x 4) in
 	 * rings and batches + 2 x 1024 redirected + 3 x 256 cached + 8 x 64
-	 * queued = 19968, rounded up to 2^n - 1. */
-	CU_ASSERT_EQUAL(cfg_mbufs_needed(c), 19968);
+	 * queued + 2 x 256 held by fault injection = 20480, rounded up to
+	 * 2^n - 1. */
+	CU_ASSERT_EQUAL(cfg_mbufs_needed(c), 20480);
 	CU_ASSERT_EQUAL(c->mempool.nb_mbufs, 32767);
 	cfg_conf_free(c);
 }
@@ -599,10 +600,11 @@ static void
 test_load_mempool_small_rejected(void)
 {
 	/* 2048 descriptors x 3 queues + 2 x (2048 + 32 x 3) in rings and
-	 * batches + 2 x 1024 redirected + 3 x 256 cached + 8 x 64 queued:
-	 * the pool must hold them all at once. */
+	 * batches + 2 x 1024 redirected + 3 x 256 cached + 8 x 64 queued +
+	 * 2 x 256 held by fault injection: the pool must hold them all at
+	 * once. */
 	expect_bad("bad/mempool_small.conf", 4,
-		"mempool.mbufs: 4095 is below the 13760 mbufs that the port "
+		"mempool.mbufs: 4095 is below the 14272 mbufs that the port "
 		"descriptors, rings and caches can hold at once; raise it or "
 		"lower rx_desc/tx_desc");
 }
@@ -784,7 +786,7 @@ test_load_kernel_bad(void)
 		"VIP must be an address of its own");
 	expect_bad("bad/kif_name_bad.conf", 9,
 		"ports[0].kernel.name: 'a/b' is not an interface name (no "
-		"'/', ':' or spaces)");
+		"'/', ':', '%' or spaces)");
 }
 
 static void
@@ -802,7 +804,7 @@ test_load_check(void)
 	CU_ASSERT_EQUAL(k->jitter_pct, 0);
 	CU_ASSERT_TRUE(k->tls);
 	CU_ASSERT_STRING_EQUAL(k->sni, "be.test");
-	CU_ASSERT_STRING_EQUAL(k->ca_file, "/etc/ssl/ca.pem");
+	CU_ASSERT_STRING_EQUAL(k->ca_file, "tls/ca.pem");
 	CU_ASSERT_STRING_EQUAL(k->path, "/healthz");
 	CU_ASSERT_STRING_EQUAL(k->host, "web.test");
 	CU_ASSERT_EQUAL_FATAL(k->nb_status, 2);
@@ -856,6 +858,13 @@ test_load_check_bad(void)
 	expect_bad("bad/fault_udp_reset.conf", 7,
 		"services[0].fault: reset is for TCP services (a UDP flow has "
 		"no connection to reset; use drop)");
+	expect_bad("bad/fault_delay_retry.conf", 7,
+		"services[0].fault: delay_ms 500 is not below "
+		"connect_timeout_ms (500): the held SYN would count as a "
+		"failed connect");
+	expect_bad("bad/check_ca_missing.conf", 7,
+		"services[0].check.ca_file: /nonexistent/ca.pem: No such file "
+		"or directory");
 	expect_bad("bad/check_status.conf", 8,
 		"services[0].check.expect_status[1]: '399-300' is not within "
 		"100-599, low to high");

@@ -604,7 +604,7 @@ lb_cmd_set_fault(struct console_ctx *ctx, int argc, char **argv)
 		f.delay_pct = (unsigned int)pct;
 		f.delay_ms = (unsigned int)ms;
 	}
-	if (cfg_fault_check(&f, s->proto, err, sizeof(err)) < 0)
+	if (cfg_fault_check(&f, s, err, sizeof(err)) < 0)
 		return console_error(ctx, "service %s: %s", s->name, err);
 	s->fault = f;
 	return lb_cmd_changed(ctx,

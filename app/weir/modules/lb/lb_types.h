@@ -103,7 +103,7 @@ struct lb_lat {
  * ready to go), in a FIFO per worker. One queue for every service: with
  * several delays at once, a short one may wait behind a longer one.
  */
-#define LB_HOLD_MAX 1024 /* packets held per worker, a power of 2 */
+#define LB_HOLD_MAX CFG_FAULT_HOLD /* packets held per worker, 2^n */
 struct lb_held {
 	struct rte_mbuf *m;
 	uint32_t due;  /* ticks: send then */
