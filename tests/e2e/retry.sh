@@ -67,7 +67,8 @@ check "connect_retry = false: refused connections fail ($(result "$E2E_DIR/n.jso
 
 # 3. Unanswered: be2's host drops every packet to weir's address, so its
 # SYN-ACKs never leave; the client's SYN retransmission, 1 s on, finds
-# the connect older than connect_timeout_ms and goes elsewhere.
+# the connect older than connect_timeout_ms and goes elsewhere; after
+# five such timeouts in a row outlier detection ejects be2.
 check "be3's server starts again" e2e_be_start be3
 check "be2 answers nothing to weir" \
 	in_ns "$TB_NAME-be2" ip route add blackhole "$TB_GW_BE_IP4/32"
@@ -77,6 +78,16 @@ check "unanswered connects: 30 of 30 connections succeed ($(result "$E2E_DIR/t.j
 check "be2's unanswered connects counted as timeouts" \
 	at_least 1 t 198.18.1.12:8080 connect_timeouts
 check "and retried elsewhere" at_least 1 t 198.18.1.12:8080 connects_retried
+ejected_be2() {
+	con show health t -j | "$PY" -c "
+import json, sys
+for b in json.load(sys.stdin):
+    if b['address'] == '198.18.1.12':
+        print('be2:', b['health'], b['connects_timed_out'], 'timed out')
+        sys.exit(0 if b['ejected'] else 1)
+sys.exit(1)"
+}
+check "and then ejected by outlier detection" ejected_be2
 in_ns "$TB_NAME-be2" ip route del blackhole "$TB_GW_BE_IP4/32"
 
 e2e_finish
