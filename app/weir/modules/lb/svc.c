@@ -305,7 +305,7 @@ svc_build_one(const struct cfg_service *c, struct svc *v, svc_nh_fn *nh,
 	struct maglev_backend *mb;
 	struct svc_backend *be;
 	uint8_t(*keys)[18];
-	unsigned int i, nb_takers = 0, nb_healthy = 0;
+	unsigned int i, nb_takers = 0, nb_healthy = 0, nb_resolved = 0;
 	uint16_t *table;
 	int rc, id;
 
@@ -404,7 +404,16 @@ svc_build_one(const struct cfg_service *c, struct svc *v, svc_nh_fn *nh,
 		 * slot: Maglev treats weight 0 exactly as removal. */
 		be[i].ejected = be_ejected[id];
 		mb[i].weight = cb->state == SVC_BE_READY ? cb->weight : 0;
+		/* Nor does a backend weir cannot reach yet (no neighbor
+		 * entry): its share of new flows would only be dropped. A
+		 * next hop that resolves republishes, and it takes its slots
+		 * back; while none is resolved, the service drops as before. */
+		if (be[i].has_mac)
+			nb_resolved++;
 	}
+	for (i = 0; i < c->nb_backends && nb_resolved > 0; i++)
+		if (!be[i].has_mac)
+			mb[i].weight = 0;
 	/*
 	 * Ejected backends own no slot either, unless so few backends are
 	 * healthy that the survivors would be overloaded (panic, as Envoy's
